@@ -1,0 +1,14 @@
+import { env } from "./env.server.ts";
+import { migrate } from "./migrate.server.ts";
+import { db, dialect } from "./db.server.ts";
+
+/** Runs before the server listens: the schema is brought up to date, then demo data if asked. */
+export async function bootstrap() {
+  await migrate(env.DATABASE_URL, { log: (m) => console.log(m) });
+  if (dialect === "sqlite") await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  if (env.DOCKET_DEMO) {
+    const { loadDemo } = await import("./demo/load.server.ts");
+    const summary = await loadDemo();
+    console.log(`demo data: ${summary}`);
+  }
+}

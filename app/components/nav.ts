@@ -1,0 +1,13 @@
+import type { Capability } from "~/modules/auth/capabilities.ts";
+
+/** The console's sections; each is shown only to roles holding its capability. */
+export const NAV: { to: string; label: string; capability: Capability }[] = [
+  { to: "/queue", label: "Review", capability: "queue:review" },
+  { to: "/queue/list", label: "Queue", capability: "queue:view" },
+  { to: "/escalations", label: "Escalations", capability: "escalations:decide" },
+  { to: "/claims", label: "Claims", capability: "queue:manage" },
+  { to: "/labels", label: "Label sets", capability: "labels:read" },
+  { to: "/audit", label: "Audit log", capability: "audit:read" },
+  { to: "/admin/users", label: "Users", capability: "users:manage" },
+  { to: "/admin/api-keys", label: "API keys", capability: "apikeys:manage" },
+];

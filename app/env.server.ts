@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+// Configuration is read and validated once; everything else imports `env`.
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/docket.db")
+    .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), {
+      message: "DATABASE_URL must be a file: path (SQLite) or a postgresql:// URL",
+    }),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default("127.0.0.1"),
+  // Set when Docket is served over HTTPS (directly or behind a TLS-terminating proxy):
+  // it makes session cookies Secure. Plain-HTTP local runs must leave it off or logins cannot stick.
+  DOCKET_HTTPS: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
+  // Origins allowed to send state-changing requests besides the request's own host.
+  DOCKET_ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
+  // Origins the moderators' browsers may load media under review from (a platform's media proxy);
+  // by default only Docket's own origin, so hostile URLs are never contacted.
+  DOCKET_MEDIA_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean)),
+  DOCKET_SESSION_DAYS: z.coerce.number().positive().default(7),
+  DOCKET_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  DOCKET_MAX_BATCH_BODY_BYTES: z.coerce.number().int().positive().default(8_000_000),
+  DOCKET_DEMO: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
+  DOCKET_DEMO_API_KEY: z.string().min(8).default("docket-demo-key"),
+  DOCKET_LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
+  DOCKET_LOGIN_MAX_PER_ADDRESS: z.coerce.number().int().positive().default(20),
+  DOCKET_LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+  DOCKET_API_MAX_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  DOCKET_LEASE_SECONDS: z.coerce.number().int().positive().default(600),
+  // Hours from receipt to deadline per source; removal orders are fixed at one hour by law.
+  DOCKET_DEADLINE_HOURS_AUTHORITY_REFERRAL: z.coerce.number().positive().default(24),
+  DOCKET_DEADLINE_HOURS_TRUSTED_FLAGGER: z.coerce.number().positive().default(24),
+  DOCKET_DEADLINE_HOURS_USER_REPORT: z.coerce.number().positive().default(72),
+  DOCKET_DEADLINE_HOURS_AUTOMATED: z.coerce.number().positive().optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function load(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Docket's configuration is invalid:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export const env = load();
+
+export const isPostgres = (url = env.DATABASE_URL) => !url.startsWith("file:");

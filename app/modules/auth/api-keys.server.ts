@@ -1,0 +1,64 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { z } from "zod";
+import { db, transaction } from "~/db.server.ts";
+import { appendAuditEvent } from "~/modules/audit/writer.server.ts";
+import { hashToken, type SessionUser } from "./session.server.ts";
+import { userActor } from "./actor.ts";
+
+export const NewApiKey = z.object({
+  name: z.string().trim().min(1, "Name the key after who will use it.").max(120),
+  platform: z
+    .string()
+    .trim()
+    .min(1, "Name the platform the key sends flags for.")
+    .max(64)
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, "Use lower-case letters, digits, dots, dashes or underscores."),
+});
+
+/** Keys are shown once; only their SHA-256 and a short prefix (to recognise them) are stored. */
+export async function createApiKey(admin: SessionUser, input: z.infer<typeof NewApiKey>, secret?: string) {
+  const token = secret ?? `dk_${randomBytes(24).toString("base64url")}`;
+  return transaction(async (tx) => {
+    const key = await tx.apiKey.create({
+      data: {
+        id: randomUUID(),
+        name: input.name,
+        platform: input.platform,
+        prefix: token.slice(0, 7),
+        hash: hashToken(token),
+        createdById: admin.id,
+      },
+    });
+    await appendAuditEvent(tx, {
+      actor: userActor(admin),
+      action: "api_key.created",
+      subjectType: "api_key",
+      subjectId: key.id,
+      payload: { name: key.name, platform: key.platform, prefix: key.prefix },
+    });
+    return { key, token };
+  });
+}
+
+export function listApiKeys() {
+  return db.apiKey.findMany({
+    orderBy: [{ revokedAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }],
+    select: { id: true, name: true, platform: true, prefix: true, createdAt: true, revokedAt: true, lastUsedAt: true, createdBy: { select: { email: true } } },
+  });
+}
+
+export async function revokeApiKey(admin: SessionUser, id: string) {
+  return transaction(async (tx) => {
+    const key = await tx.apiKey.findUnique({ where: { id } });
+    if (!key || key.revokedAt) return null;
+    const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    await appendAuditEvent(tx, {
+      actor: userActor(admin),
+      action: "api_key.revoked",
+      subjectType: "api_key",
+      subjectId: id,
+      payload: { name: key.name, prefix: key.prefix },
+    });
+    return revoked;
+  });
+}

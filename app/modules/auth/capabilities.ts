@@ -1,0 +1,53 @@
+// The one capability map. Screens and checks ask for a capability, never for a role name, so
+// changing what a role may do is a change to this table alone.
+export const ROLES = ["moderator", "policy_lead", "auditor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_NAMES: Record<Role, string> = {
+  moderator: "Moderator",
+  policy_lead: "Policy lead",
+  auditor: "Auditor",
+  admin: "Admin",
+};
+
+export const CAPABILITIES = {
+  "queue:review": ["moderator", "policy_lead"],
+  "queue:view": ["moderator", "policy_lead", "admin"],
+  "queue:manage": ["policy_lead", "admin"],
+  "escalations:decide": ["policy_lead"],
+  "labels:read": ["moderator", "policy_lead", "auditor", "admin"],
+  "labels:edit": ["policy_lead", "admin"],
+  "decisions:read": ["moderator", "policy_lead", "auditor", "admin"],
+  "audit:read": ["auditor", "admin"],
+  "audit:export": ["auditor", "admin"],
+  "users:manage": ["admin"],
+  "apikeys:manage": ["admin"],
+  "account:self": ["moderator", "policy_lead", "auditor", "admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Capability = keyof typeof CAPABILITIES;
+
+export function can(role: Role, capability: Capability): boolean {
+  return (CAPABILITIES[capability] as readonly Role[]).includes(role);
+}
+
+export function capabilitiesOf(role: Role): Capability[] {
+  return (Object.keys(CAPABILITIES) as Capability[]).filter((c) => can(role, c));
+}
+
+// Where each role starts after logging in.
+export const HOME: Record<Role, string> = {
+  moderator: "/queue",
+  policy_lead: "/escalations",
+  auditor: "/audit",
+  admin: "/admin/users",
+};
+
+/**
+ * What a route demands, declared next to it and exported as `access`. The route matrix test reads
+ * these declarations from the built app and proves the server enforces each one.
+ */
+export type Access =
+  | { kind: "public" }
+  | { kind: "user"; capability: Capability }
+  | { kind: "api" };

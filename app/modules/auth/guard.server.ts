@@ -1,0 +1,65 @@
+import { json, redirect } from "@remix-run/node";
+import { db } from "~/db.server.ts";
+import { can, type Capability } from "./capabilities.ts";
+import { hashToken, lucia, sessionIdFrom, type SessionUser } from "./session.server.ts";
+import { consumeRateLimit } from "./rate-limit.server.ts";
+import { env } from "~/env.server.ts";
+import { apiError } from "~/modules/http/errors.server.ts";
+
+/**
+ * The one place that turns a request into a user and checks what they may do. Every loader and
+ * action starts with `requireCapability` (or `requireApiKey` for the platform API).
+ */
+export async function getSessionUser(request: Request): Promise<SessionUser | null> {
+  const sessionId = sessionIdFrom(request);
+  if (!sessionId) return null;
+  const { user } = await lucia.validateSession(sessionId);
+  if (!user || user.disabled) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role, revealMedia: user.revealMedia };
+}
+
+function loginRedirect(request: Request, reason: "required" | "expired") {
+  const url = new URL(request.url);
+  const params = new URLSearchParams({ redirectTo: `${url.pathname}${url.search}` });
+  if (reason === "expired") params.set("expired", "1");
+  return redirect(`/login?${params}`, {
+    headers: reason === "expired" ? { "Set-Cookie": lucia.createBlankSessionCookie().serialize() } : undefined,
+  });
+}
+
+export async function requireUser(request: Request): Promise<SessionUser> {
+  const user = await getSessionUser(request);
+  if (user) return user;
+  throw loginRedirect(request, sessionIdFrom(request) ? "expired" : "required");
+}
+
+export class ForbiddenError extends Error {}
+
+export async function requireCapability(request: Request, capability: Capability): Promise<SessionUser> {
+  const user = await requireUser(request);
+  if (!can(user.role, capability)) {
+    throw json(
+      { error: { code: "forbidden", message: `Your role cannot do this: it needs the "${capability}" permission.` } },
+      { status: 403 },
+    );
+  }
+  return user;
+}
+
+export type ApiClient = { id: string; name: string; platform: string };
+
+/** Bearer API keys for platforms: stored as SHA-256 hashes, checked and rate limited per key. */
+export async function requireApiKey(request: Request): Promise<ApiClient> {
+  const header = request.headers.get("Authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw apiError(401, "unauthorized", "Send an API key as 'Authorization: Bearer <key>'.");
+  const key = await db.apiKey.findUnique({ where: { hash: hashToken(match[1]) } });
+  if (!key || key.revokedAt) throw apiError(401, "unauthorized", "That API key is unknown or revoked.");
+  const limit = await consumeRateLimit(`api:${key.id}`, env.DOCKET_API_MAX_PER_MINUTE, 60);
+  if (!limit.allowed) {
+    throw apiError(429, "rate_limited", `Too many requests for this key; try again in ${limit.retryAfterSeconds} s.`, [], {
+      "Retry-After": String(limit.retryAfterSeconds),
+    });
+  }
+  return { id: key.id, name: key.name, platform: key.platform };
+}

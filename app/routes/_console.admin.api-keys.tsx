@@ -1,0 +1,107 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { FieldError, Notice, PageHeader, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
+import type { Access } from "~/modules/auth/capabilities.ts";
+import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { createApiKey, listApiKeys, NewApiKey, revokeApiKey } from "~/modules/auth/api-keys.server.ts";
+import { parseForm } from "~/modules/http/forms.server.ts";
+
+export const access: Access = { kind: "user", capability: "apikeys:manage" };
+export const meta: MetaFunction = () => [{ title: "API keys · Docket" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireCapability(request, "apikeys:manage");
+  return json({ keys: await listApiKeys() });
+}
+
+const Action = z.discriminatedUnion("intent", [
+  NewApiKey.extend({ intent: z.literal("create") }),
+  z.object({ intent: z.literal("revoke"), keyId: z.string().min(1) }),
+]);
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requireCapability(request, "apikeys:manage");
+  const parsed = await parseForm(request, Action);
+  if (!parsed.ok) return json({ ok: false as const, errors: parsed.errors, message: "Check the highlighted fields.", token: null }, { status: 400 });
+  if (parsed.data.intent === "create") {
+    const { key, token } = await createApiKey(admin, parsed.data);
+    return json({ ok: true as const, errors: {}, message: `Created key “${key.name}”. Copy it now: it will not be shown again.`, token });
+  }
+  const revoked = await revokeApiKey(admin, parsed.data.keyId);
+  if (!revoked) return json({ ok: false as const, errors: {}, message: "That key does not exist or is already revoked.", token: null }, { status: 404 });
+  return json({ ok: true as const, errors: {}, message: `Revoked key “${revoked.name}”.`, token: null });
+}
+
+export default function ApiKeys() {
+  const { keys } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string> = result?.errors ?? {};
+  return (
+    <>
+      <PageHeader title="API keys" description="Keys platforms use to send flags and read decisions. Only a hash of each key is stored." />
+      {result?.message ? <Notice tone={result.ok ? "success" : "error"}>{result.message}</Notice> : null}
+      {result?.token ? (
+        <div className="mb-4 rounded border border-green-300 bg-green-50 p-3">
+          <label htmlFor="new-token" className="block text-sm font-medium">New key</label>
+          <input id="new-token" readOnly value={result.token} className={`${inputClass} font-mono`} />
+        </div>
+      ) : null}
+      <div className="overflow-x-auto rounded border border-slate-200 bg-white">
+        <table className="min-w-full text-sm">
+          <caption className="sr-only">API keys</caption>
+          <thead className="bg-slate-50 text-left">
+            <tr>
+              <th scope="col" className="px-3 py-2">Name</th>
+              <th scope="col" className="px-3 py-2">Platform</th>
+              <th scope="col" className="px-3 py-2">Starts with</th>
+              <th scope="col" className="px-3 py-2">Created</th>
+              <th scope="col" className="px-3 py-2">Status</th>
+              <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.map((k) => (
+              <tr key={k.id} className="border-t border-slate-100">
+                <td className="px-3 py-2">{k.name}</td>
+                <td className="px-3 py-2">{k.platform}</td>
+                <td className="px-3 py-2 font-mono">{k.prefix}…</td>
+                <td className="px-3 py-2">{new Date(k.createdAt).toISOString().slice(0, 16).replace("T", " ")} by {k.createdBy.email}</td>
+                <td className="px-3 py-2">{k.revokedAt ? <span className="text-red-700">Revoked</span> : "Active"}</td>
+                <td className="px-3 py-2 text-right">
+                  {k.revokedAt ? null : (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="revoke" />
+                      <input type="hidden" name="keyId" value={k.id} />
+                      <button type="submit" className={secondaryButtonClass} aria-label={`Revoke ${k.name}`}>Revoke</button>
+                    </Form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <section aria-labelledby="new-key" className="mt-8 max-w-xl rounded border border-slate-200 bg-white p-4">
+        <h2 id="new-key" className="text-lg font-semibold">Create a key</h2>
+        <Form method="post" className="mt-4 grid gap-4 sm:grid-cols-2" noValidate>
+          <input type="hidden" name="intent" value="create" />
+          <div>
+            <label htmlFor="key-name" className="block text-sm font-medium">Name</label>
+            <input id="key-name" name="name" required className={inputClass} aria-describedby="key-name-error" aria-invalid={errors.name ? true : undefined} />
+            <FieldError id="key-name-error" message={errors.name} />
+          </div>
+          <div>
+            <label htmlFor="key-platform" className="block text-sm font-medium">Platform</label>
+            <input id="key-platform" name="platform" defaultValue="default" required className={inputClass} aria-describedby="key-platform-error" aria-invalid={errors.platform ? true : undefined} />
+            <FieldError id="key-platform-error" message={errors.platform} />
+          </div>
+          <div className="sm:col-span-2">
+            <button type="submit" className={buttonClass}>Create key</button>
+          </div>
+        </Form>
+      </section>
+    </>
+  );
+}

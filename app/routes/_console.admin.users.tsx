@@ -1,0 +1,143 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { FieldError, Notice, PageHeader, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
+import { ROLE_NAMES, ROLES, type Access } from "~/modules/auth/capabilities.ts";
+import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { createUser, listUsers, NewUser, updateUser, UserError } from "~/modules/auth/users.server.ts";
+import { parseForm } from "~/modules/http/forms.server.ts";
+
+export const access: Access = { kind: "user", capability: "users:manage" };
+export const meta: MetaFunction = () => [{ title: "Users · Docket" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const admin = await requireCapability(request, "users:manage");
+  return json({ users: await listUsers(), selfId: admin.id });
+}
+
+const Action = z.discriminatedUnion("intent", [
+  NewUser.extend({ intent: z.literal("create") }),
+  z.object({ intent: z.literal("role"), userId: z.string().min(1), role: z.enum(ROLES) }),
+  z.object({ intent: z.literal("disable"), userId: z.string().min(1) }),
+  z.object({ intent: z.literal("enable"), userId: z.string().min(1) }),
+]);
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requireCapability(request, "users:manage");
+  const parsed = await parseForm(request, Action);
+  if (!parsed.ok) return json({ ok: false as const, errors: parsed.errors, message: "Check the highlighted fields." }, { status: 400 });
+  const input = parsed.data;
+  try {
+    if (input.intent === "create") {
+      const user = await createUser(admin, input);
+      return json({ ok: true as const, errors: {}, message: `Created ${user.email}.` });
+    }
+    const change = input.intent === "role" ? { role: input.role } : { disabled: input.intent === "disable" };
+    const user = await updateUser(admin, input.userId, change);
+    return json({ ok: true as const, errors: {}, message: `Updated ${user.email}; their sessions were ended.` });
+  } catch (error) {
+    if (error instanceof UserError) {
+      const status = error.code === "not_found" ? 404 : error.code === "email_taken" ? 409 : 400;
+      return json({ ok: false as const, errors: error.code === "email_taken" ? { email: error.message } : {}, message: error.message }, { status });
+    }
+    throw error;
+  }
+}
+
+export default function Users() {
+  const { users, selfId } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string> = result?.errors ?? {};
+  return (
+    <>
+      <PageHeader title="Users" description="Accounts, roles and access. Changing a role or disabling an account signs that person out everywhere." />
+      {result?.message ? <Notice tone={result.ok ? "success" : "error"}>{result.message}</Notice> : null}
+      <div className="overflow-x-auto rounded border border-slate-200 bg-white">
+        <table className="min-w-full text-sm">
+          <caption className="sr-only">All accounts</caption>
+          <thead className="bg-slate-50 text-left">
+            <tr>
+              <th scope="col" className="px-3 py-2">Name</th>
+              <th scope="col" className="px-3 py-2">Email</th>
+              <th scope="col" className="px-3 py-2">Role</th>
+              <th scope="col" className="px-3 py-2">Status</th>
+              <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id} className="border-t border-slate-100">
+                <td className="px-3 py-2">{u.name}</td>
+                <td className="px-3 py-2">{u.email}</td>
+                <td className="px-3 py-2">
+                  {u.id === selfId ? (
+                    ROLE_NAMES[u.role]
+                  ) : (
+                    <Form method="post" className="flex items-center gap-2">
+                      <input type="hidden" name="intent" value="role" />
+                      <input type="hidden" name="userId" value={u.id} />
+                      <label className="sr-only" htmlFor={`role-${u.id}`}>Role of {u.email}</label>
+                      <select id={`role-${u.id}`} name="role" defaultValue={u.role} className="rounded border border-slate-300 px-2 py-1">
+                        {ROLES.map((r) => (
+                          <option key={r} value={r}>{ROLE_NAMES[r]}</option>
+                        ))}
+                      </select>
+                      <button type="submit" className={secondaryButtonClass}>Change</button>
+                    </Form>
+                  )}
+                </td>
+                <td className="px-3 py-2">{u.disabled ? <span className="text-red-700">Disabled</span> : "Active"}</td>
+                <td className="px-3 py-2 text-right">
+                  {u.id === selfId ? null : (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value={u.disabled ? "enable" : "disable"} />
+                      <input type="hidden" name="userId" value={u.id} />
+                      <button type="submit" className={secondaryButtonClass} aria-label={`${u.disabled ? "Enable" : "Disable"} ${u.email}`}>
+                        {u.disabled ? "Enable" : "Disable"}
+                      </button>
+                    </Form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <section aria-labelledby="new-user" className="mt-8 max-w-xl rounded border border-slate-200 bg-white p-4">
+        <h2 id="new-user" className="text-lg font-semibold">Add a user</h2>
+        <Form method="post" className="mt-4 grid gap-4 sm:grid-cols-2" noValidate>
+          <input type="hidden" name="intent" value="create" />
+          <div>
+            <label htmlFor="new-name" className="block text-sm font-medium">Name</label>
+            <input id="new-name" name="name" required className={inputClass} aria-describedby="new-name-error" aria-invalid={errors.name ? true : undefined} />
+            <FieldError id="new-name-error" message={errors.name} />
+          </div>
+          <div>
+            <label htmlFor="new-email" className="block text-sm font-medium">Email</label>
+            <input id="new-email" name="email" type="email" required className={inputClass} aria-describedby="new-email-error" aria-invalid={errors.email ? true : undefined} />
+            <FieldError id="new-email-error" message={errors.email} />
+          </div>
+          <div>
+            <label htmlFor="new-role" className="block text-sm font-medium">Role</label>
+            <select id="new-role" name="role" className={inputClass} defaultValue="moderator">
+              {ROLES.map((r) => (
+                <option key={r} value={r}>{ROLE_NAMES[r]}</option>
+              ))}
+            </select>
+            <FieldError id="new-role-error" message={errors.role} />
+          </div>
+          <div>
+            <label htmlFor="new-password" className="block text-sm font-medium">Initial password</label>
+            <input id="new-password" name="password" type="password" autoComplete="new-password" required className={inputClass} aria-describedby="new-password-error" aria-invalid={errors.password ? true : undefined} />
+            <FieldError id="new-password-error" message={errors.password} />
+          </div>
+          <div className="sm:col-span-2">
+            <button type="submit" className={buttonClass}>Create user</button>
+          </div>
+        </Form>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,42 @@
+import { randomUUID } from "node:crypto";
+import { db } from "~/db.server.ts";
+import type { Role } from "~/modules/auth/capabilities.ts";
+import { hashPassword } from "~/modules/auth/password.server.ts";
+import { createApiKey } from "~/modules/auth/api-keys.server.ts";
+
+export const PASSWORD = "correct horse battery staple";
+let passwordHash: Promise<string> | undefined;
+
+export async function makeUser(role: Role, overrides: { email?: string; disabled?: boolean } = {}) {
+  passwordHash ??= hashPassword(PASSWORD);
+  return db.user.create({
+    data: {
+      id: randomUUID(),
+      email: overrides.email ?? `${role}-${randomUUID().slice(0, 8)}@example.test`,
+      name: `Test ${role}`,
+      role,
+      passwordHash: await passwordHash,
+      disabled: overrides.disabled ?? false,
+    },
+  });
+}
+
+/** One account per role, for tests that walk the console as each of them. */
+export async function makeTeam() {
+  const [moderator, policy_lead, auditor, admin] = await Promise.all([
+    makeUser("moderator"),
+    makeUser("policy_lead"),
+    makeUser("auditor"),
+    makeUser("admin"),
+  ]);
+  return { moderator, policy_lead, auditor, admin };
+}
+
+export async function makeApiKey(platform = "test") {
+  const admin = await db.user.findFirst({ where: { role: "admin" } }) ?? (await makeUser("admin"));
+  const { key, token } = await createApiKey(
+    { id: admin.id, email: admin.email, name: admin.name, role: admin.role, revealMedia: false },
+    { name: `key ${platform}`, platform },
+  );
+  return { key, token };
+}
