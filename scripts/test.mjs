@@ -9,7 +9,7 @@ rmSync(report, { force: true });
 const run = spawnSync(
   process.execPath,
   ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)],
-  { stdio: "inherit" },
+  { stdio: "inherit", env: { ...process.env, DOCKET_TEST_RUN_ID: process.env.DOCKET_TEST_RUN_ID ?? String(process.pid) } },
 );
 let passed = 0;
 let failed = 0;

@@ -5,9 +5,10 @@ import pg from "pg";
 import { migrate } from "../../app/migrate.server.ts";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
-export const TMP = path.join(ROOT, "tmp", "test");
+// One folder per test run (the runner's pid is shared by its workers), so runs never clobber each other.
+export const TMP = path.join(ROOT, "tmp", `test-${process.env.DOCKET_TEST_RUN_ID ?? process.ppid}`);
 const TEMPLATE = path.join(TMP, "template.db");
-const PG_TEMPLATE = "docket_test_template";
+const PG_TEMPLATE = `docket_test_template_${process.env.DOCKET_TEST_RUN_ID ?? "main"}`;
 
 /** PostgreSQL is used when DOCKET_TEST_PG_URL points at a server the tests may create databases on. */
 export const testPgUrl = process.env.DOCKET_TEST_PG_URL;

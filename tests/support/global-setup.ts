@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
-import { prepareTemplate, ROOT, TMP } from "./databases.ts";
+
 
 export default async function setup() {
+  process.env.DOCKET_TEST_RUN_ID ??= String(process.pid);
+  const { prepareTemplate, ROOT, TMP } = await import("./databases.ts");
   rmSync(TMP, { recursive: true, force: true });
   await prepareTemplate();
   // Server and browser tests run the real production build.
@@ -14,4 +16,5 @@ export default async function setup() {
       stdio: "ignore",
     });
   }
+  return () => rmSync(TMP, { recursive: true, force: true });
 }

@@ -1,0 +1,54 @@
+import { db, type Tx } from "~/db.server.ts";
+import { toLabelView, type LabelView, type LiveLabelSet } from "./types.ts";
+
+/**
+ * Reads of the published versions, for the queue, the review screen and the API. Other modules
+ * use these functions, never the label tables directly.
+ */
+export async function liveLabelSets(client: Tx = db): Promise<LiveLabelSet[]> {
+  const versions = await client.labelSetVersion.findMany({
+    where: { status: "published" },
+    include: { labelSet: true, labels: { where: { retired: false }, orderBy: { position: "asc" } } },
+    orderBy: { labelSet: { name: "asc" } },
+  });
+  return versions.map((v) => ({
+    setId: v.labelSetId,
+    setKey: v.labelSet.key,
+    name: v.labelSet.name,
+    versionId: v.id,
+    versionNumber: v.number,
+    publishedAt: v.publishedAt,
+    labels: v.labels.map(toLabelView),
+  }));
+}
+
+/** The live sets whose reasons include the flag reason; every live set when none claims it. */
+export async function liveLabelSetsForReason(reason: string, client: Tx = db): Promise<LiveLabelSet[]> {
+  const sets = await liveLabelSets(client);
+  const sets_ = await client.labelSet.findMany({ where: { id: { in: sets.map((s) => s.setId) } }, select: { id: true, reasons: true } });
+  const reasonsBySet = new Map(sets_.map((s) => [s.id, JSON.parse(s.reasons) as string[]]));
+  const matching = sets.filter((s) => reasonsBySet.get(s.setId)?.includes(reason));
+  return matching.length > 0 ? matching : sets;
+}
+
+/**
+ * How severe a reported reason is, for queue priority: the highest severity among the violating
+ * labels of the live sets that cover it (0 when no set covers it).
+ */
+export async function severityForReason(reason: string, client: Tx = db): Promise<number> {
+  const sets = await liveLabelSetsForReason(reason, client);
+  let max = 0;
+  for (const set of sets) for (const l of set.labels) if (l.group === "violating") max = Math.max(max, l.severity);
+  return max;
+}
+
+/** Labels by id, from whatever version they belong to (decisions keep the version they were made under). */
+export async function labelsByIds(ids: string[], client: Tx = db): Promise<(LabelView & { setKey: string; versionNumber: number })[]> {
+  if (ids.length === 0) return [];
+  const rows = await client.label.findMany({
+    where: { id: { in: ids } },
+    include: { version: { select: { number: true, labelSet: { select: { key: true } } } } },
+    orderBy: { position: "asc" },
+  });
+  return rows.map((r) => ({ ...toLabelView(r), setKey: r.version.labelSet.key, versionNumber: r.version.number }));
+}
