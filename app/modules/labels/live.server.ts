@@ -52,3 +52,5 @@ export async function labelsByIds(ids: string[], client: Tx = db): Promise<(Labe
   });
   return rows.map((r) => ({ ...toLabelView(r), setKey: r.version.labelSet.key, versionNumber: r.version.number }));
 }
+
+export { labelsForDecision } from "./sets.server.ts";

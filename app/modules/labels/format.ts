@@ -1,0 +1,130 @@
+import { z } from "zod";
+import { LABEL_GROUPS } from "./types.ts";
+
+/**
+ * The one JSON shape of a label set: what export writes, what import reads, and the format of the
+ * starter file. Shared by server and browser so the draft editor validates as the server does.
+ */
+
+// The statement-of-reasons values the EU Transparency Database accepts (shared DSA table).
+export const SOR_CATEGORIES = [
+  "STATEMENT_CATEGORY_ANIMAL_WELFARE",
+  "STATEMENT_CATEGORY_CONSUMER_INFORMATION",
+  "STATEMENT_CATEGORY_CYBER_VIOLENCE",
+  "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN",
+  "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
+  "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+  "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
+  "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
+  "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE",
+  "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+  "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
+  "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
+  "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+  "STATEMENT_CATEGORY_SELF_HARM",
+  "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
+  "STATEMENT_CATEGORY_VIOLENCE",
+] as const;
+
+export const SOR_KEYWORDS = [
+  "KEYWORD_TERRORIST_CONTENT",
+  "KEYWORD_ILLEGAL_ORGANIZATIONS",
+  "KEYWORD_INCITEMENT_VIOLENCE_HATRED",
+  "KEYWORD_COORDINATED_HARM",
+  "KEYWORD_HATE_SPEECH",
+  "KEYWORD_OTHER",
+] as const;
+
+export const SOR_GROUNDS = ["DECISION_GROUND_INCOMPATIBLE_CONTENT", "DECISION_GROUND_ILLEGAL_CONTENT"] as const;
+
+export const DEFAULT_ACTIONS = ["keep", "remove", "restrict", "escalate"] as const;
+
+export const SEVERITY_MAX = 4;
+export const SEVERITY_NAMES = ["none", "low", "medium", "high", "highest"] as const;
+
+export const GROUP_NAMES: Record<(typeof LABEL_GROUPS)[number], { title: string; help: string }> = {
+  allowed: { title: "Allowed", help: "The item stays up: reporting, analysis, condemnation, or nothing applies." },
+  violating: { title: "Violating", help: "The item breaks the policy; each needs a statement-of-reasons mapping." },
+  process: { title: "Process", help: "Routing labels such as escalation to a specialist." },
+};
+
+const keyPattern = /^[a-z][a-z0-9_]{1,63}$/;
+const keyMessage = "Use 2–64 lower-case letters, digits or underscores, starting with a letter.";
+
+const line = (max: number, what: string) => z.string().trim().min(1, `An empty ${what} is not allowed.`).max(max, `Keep each ${what} under ${max} characters.`);
+
+export const SorMappingInput = z.object({
+  category: z.enum(SOR_CATEGORIES, { errorMap: () => ({ message: "Choose a statement-of-reasons category from the DSA list." }) }),
+  keywords: z.array(z.enum(SOR_KEYWORDS, { errorMap: () => ({ message: "Use a KEYWORD_* value from the DSA list." }) })).max(6).default([]),
+  ground: z.enum(SOR_GROUNDS, { errorMap: () => ({ message: "Choose incompatible content (terms of service) or illegal content." }) }),
+});
+
+export const LabelInput = z.object({
+  key: z.string().trim().regex(keyPattern, keyMessage),
+  name: z.string().trim().min(1, "Give the label a name moderators recognise.").max(120, "Keep the name under 120 characters."),
+  group: z.enum(LABEL_GROUPS, { errorMap: () => ({ message: "Choose allowed, violating or process." }) }),
+  definition: z.string().trim().min(1, "A label needs a definition: what it covers.").max(2000, "Keep the definition under 2,000 characters."),
+  cues: z.array(line(300, "cue")).max(20, "At most 20 cues.").default([]),
+  notWhen: z.string().trim().max(2000, "Keep “not when” under 2,000 characters.").default(""),
+  positiveExamples: z.array(line(1000, "example")).max(20, "At most 20 examples.").default([]),
+  negativeExamples: z.array(line(1000, "example")).max(20, "At most 20 examples.").default([]),
+  severity: z.number({ invalid_type_error: "Severity is a whole number from 0 to 4." }).int("Severity is a whole number from 0 to 4.").min(0, "Severity is 0 to 4.").max(SEVERITY_MAX, "Severity is 0 to 4."),
+  defaultAction: z.enum(DEFAULT_ACTIONS, { errorMap: () => ({ message: "Choose keep, remove, restrict or escalate." }) }),
+  rationaleRequired: z.boolean().default(false),
+  sor: SorMappingInput.nullable().default(null),
+  retired: z.boolean().optional().default(false),
+});
+export type LabelInput = z.infer<typeof LabelInput>;
+
+export const LabelSetFile = z.object({
+  key: z.string().trim().regex(keyPattern, keyMessage),
+  name: z.string().trim().min(1, "Name the set.").max(120),
+  description: z.string().trim().max(4000).default(""),
+  reasons: z.array(z.string().trim().regex(keyPattern, keyMessage)).max(50).default([]),
+  changeNote: z.string().trim().max(2000).default(""),
+  labels: z.array(LabelInput).min(1, "A set needs at least one label.").max(200, "At most 200 labels in a set."),
+});
+export type LabelSetFile = z.infer<typeof LabelSetFile>;
+
+export type Issue = { path: string; message: string };
+
+/**
+ * The publication rules that span labels: unique keys, a statement-of-reasons mapping for every
+ * violating label, and a key keeping its group across versions (a label that changes meaning gets
+ * a new key, so old decisions never appear to mean something else). `earlierGroups` maps each key
+ * seen in the set's earlier versions to its group there.
+ */
+export function publicationIssues(labels: LabelInput[], earlierGroups: Map<string, string> = new Map(), prefix = "labels"): Issue[] {
+  const issues: Issue[] = [];
+  const firstIndex = new Map<string, number>();
+  labels.forEach((label, i) => {
+    const at = `${prefix}.${i}`;
+    const seen = firstIndex.get(label.key);
+    if (seen !== undefined) issues.push({ path: `${at}.key`, message: `The key “${label.key}” is already used by label ${seen + 1} (${labels[seen].name}); keys are unique within a version.` });
+    else firstIndex.set(label.key, i);
+    if (label.group === "violating" && !label.retired && !label.sor) {
+      issues.push({ path: `${at}.sor`, message: `“${label.name}” is violating, so it needs a statement-of-reasons mapping (category, keywords, ground).` });
+    }
+    const earlier = earlierGroups.get(label.key);
+    if (earlier && earlier !== label.group) {
+      issues.push({ path: `${at}.group`, message: `“${label.key}” was ${earlier} in earlier versions; a label whose meaning changes needs a new key.` });
+    }
+  });
+  if (labels.length > 0 && labels.every((l) => l.retired)) issues.push({ path: prefix, message: "Every label is retired; a live version needs at least one label in use." });
+  return issues;
+}
+
+/** Full validation of an import or draft: shape first (zod), then the rules across labels. */
+export function validateLabelSetFile(input: unknown, earlierGroups?: Map<string, string>): { ok: true; data: LabelSetFile } | { ok: false; issues: Issue[] } {
+  const parsed = LabelSetFile.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(file)", message: i.message })) };
+  }
+  const issues = publicationIssues(parsed.data.labels, earlierGroups);
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, data: parsed.data };
+}
+
+/** Textarea lines to a list: one cue or example per line, blank lines dropped. */
+export function linesOf(text: string | undefined | null): string[] {
+  return (text ?? "").split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+}
