@@ -1,0 +1,219 @@
+import { randomUUID } from "node:crypto";
+import { transaction, type Tx } from "~/db.server.ts";
+import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
+import { can, type Role } from "~/modules/auth/capabilities.ts";
+import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
+import type { LabelView } from "~/modules/labels/types.ts";
+
+export const ACTIONS = ["keep", "remove", "restrict", "escalate"] as const;
+export type DecisionAction = (typeof ACTIONS)[number];
+
+export type Decider = { id: string; email: string; role: Role };
+
+export type DecideInput = {
+  itemId: string;
+  claimId: string;
+  action: DecisionAction;
+  labelIds: string[];
+  rationale: string;
+  applyToCopies?: boolean;
+};
+
+/** The lease presented is not the item's live lease: nothing was written. */
+export class LeaseConflictError extends Error {
+  readonly status = 409;
+}
+
+/** The decision itself is incomplete or not allowed (missing rationale, unknown labels...). */
+export class DecisionInvalidError extends Error {
+  readonly status = 400;
+  constructor(message: string, readonly field: "labelIds" | "rationale" | "action" | "form" = "form") {
+    super(message);
+  }
+}
+
+export type DecideResult = { decisionId: string; seq: number; state: "decided" | "escalated"; copies: number; skippedCopies: number };
+
+type ItemWithFlags = NonNullable<Awaited<ReturnType<typeof loadItem>>>;
+
+function loadItem(tx: Tx, itemId: string) {
+  return tx.item.findUnique({ where: { id: itemId }, include: { flags: { orderBy: { receivedAt: "asc" } } } });
+}
+
+/** The item and its flags exactly as reviewed: what the audit trail shows for this decision. */
+export function snapshotOf(item: ItemWithFlags) {
+  return {
+    itemId: item.id,
+    platform: item.platform,
+    externalId: item.externalId,
+    type: item.type,
+    title: item.title,
+    body: item.body,
+    url: item.url,
+    mediaUrls: JSON.parse(item.mediaUrls) as string[],
+    language: item.language,
+    postedAt: item.postedAt?.toISOString() ?? null,
+    author: { externalId: item.authorExternalId, handle: item.authorHandle },
+    contentDigest: item.contentDigest,
+    state: item.state,
+    priority: item.priority,
+    countsBySource: JSON.parse(item.countsBySource) as Record<string, number>,
+    countsByReason: JSON.parse(item.countsByReason) as Record<string, number>,
+    dueAt: item.dueAt?.toISOString() ?? null,
+    strongestSource: item.strongestSource,
+    topReason: item.topReason,
+    firstFlaggedAt: item.firstFlaggedAt.toISOString(),
+    flags: item.flags.map((f) => ({
+      id: f.id,
+      externalId: f.externalId,
+      source: f.source,
+      reason: f.reason,
+      note: f.note,
+      reporterId: f.reporterId,
+      reference: f.reference,
+      receivedAt: f.receivedAt.toISOString(),
+      dueAt: f.dueAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+/** Which live label version the decision is made under and which of its labels were chosen. */
+async function resolveLabels(tx: Tx, item: ItemWithFlags, input: DecideInput): Promise<{ versionId: string | null; labels: LabelView[] }> {
+  const sets = await liveLabelSetsForReason(item.topReason, tx);
+  const ids = [...new Set(input.labelIds)];
+  if (ids.length === 0) return { versionId: sets[0]?.versionId ?? null, labels: [] };
+  const owning = sets.filter((s) => s.labels.some((l) => ids.includes(l.id)));
+  if (owning.length !== 1) {
+    throw new DecisionInvalidError(
+      owning.length === 0
+        ? "Those labels are not in the live label set for this item; reload the page to see the current version."
+        : "Choose labels from one label set.",
+      "labelIds",
+    );
+  }
+  const set = owning[0];
+  const labels = set.labels.filter((l) => ids.includes(l.id));
+  if (labels.length !== ids.length) {
+    throw new DecisionInvalidError("Some labels are no longer in the live label set; reload the page to see the current version.", "labelIds");
+  }
+  return { versionId: set.versionId, labels };
+}
+
+function validate(input: DecideInput, labels: LabelView[], escalatedItem: boolean) {
+  if (escalatedItem && input.action === "escalate") {
+    throw new DecisionInvalidError("This item is already escalated; a policy lead's decision closes it: keep, remove or restrict.", "action");
+  }
+  if (input.action !== "escalate" && labels.length === 0) {
+    throw new DecisionInvalidError("Choose at least one label that explains the decision.", "labelIds");
+  }
+  const needsRationale = input.action === "escalate" || labels.some((l) => l.group === "violating" || l.rationaleRequired);
+  if (needsRationale && input.rationale.trim().length < 3) {
+    throw new DecisionInvalidError(
+      input.action === "escalate" ? "Say why this needs a policy lead: a rationale is required for escalations." : "A rationale is required for violating labels.",
+      "rationale",
+    );
+  }
+}
+
+async function writeDecision(
+  tx: Tx,
+  actor: Actor,
+  user: Decider,
+  item: ItemWithFlags,
+  input: DecideInput,
+  versionId: string | null,
+  labels: LabelView[],
+  now: Date,
+  claimId: string | null,
+  copyOf: string | null,
+) {
+  const state = input.action === "escalate" ? "escalated" : "decided";
+  const byLead = item.state === "escalated";
+  const decisionId = randomUUID();
+  const labelKeys = labels.map((l) => l.key);
+  const snapshot = snapshotOf(item);
+  // The lease goes in the same statement that checks it, so two decisions cannot both pass.
+  const { count } = await tx.item.updateMany({
+    where: copyOf
+      ? { id: item.id, state: item.state, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }, { claimedById: user.id }] }
+      : { id: item.id, claimId: claimId, claimedById: user.id, leaseExpiresAt: { gt: now }, state: item.state },
+    data: { state, decidedAt: state === "decided" ? now : null, claimId: null, claimedById: null, leaseExpiresAt: null },
+  });
+  if (count !== 1) {
+    if (copyOf) return null;
+    throw new LeaseConflictError(
+      "You no longer hold this item: your lease expired or was released, and it may have been claimed by someone else. Nothing was saved; take the next item.",
+    );
+  }
+  await tx.claim.updateMany({ where: { itemId: item.id, endedAt: null }, data: { endedAt: now, endReason: "decided" } });
+  const event = await appendAuditEvent(tx, {
+    actor,
+    action: "decision.made",
+    subjectType: "item",
+    subjectId: item.id,
+    payload: { decisionId, itemId: item.id, externalId: item.externalId, action: input.action, labelKeys, versionId, rationale: input.rationale, copyOf },
+  });
+  await tx.decision.create({
+    data: {
+      id: decisionId,
+      seq: event.seq,
+      itemId: item.id,
+      userId: user.id,
+      claimId: copyOf ? null : claimId,
+      versionId,
+      action: input.action,
+      rationale: input.rationale,
+      labelKeys: JSON.stringify(labelKeys),
+      snapshot: JSON.stringify(snapshot),
+      copyOfDecisionId: copyOf,
+      byLead,
+      createdAt: now,
+    },
+  });
+  if (labels.length > 0) await tx.decisionLabel.createMany({ data: labels.map((l) => ({ decisionId, labelId: l.id })) });
+  return { decisionId, seq: event.seq, state };
+}
+
+/**
+ * Decides an item in one transaction: the decision and its labels, the item's new state, the
+ * lease released, and the audit event. A decision made under a lease the user no longer holds
+ * writes nothing and raises LeaseConflictError. With applyToCopies, every open copy (same
+ * normalised text) that nobody else holds gets its own decision and audit event in the same
+ * transaction.
+ */
+export async function decide(user: Decider, input: DecideInput): Promise<DecideResult> {
+  const actor: Actor = { kind: "user", id: user.id, email: user.email, role: user.role };
+  return transaction(async (tx) => {
+    const now = new Date();
+    const item = await loadItem(tx, input.itemId);
+    if (!item) throw new DecisionInvalidError("That item does not exist.");
+    const live = item.claimId === input.claimId && item.claimedById === user.id && !!item.leaseExpiresAt && item.leaseExpiresAt > now;
+    if (!live || (item.state !== "pending" && item.state !== "escalated")) {
+      throw new LeaseConflictError(
+        "You no longer hold this item: your lease expired or was released, and it may have been claimed by someone else. Nothing was saved; take the next item.",
+      );
+    }
+    if (item.state === "escalated" && !can(user.role, "escalations:decide")) {
+      throw new DecisionInvalidError("Only a policy lead can decide an escalated item.", "action");
+    }
+    const { versionId, labels } = await resolveLabels(tx, item, input);
+    validate(input, labels, item.state === "escalated");
+    const main = await writeDecision(tx, actor, user, item, input, versionId, labels, now, input.claimId, null);
+    let copies = 0;
+    let skippedCopies = 0;
+    if (input.applyToCopies && item.contentDigest) {
+      const others = await tx.item.findMany({
+        where: { contentDigest: item.contentDigest, id: { not: item.id }, state: item.state },
+        include: { flags: { orderBy: { receivedAt: "asc" } } },
+        orderBy: { firstFlaggedAt: "asc" },
+      });
+      for (const copy of others) {
+        const heldByOther = copy.leaseExpiresAt && copy.leaseExpiresAt > now && copy.claimedById !== user.id;
+        const written = heldByOther ? null : await writeDecision(tx, actor, user, copy, input, versionId, labels, now, null, main!.decisionId);
+        if (written) copies++;
+        else skippedCopies++;
+      }
+    }
+    return { decisionId: main!.decisionId, seq: main!.seq, state: main!.state as "decided" | "escalated", copies, skippedCopies };
+  }, { timeout: 60_000 });
+}

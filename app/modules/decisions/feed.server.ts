@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { db } from "~/db.server.ts";
+
+export const FeedQuery = z.object({
+  after: z
+    .string()
+    .regex(/^\d{1,15}$/, "after must be a cursor from an earlier nextCursor (a whole number).")
+    .optional()
+    .transform((v) => (v === undefined ? 0 : Number(v))),
+  limit: z.coerce
+    .number({ invalid_type_error: "limit must be a number." })
+    .int("limit must be a whole number.")
+    .min(1, "limit must be at least 1.")
+    .max(1000, "limit may be at most 1000.")
+    .default(100),
+});
+
+/**
+ * Decisions on one platform's items in commit order. The cursor is the audit sequence number of
+ * each decision's event, so a reader who resumes after the last cursor it saw misses nothing.
+ */
+export async function decisionFeed(platform: string, after: number, limit: number) {
+  const rows = await db.decision.findMany({
+    where: { seq: { gt: after }, item: { platform } },
+    orderBy: { seq: "asc" },
+    take: limit,
+    select: {
+      id: true,
+      seq: true,
+      action: true,
+      labelKeys: true,
+      rationale: true,
+      createdAt: true,
+      copyOfDecisionId: true,
+      byLead: true,
+      item: { select: { id: true, externalId: true } },
+      version: { select: { id: true, number: true, labelSet: { select: { key: true } } } },
+    },
+  });
+  const decisions = rows.map((d) => ({
+    id: d.id,
+    cursor: String(d.seq),
+    itemId: d.item.id,
+    externalId: d.item.externalId,
+    action: d.action,
+    labelKeys: JSON.parse(d.labelKeys) as string[],
+    labelSet: d.version ? { key: d.version.labelSet.key, versionId: d.version.id, version: d.version.number } : null,
+    versionId: d.version?.id ?? null,
+    byLead: d.byLead,
+    copyOf: d.copyOfDecisionId,
+    decidedAt: d.createdAt.toISOString(),
+  }));
+  const nextCursor = rows.length > 0 ? String(rows[rows.length - 1].seq) : String(after);
+  return { decisions, nextCursor };
+}
+
+/** Earlier decisions on an item and on its author, for the review screen. */
+export async function decisionHistory(item: { id: string; authorExternalId: string | null; platform: string }) {
+  const select = {
+    id: true,
+    action: true,
+    labelKeys: true,
+    rationale: true,
+    createdAt: true,
+    byLead: true,
+    itemId: true,
+    user: { select: { email: true, name: true } },
+    item: { select: { externalId: true, title: true } },
+  } as const;
+  const [onItem, onAuthor] = await Promise.all([
+    db.decision.findMany({ where: { itemId: item.id }, orderBy: { seq: "desc" }, take: 20, select }),
+    item.authorExternalId
+      ? db.decision.findMany({
+          where: { item: { authorExternalId: item.authorExternalId, platform: item.platform }, itemId: { not: item.id } },
+          orderBy: { seq: "desc" },
+          take: 10,
+          select,
+        })
+      : Promise.resolve([]),
+  ]);
+  const shape = (d: (typeof onItem)[number]) => ({ ...d, labelKeys: JSON.parse(d.labelKeys) as string[] });
+  return { onItem: onItem.map(shape), onAuthor: onAuthor.map(shape) };
+}

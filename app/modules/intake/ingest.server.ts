@@ -1,0 +1,318 @@
+import { createHash, randomUUID } from "node:crypto";
+import { dialect, Prisma, transaction, type Tx } from "~/db.server.ts";
+import { env } from "~/env.server.ts";
+import { canonicalJson } from "~/modules/audit/chain.ts";
+import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
+import { severityForReason } from "~/modules/labels/live.server.ts";
+import { computePriority, deadlineFor, normaliseText, strongerSource, type DeadlineHours, type Source } from "~/modules/queue/policy.ts";
+import type { FlagRequest } from "./schema.ts";
+
+/** Who is sending flags: a platform's API key, the bulk importer, or demo mode. */
+export type IntakeSender = { platform: string; apiKeyId: string | null; actor: Actor };
+
+export type IngestResult = { itemId: string; flagId: string; newItem: boolean; duplicate: boolean };
+
+export function deadlineHours(): DeadlineHours {
+  return {
+    authority_referral: env.DOCKET_DEADLINE_HOURS_AUTHORITY_REFERRAL,
+    trusted_flagger: env.DOCKET_DEADLINE_HOURS_TRUSTED_FLAGGER,
+    user_report: env.DOCKET_DEADLINE_HOURS_USER_REPORT,
+    automated: env.DOCKET_DEADLINE_HOURS_AUTOMATED,
+  };
+}
+
+export function contentDigest(content: FlagRequest["content"]): string | null {
+  const normalised = normaliseText([content.title, content.body]);
+  return normalised ? createHash("sha256").update(normalised).digest("hex") : null;
+}
+
+type ItemAcc = {
+  id: string;
+  isNew: boolean;
+  state: string;
+  reopen: boolean;
+  countsBySource: Record<string, number>;
+  countsByReason: Record<string, number>;
+  strongestSource: Source;
+  dueAt: Date | null;
+  flagCount: number;
+  reporterCount: number;
+  reporters: Set<string>;
+  firstFlaggedAt: Date;
+  lastFlaggedAt: Date;
+  create?: Prisma.ItemCreateManyInput;
+};
+
+const isUniqueViolation = (e: unknown) =>
+  e instanceof Prisma.PrismaClientKnownRequestError ? e.code === "P2002" : /unique/i.test(String((e as Error)?.message ?? ""));
+
+/**
+ * Attaches flags to items in one transaction: new content becomes an item, known content gets the
+ * flag counted, and a flag whose externalId was already taken is answered with the earlier ids
+ * (idempotent replays write nothing). A batch is recorded as one audit event carrying a digest
+ * of its accepted flags, so intake speed is not capped by the audit chain.
+ */
+export async function ingestFlags(sender: IntakeSender, entries: FlagRequest[], mode: "single" | "batch", refused = 0): Promise<IngestResult[]> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await transaction((tx) => ingestInTx(tx, sender, entries, mode, refused), { timeout: 60_000 });
+    } catch (e) {
+      // Two senders creating the same item at once: the loser retries and finds it.
+      if (attempt < 3 && isUniqueViolation(e)) continue;
+      throw e;
+    }
+  }
+}
+
+async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], mode: "single" | "batch", refused: number) {
+  const now = new Date();
+  const { platform } = sender;
+  const hours = deadlineHours();
+
+  const flagIds = [...new Set(entries.map((e) => e.flag.externalId).filter((x): x is string => !!x))];
+  const knownFlags = new Map<string, { id: string; itemId: string }>();
+  for (const part of chunks(flagIds, 500)) {
+    for (const f of await tx.flag.findMany({ where: { platform, externalId: { in: part } }, select: { id: true, itemId: true, externalId: true } })) {
+      knownFlags.set(f.externalId!, { id: f.id, itemId: f.itemId });
+    }
+  }
+
+  const itemExternalIds = [...new Set(entries.map((e) => e.content.externalId))];
+  if (dialect === "postgresql" && itemExternalIds.length > 0) {
+    // Concurrent senders updating the same item's counts must not lose each other's flags.
+    await tx.$queryRaw`SELECT "id" FROM "Item" WHERE "platform" = ${platform} AND "externalId" IN (${Prisma.join(itemExternalIds)}) ORDER BY "id" FOR UPDATE`;
+  }
+  const existing = new Map<string, Awaited<ReturnType<typeof tx.item.findMany>>[number]>();
+  for (const part of chunks(itemExternalIds, 500)) {
+    for (const it of await tx.item.findMany({ where: { platform, externalId: { in: part } } })) existing.set(it.externalId, it);
+  }
+
+  const reporterIds = [...new Set(entries.map((e) => e.flag.reporterId).filter((x): x is string => !!x))];
+  const seenReporters = new Set<string>();
+  if (existing.size > 0 && reporterIds.length > 0) {
+    const existingIds = [...existing.values()].map((i) => i.id);
+    for (const part of chunks(existingIds, 500)) {
+      const rows = await tx.flag.findMany({
+        where: { itemId: { in: part }, reporterId: { in: reporterIds } },
+        select: { itemId: true, reporterId: true },
+      });
+      for (const r of rows) seenReporters.add(`${r.itemId}\u0000${r.reporterId}`);
+    }
+  }
+
+  const severities = new Map<string, number>();
+  const severityOf = async (reason: string) => {
+    if (!severities.has(reason)) severities.set(reason, await severityForReason(reason, tx));
+    return severities.get(reason)!;
+  };
+
+  const items = new Map<string, ItemAcc>();
+  const newFlags: Prisma.FlagCreateManyInput[] = [];
+  const results: IngestResult[] = [];
+  const batchFlagIds = new Map<string, IngestResult>();
+
+  for (const entry of entries) {
+    const { content, flag } = entry;
+    if (flag.externalId) {
+      const known = knownFlags.get(flag.externalId);
+      if (known) {
+        results.push({ itemId: known.itemId, flagId: known.id, newItem: false, duplicate: true });
+        continue;
+      }
+      const earlier = batchFlagIds.get(flag.externalId);
+      if (earlier) {
+        results.push({ ...earlier, newItem: false, duplicate: true });
+        continue;
+      }
+    }
+    const receivedAt = flag.receivedAt ?? now;
+    const flagDue = deadlineFor(flag.source, receivedAt, hours);
+    let acc = items.get(content.externalId);
+    if (!acc) {
+      const row = existing.get(content.externalId);
+      if (row) {
+        acc = {
+          id: row.id,
+          isNew: false,
+          state: row.state,
+          reopen: false,
+          countsBySource: JSON.parse(row.countsBySource),
+          countsByReason: JSON.parse(row.countsByReason),
+          strongestSource: row.strongestSource as Source,
+          dueAt: row.dueAt,
+          flagCount: row.flagCount,
+          reporterCount: row.reporterCount,
+          reporters: new Set(),
+          firstFlaggedAt: row.firstFlaggedAt,
+          lastFlaggedAt: row.lastFlaggedAt,
+        };
+      } else {
+        acc = {
+          id: randomUUID(),
+          isNew: true,
+          state: "pending",
+          reopen: false,
+          countsBySource: {},
+          countsByReason: {},
+          strongestSource: flag.source,
+          dueAt: null,
+          flagCount: 0,
+          reporterCount: 0,
+          reporters: new Set(),
+          firstFlaggedAt: receivedAt,
+          lastFlaggedAt: receivedAt,
+          create: {
+            id: "",
+            platform,
+            externalId: content.externalId,
+            type: content.type,
+            title: content.title ?? null,
+            body: content.body ?? null,
+            url: content.url ?? null,
+            mediaUrls: JSON.stringify(content.mediaUrls ?? []),
+            language: content.language ?? null,
+            postedAt: content.postedAt ?? null,
+            authorExternalId: content.author?.externalId ?? null,
+            authorHandle: content.author?.handle ?? null,
+            contentDigest: contentDigest(content),
+            strongestSource: flag.source,
+            topReason: flag.reason,
+            firstFlaggedAt: receivedAt,
+            lastFlaggedAt: receivedAt,
+            updatedAt: now,
+          },
+        };
+      }
+      items.set(content.externalId, acc);
+    }
+    // A removal order about content already decided puts it back in the queue: the one-hour clock runs.
+    if (acc.state === "decided" && flag.source === "removal_order") {
+      acc.state = "pending";
+      acc.reopen = true;
+      acc.dueAt = null;
+    }
+    const open = acc.state === "pending" || acc.state === "escalated";
+    if (open && flagDue && (!acc.dueAt || flagDue < acc.dueAt)) acc.dueAt = flagDue;
+    acc.countsBySource[flag.source] = (acc.countsBySource[flag.source] ?? 0) + 1;
+    acc.countsByReason[flag.reason] = (acc.countsByReason[flag.reason] ?? 0) + 1;
+    acc.strongestSource = acc.flagCount === 0 ? flag.source : strongerSource(acc.strongestSource, flag.source);
+    acc.flagCount++;
+    const reporterKey = flag.reporterId ? `${acc.id}\u0000${flag.reporterId}` : null;
+    if (!reporterKey || (!seenReporters.has(reporterKey) && !acc.reporters.has(reporterKey))) {
+      acc.reporterCount++;
+      if (reporterKey) acc.reporters.add(reporterKey);
+    }
+    if (receivedAt < acc.firstFlaggedAt) acc.firstFlaggedAt = receivedAt;
+    if (receivedAt > acc.lastFlaggedAt) acc.lastFlaggedAt = receivedAt;
+
+    const flagId = randomUUID();
+    newFlags.push({
+      id: flagId,
+      itemId: acc.id,
+      platform,
+      externalId: flag.externalId ?? null,
+      source: flag.source,
+      reason: flag.reason,
+      note: flag.note ?? null,
+      reporterId: flag.reporterId ?? null,
+      reference: flag.reference ?? null,
+      receivedAt,
+      dueAt: flagDue,
+      apiKeyId: sender.apiKeyId,
+    });
+    const result = { itemId: acc.id, flagId, newItem: acc.isNew && acc.flagCount === 1, duplicate: false };
+    if (flag.externalId) batchFlagIds.set(flag.externalId, result);
+    results.push(result);
+  }
+
+  const creates: Prisma.ItemCreateManyInput[] = [];
+  for (const acc of items.values()) {
+    const topReason = Object.entries(acc.countsByReason).sort((a, b) => b[1] - a[1])[0][0];
+    let severity = 0;
+    for (const reason of Object.keys(acc.countsByReason)) severity = Math.max(severity, await severityOf(reason));
+    const priority = computePriority({ source: acc.strongestSource, severity, reporters: acc.reporterCount, dueAt: acc.dueAt, now });
+    const fields = {
+      priority,
+      dueAt: acc.dueAt,
+      strongestSource: acc.strongestSource,
+      topReason,
+      flagCount: acc.flagCount,
+      reporterCount: acc.reporterCount,
+      countsBySource: JSON.stringify(acc.countsBySource),
+      countsByReason: JSON.stringify(acc.countsByReason),
+      firstFlaggedAt: acc.firstFlaggedAt,
+      lastFlaggedAt: acc.lastFlaggedAt,
+    };
+    if (acc.isNew) creates.push({ ...acc.create!, ...fields, id: acc.id });
+    else
+      await tx.item.update({
+        where: { id: acc.id },
+        data: { ...fields, ...(acc.reopen ? { state: "pending", decidedAt: null } : {}) },
+      });
+  }
+  for (const part of chunks(creates, 500)) await tx.item.createMany({ data: part });
+  for (const part of chunks(newFlags, 500)) await tx.flag.createMany({ data: part });
+
+  if (newFlags.length > 0) {
+    if (mode === "single") {
+      const f = newFlags[0];
+      await appendAuditEvent(tx, {
+        actor: sender.actor,
+        action: "flag.received",
+        subjectType: "item",
+        subjectId: f.itemId,
+        payload: {
+          flagId: f.id,
+          itemId: f.itemId,
+          platform,
+          contentExternalId: entries[0].content.externalId,
+          flagExternalId: f.externalId,
+          source: f.source,
+          reason: f.reason,
+          reference: f.reference,
+          receivedAt: f.receivedAt,
+          dueAt: f.dueAt,
+          newItem: results[0].newItem,
+        },
+      });
+    } else {
+      const digest = createHash("sha256")
+        .update(
+          canonicalJson(
+            newFlags.map((f) => ({
+              flagId: f.id,
+              itemId: f.itemId,
+              externalId: f.externalId,
+              source: f.source,
+              reason: f.reason,
+              reference: f.reference,
+              receivedAt: f.receivedAt,
+            })),
+          ),
+        )
+        .digest("hex");
+      await appendAuditEvent(tx, {
+        actor: sender.actor,
+        action: "flags.batch_received",
+        subjectType: sender.apiKeyId ? "api_key" : "intake",
+        subjectId: sender.apiKeyId ?? platform,
+        payload: {
+          platform,
+          digest,
+          accepted: newFlags.length,
+          duplicates: results.filter((r) => r.duplicate).length,
+          refused,
+          newItems: creates.length,
+          removalOrders: newFlags.filter((f) => f.source === "removal_order").length,
+        },
+      });
+    }
+  }
+  return results;
+}
+
+function chunks<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}

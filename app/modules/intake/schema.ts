@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { SOURCES } from "~/modules/queue/policy.ts";
+
+// The intake contract (docs: architecture, "Ingestion"). Free text (title, body, note, handle) may
+// hold anything, markup included: it is the material under review and is only ever rendered as
+// text. Identifiers, keys, dates and URLs are structured and refuse anything else.
+
+export const LIMITS = {
+  batchSize: 1000,
+  id: 200,
+  title: 1_000,
+  body: 50_000,
+  url: 2_048,
+  mediaUrls: 20,
+  handle: 200,
+  note: 5_000,
+  reference: 500,
+} as const;
+
+const identifier = (what: string) =>
+  z
+    .string({ invalid_type_error: `${what} must be a string.` })
+    .min(1, `${what} must not be empty.`)
+    .max(LIMITS.id, `${what} must be at most ${LIMITS.id} characters.`)
+    .regex(/^[^\s<>"'`\\\u0000-\u001f\u007f]+$/, `${what} may not contain spaces, quotes, angle brackets or control characters.`);
+
+const text = (what: string, max: number) =>
+  z
+    .string({ invalid_type_error: `${what} must be a string.` })
+    .max(max, `${what} must be at most ${max.toLocaleString("en")} characters.`)
+    .refine((s) => !s.includes("\u0000"), `${what} may not contain NUL characters.`);
+
+const webUrl = (what: string) =>
+  z
+    .string({ invalid_type_error: `${what} must be a string.` })
+    .max(LIMITS.url, `${what} must be at most ${LIMITS.url} characters.`)
+    .refine((s) => {
+      try {
+        const u = new URL(s);
+        return u.protocol === "http:" || u.protocol === "https:";
+      } catch {
+        return false;
+      }
+    }, `${what} must be an absolute http or https URL.`);
+
+const isoTime = (what: string) =>
+  z
+    .string({ invalid_type_error: `${what} must be an ISO 8601 time string.` })
+    .datetime({ offset: true, message: `${what} must be an ISO 8601 time with a zone, e.g. 2024-03-26T10:00:00Z.` })
+    .transform((s) => new Date(s))
+    .refine((d) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1990, `${what} is not a plausible time.`);
+
+export const CONTENT_TYPES = ["text", "link", "image", "video", "audio", "document"] as const;
+
+export const Content = z
+  .object({
+    externalId: identifier("content.externalId"),
+    type: z.enum(CONTENT_TYPES, { errorMap: () => ({ message: `content.type must be one of ${CONTENT_TYPES.join(", ")}.` }) }),
+    title: text("content.title", LIMITS.title).optional(),
+    body: text("content.body", LIMITS.body).optional(),
+    url: webUrl("content.url").optional(),
+    mediaUrls: z.array(webUrl("content.mediaUrls[]")).max(LIMITS.mediaUrls, `content.mediaUrls holds at most ${LIMITS.mediaUrls} URLs.`).optional(),
+    language: z
+      .string({ invalid_type_error: "content.language must be a string." })
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/, "content.language must be a language tag such as en or pt-BR.")
+      .optional(),
+    postedAt: isoTime("content.postedAt").optional(),
+    author: z
+      .object({
+        externalId: identifier("content.author.externalId").optional(),
+        handle: text("content.author.handle", LIMITS.handle).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const FlagInput = z
+  .object({
+    externalId: identifier("flag.externalId").optional(),
+    source: z.enum(SOURCES, { errorMap: () => ({ message: `flag.source must be one of ${SOURCES.join(", ")}.` }) }),
+    reason: z
+      .string({ invalid_type_error: "flag.reason must be a string." })
+      .regex(/^[a-z][a-z0-9_]{0,63}$/, "flag.reason must be a category key: lower-case letters, digits and underscores."),
+    note: text("flag.note", LIMITS.note).optional(),
+    reporterId: identifier("flag.reporterId").optional(),
+    reference: text("flag.reference", LIMITS.reference).optional(),
+    receivedAt: isoTime("flag.receivedAt")
+      .refine((d) => d.getTime() <= Date.now() + 5 * 60_000, "flag.receivedAt may not be in the future.")
+      .optional(),
+  })
+  .strict();
+
+export const FlagRequest = z
+  .object({ content: Content, flag: FlagInput }, { invalid_type_error: "The body must be a JSON object with content and flag." })
+  .strict();
+export type FlagRequest = z.infer<typeof FlagRequest>;
+
+export const BatchEnvelope = z
+  .object(
+    {
+      flags: z
+        .array(z.unknown(), { invalid_type_error: "flags must be an array.", required_error: "flags is required." })
+        .min(1, "flags must hold at least one entry.")
+        .max(LIMITS.batchSize, `A batch holds at most ${LIMITS.batchSize} flags.`),
+    },
+    { invalid_type_error: "The body must be a JSON object with a flags array." },
+  )
+  .strict();

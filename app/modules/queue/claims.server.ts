@@ -1,0 +1,163 @@
+import { randomUUID } from "node:crypto";
+import { db, dialect, Prisma, transaction, type Tx } from "~/db.server.ts";
+import { env } from "~/env.server.ts";
+import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
+
+/** Which queue a claimer draws from: moderators take pending items, policy leads escalated ones. */
+export type QueueName = "pending" | "escalated";
+
+export type Claimer = { id: string; email: string; role: string };
+
+export type ClaimedItem = { itemId: string; claimId: string; leaseExpiresAt: Date };
+
+export const leaseMs = () => Number(process.env.DOCKET_LEASE_SECONDS ?? env.DOCKET_LEASE_SECONDS) * 1000;
+
+const actorOf = (user: Claimer): Actor => ({ kind: "user", id: user.id, email: user.email, role: user.role });
+const stateSql = (queue: QueueName) => Prisma.raw(queue === "escalated" ? "'escalated'" : "'pending'");
+const skipLocked = () => Prisma.raw(dialect === "postgresql" ? "FOR UPDATE SKIP LOCKED" : "");
+
+/**
+ * The claim statements. Overdue items go first (walking the (state, dueAt) index from the oldest
+ * deadline), then the rest by priority and age (walking (state, priority DESC, firstFlaggedAt)).
+ * Each statement picks and leases one row atomically: SQLite holds the write lock for the whole
+ * statement, PostgreSQL locks the chosen row and lets other claimers skip past it.
+ */
+export function claimStatements(queue: QueueName, user: { id: string }, claimId: string, now: Date, expires: Date) {
+  const available = Prisma.sql`"state" = ${stateSql(queue)}
+      AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
+      AND NOT EXISTS (SELECT 1 FROM "Claim" s WHERE s."itemId" = "Item"."id" AND s."userId" = ${user.id} AND s."endReason" = 'skipped')`;
+  const set = Prisma.sql`UPDATE "Item" SET "claimId" = ${claimId}, "claimedById" = ${user.id}, "leaseExpiresAt" = ${expires}, "updatedAt" = ${now}`;
+  const guard = Prisma.sql`AND "state" = ${stateSql(queue)} AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})`;
+  const overdue = Prisma.sql`${set} WHERE "id" = (
+      SELECT "id" FROM "Item" WHERE ${available} AND "dueAt" <= ${now}
+      ORDER BY "state", "dueAt" LIMIT 1 ${skipLocked()}) ${guard} RETURNING "id"`;
+  const byPriority = Prisma.sql`${set} WHERE "id" = (
+      SELECT "id" FROM "Item" WHERE ${available}
+      ORDER BY "state", "priority" DESC, "firstFlaggedAt" LIMIT 1 ${skipLocked()}) ${guard} RETURNING "id"`;
+  return [overdue, byPriority];
+}
+
+/**
+ * Leases the best available item to the user: one transaction runs the claim statement, closes a
+ * lapsed earlier claim on the item, records the new Claim row and its audit event.
+ */
+export async function claimNext(user: Claimer, queue: QueueName = "pending"): Promise<ClaimedItem | null> {
+  return transaction(async (tx) => {
+    const now = new Date();
+    const claimId = randomUUID();
+    const expires = new Date(now.getTime() + leaseMs());
+    let itemId: string | null = null;
+    for (const statement of claimStatements(queue, user, claimId, now, expires)) {
+      const rows = await tx.$queryRaw<{ id: string }[]>(statement);
+      if (rows.length > 0) {
+        itemId = rows[0].id;
+        break;
+      }
+    }
+    if (!itemId) return null;
+    await recordClaim(tx, user, itemId, claimId, now, expires, queue);
+    return { itemId, claimId, leaseExpiresAt: expires };
+  });
+}
+
+/** Claims one named item (the review screen's "claim" button, or a lead taking over) when it is free. */
+export async function claimItem(user: Claimer, itemId: string): Promise<ClaimedItem | null> {
+  return transaction(async (tx) => {
+    const now = new Date();
+    const claimId = randomUUID();
+    const expires = new Date(now.getTime() + leaseMs());
+    const states = user.role === "policy_lead" ? ["pending", "escalated"] : ["pending"];
+    const { count } = await tx.item.updateMany({
+      where: {
+        id: itemId,
+        state: { in: states as ("pending" | "escalated")[] },
+        OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }],
+      },
+      data: { claimId, claimedById: user.id, leaseExpiresAt: expires },
+    });
+    if (count !== 1) return null;
+    const item = await tx.item.findUniqueOrThrow({ where: { id: itemId }, select: { state: true } });
+    await recordClaim(tx, user, itemId, claimId, now, expires, item.state as QueueName);
+    return { itemId, claimId, leaseExpiresAt: expires };
+  });
+}
+
+async function recordClaim(tx: Tx, user: Claimer, itemId: string, claimId: string, now: Date, expires: Date, queue: QueueName) {
+  await tx.claim.updateMany({ where: { itemId, endedAt: null }, data: { endedAt: now, endReason: "expired" } });
+  await tx.claim.create({ data: { id: claimId, itemId, userId: user.id, claimedAt: now, expiresAt: expires } });
+  await appendAuditEvent(tx, {
+    actor: actorOf(user),
+    action: "item.claimed",
+    subjectType: "item",
+    subjectId: itemId,
+    payload: { itemId, claimId, queue, leaseExpiresAt: expires },
+  });
+}
+
+/** Extends a live lease the user holds; false when it has lapsed or passed to someone else. */
+export async function renewLease(user: { id: string }, itemId: string, claimId: string): Promise<Date | null> {
+  const now = new Date();
+  const expires = new Date(now.getTime() + leaseMs());
+  const { count } = await db.item.updateMany({
+    where: { id: itemId, claimId, claimedById: user.id, leaseExpiresAt: { gt: now } },
+    data: { leaseExpiresAt: expires },
+  });
+  if (count !== 1) return null;
+  await db.claim.updateMany({ where: { id: claimId, endedAt: null }, data: { expiresAt: expires } });
+  return expires;
+}
+
+/** The user's live lease, if any: where "next item" sends them back to instead of claiming another. */
+export async function currentClaim(userId: string): Promise<ClaimedItem | null> {
+  const item = await db.item.findFirst({
+    where: { claimedById: userId, leaseExpiresAt: { gt: new Date() }, state: { in: ["pending", "escalated"] } },
+    select: { id: true, claimId: true, leaseExpiresAt: true },
+    orderBy: { leaseExpiresAt: "desc" },
+  });
+  return item && item.claimId && item.leaseExpiresAt ? { itemId: item.id, claimId: item.claimId, leaseExpiresAt: item.leaseExpiresAt } : null;
+}
+
+export type EndKind = "released" | "skipped" | "lead_released";
+
+/**
+ * Ends a lease early. The holder may release or skip (a skipped item is not offered to them
+ * again); a lead may release anyone's. Returns false when the lease is no longer live.
+ */
+export async function endClaim(user: Claimer, input: { itemId: string; claimId: string; kind: EndKind; reason: string }): Promise<boolean> {
+  return transaction(async (tx) => {
+    const now = new Date();
+    const where =
+      input.kind === "lead_released"
+        ? { id: input.itemId, claimId: input.claimId, leaseExpiresAt: { gt: now } }
+        : { id: input.itemId, claimId: input.claimId, claimedById: user.id, leaseExpiresAt: { gt: now } };
+    const holder = await tx.item.findFirst({ where, select: { claimedById: true } });
+    if (!holder) return false;
+    const { count } = await tx.item.updateMany({ where, data: { claimId: null, claimedById: null, leaseExpiresAt: null } });
+    if (count !== 1) return false;
+    await tx.claim.updateMany({ where: { id: input.claimId, endedAt: null }, data: { endedAt: now, endReason: input.kind, note: input.reason } });
+    await appendAuditEvent(tx, {
+      actor: actorOf(user),
+      action: input.kind === "skipped" ? "claim.skipped" : "claim.released",
+      subjectType: "item",
+      subjectId: input.itemId,
+      payload: { itemId: input.itemId, claimId: input.claimId, holderId: holder.claimedById, reason: input.reason, byLead: input.kind === "lead_released" },
+    });
+    return true;
+  });
+}
+
+/** Every live lease, for the leads' "who holds what" screen. */
+export async function liveClaims() {
+  const now = new Date();
+  const items = await db.item.findMany({
+    where: { leaseExpiresAt: { gt: now }, claimId: { not: null } },
+    select: { id: true, externalId: true, title: true, state: true, claimId: true, leaseExpiresAt: true, dueAt: true, claimedById: true, strongestSource: true },
+    orderBy: { leaseExpiresAt: "asc" },
+    take: 500,
+  });
+  const users = await db.user.findMany({ where: { id: { in: [...new Set(items.map((i) => i.claimedById!))] } }, select: { id: true, email: true, name: true } });
+  const byId = new Map(users.map((u) => [u.id, u]));
+  const claims = await db.claim.findMany({ where: { id: { in: items.map((i) => i.claimId!) } }, select: { id: true, claimedAt: true } });
+  const claimedAt = new Map(claims.map((c) => [c.id, c.claimedAt]));
+  return items.map((i) => ({ ...i, holder: byId.get(i.claimedById!) ?? null, claimedAt: claimedAt.get(i.claimId!) ?? null }));
+}

@@ -1,0 +1,63 @@
+// Pure rules for deadlines and priority, shared by intake, the queue and the console.
+
+export const SOURCES = ["removal_order", "authority_referral", "trusted_flagger", "user_report", "automated"] as const;
+export type Source = (typeof SOURCES)[number];
+
+export const SOURCE_NAMES: Record<Source, string> = {
+  removal_order: "Removal order",
+  authority_referral: "Authority referral",
+  trusted_flagger: "Trusted flagger",
+  user_report: "User report",
+  automated: "Automated detection",
+};
+
+// Removal orders outrank everything; trusted flaggers and authority referrals come next (DSA Art. 22
+// gives trusted flaggers priority by law); user notices; then the platform's own detection.
+export const SOURCE_WEIGHT: Record<Source, number> = {
+  removal_order: 1000,
+  trusted_flagger: 600,
+  authority_referral: 600,
+  user_report: 300,
+  automated: 100,
+};
+
+/** The strongest of two sources (ties keep the first). */
+export function strongerSource(a: Source, b: Source): Source {
+  return SOURCE_WEIGHT[b] > SOURCE_WEIGHT[a] ? b : a;
+}
+
+export type DeadlineHours = Record<Exclude<Source, "removal_order">, number | undefined>;
+
+/** A removal order must be acted on within one hour of receipt (TCO Art. 3(3)); other sources are configurable. */
+export function deadlineFor(source: Source, receivedAt: Date, hours: DeadlineHours): Date | null {
+  const h = source === "removal_order" ? 1 : hours[source];
+  if (h === undefined) return null;
+  return new Date(receivedAt.getTime() + h * 3_600_000);
+}
+
+/**
+ * Priority as one integer, so the queue can walk an index: source weight, the reported category's
+ * severity in the live label set, how many distinct reporters, and how little time was left when
+ * the flag arrived. Overdue items are put first by the queue itself, not by this number.
+ */
+export function computePriority(input: { source: Source; severity: number; reporters: number; dueAt: Date | null; now: Date }): number {
+  const severity = Math.max(0, Math.min(5, input.severity)) * 100;
+  const reporters = Math.min(200, Math.round(50 * Math.log2(Math.max(1, input.reporters))));
+  let urgency = 0;
+  if (input.dueAt) {
+    const hoursLeft = (input.dueAt.getTime() - input.now.getTime()) / 3_600_000;
+    urgency = hoursLeft <= 1 ? 300 : hoursLeft <= 6 ? 200 : hoursLeft <= 24 ? 100 : 0;
+  }
+  return SOURCE_WEIGHT[input.source] + severity + reporters + urgency;
+}
+
+/** Text normalised for copy detection: case, Unicode compatibility forms and whitespace do not count. */
+export function normaliseText(parts: (string | null | undefined)[]): string {
+  return parts
+    .filter((p): p is string => !!p)
+    .join("\n")
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim();
+}
