@@ -1,0 +1,148 @@
+import { z } from "zod";
+import { db, Prisma } from "~/db.server.ts";
+import { FLAG_SOURCES } from "./snapshot.ts";
+
+const optionalText = z
+  .string()
+  .trim()
+  .max(200)
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const optionalDate = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return undefined;
+    // <input type="datetime-local"> sends local time without a zone; Docket treats it as UTC.
+    const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
+    if (Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "Enter a date and time, e.g. 2025-11-03T10:00." });
+      return z.NEVER;
+    }
+    return d;
+  });
+
+export const OUTCOMES = ["keep", "remove", "restrict", "escalate"] as const;
+
+/** The auditor's search form, read from the query string. */
+export const AuditSearch = z.object({
+  from: optionalDate,
+  to: optionalDate,
+  actor: optionalText,
+  action: optionalText,
+  item: optionalText,
+  label: optionalText,
+  source: z.enum(FLAG_SOURCES).optional().or(z.literal("").transform(() => undefined)),
+  outcome: z.enum(OUTCOMES).optional().or(z.literal("").transform(() => undefined)),
+  before: z.coerce.number().int().positive().optional().or(z.literal("").transform(() => undefined)),
+  after: z.coerce.number().int().nonnegative().optional().or(z.literal("").transform(() => undefined)),
+});
+export type AuditSearch = z.infer<typeof AuditSearch>;
+
+export function parseSearch(params: URLSearchParams) {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) raw[k] = v;
+  return AuditSearch.safeParse(raw);
+}
+
+export type EventListRow = {
+  seq: number;
+  at: Date;
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  decisionId: string | null;
+  decisionAction: string | null;
+};
+
+export const PAGE_SIZE = 50;
+
+/**
+ * One page of events, newest first, by keyset on seq (`before` for older pages, `after` for newer),
+ * so any page costs the same at millions of events. Decision filters (item, label, flag source,
+ * outcome) join the decision whose seq is the event's seq: a decision and its event share it.
+ */
+export async function searchEvents(q: AuditSearch, pageSize = PAGE_SIZE) {
+  const where: Prisma.Sql[] = [];
+  if (q.from) where.push(Prisma.sql`e."at" >= ${q.from}`);
+  if (q.to) where.push(Prisma.sql`e."at" < ${q.to}`);
+  if (q.actor) {
+    const user = await db.user.findFirst({ where: { OR: [{ email: q.actor.toLowerCase() }, { id: q.actor }] }, select: { id: true } });
+    where.push(user ? Prisma.sql`e."actorId" = ${user.id}` : Prisma.sql`(e."actorId" = ${q.actor} OR e."actorLabel" = ${q.actor})`);
+  }
+  if (q.action) where.push(Prisma.sql`e."action" = ${q.action}`);
+  const decisionFilter = Boolean(q.item || q.label || q.source || q.outcome);
+  if (q.item) {
+    const items = await db.item.findMany({ where: { externalId: q.item }, select: { id: true }, take: 100 });
+    const ids = items.map((i) => i.id);
+    if (ids.length === 0) return { rows: [] as EventListRow[], newer: null, older: null };
+    where.push(Prisma.sql`d."itemId" IN (${Prisma.join(ids)})`);
+  }
+  if (q.outcome) where.push(Prisma.sql`CAST(d."action" AS TEXT) = ${q.outcome}`);
+  if (q.label) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM "DecisionLabel" dl JOIN "Label" l ON l."id" = dl."labelId"
+      WHERE dl."decisionId" = d."id" AND l."key" = ${q.label})`);
+  }
+  if (q.source) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Flag" f WHERE f."itemId" = d."itemId"
+      AND CAST(f."source" AS TEXT) = ${q.source} AND f."receivedAt" <= d."createdAt")`);
+  }
+  const forward = q.after !== undefined && q.before === undefined;
+  if (q.before !== undefined) where.push(Prisma.sql`e."seq" < ${q.before}`);
+  if (forward) where.push(Prisma.sql`e."seq" > ${q.after}`);
+  const join = decisionFilter ? Prisma.sql`JOIN "Decision" d ON d."seq" = e."seq"` : Prisma.sql`LEFT JOIN "Decision" d ON d."seq" = e."seq"`;
+  const whereSql = where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty;
+  const order = forward ? Prisma.sql`ORDER BY e."seq" ASC` : Prisma.sql`ORDER BY e."seq" DESC`;
+  const rows = await db.$queryRaw<(Omit<EventListRow, "seq"> & { seq: number | bigint })[]>`
+    SELECT e."seq", e."at", e."actorId", e."actorLabel", e."action", e."subjectType", e."subjectId",
+           d."id" AS "decisionId", CAST(d."action" AS TEXT) AS "decisionAction"
+    FROM "AuditEvent" e ${join} ${whereSql} ${order} LIMIT ${pageSize + 1}`;
+  const more = rows.length > pageSize;
+  const page = rows.slice(0, pageSize).map((r) => ({ ...r, seq: Number(r.seq) }));
+  if (forward) page.reverse();
+  const first = page[0]?.seq ?? null;
+  const last = page[page.length - 1]?.seq ?? null;
+  // Newest first: "older" continues below the last row, "newer" above the first.
+  const hasOlder = forward ? last !== null : more;
+  const hasNewer = forward ? more : q.before !== undefined;
+  return { rows: page, older: hasOlder && last !== null ? last : null, newer: hasNewer && first !== null ? first : null };
+}
+
+/**
+ * The distinct actions recorded so far, for the action filter: a skip scan of the action index (one
+ * probe per distinct action), so it stays instant at millions of events.
+ */
+export async function knownActions(): Promise<string[]> {
+  const rows = await db.$queryRaw<{ action: string | null }[]>`
+    WITH RECURSIVE a("action") AS (
+      SELECT MIN("action") FROM "AuditEvent"
+      UNION ALL
+      SELECT (SELECT MIN(x."action") FROM "AuditEvent" x WHERE x."action" > a."action") FROM a WHERE a."action" IS NOT NULL
+    )
+    SELECT "action" FROM a WHERE "action" IS NOT NULL`;
+  return rows.map((r) => r.action as string);
+}
+
+export async function knownLabelKeys(): Promise<string[]> {
+  const rows = await db.$queryRaw<{ key: string }[]>`SELECT DISTINCT "key" FROM "Label" ORDER BY "key"`;
+  return rows.map((r) => r.key);
+}
+
+export type EventDetail = Awaited<ReturnType<typeof getEvent>>;
+
+export async function getEvent(seq: number) {
+  const e = await db.auditEvent.findUnique({ where: { seq } });
+  if (!e) return null;
+  const decision = await db.decision.findUnique({ where: { seq }, select: { id: true } });
+  let payload: unknown;
+  try {
+    payload = JSON.parse(e.payload);
+  } catch {
+    payload = e.payload;
+  }
+  return { ...e, payload, payloadText: e.payload, decisionId: decision?.id ?? null };
+}

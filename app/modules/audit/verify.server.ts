@@ -1,0 +1,157 @@
+import { db, transaction } from "~/db.server.ts";
+import { eventHash, GENESIS_HASH, type ChainedFields } from "./chain.ts";
+import { appendAuditEvent, type Actor } from "./writer.server.ts";
+
+export type ChainRow = ChainedFields & { prevHash: string; hash: string };
+
+export type BreakKind = "edited" | "deleted" | "inserted" | "reordered";
+
+export type VerifyResult =
+  | { ok: true; checked: number; headSeq: number; headHash: string; ms: number }
+  | { ok: false; checked: number; headSeq: number; firstBadSeq: number; kind: BreakKind; reason: string; ms: number };
+
+/** Reads one batch of the chain after `afterSeq`, in sequence order (keyset on the primary key). */
+export type ChainBatchReader = (afterSeq: number, upToSeq: number, limit: number) => Promise<ChainRow[]>;
+
+const prismaReader: ChainBatchReader = async (afterSeq, upToSeq, limit) => {
+  const rows = await db.$queryRaw<(Omit<ChainRow, "seq"> & { seq: number | bigint })[]>`
+    SELECT "seq", "at", "actorId", "actorLabel", "action", "subjectType", "subjectId", "payload", "prevHash", "hash"
+    FROM "AuditEvent" WHERE "seq" > ${afterSeq} AND "seq" <= ${upToSeq} ORDER BY "seq" LIMIT ${limit}`;
+  for (const r of rows) r.seq = Number(r.seq);
+  return rows as ChainRow[];
+};
+
+async function readHead(): Promise<{ seq: number; hash: string }> {
+  const rows = await db.$queryRaw<{ seq: number | bigint; hash: string }[]>`SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = 1`;
+  if (rows.length !== 1) throw new Error("the audit head row is missing");
+  return { seq: Number(rows[0].seq), hash: rows[0].hash };
+}
+
+// How far a row's content may have moved from where it was written and still be recognised as moved
+// rather than edited; trying a few candidate positions is cheap and only happens on a failure.
+const MOVE_WINDOW = 16;
+
+function writtenAt(row: ChainRow): number | null {
+  for (let d = 1; d <= MOVE_WINDOW; d++) {
+    for (const seq of [row.seq - d, row.seq + d]) {
+      if (seq >= 1 && eventHash(row.prevHash, { ...row, seq }) === row.hash) return seq;
+    }
+  }
+  return null;
+}
+
+type Failure = { firstBadSeq: number; kind: BreakKind; reason: string };
+
+/** Explains why `row` does not follow the verified rows before it. */
+function diagnose(row: ChainRow, expectedSeq: number, prevHash: string, prevPrevHash: string | null): Failure | null {
+  if (row.seq !== expectedSeq) {
+    const last = row.seq - 1;
+    const which = last === expectedSeq ? `event ${expectedSeq} is` : `events ${expectedSeq} to ${last} are`;
+    return { firstBadSeq: expectedSeq, kind: "deleted", reason: `${which} missing: the log jumps from ${expectedSeq - 1} to ${row.seq}` };
+  }
+  const contentOk = eventHash(row.prevHash, row) === row.hash;
+  if (contentOk && row.prevHash === prevHash) return null;
+  if (contentOk) {
+    if (prevPrevHash !== null && row.prevHash === prevPrevHash) {
+      return {
+        firstBadSeq: row.seq - 1,
+        kind: "inserted",
+        reason: `event ${row.seq - 1} was inserted: event ${row.seq} links past it to event ${row.seq - 2}`,
+      };
+    }
+    return {
+      firstBadSeq: row.seq,
+      kind: "reordered",
+      reason: `event ${row.seq} does not follow event ${row.seq - 1}: its previous-hash names another event`,
+    };
+  }
+  const original = writtenAt(row);
+  if (original === row.seq - 1 && prevPrevHash !== null && row.prevHash === prevPrevHash) {
+    return {
+      firstBadSeq: row.seq - 1,
+      kind: "inserted",
+      reason: `event ${row.seq - 1} was inserted: event ${row.seq} was written as event ${row.seq - 1} and renumbered to make room`,
+    };
+  }
+  if (original !== null) {
+    return {
+      firstBadSeq: row.seq,
+      kind: "reordered",
+      reason: `event ${row.seq} was written as event ${original}: events were moved, swapped or renumbered`,
+    };
+  }
+  return { firstBadSeq: row.seq, kind: "edited", reason: `event ${row.seq} was edited: its content no longer matches its hash` };
+}
+
+/**
+ * Recomputes the whole chain in sequence order, a batch at a time (constant memory), and names the
+ * first event that was edited, deleted, inserted or reordered. Reads the head first and checks only
+ * up to it, so events appended while it runs do not count as insertions.
+ */
+export async function verifyChain(
+  options: { batchSize?: number; reader?: ChainBatchReader; onProgress?: (checked: number, headSeq: number) => void } = {},
+): Promise<VerifyResult> {
+  const started = performance.now();
+  const read = options.reader ?? prismaReader;
+  const batchSize = options.batchSize ?? 5000;
+  const head = await readHead();
+  let prevHash = GENESIS_HASH;
+  let prevPrevHash: string | null = null;
+  let lastSeq = 0;
+  let checked = 0;
+  const fail = (f: Failure) => ({ ok: false as const, checked, headSeq: head.seq, ...f, ms: performance.now() - started });
+  for (;;) {
+    const rows = await read(lastSeq, head.seq, batchSize);
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const failure = diagnose(row, lastSeq + 1, prevHash, prevPrevHash);
+      if (failure) return fail(failure);
+      prevPrevHash = prevHash;
+      prevHash = row.hash;
+      lastSeq = row.seq;
+      checked++;
+    }
+    options.onProgress?.(checked, head.seq);
+  }
+  if (lastSeq < head.seq) {
+    const which = lastSeq + 1 === head.seq ? `event ${head.seq} is` : `events ${lastSeq + 1} to ${head.seq} are`;
+    return fail({ firstBadSeq: lastSeq + 1, kind: "deleted", reason: `${which} missing: the head records ${head.seq} events but the log ends at ${lastSeq}` });
+  }
+  if (prevHash !== head.hash) {
+    return fail({ firstBadSeq: head.seq, kind: "edited", reason: `event ${head.seq} does not match the hash the head recorded for it` });
+  }
+  // Rows beyond the head were not appended through the writer (it moves the head in the same
+  // transaction); read the head again so appends made during this run are not mistaken for them.
+  const headNow = await readHead();
+  const beyond = await db.$queryRaw<{ seq: number | bigint }[]>`
+    SELECT "seq" FROM "AuditEvent" WHERE "seq" > ${headNow.seq} ORDER BY "seq" LIMIT 1`;
+  if (beyond.length > 0) {
+    const seq = Number(beyond[0].seq);
+    return fail({ firstBadSeq: seq, kind: "inserted", reason: `event ${seq} was inserted: it lies beyond the chain's head (${headNow.seq})` });
+  }
+  return { ok: true, checked, headSeq: head.seq, headHash: head.hash, ms: performance.now() - started };
+}
+
+export function describeResult(r: VerifyResult): string {
+  if (r.ok) return `The audit log is intact: ${r.checked} events checked up to event ${r.headSeq} (head ${r.headHash.slice(0, 16)}…).`;
+  return `The audit log is broken at event ${r.firstBadSeq} (${r.kind}): ${r.reason}. ${r.checked} events before it are intact.`;
+}
+
+/** Runs a verification and records it as an audit event, whatever the outcome. */
+export async function verifyAndRecord(actor: Actor): Promise<VerifyResult & { eventSeq: number }> {
+  const result = await verifyChain();
+  const payload = result.ok
+    ? { ok: true, checked: result.checked, headSeq: result.headSeq, headHash: result.headHash }
+    : { ok: false, checked: result.checked, headSeq: result.headSeq, firstBadSeq: result.firstBadSeq, kind: result.kind, reason: result.reason };
+  const event = await transaction((tx) =>
+    appendAuditEvent(tx, { actor, action: "audit.verified", subjectType: "audit_log", subjectId: null, payload }),
+  );
+  return { ...result, eventSeq: event.seq };
+}
+
+/** The most recent recorded verification, for the auditor's page. */
+export async function lastVerification() {
+  const event = await db.auditEvent.findFirst({ where: { action: "audit.verified" }, orderBy: { seq: "desc" } });
+  if (!event) return null;
+  return { seq: event.seq, at: event.at, actorLabel: event.actorLabel, payload: JSON.parse(event.payload) as Record<string, unknown> };
+}

@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { db } from "~/db.server.ts";
+import { verifyChain } from "~/modules/audit/verify.server.ts";
+import { freshDatabase } from "../support/databases.ts";
+import { dropAuditTriggers, forgeEvent, insertEvent, openRaw, runVerifyCommand, seedChain, type RawDb } from "../support/audit-chain.ts";
+import { makeDecision } from "../support/audit-fixtures.ts";
+
+const N = 20;
+const opened: RawDb[] = [];
+
+/** A database of its own with a valid 20-event chain, for one kind of tampering. */
+async function chainDatabase() {
+  const url = await freshDatabase();
+  const raw = await openRaw(url);
+  opened.push(raw);
+  const events = await seedChain(raw, N);
+  return { url, raw, events };
+}
+
+afterEach(async () => {
+  while (opened.length) await opened.pop()!.close();
+});
+
+describe("npm run audit:verify", () => {
+  it("exits 0 on an intact log written by the console, and records the run as an audit event", async () => {
+    await makeDecision({ action: "remove" });
+    await makeDecision({ action: "keep" });
+    const before = await db.auditEvent.count();
+    const run = runVerifyCommand(process.env.DATABASE_URL!);
+    expect(run.status, run.output).toBe(0);
+    expect(run.stdout).toContain(`${before} events checked`);
+    const last = await db.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
+    expect(last.seq).toBe(before + 1);
+    expect(last.action).toBe("audit.verified");
+    expect(JSON.parse(last.payload)).toMatchObject({ ok: true, checked: before });
+    // The recorded run is itself part of the chain, which still verifies.
+    expect((await verifyChain()).ok).toBe(true);
+  });
+
+  it("--read-only verifies without writing", async () => {
+    const { url, raw } = await chainDatabase();
+    const run = runVerifyCommand(url, ["--read-only"]);
+    expect(run.status, run.output).toBe(0);
+    expect(run.stdout).toContain(`${N} events checked`);
+    const [{ n }] = await raw.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM "AuditEvent"`);
+    expect(Number(n)).toBe(N);
+  });
+
+  it("the database refuses to edit or delete audit events while the triggers stand", async () => {
+    const { raw } = await chainDatabase();
+    await expect(raw.run(`UPDATE "AuditEvent" SET "payload" = '{}' WHERE "seq" = 3`)).rejects.toThrow(/append-only/);
+    await expect(raw.run(`DELETE FROM "AuditEvent" WHERE "seq" = 3`)).rejects.toThrow(/append-only/);
+  });
+
+  it("an edited payload (triggers dropped) fails and names the event", async () => {
+    const { url, raw } = await chainDatabase();
+    await dropAuditTriggers(raw);
+    await raw.run(`UPDATE "AuditEvent" SET "payload" = $1 WHERE "seq" = 7`, ['{"n":7,"note":"rewritten"}']);
+    const run = runVerifyCommand(url, ["--read-only"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("broken at event 7 (edited)");
+  });
+
+  it("a deleted event fails and names it", async () => {
+    const { url, raw } = await chainDatabase();
+    await dropAuditTriggers(raw);
+    await raw.run(`DELETE FROM "AuditEvent" WHERE "seq" = 7`);
+    const run = runVerifyCommand(url, ["--read-only"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("broken at event 7 (deleted)");
+  });
+
+  it("deleting the newest event fails too: the head still records it", async () => {
+    const { url, raw } = await chainDatabase();
+    await dropAuditTriggers(raw);
+    await raw.run(`DELETE FROM "AuditEvent" WHERE "seq" = ${N}`);
+    const run = runVerifyCommand(url, ["--read-only"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`broken at event ${N} (deleted)`);
+  });
+
+  it("an event inserted mid-chain with a valid hash (later events renumbered, head moved) fails and names it", async () => {
+    const { url, raw, events } = await chainDatabase();
+    await dropAuditTriggers(raw);
+    // Make room at seq 8 without tripping the primary key mid-statement.
+    await raw.run(`UPDATE "AuditEvent" SET "seq" = -"seq" WHERE "seq" >= 8`);
+    await raw.run(`UPDATE "AuditEvent" SET "seq" = 1 - "seq" WHERE "seq" < 0`);
+    const forged = forgeEvent(8, events[6].hash, { n: 8, note: "forged" }, new Date(events[6].at.getTime() + 500));
+    await insertEvent(raw, forged);
+    await raw.run(`UPDATE "AuditHead" SET "seq" = $1 WHERE "id" = 1`, [N + 1]);
+    const run = runVerifyCommand(url, ["--read-only"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("broken at event 8 (inserted)");
+  });
+
+  it("an event appended behind the writer's back (beyond the head) fails and names it", async () => {
+    const { url, raw, events } = await chainDatabase();
+    await insertEvent(raw, forgeEvent(N + 1, events[N - 1].hash, { note: "forged" }));
+    const run = runVerifyCommand(url, ["--read-only"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`broken at event ${N + 1} (inserted)`);
+  });
+
+  it("two swapped events fail and the first is named", async () => {
+    const { url, raw } = await chainDatabase();
+    await dropAuditTriggers(raw);
+    await raw.run(`UPDATE "AuditEvent" SET "seq" = -1 WHERE "seq" = 7`);
+    await raw.run(`UPDATE "AuditEvent" SET "seq" = 7 WHERE "seq" = 8`);
+    await raw.run(`UPDATE "AuditEvent" SET "seq" = 8 WHERE "seq" = -1`);
+    const run = runVerifyCommand(url, ["--read-only"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("broken at event 7 (reordered)");
+  });
+});
+
+describe("verifyChain", () => {
+  it("checks in batches and reports progress, with the same answer as one big batch", async () => {
+    await makeDecision({ action: "restrict" });
+    const seen: number[] = [];
+    const small = await verifyChain({ batchSize: 2, onProgress: (checked) => seen.push(checked) });
+    const big = await verifyChain({ batchSize: 10_000 });
+    expect(small.ok).toBe(true);
+    expect(big.ok).toBe(true);
+    expect(small.checked).toBe(big.checked);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+});
