@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { FieldError, Notice, PageHeader, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
-import { createApiKey, listApiKeys, NewApiKey, revokeApiKey } from "~/modules/auth/api-keys.server.ts";
+import { ApiKeyAdminAction, createApiKey, listApiKeys, revokeApiKey } from "~/modules/auth/api-keys.server.ts";
 import { parseForm } from "~/modules/http/forms.server.ts";
 
 export const access: Access = { kind: "user", capability: "apikeys:manage" };
@@ -16,14 +15,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ keys: await listApiKeys() });
 }
 
-const Action = z.discriminatedUnion("intent", [
-  NewApiKey.extend({ intent: z.literal("create") }),
-  z.object({ intent: z.literal("revoke"), keyId: z.string().min(1) }),
-]);
-
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireCapability(request, "apikeys:manage");
-  const parsed = await parseForm(request, Action);
+  const parsed = await parseForm(request, ApiKeyAdminAction);
   if (!parsed.ok) return json({ ok: false as const, errors: parsed.errors, message: "Check the highlighted fields.", token: null }, { status: 400 });
   if (parsed.data.intent === "create") {
     const { key, token } = await createApiKey(admin, parsed.data);

@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { FieldError, Notice, PageHeader, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import { ROLE_NAMES, ROLES, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
-import { createUser, listUsers, NewUser, updateUser, UserError } from "~/modules/auth/users.server.ts";
+import { createUser, listUsers, updateUser, UserAdminAction, UserError } from "~/modules/auth/users.server.ts";
 import { parseForm } from "~/modules/http/forms.server.ts";
 
 export const access: Access = { kind: "user", capability: "users:manage" };
@@ -16,16 +15,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ users: await listUsers(), selfId: admin.id });
 }
 
-const Action = z.discriminatedUnion("intent", [
-  NewUser.extend({ intent: z.literal("create") }),
-  z.object({ intent: z.literal("role"), userId: z.string().min(1), role: z.enum(ROLES) }),
-  z.object({ intent: z.literal("disable"), userId: z.string().min(1) }),
-  z.object({ intent: z.literal("enable"), userId: z.string().min(1) }),
-]);
-
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireCapability(request, "users:manage");
-  const parsed = await parseForm(request, Action);
+  const parsed = await parseForm(request, UserAdminAction);
   if (!parsed.ok) return json({ ok: false as const, errors: parsed.errors, message: "Check the highlighted fields." }, { status: 400 });
   const input = parsed.data;
   try {

@@ -15,6 +15,11 @@ export const NewApiKey = z.object({
     .regex(/^[a-z0-9][a-z0-9._-]*$/, "Use lower-case letters, digits, dots, dashes or underscores."),
 });
 
+export const ApiKeyAdminAction = z.discriminatedUnion("intent", [
+  NewApiKey.extend({ intent: z.literal("create") }),
+  z.object({ intent: z.literal("revoke"), keyId: z.string().min(1) }),
+]);
+
 /** Keys are shown once; only their SHA-256 and a short prefix (to recognise them) are stored. */
 export async function createApiKey(admin: SessionUser, input: z.infer<typeof NewApiKey>, secret?: string) {
   const token = secret ?? `dk_${randomBytes(24).toString("base64url")}`;

@@ -14,6 +14,14 @@ export const NewUser = z.object({
   password: z.string().min(12, "Use at least 12 characters.").max(1024),
 });
 
+/** Everything the users page can submit, told apart by `intent`. */
+export const UserAdminAction = z.discriminatedUnion("intent", [
+  NewUser.extend({ intent: z.literal("create") }),
+  z.object({ intent: z.literal("role"), userId: z.string().min(1), role: z.enum(ROLES) }),
+  z.object({ intent: z.literal("disable"), userId: z.string().min(1) }),
+  z.object({ intent: z.literal("enable"), userId: z.string().min(1) }),
+]);
+
 export class UserError extends Error {
   constructor(
     readonly code: "email_taken" | "not_found" | "self_change",

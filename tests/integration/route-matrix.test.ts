@@ -1,0 +1,145 @@
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server.ts";
+import { can, ROLES, type Access, type Role } from "~/modules/auth/capabilities.ts";
+import { createSessionCookie } from "~/modules/auth/session.server.ts";
+import { loadDemo } from "~/demo/load.server.ts";
+import { DEMO_ACCOUNTS } from "~/demo/accounts.server.ts";
+import { env } from "~/env.server.ts";
+import { ROUTE_PARAM_SAMPLES } from "../support/route-params.ts";
+import { ROOT } from "../support/databases.ts";
+import { startServer, type RunningServer } from "../support/server.ts";
+
+type RouteModule = { loader?: unknown; action?: unknown; access?: Access; default?: unknown };
+type ManifestRoute = { id: string; parentId?: string; path?: string; index?: boolean; module: RouteModule };
+
+/** Every route of the production build, with its full URL pattern: found from the build, not a list. */
+async function discoverRoutes() {
+  const build = (await import(pathToFileURL(path.join(ROOT, "build/index.js")).href)) as { routes: Record<string, ManifestRoute> };
+  const routes = Object.values(build.routes);
+  const byId = new Map(routes.map((r) => [r.id, r]));
+  const fullPath = (r: ManifestRoute): string => {
+    const parts: string[] = [];
+    for (let cur: ManifestRoute | undefined = r; cur; cur = cur.parentId ? byId.get(cur.parentId) : undefined) {
+      if (cur.path) parts.unshift(cur.path);
+    }
+    return `/${parts.join("/")}`.replace(/\/+/g, "/");
+  };
+  return routes
+    .filter((r) => r.id !== "root")
+    .map((r) => ({ id: r.id, pattern: fullPath(r), ownPath: Boolean(r.path || r.index), module: r.module }));
+}
+
+async function concretePath(pattern: string): Promise<string> {
+  const segments = await Promise.all(
+    pattern.split("/").map(async (segment) => {
+      if (segment === "*") return "sample";
+      if (!segment.startsWith(":")) return segment;
+      const name = segment.slice(1).replace(/\?$/, "");
+      const sample = ROUTE_PARAM_SAMPLES[name];
+      if (!sample) throw new Error(`no sample value for route parameter ":${name}" in tests/support/route-params.ts`);
+      const value = await sample();
+      if (!value) throw new Error(`the sample for ":${name}" found no row in the demo data`);
+      return encodeURIComponent(value);
+    }),
+  );
+  return segments.join("/");
+}
+
+type Identity = "anonymous" | Role;
+const IDENTITIES: Identity[] = ["anonymous", ...ROLES];
+
+let server: RunningServer;
+let routes: Awaited<ReturnType<typeof discoverRoutes>>;
+const userIds = new Map<Role, string>();
+
+beforeAll(async () => {
+  await loadDemo();
+  for (const account of DEMO_ACCOUNTS) {
+    const user = await db.user.findUniqueOrThrow({ where: { email: account.email } });
+    if (!userIds.has(user.role)) userIds.set(user.role, user.id);
+  }
+  routes = await discoverRoutes();
+  server = await startServer();
+});
+afterAll(() => server?.stop());
+
+async function request(identity: Identity, method: "GET" | "POST", url: string, apiKey?: string) {
+  const headers = new Headers({ Origin: server.url });
+  // A fresh session per request: a route that signs the user out cannot spoil the next check.
+  if (identity !== "anonymous") headers.set("Cookie", (await createSessionCookie(userIds.get(identity)!)).split(";")[0]);
+  if (apiKey) headers.set("Authorization", `Bearer ${apiKey}`);
+  const init: RequestInit = { method, headers, redirect: "manual" };
+  if (method === "POST") {
+    headers.set("Content-Type", "application/x-www-form-urlencoded");
+    init.body = "";
+  }
+  return fetch(server.url + url, init);
+}
+
+function describeOutcome(res: Response) {
+  return `${res.status}${res.headers.get("location") ? ` → ${res.headers.get("location")}` : ""}`;
+}
+
+describe("the route matrix", () => {
+  it("finds the console's routes in the build", () => {
+    const patterns = routes.map((r) => r.pattern);
+    expect(patterns).toEqual(expect.arrayContaining(["/login", "/healthz", "/admin/users", "/admin/api-keys", "/settings"]));
+  });
+
+  it("every route declares who may use it", () => {
+    const undeclared = routes.filter((r) => !r.module.access).map((r) => r.id);
+    expect(undeclared, "routes without an `access` export").toEqual([]);
+  });
+
+  it("every route answers every role and anonymous visitors as its declaration says", async () => {
+    const failures: string[] = [];
+    for (const route of routes) {
+      const access = route.module.access!;
+      const methods = [...(route.module.loader ? (["GET"] as const) : []), ...(route.module.action ? (["POST"] as const) : [])];
+      if (!route.ownPath) continue; // layouts are exercised through their children
+      const url = await concretePath(route.pattern);
+      for (const method of methods) {
+        for (const identity of IDENTITIES) {
+          const res = await request(identity, method, url);
+          const outcome = describeOutcome(res);
+          await res.arrayBuffer();
+          const where = `${method} ${url} as ${identity}`;
+          // A refusal sends the visitor to sign in and come back; signing out ends on a plain /login.
+          const toLogin = res.status === 302 && (res.headers.get("location") ?? "").startsWith("/login?redirectTo=");
+          if (res.status >= 500) failures.push(`${where}: server error ${outcome}`);
+          else if (access.kind === "public") {
+            if (res.status === 401 || res.status === 403) failures.push(`${where}: public route refused (${outcome})`);
+          } else if (access.kind === "api") {
+            if (res.status !== 401) failures.push(`${where}: API route without a key should be 401, got ${outcome}`);
+          } else if (identity === "anonymous") {
+            if (!toLogin) failures.push(`${where}: expected a redirect to /login, got ${outcome}`);
+          } else if (!can(identity, access.capability)) {
+            if (res.status !== 403) failures.push(`${where}: lacks ${access.capability}, expected 403, got ${outcome}`);
+          } else if (toLogin || res.status === 401 || res.status === 403) {
+            failures.push(`${where}: holds ${access.capability} but was refused (${outcome})`);
+          } else if (method === "GET" && res.status !== 200 && !(res.status >= 300 && res.status < 400)) {
+            failures.push(`${where}: expected the page, got ${outcome}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("API routes accept a valid key and refuse a revoked or unknown one", async () => {
+    const apiRoutes = routes.filter((r) => r.module.access?.kind === "api");
+    const failures: string[] = [];
+    for (const route of apiRoutes) {
+      const url = await concretePath(route.pattern);
+      const method = route.module.loader ? "GET" : "POST";
+      const ok = await request("anonymous", method, url, env.DOCKET_DEMO_API_KEY);
+      if (ok.status === 401 || ok.status === 403 || ok.status >= 500) failures.push(`${method} ${url} with the demo key: ${ok.status}`);
+      const bad = await request("anonymous", method, url, "not-a-real-key");
+      if (bad.status !== 401) failures.push(`${method} ${url} with an unknown key: ${bad.status}`);
+      await Promise.all([ok.arrayBuffer(), bad.arrayBuffer()]);
+    }
+    expect(failures).toEqual([]);
+  });
+});
