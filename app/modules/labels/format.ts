@@ -128,3 +128,59 @@ export function validateLabelSetFile(input: unknown, earlierGroups?: Map<string,
 export function linesOf(text: string | undefined | null): string[] {
   return (text ?? "").split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
 }
+
+/** Form field names of the label editor, shared by the server action and the browser's live checks. */
+export function labelInputFromForm(form: { get(name: string): unknown; getAll(name: string): unknown[] }): Record<string, unknown> {
+  const text = (name: string) => {
+    const v = form.get(name);
+    return typeof v === "string" ? v : "";
+  };
+  const category = text("sorCategory").trim();
+  const ground = text("sorGround").trim();
+  const keywords = form.getAll("sorKeywords").filter((v): v is string => typeof v === "string" && v !== "");
+  const severity = text("severity").trim();
+  return {
+    key: text("key"),
+    name: text("name"),
+    group: text("group"),
+    definition: text("definition"),
+    cues: linesOf(text("cues")),
+    notWhen: text("notWhen"),
+    positiveExamples: linesOf(text("positiveExamples")),
+    negativeExamples: linesOf(text("negativeExamples")),
+    severity: severity === "" ? Number.NaN : Number(severity),
+    defaultAction: text("defaultAction"),
+    rationaleRequired: form.get("rationaleRequired") === "on",
+    sor: category || ground || keywords.length ? { category, keywords, ground } : null,
+  };
+}
+
+/** Where an issue about a label belongs in the editor form: "sor.category" → "sorCategory", "cues.2" → "cues". */
+export function formFieldOf(path: string): string {
+  const [head, sub] = path.split(".");
+  if (head === "sor") return sub === "keywords" ? "sorKeywords" : sub === "ground" ? "sorGround" : "sorCategory";
+  return head || "form";
+}
+
+/** Issues keyed by form field, first message wins. */
+export function issuesByField(issues: Issue[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of issues) out[formFieldOf(issue.path)] ??= issue.message;
+  return out;
+}
+
+/**
+ * The editor's live checks for one label: its own fields, plus the rules that need the rest of the
+ * draft (another label's key, a key's group in earlier versions, the mapping a violating label needs).
+ */
+export function checkLabelForm(raw: Record<string, unknown>, context: { otherKeys: string[]; earlierGroups: Record<string, string>; lockedKey?: string }): Record<string, string> {
+  const parsed = LabelInput.safeParse(raw);
+  const issues: Issue[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  const key = typeof raw.key === "string" ? raw.key.trim() : "";
+  if (key && context.otherKeys.includes(key)) issues.push({ path: "key", message: `Another label in this draft already uses the key “${key}”.` });
+  if (context.lockedKey && key !== context.lockedKey) issues.push({ path: "key", message: `“${context.lockedKey}” is used by earlier versions, so its key stays.` });
+  const earlier = context.earlierGroups[key];
+  if (earlier && raw.group && earlier !== raw.group) issues.push({ path: "group", message: `“${key}” was ${earlier} in earlier versions; a label whose meaning changes needs a new key.` });
+  if (raw.group === "violating" && raw.sor === null) issues.push({ path: "sor", message: "A violating label needs a statement-of-reasons mapping (category and ground)." });
+  return issuesByField(issues);
+}

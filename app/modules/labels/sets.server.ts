@@ -1,6 +1,7 @@
 import { db, type Tx } from "~/db.server.ts";
 import { toLabelView, type LabelView } from "./types.ts";
 import type { LabelSetFile } from "./format.ts";
+import { diffLabels } from "./diff.ts";
 
 /** Reads for the policy pages: sets, their versions, usage, and what a decision was made under. */
 
@@ -154,4 +155,23 @@ export async function earlierGroups(setId: string, client: Tx = db, beforeNumber
   const groups = new Map<string, string>();
   for (const l of labels) if (!groups.has(l.key)) groups.set(l.key, l.group);
   return groups;
+}
+
+/** The frozen version just before `number`, for "changes from the previous version". */
+export async function previousVersionId(setId: string, number: number): Promise<string | null> {
+  const prev = await db.labelSetVersion.findFirst({
+    where: { labelSetId: setId, number: { lt: number }, status: { not: "draft" } },
+    orderBy: { number: "desc" },
+    select: { id: true },
+  });
+  return prev?.id ?? null;
+}
+
+/** The label-by-label difference between two versions of one set (positions compared within each group). */
+export async function diffVersions(fromId: string, toId: string) {
+  const [from, to] = await Promise.all([getVersion(fromId), getVersion(toId)]);
+  if (!from || !to || from.setId !== to.setId) return null;
+  const ranked = (labels: LabelView[]) =>
+    labels.map((l) => ({ ...l, position: labels.filter((o) => o.group === l.group && o.position < l.position).length }));
+  return { from, to, diff: diffLabels(ranked(from.labels), ranked(to.labels)) };
 }

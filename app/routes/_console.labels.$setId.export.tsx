@@ -1,0 +1,31 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { can, type Access } from "~/modules/auth/capabilities.ts";
+import { userActor } from "~/modules/auth/actor.ts";
+import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { exportLabelSet, LabelSetError } from "~/modules/labels/editor.server.ts";
+import { getVersion } from "~/modules/labels/sets.server.ts";
+
+export const access: Access = { kind: "user", capability: "labels:read" };
+
+/** A version as a JSON file in the import format (the live version unless `?version=` names another). */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireCapability(request, "labels:read");
+  const versionId = new URL(request.url).searchParams.get("version") ?? undefined;
+  if (versionId && !can(user.role, "labels:edit") && (await getVersion(versionId))?.status === "draft") {
+    throw json({ error: { code: "not_found", message: "That version does not exist in this label set." } }, { status: 404 });
+  }
+  try {
+    const { file, filename } = await exportLabelSet(userActor(user), params.setId ?? "", versionId);
+    return new Response(JSON.stringify(file, null, 2) + "\n", {
+      headers: {
+        "Content-Type": "application/json; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${filename}"`,
+        "Cache-Control": "no-store",
+      },
+    });
+  } catch (error) {
+    if (error instanceof LabelSetError) throw json({ error: { code: error.code, message: error.message } }, { status: 404 });
+    throw error;
+  }
+}

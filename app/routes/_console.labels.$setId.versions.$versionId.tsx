@@ -1,0 +1,81 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { PageHeader, secondaryButtonClass } from "~/components/ui/page.tsx";
+import { formatTime, groupLabels, LabelDetails, StatusBadge } from "~/components/labels/label-details.tsx";
+import { can, type Access } from "~/modules/auth/capabilities.ts";
+import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { getVersion, previousVersionId, usageForVersion } from "~/modules/labels/sets.server.ts";
+
+export const access: Access = { kind: "user", capability: "labels:read" };
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.version.setName} v${data.version.number} · Docket` : "Version · Docket" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireCapability(request, "labels:read");
+  const version = await getVersion(params.versionId ?? "");
+  if (!version || version.setId !== params.setId || (version.status === "draft" && !can(user.role, "labels:edit"))) {
+    throw json({ error: { code: "not_found", message: "That version does not exist in this label set." } }, { status: 404 });
+  }
+  const [usage, previousId] = await Promise.all([usageForVersion(version.id), previousVersionId(version.setId, version.number)]);
+  return json({ version, usage, previousId });
+}
+
+export default function VersionPage() {
+  const { version, usage, previousId } = useLoaderData<typeof loader>();
+  const total = Object.values(usage).reduce((a, b) => a + b, 0);
+  const unused = version.labels.filter((l) => !l.retired && !usage[l.id]).length;
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link to="/labels" className="text-blue-800 hover:underline">Label sets</Link> /{" "}
+        <Link to={`/labels/${version.setId}`} className="text-blue-800 hover:underline">{version.setName}</Link> /
+      </p>
+      <PageHeader
+        title={`${version.setName}: version ${version.number}`}
+        description={version.changeNote || undefined}
+        actions={
+          <div className="flex flex-wrap gap-2">
+            {previousId ? (
+              <Link to={`/labels/${version.setId}/diff?from=${previousId}&to=${version.id}`} className={secondaryButtonClass}>
+                Changes from the previous version
+              </Link>
+            ) : null}
+            <a href={`/labels/${version.setId}/export?version=${version.id}`} className={secondaryButtonClass} download>
+              Export this version (JSON)
+            </a>
+          </div>
+        }
+      />
+      <dl className="mb-6 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[10rem_1fr]">
+        <dt className="font-medium text-slate-600">Status</dt>
+        <dd><StatusBadge status={version.status} /></dd>
+        <dt className="font-medium text-slate-600">Published</dt>
+        <dd>{version.publishedAt ? `${formatTime(version.publishedAt)} by ${version.publishedBy ?? "the system"}` : "Not published"}</dd>
+        {version.retiredAt ? (
+          <>
+            <dt className="font-medium text-slate-600">Replaced</dt>
+            <dd>{formatTime(version.retiredAt)}</dd>
+          </>
+        ) : null}
+        <dt className="font-medium text-slate-600">Usage</dt>
+        <dd>
+          {total} label {total === 1 ? "application" : "applications"} in decisions made under this version
+          {unused > 0 ? `; ${unused} label${unused === 1 ? "" : "s"} never applied` : ""}
+        </dd>
+      </dl>
+      {groupLabels(version.labels).map((g) =>
+        g.labels.length ? (
+          <section key={g.group} aria-labelledby={`group-${g.group}`} className="mb-8">
+            <h2 id={`group-${g.group}`} className="text-lg font-semibold">{g.title}</h2>
+            <p className="mb-3 text-sm text-slate-600">{g.help}</p>
+            <div className="space-y-3">
+              {g.labels.map((l) => (
+                <LabelDetails key={l.id} label={l} usage={usage[l.id] ?? 0} />
+              ))}
+            </div>
+          </section>
+        ) : null,
+      )}
+    </>
+  );
+}
