@@ -2,6 +2,8 @@
 // Exits 0 when it is intact, 1 naming the first bad event when it is not, 2 when it cannot run.
 // The run is recorded in the log as an "audit.verified" event unless --read-only is given (for
 // read replicas and copies that must not change).
+export {};
+
 const readOnly = process.argv.includes("--read-only");
 
 try {

@@ -17,3 +17,12 @@ ROUTE_PARAM_SAMPLES.versionId = async () =>
       select: { id: true },
     })
   )?.id;
+
+// Audit: the newest decision and the newest event. Until the demo history holds a decision, the
+// decision page is checked with an id that matches nothing (permission is decided before lookup).
+ROUTE_PARAM_SAMPLES.decisionId = async () =>
+  (await db.decision.findFirst({ orderBy: { seq: "desc" }, select: { id: true } }))?.id ?? "00000000-0000-4000-8000-000000000000";
+ROUTE_PARAM_SAMPLES.seq = async () => String((await db.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } }))?.seq ?? 1);
+
+// Review screen: the oldest item (demo data always has items).
+ROUTE_PARAM_SAMPLES.itemId = async () => (await db.item.findFirst({ orderBy: { firstFlaggedAt: "asc" }, select: { id: true } }))?.id;

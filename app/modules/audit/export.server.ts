@@ -238,3 +238,15 @@ export async function startExport(actor: Actor, kind: ExportKind, format: Export
   );
   return { rows, eventSeq: event.seq, stream: exportStream(kind, format, range) };
 }
+
+/** The statement a decision page shows: the same builder and validator the export uses. */
+export async function statementForRecord(record: {
+  id: string;
+  action: string;
+  createdAt: Date;
+  snapshot: ReturnType<typeof parseSnapshot>;
+  labels: Parameters<typeof toSorLabels>[0];
+}): Promise<StatementOfReasons | null> {
+  const identifiers = [record.snapshot.item.authorHandle ?? "", record.snapshot.item.authorExternalId ?? "", ...record.snapshot.flags.map((f) => f.reporterId ?? "")];
+  return validStatement({ id: record.id, action: record.action, createdAt: record.createdAt, snapshot: record.snapshot, labels: toSorLabels(record.labels) }, identifiers);
+}

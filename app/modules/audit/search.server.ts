@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db, Prisma } from "~/db.server.ts";
-import { FLAG_SOURCES } from "./snapshot.ts";
+import { FLAG_SOURCES, OUTCOMES } from "./snapshot.ts";
 
 const optionalText = z
   .string()
@@ -24,7 +24,6 @@ const optionalDate = z
     return d;
   });
 
-export const OUTCOMES = ["keep", "remove", "restrict", "escalate"] as const;
 
 /** The auditor's search form, read from the query string. */
 export const AuditSearch = z.object({

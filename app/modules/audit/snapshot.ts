@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** A decision's action, as auditors filter by it. */
+export const OUTCOMES = ["keep", "remove", "restrict", "escalate"] as const;
+
 export const FLAG_SOURCES = ["removal_order", "authority_referral", "trusted_flagger", "user_report", "automated"] as const;
 export type FlagSource = (typeof FLAG_SOURCES)[number];
 

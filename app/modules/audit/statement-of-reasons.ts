@@ -147,7 +147,7 @@ export const StatementOfReasons = z
       issue("decision_visibility", "at least one of decision_visibility, decision_monetary, decision_provision, decision_account must be set");
     }
     if (s.decision_visibility && new Set(s.decision_visibility).size !== s.decision_visibility.length) issue("decision_visibility", "keys must not repeat");
-    if (s.decision_visibility?.includes("DECISION_VISIBILITY_OTHER") !== !!s.decision_visibility_other) {
+    if ((s.decision_visibility?.includes("DECISION_VISIBILITY_OTHER") ?? false) !== !!s.decision_visibility_other) {
       issue("decision_visibility_other", "required exactly when decision_visibility includes DECISION_VISIBILITY_OTHER");
     }
     if ((s.decision_monetary === "DECISION_MONETARY_OTHER") !== !!s.decision_monetary_other) {
