@@ -166,11 +166,9 @@ export default function DraftEditor() {
   }
 
   const issuesByLabel = new Map<number, Issue[]>();
-  const setLevel: Issue[] = [];
   for (const issue of issues) {
     const m = /^labels\.(\d+)\./.exec(issue.path);
     if (m) issuesByLabel.set(Number(m[1]), [...(issuesByLabel.get(Number(m[1])) ?? []), issue]);
-    else setLevel.push(issue);
   }
   const indexOf = new Map(draft.labels.map((l, i) => [l.id, i]));
   const allKeys = draft.labels.map((l) => l.key);
@@ -204,7 +202,7 @@ export default function DraftEditor() {
               <h2 id={`group-${g.group}`} className="text-lg font-semibold">{g.title} <span className="text-sm font-normal text-slate-600">({g.labels.length})</span></h2>
               <p className="text-sm text-slate-600">{g.help}</p>
             </div>
-            <Link to={`${base}?new=${g.group}#new-${g.group}`} className={secondaryButtonClass}>Add a {g.title.toLowerCase()} label</Link>
+            <Link to={`${base}?new=${g.group}#new-${g.group}`} className={secondaryButtonClass}>{g.group === "allowed" ? "Add an allowed label" : `Add a ${g.title.toLowerCase()} label`}</Link>
           </div>
           <ol className="space-y-3">
             {g.labels.map((l, i) => {
@@ -296,7 +294,7 @@ export default function DraftEditor() {
           <div role="alert" className="mt-2 rounded bg-red-50 p-3 text-sm text-red-900">
             <p className="font-medium">Fix these before publishing:</p>
             <ul className="mt-1 list-disc pl-5">
-              {[...setLevel, ...issues.filter((x) => !setLevel.includes(x)), ...publishIssues.filter((p) => !issues.some((x) => x.path === p.path && x.message === p.message))]
+              {[...issues, ...publishIssues.filter((p) => !issues.some((x) => x.path === p.path && x.message === p.message))]
                 .filter((x) => x.path !== "changeNote")
                 .map((issue, n) => {
                   const m = /^labels\.(\d+)\./.exec(issue.path);

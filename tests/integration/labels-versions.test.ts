@@ -76,6 +76,14 @@ describe("versions of a label set", () => {
     await discardDraft(leadActor(lead), first.versionId);
   });
 
+  it("two leads starting a draft at the same moment share one draft", async () => {
+    const results = await Promise.all([startDraft(leadActor(lead), setId), startDraft(leadActor(otherLead), setId), startDraft(leadActor(lead), setId)]);
+    expect(new Set(results.map((r) => r.versionId)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(await db.labelSetVersion.count({ where: { labelSetId: setId, status: "draft" } })).toBe(1);
+    await discardDraft(leadActor(lead), results[0].versionId);
+  });
+
   it("a decision made under version 1 still shows version 1's definitions after version 2 changes them", async () => {
     const decision = await insertDecision(moderator, v1Id, ["ve_news_reporting", "ve_condemnation"]);
     const v1Text = (await labelInDraft(v1Id, "ve_news_reporting")).definition;

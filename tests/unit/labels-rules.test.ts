@@ -85,6 +85,13 @@ describe("comparing two versions", () => {
     expect(diff.find((d) => d.kind === "removed")?.key).toBe("ve_representation");
   });
 
+  it("for cues and examples, names the entries added and removed", () => {
+    const before = views(file().labels);
+    const after = before.map((l) => (l.key === "ve_recruitment" ? { ...l, cues: [...l.cues.slice(1), "a fictional Placeholder Cell contact handle"] } : l));
+    const changed = diffLabels(before, after).find((d) => d.kind === "changed");
+    expect(changed?.kind === "changed" && changed.changes[0]).toMatchObject({ field: "cues", added: ["a fictional Placeholder Cell contact handle"], removed: ["invitations"] });
+  });
+
   it("shows retirement and statement-of-reasons changes as field changes", () => {
     const before = views(file().labels);
     const after = before.map((l) => (l.key === "ve_glorification" ? { ...l, retired: true, sor: { ...l.sor!, keywords: [] } } : l));

@@ -53,6 +53,12 @@ export function VersionDiff({ diff, fromLabel, toLabel }: { diff: LabelDiff[]; f
                         <ins className="no-underline">
                           <Text value={c.after} />
                         </ins>
+                        {c.added?.length || c.removed?.length ? (
+                          <ul className="mt-2 border-t border-green-200 pt-1 text-xs">
+                            {c.added?.map((x, i) => <li key={`a${i}`}><span className="font-semibold">Added:</span> {x}</li>)}
+                            {c.removed?.map((x, i) => <li key={`r${i}`}><span className="font-semibold">Removed:</span> {x}</li>)}
+                          </ul>
+                        ) : null}
                       </td>
                     </tr>
                   ))}

@@ -18,7 +18,8 @@ export const DIFF_FIELDS = [
 ] as const;
 
 export type DiffField = (typeof DIFF_FIELDS)[number]["field"];
-export type FieldChange = { field: DiffField; title: string; before: string; after: string };
+/** For list fields (cues, examples), which entries came and went. */
+export type FieldChange = { field: DiffField; title: string; before: string; after: string; added?: string[]; removed?: string[] };
 export type LabelDiff =
   | { kind: "added"; key: string; name: string; label: DiffableLabel }
   | { kind: "removed"; key: string; name: string; label: DiffableLabel }
@@ -59,7 +60,15 @@ export function diffLabels(before: DiffableLabel[], after: DiffableLabel[], opti
       if (field === "position" && options.ignorePosition) continue;
       const a = fieldText(old, field);
       const b = fieldText(label, field);
-      if (a !== b) changes.push({ field, title, before: a, after: b });
+      if (a === b) continue;
+      const change: FieldChange = { field, title, before: a, after: b };
+      const was = old[field];
+      const now = label[field];
+      if (Array.isArray(was) && Array.isArray(now)) {
+        change.added = now.filter((x) => !was.includes(x));
+        change.removed = was.filter((x) => !now.includes(x));
+      }
+      changes.push(change);
     }
     out.push(changes.length ? { kind: "changed", key: label.key, name: label.name, changes } : { kind: "unchanged", key: label.key, name: label.name });
   }
