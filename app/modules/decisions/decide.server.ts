@@ -5,8 +5,8 @@ import { can, type Role } from "~/modules/auth/capabilities.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import type { LabelView } from "~/modules/labels/types.ts";
 
-export const ACTIONS = ["keep", "remove", "restrict", "escalate"] as const;
-export type DecisionAction = (typeof ACTIONS)[number];
+import { ACTIONS, type DecisionAction } from "~/modules/queue/policy.ts";
+export { ACTIONS, type DecisionAction };
 
 export type Decider = { id: string; email: string; role: Role };
 
@@ -32,7 +32,7 @@ export class DecisionInvalidError extends Error {
   }
 }
 
-export type DecideResult = { decisionId: string; seq: number; state: "decided" | "escalated"; copies: number; skippedCopies: number };
+export type DecideResult = { decisionId: string; seq: number; state: "decided" | "escalated"; byLead: boolean; copies: number; skippedCopies: number };
 
 type ItemWithFlags = NonNullable<Awaited<ReturnType<typeof loadItem>>>;
 
@@ -214,6 +214,6 @@ export async function decide(user: Decider, input: DecideInput): Promise<DecideR
         else skippedCopies++;
       }
     }
-    return { decisionId: main!.decisionId, seq: main!.seq, state: main!.state as "decided" | "escalated", copies, skippedCopies };
+    return { decisionId: main!.decisionId, seq: main!.seq, state: main!.state as "decided" | "escalated", byLead: item.state === "escalated", copies, skippedCopies };
   }, { timeout: 60_000 });
 }

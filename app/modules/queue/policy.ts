@@ -61,3 +61,8 @@ export function normaliseText(parts: (string | null | undefined)[]): string {
     .replace(/\s+/g, " ")
     .trim();
 }
+
+export const ITEM_STATES = ["pending", "escalated", "decided", "appealed"] as const;
+
+export const ACTIONS = ["keep", "remove", "restrict", "escalate"] as const;
+export type DecisionAction = (typeof ACTIONS)[number];

@@ -1,0 +1,79 @@
+import { db } from "~/db.server.ts";
+import { env } from "~/env.server.ts";
+import { decisionHistory } from "~/modules/decisions/feed.server.ts";
+import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
+
+/** Everything the review screen shows for one item; null when the item does not exist. */
+export async function reviewData(itemId: string, userId: string) {
+  const item = await db.item.findUnique({ where: { id: itemId }, include: { flags: { orderBy: { receivedAt: "asc" } } } });
+  if (!item) return null;
+  const now = new Date();
+  const copies = item.contentDigest
+    ? await db.item.findMany({
+        where: { contentDigest: item.contentDigest, id: { not: item.id } },
+        select: { id: true, externalId: true, state: true, strongestSource: true },
+        orderBy: { firstFlaggedAt: "asc" },
+        take: 20,
+      })
+    : [];
+  const [labelSets, history, copyCount, holder] = await Promise.all([
+    liveLabelSetsForReason(item.topReason),
+    decisionHistory(item),
+    item.contentDigest ? db.item.count({ where: { contentDigest: item.contentDigest, id: { not: item.id } } }) : Promise.resolve(0),
+    item.claimedById && item.leaseExpiresAt && item.leaseExpiresAt > now
+      ? db.user.findUnique({ where: { id: item.claimedById }, select: { email: true, name: true } })
+      : Promise.resolve(null),
+  ]);
+  const openCopies = item.contentDigest
+    ? await db.item.count({
+        where: { contentDigest: item.contentDigest, id: { not: item.id }, state: item.state },
+      })
+    : 0;
+  const heldByMe = item.claimedById === userId && !!item.leaseExpiresAt && item.leaseExpiresAt > now;
+  return {
+    item: {
+      id: item.id,
+      platform: item.platform,
+      externalId: item.externalId,
+      type: item.type,
+      title: item.title,
+      body: item.body,
+      url: item.url,
+      mediaUrls: JSON.parse(item.mediaUrls) as string[],
+      language: item.language,
+      postedAt: item.postedAt,
+      authorExternalId: item.authorExternalId,
+      authorHandle: item.authorHandle,
+      state: item.state,
+      priority: item.priority,
+      dueAt: item.dueAt,
+      strongestSource: item.strongestSource,
+      topReason: item.topReason,
+      flagCount: item.flagCount,
+      reporterCount: item.reporterCount,
+      countsBySource: JSON.parse(item.countsBySource) as Record<string, number>,
+      countsByReason: JSON.parse(item.countsByReason) as Record<string, number>,
+      firstFlaggedAt: item.firstFlaggedAt,
+      claimId: heldByMe ? item.claimId : null,
+      leaseExpiresAt: item.leaseExpiresAt,
+    },
+    flags: item.flags.map((f) => ({
+      id: f.id,
+      source: f.source,
+      reason: f.reason,
+      note: f.note,
+      reference: f.reference,
+      reporterId: f.reporterId,
+      receivedAt: f.receivedAt,
+      dueAt: f.dueAt,
+    })),
+    labelSets,
+    history,
+    copies,
+    copyCount,
+    openCopies,
+    heldByMe,
+    holder: heldByMe ? null : holder,
+    mediaOrigins: env.DOCKET_MEDIA_ORIGINS,
+  };
+}
