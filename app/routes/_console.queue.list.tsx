@@ -43,7 +43,7 @@ export default function QueueList() {
           <select id="f-state" name="state" defaultValue={filters.state} className={inputClass}>
             {ITEM_STATES.map((s) => (
               <option key={s} value={s}>
-                {s} ({(counts.state[s] ?? 0).toLocaleString("en")})
+                {`${s} (${(counts.state[s] ?? 0).toLocaleString("en")})`}
               </option>
             ))}
           </select>
@@ -54,7 +54,7 @@ export default function QueueList() {
             <option value="">Any</option>
             {SOURCES.map((s) => (
               <option key={s} value={s}>
-                {SOURCE_NAMES[s]} ({(counts.source[s] ?? 0).toLocaleString("en")})
+                {`${SOURCE_NAMES[s]} (${(counts.source[s] ?? 0).toLocaleString("en")})`}
               </option>
             ))}
           </select>
@@ -65,7 +65,7 @@ export default function QueueList() {
             <option value="">Any</option>
             {reasons.map((r) => (
               <option key={r} value={r}>
-                {r} ({counts.reason[r].toLocaleString("en")})
+                {`${r} (${counts.reason[r].toLocaleString("en")})`}
               </option>
             ))}
           </select>
@@ -76,14 +76,14 @@ export default function QueueList() {
             <option value="">Any</option>
             {languages.filter((l) => l !== "unknown").map((l) => (
               <option key={l} value={l}>
-                {l} ({counts.language[l].toLocaleString("en")})
+                {`${l} (${counts.language[l].toLocaleString("en")})`}
               </option>
             ))}
           </select>
         </div>
         <div className="flex items-end gap-2 pb-2">
           <input type="checkbox" id="f-overdue" name="overdue" value="1" defaultChecked={filters.overdue === "1"} />
-          <label htmlFor="f-overdue" className="text-sm font-medium">Overdue only ({data.overdueTotal.toLocaleString("en")})</label>
+          <label htmlFor="f-overdue" className="text-sm font-medium">{`Overdue only (${data.overdueTotal.toLocaleString("en")})`}</label>
         </div>
         <div className="flex items-end">
           <button type="submit" className={buttonClass}>Apply filters</button>
