@@ -95,5 +95,25 @@ describe("a lead changes guidance and moderators see it", () => {
     await expect(news.getByText(NEW_GUIDANCE).isVisible()).resolves.toBe(true);
     await expect(page.getByText(OLD_GUIDANCE).count()).resolves.toBe(0);
     expect(await db.labelSetVersion.count({ where: { labelSetId: setId, status: "published" } })).toBe(1);
+    await signOut();
+  });
+});
+
+describe("the label pages for keyboard and screen-reader users", () => {
+  it("the sets list, set page, import page and a new-label form have no serious accessibility findings", async () => {
+    const { page } = browser;
+    await loginInBrowser(page, server.url, lead.email, PASSWORD);
+    for (const path of ["/labels", `/labels/${setId}`, "/labels/import"]) {
+      await page.goto(`${server.url}${path}`);
+      expect(await seriousA11yViolations(page), path).toEqual([]);
+    }
+    await page.goto(`${server.url}/labels/${setId}`);
+    await Promise.all([page.waitForURL(/\/draft$/), page.getByRole("button", { name: "Edit: start a new draft" }).click()]);
+    await page.getByRole("link", { name: "Add a violating label" }).click();
+    const form = page.getByRole("form", { name: "New label" });
+    await form.getByLabel("Key").fill("ve_news_reporting");
+    await expect(form.getByText("Another label in this draft already uses the key “ve_news_reporting”.").isVisible()).resolves.toBe(true);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await signOut();
   });
 });

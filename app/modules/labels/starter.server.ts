@@ -13,6 +13,17 @@ export async function ensureStarterLabelSet(actor: Actor): Promise<{ created: bo
     include: { versions: { where: { status: "published" }, select: { id: true } } },
   });
   if (existing) return { created: false, versionId: existing.versions[0]?.id ?? "" };
+  try {
+    return await createStarter(actor);
+  } catch (error) {
+    // Two processes starting demo mode at once: the set's unique key lets one create it.
+    const raced = await db.labelSet.findUnique({ where: { key: starter.key }, include: { versions: { where: { status: "published" }, select: { id: true } } } });
+    if (raced) return { created: false, versionId: raced.versions[0]?.id ?? "" };
+    throw error;
+  }
+}
+
+function createStarter(actor: Actor): Promise<{ created: boolean; versionId: string }> {
   return transaction(async (tx) => {
     const setId = randomUUID();
     const versionId = randomUUID();
