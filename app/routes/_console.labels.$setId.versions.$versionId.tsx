@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { PageHeader, secondaryButtonClass } from "~/components/ui/page.tsx";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Notice, PageHeader, secondaryButtonClass } from "~/components/ui/page.tsx";
 import { formatTime, groupLabels, LabelDetails, StatusBadge } from "~/components/labels/label-details.tsx";
 import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
-import { getVersion, previousVersionId, usageForVersion } from "~/modules/labels/sets.server.ts";
+import { getVersion, labelsAppliedTogether, previousVersionId, usageForVersion } from "~/modules/labels/sets.server.ts";
 
 export const access: Access = { kind: "user", capability: "labels:read" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.version.setName} v${data.version.number} · Docket` : "Version · Docket" }];
@@ -16,12 +16,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!version || version.setId !== params.setId || (version.status === "draft" && !can(user.role, "labels:edit"))) {
     throw json({ error: { code: "not_found", message: "That version does not exist in this label set." } }, { status: 404 });
   }
-  const [usage, previousId] = await Promise.all([usageForVersion(version.id), previousVersionId(version.setId, version.number)]);
-  return json({ version, usage, previousId });
+  const [usage, previousId, together] = await Promise.all([usageForVersion(version.id), previousVersionId(version.setId, version.number), labelsAppliedTogether(version.id)]);
+  return json({ version, usage, previousId, together });
 }
 
 export default function VersionPage() {
-  const { version, usage, previousId } = useLoaderData<typeof loader>();
+  const { version, usage, previousId, together } = useLoaderData<typeof loader>();
+  const [search] = useSearchParams();
+  const nameOf = new Map(version.labels.map((l) => [l.id, l.name]));
   const total = Object.values(usage).reduce((a, b) => a + b, 0);
   const unused = version.labels.filter((l) => !l.retired && !usage[l.id]).length;
   return (
@@ -46,6 +48,9 @@ export default function VersionPage() {
           </div>
         }
       />
+      {search.get("published") && version.status === "published" ? (
+        <Notice tone="success">Published version {version.number}. Moderators see it from their next item; decisions made earlier keep their own version.</Notice>
+      ) : null}
       <dl className="mb-6 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[10rem_1fr]">
         <dt className="font-medium text-slate-600">Status</dt>
         <dd><StatusBadge status={version.status} /></dd>
@@ -62,6 +67,20 @@ export default function VersionPage() {
           {total} label {total === 1 ? "application" : "applications"} in decisions made under this version
           {unused > 0 ? `; ${unused} label${unused === 1 ? "" : "s"} never applied` : ""}
         </dd>
+        {together.length > 0 ? (
+          <>
+            <dt className="font-medium text-slate-600">Often applied together</dt>
+            <dd>
+              <ul>
+                {together.map((p) => (
+                  <li key={p.labelIds.join()}>
+                    {`${nameOf.get(p.labelIds[0])} + ${nameOf.get(p.labelIds[1])}: ${p.count} ${p.count === 1 ? "decision" : "decisions"}`}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        ) : null}
       </dl>
       {groupLabels(version.labels).map((g) =>
         g.labels.length ? (

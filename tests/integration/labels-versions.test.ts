@@ -14,7 +14,7 @@ import {
   saveDraftLabel,
   startDraft,
 } from "~/modules/labels/editor.server.ts";
-import { getVersion, usageForVersion } from "~/modules/labels/sets.server.ts";
+import { getVersion, labelsAppliedTogether, usageForVersion } from "~/modules/labels/sets.server.ts";
 import { makeUser } from "../support/fixtures.ts";
 import { insertDecision, leadActor } from "../support/labels.ts";
 
@@ -240,6 +240,9 @@ describe("versions of a label set", () => {
     expect(byKey.ve_analysis_research).toBe(2);
     expect(byKey.ve_condemnation).toBe(1);
     expect(byKey.ve_glorification).toBe(0);
+    const together = await labelsAppliedTogether(liveVersion.versionId);
+    const idOf = (key: string) => liveVersion.labels.find((l) => l.key === key)!.id;
+    expect(together).toEqual([{ labelIds: [idOf("ve_analysis_research"), idOf("ve_condemnation")].sort(), count: 1 }]);
     const v1Usage = await usageForVersion(v1Id);
     expect(Object.values(v1Usage).reduce((a, b) => a + b, 0)).toBe(2);
   });
@@ -254,6 +257,10 @@ describe("import and export", () => {
     expect(result).toMatchObject({ createdSet: true, number: 1 });
     const again = await exportLabelSet(leadActor(lead), result.setId, result.versionId);
     expect(again.file.labels).toEqual(file.labels);
+    await publishDraft(leadActor(lead), result.versionId, "First version of the copy.");
+    const copy = (await liveLabelSets()).find((s) => s.setKey === "violent_extremism_copy");
+    expect(copy?.versionNumber).toBe(1);
+    expect(copy?.labels.length).toBe(file.labels.filter((l) => !l.retired).length);
     expect(await db.auditEvent.count({ where: { action: "label_set.imported", subjectId: result.setId } })).toBe(1);
   });
 

@@ -175,3 +175,25 @@ export async function diffVersions(fromId: string, toId: string) {
     labels.map((l) => ({ ...l, position: labels.filter((o) => o.group === l.group && o.position < l.position).length }));
   return { from, to, diff: diffLabels(ranked(from.labels), ranked(to.labels)) };
 }
+
+/**
+ * Pairs of labels moderators applied to the same item under a version, most frequent first: a
+ * pair that keeps appearing together often means two definitions are being confused.
+ */
+export async function labelsAppliedTogether(versionId: string, limit = 5): Promise<{ labelIds: [string, string]; count: number }[]> {
+  const rows = await db.decisionLabel.findMany({ where: { label: { versionId } }, select: { decisionId: true, labelId: true } });
+  const byDecision = new Map<string, string[]>();
+  for (const r of rows) byDecision.set(r.decisionId, [...(byDecision.get(r.decisionId) ?? []), r.labelId]);
+  const pairs = new Map<string, number>();
+  for (const ids of byDecision.values()) {
+    const sorted = [...ids].sort();
+    for (let i = 0; i < sorted.length; i++) for (let j = i + 1; j < sorted.length; j++) {
+      const key = `${sorted[i]} ${sorted[j]}`;
+      pairs.set(key, (pairs.get(key) ?? 0) + 1);
+    }
+  }
+  return [...pairs.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit)
+    .map(([key, count]) => ({ labelIds: key.split(" ") as [string, string], count }));
+}
