@@ -122,7 +122,13 @@ const NOTICES: Record<string, string> = {
   skipped: "Skipped. Here is the next item.",
 };
 
-export default function Review() {
+// Keyed by item, so "decide and next" starts the next item with a clean form.
+export default function ReviewRoute() {
+  const { item } = useLoaderData<typeof loader>();
+  return <Review key={item.id} />;
+}
+
+function Review() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const { item } = data;
