@@ -74,7 +74,7 @@ export default function VersionPage() {
               <ul>
                 {together.map((p) => (
                   <li key={p.labelIds.join()}>
-                    {`${nameOf.get(p.labelIds[0])} + ${nameOf.get(p.labelIds[1])}: ${p.count} ${p.count === 1 ? "decision" : "decisions"}`}
+                    {`${p.labelIds.map((id) => nameOf.get(id) ?? id).sort().join(" + ")}: ${p.count} ${p.count === 1 ? "decision" : "decisions"}`}
                   </li>
                 ))}
               </ul>
@@ -82,6 +82,40 @@ export default function VersionPage() {
           </>
         ) : null}
       </dl>
+      <section aria-labelledby="usage" className="mb-8 max-w-3xl">
+        <h2 id="usage" className="mb-2 text-lg font-semibold">Usage by label</h2>
+        <div className="overflow-x-auto rounded border border-slate-200 bg-white">
+          <table className="min-w-full text-sm">
+            <caption className="sr-only">How often each label of version {version.number} was applied</caption>
+            <thead className="bg-slate-50 text-left">
+              <tr>
+                <th scope="col" className="px-3 py-2">Label</th>
+                <th scope="col" className="px-3 py-2">Group</th>
+                <th scope="col" className="px-3 py-2 text-right">Applied</th>
+                <th scope="col" className="px-3 py-2 text-right">Share</th>
+              </tr>
+            </thead>
+            <tbody>
+              {groupLabels(version.labels).flatMap((g) =>
+                g.labels.map((l) => {
+                  const n = usage[l.id] ?? 0;
+                  return (
+                    <tr key={l.id} className="border-t border-slate-100">
+                      <th scope="row" className="px-3 py-1.5 text-left font-normal">
+                        <a href={`#label-${l.key}`} className="text-blue-800 hover:underline">{l.name}</a>
+                        {l.retired ? <span className="ml-2 text-xs text-slate-600">(retired)</span> : null}
+                      </th>
+                      <td className="px-3 py-1.5">{g.title}</td>
+                      <td className="px-3 py-1.5 text-right tabular-nums">{n}</td>
+                      <td className="px-3 py-1.5 text-right tabular-nums">{total ? `${Math.round((n / total) * 100)}%` : "—"}</td>
+                    </tr>
+                  );
+                }),
+              )}
+            </tbody>
+          </table>
+        </div>
+      </section>
       {groupLabels(version.labels).map((g) =>
         g.labels.length ? (
           <section key={g.group} aria-labelledby={`group-${g.group}`} className="mb-8">

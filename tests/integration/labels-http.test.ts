@@ -5,7 +5,7 @@ import { liveLabelSets } from "~/modules/labels/live.server.ts";
 import { getVersion } from "~/modules/labels/sets.server.ts";
 import { Client } from "../support/http.ts";
 import { makeApiKey, makeTeam, makeUser, PASSWORD } from "../support/fixtures.ts";
-import { leadActor } from "../support/labels.ts";
+import { insertDecision, leadActor } from "../support/labels.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
 let server: RunningServer;
@@ -145,6 +145,20 @@ describe("editing and publishing through the console", () => {
     const editor = await (await lead.get(`/labels/${setId}/draft`)).text();
     expect(editor).toContain("Restore Analysis or research");
     expect((await lead.post(`/labels/${setId}/draft`, { intent: "discard", versionId })).status).toBe(302);
+  });
+});
+
+describe("per-version usage", () => {
+  it("the version page shows how often each label of that version was applied, and which labels go together", async () => {
+    const live = (await liveLabelSets()).find((s) => s.setId === setId)!;
+    await insertDecision(team.moderator, live.versionId, ["ve_condemnation", "ve_glorification"]);
+    await insertDecision(team.moderator, live.versionId, ["ve_condemnation"]);
+    const html = await (await (await as(team.auditor)).get(`/labels/${setId}/versions/${live.versionId}`)).text();
+    const row = (name: string) => new RegExp(`${name}</a></th><td[^>]*>[^<]*</td><td[^>]*>(\\d+)</td>`).exec(html)?.[1];
+    expect(row("Condemnation or counter-speech")).toBe("2");
+    expect(row("Glorification")).toBe("1");
+    expect(row("News reporting")).toBe("0");
+    expect(html).toContain("Condemnation or counter-speech + Glorification: 1 decision");
   });
 });
 

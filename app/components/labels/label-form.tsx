@@ -125,7 +125,10 @@ export function LabelForm({
     const errors = checkLabelForm(labelInputFromForm(new FormData(event.currentTarget)), { otherKeys, earlierGroups, lockedKey });
     setLiveErrors(Object.fromEntries(Object.entries(errors).filter(([field]) => next.has(field) || field === "sorCategory")));
   }
-  const errors = liveErrors ?? serverErrors;
+  // Fields the lead has not touched since the server answered keep the server's message.
+  const errors = liveErrors
+    ? { ...Object.fromEntries(Object.entries(serverErrors).filter(([field]) => !touched.has(field) && field !== "form")), ...liveErrors }
+    : serverErrors;
   const id = (name: string) => `${idPrefix}-${name}`;
   const invalid = (name: string) => (errors[name] ? true : undefined);
   const groupLocked = Boolean(lockedKey);
