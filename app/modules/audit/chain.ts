@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -41,7 +41,13 @@ export function eventBody(e: ChainedFields): string {
   );
 }
 
-/** SHA-256 over the previous hash and the event's canonical encoding. */
+// The one-shot digest (Node 20.12+) skips the Hash object verification would otherwise make per event.
+const sha256hex: (data: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === "function"
+    ? (data) => (crypto as unknown as { hash: (alg: string, data: string, enc: "hex") => string }).hash("sha256", data, "hex")
+    : (data) => crypto.createHash("sha256").update(data).digest("hex");
+
+/** SHA-256 over the previous hash, a newline and the event's canonical encoding. */
 export function eventHash(prevHash: string, e: ChainedFields): string {
-  return createHash("sha256").update(prevHash).update("\n").update(eventBody(e)).digest("hex");
+  return sha256hex(`${prevHash}\n${eventBody(e)}`);
 }

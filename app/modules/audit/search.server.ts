@@ -83,8 +83,11 @@ export async function searchEvents(q: AuditSearch, pageSize = PAGE_SIZE) {
   }
   if (q.outcome) where.push(Prisma.sql`CAST(d."action" AS TEXT) = ${q.outcome}`);
   if (q.label) {
-    where.push(Prisma.sql`EXISTS (SELECT 1 FROM "DecisionLabel" dl JOIN "Label" l ON l."id" = dl."labelId"
-      WHERE dl."decisionId" = d."id" AND l."key" = ${q.label})`);
+    // Label rows are per version: the key names one row in each version that has it.
+    const labels = await db.label.findMany({ where: { key: q.label }, select: { id: true } });
+    if (labels.length === 0) return { rows: [] as EventListRow[], newer: null, older: null };
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM "DecisionLabel" dl
+      WHERE dl."decisionId" = d."id" AND dl."labelId" IN (${Prisma.join(labels.map((l) => l.id))}))`);
   }
   if (q.source) {
     where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Flag" f WHERE f."itemId" = d."itemId"
