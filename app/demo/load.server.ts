@@ -1,10 +1,17 @@
 import { ensureDemoAccounts } from "./accounts.server.ts";
+import { loadDemoItems } from "./items.server.ts";
+import { loadDemoLabelEdit, loadDemoLabelSets } from "./labels.server.ts";
 
 /**
- * Demo mode: the contract's accounts and key, the starter label set, synthetic items and a history.
- * Each step skips what is already there, so restarting the demo adds nothing twice.
+ * Demo mode: the contract's accounts and key, the starter label set, synthetic items with a history of
+ * decisions under version 1, then a label-set edit (version 2). Each step skips what is already there,
+ * so restarting the demo adds nothing twice.
  */
 export async function loadDemo(): Promise<string> {
   const accounts = await ensureDemoAccounts();
-  return `${accounts.created} accounts or keys created`;
+  const steps = [`${accounts.created} accounts or keys created`];
+  steps.push(await loadDemoLabelSets());
+  steps.push(await loadDemoItems());
+  steps.push(await loadDemoLabelEdit());
+  return steps.join("; ");
 }

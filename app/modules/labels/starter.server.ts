@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { db, transaction } from "~/db.server.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
-import starter from "./starter-violent-extremism.json" with { type: "json" };
+import starter from "./starter-violent-extremism.json";
 
 /**
  * Publishes the starter violent-extremism set as version 1 unless a set with its key exists.
