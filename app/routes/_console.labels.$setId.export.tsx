@@ -4,7 +4,6 @@ import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { userActor } from "~/modules/auth/actor.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { exportLabelSet, LabelSetError } from "~/modules/labels/editor.server.ts";
-import { getVersion } from "~/modules/labels/sets.server.ts";
 
 export const access: Access = { kind: "user", capability: "labels:read" };
 
@@ -12,11 +11,9 @@ export const access: Access = { kind: "user", capability: "labels:read" };
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "labels:read");
   const versionId = new URL(request.url).searchParams.get("version") ?? undefined;
-  if (versionId && !can(user.role, "labels:edit") && (await getVersion(versionId))?.status === "draft") {
-    throw json({ error: { code: "not_found", message: "That version does not exist in this label set." } }, { status: 404 });
-  }
   try {
-    const { file, filename } = await exportLabelSet(userActor(user), params.setId ?? "", versionId);
+    // Drafts are work in progress: only leads who can edit them may export them.
+    const { file, filename } = await exportLabelSet(userActor(user), params.setId ?? "", versionId, { includeDrafts: can(user.role, "labels:edit") });
     return new Response(JSON.stringify(file, null, 2) + "\n", {
       headers: {
         "Content-Type": "application/json; charset=utf-8",

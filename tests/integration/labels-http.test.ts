@@ -182,7 +182,11 @@ describe("import and export over HTTP", () => {
     expect({ sets: await db.labelSet.count(), labels: await db.label.count(), versions: await db.labelSetVersion.count() }).toEqual(before);
 
     file.labels[3].sor = null;
-    const accepted = await lead.post("/labels/import", { json: JSON.stringify(file) });
+    // The page's form uploads a file (multipart), as a browser does.
+    const upload = new FormData();
+    upload.append("file", new Blob([JSON.stringify(file)], { type: "application/json" }), "imported_policy.json");
+    upload.append("json", "");
+    const accepted = await lead.request("/labels/import", { method: "POST", body: upload });
     expect(accepted.status).toBe(302);
     expect(accepted.headers.get("location")).toMatch(/^\/labels\/[\w-]+\/draft\?imported=1$/);
     expect(await db.labelSet.count()).toBe(before.sets + 1);

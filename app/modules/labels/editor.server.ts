@@ -398,15 +398,15 @@ export async function importLabelSet(actor: Actor, raw: unknown): Promise<{ setI
 }
 
 /** A version (default: the live one, else the newest) in the import format, recorded as an export. */
-export async function exportLabelSet(actor: Actor, setId: string, versionId?: string) {
+export async function exportLabelSet(actor: Actor, setId: string, versionId?: string, options: { includeDrafts?: boolean } = { includeDrafts: true }) {
   const set = await db.labelSet.findUnique({ where: { id: setId } });
   if (!set) throw new LabelSetError("not_found", "That label set does not exist.");
   const chosen =
     versionId ??
     (await db.labelSetVersion.findFirst({ where: { labelSetId: setId, status: "published" }, select: { id: true } }))?.id ??
-    (await db.labelSetVersion.findFirst({ where: { labelSetId: setId }, orderBy: { number: "desc" }, select: { id: true } }))?.id;
+    (await db.labelSetVersion.findFirst({ where: { labelSetId: setId, ...(options.includeDrafts ? {} : { status: { not: "draft" } }) }, orderBy: { number: "desc" }, select: { id: true } }))?.id;
   const version = chosen ? await getVersion(chosen) : null;
-  if (!version || version.setId !== setId) throw new LabelSetError("not_found", "That version does not exist in this set.");
+  if (!version || version.setId !== setId || (version.status === "draft" && !options.includeDrafts)) throw new LabelSetError("not_found", "That version does not exist in this set.");
   const file = toLabelSetFile({ key: set.key, name: set.name, description: set.description, reasons: JSON.parse(set.reasons) as string[] }, version);
   await transaction(async (tx) => {
     await appendAuditEvent(tx, {
