@@ -209,6 +209,8 @@ async function main() {
     outcome: await timeIt(() => searchEvents({ outcome: "restrict", before: deepSeq })),
     action: await timeIt(() => searchEvents({ action: "decision.made", before: deepSeq })),
     label: await timeIt(() => searchEvents({ label: "ve_representation" })),
+    early: await timeIt(() => searchEvents({ from: new Date(T0 + DAY), to: new Date(T0 + 2 * DAY) })),
+    wide: await timeIt(() => searchEvents({ from: new Date(T0), to: new Date(T0 + 90 * DAY), outcome: "remove" })),
   };
 
   const small = child("decisions", "csv", 10);
@@ -247,6 +249,8 @@ Target: at least 200,000 events/s.
 | outcome = restrict, same depth | ${search.outcome.toFixed(1)} ms |
 | action = decision.made, same depth | ${search.action.toFixed(1)} ms |
 | label = ve_representation | ${search.label.toFixed(1)} ms |
+| time range: day 2 of 100 (the oldest events) | ${search.early.toFixed(1)} ms |
+| time range: days 1 to 90, outcome = remove | ${search.wide.toFixed(1)} ms |
 
 ## Streamed exports (each in its own process; memory sampled every 20 ms and after every chunk)
 

@@ -75,6 +75,16 @@ describe("the auditor's search", () => {
     expect(await res.text()).toContain("Enter a date and time");
   });
 
+  it("a time range finds exactly the events inside it, bounds included from and excluded to", async () => {
+    const event = await db.auditEvent.findUniqueOrThrow({ where: { seq: made.kept.decision.seq } });
+    const within = await searchEvents({ from: event.at, to: new Date(event.at.getTime() + 1) });
+    expect(within.rows.map((r) => r.seq)).toContain(event.seq);
+    for (const r of within.rows) expect(new Date(r.at).getTime()).toBe(event.at.getTime());
+    const before = await searchEvents({ to: event.at });
+    expect(before.rows.map((r) => r.seq)).not.toContain(event.seq);
+    for (const r of before.rows) expect(new Date(r.at).getTime()).toBeLessThan(event.at.getTime());
+  });
+
   it("pages by keyset on seq, both ways, without gaps or repeats", async () => {
     const all = (await searchEvents({}, 10_000)).rows.map((r) => r.seq);
     const seen: number[] = [];

@@ -67,8 +67,21 @@ export const PAGE_SIZE = 50;
  */
 export async function searchEvents(q: AuditSearch, pageSize = PAGE_SIZE) {
   const where: Prisma.Sql[] = [];
-  if (q.from) where.push(Prisma.sql`e."at" >= ${q.from}`);
-  if (q.to) where.push(Prisma.sql`e."at" < ${q.to}`);
+  const empty = { rows: [] as EventListRow[], newer: null, older: null };
+  // Events are timestamped inside the head's lock, so time order is sequence order: a time range is
+  // turned into a seq range (two probes of the (at, seq) index) and the page walks the primary key.
+  if (q.from) {
+    const first = await db.$queryRaw<{ seq: number | bigint }[]>`
+      SELECT "seq" FROM "AuditEvent" WHERE "at" >= ${q.from} ORDER BY "at", "seq" LIMIT 1`;
+    if (first.length === 0) return empty;
+    where.push(Prisma.sql`e."seq" >= ${Number(first[0].seq)}`, Prisma.sql`e."at" >= ${q.from}`);
+  }
+  if (q.to) {
+    const last = await db.$queryRaw<{ seq: number | bigint }[]>`
+      SELECT "seq" FROM "AuditEvent" WHERE "at" < ${q.to} ORDER BY "at" DESC, "seq" DESC LIMIT 1`;
+    if (last.length === 0) return empty;
+    where.push(Prisma.sql`e."seq" <= ${Number(last[0].seq)}`, Prisma.sql`e."at" < ${q.to}`);
+  }
   if (q.actor) {
     const user = await db.user.findFirst({ where: { OR: [{ email: q.actor.toLowerCase() }, { id: q.actor }] }, select: { id: true } });
     where.push(user ? Prisma.sql`e."actorId" = ${user.id}` : Prisma.sql`(e."actorId" = ${q.actor} OR e."actorLabel" = ${q.actor})`);
@@ -78,14 +91,14 @@ export async function searchEvents(q: AuditSearch, pageSize = PAGE_SIZE) {
   if (q.item) {
     const items = await db.item.findMany({ where: { externalId: q.item }, select: { id: true }, take: 100 });
     const ids = items.map((i) => i.id);
-    if (ids.length === 0) return { rows: [] as EventListRow[], newer: null, older: null };
+    if (ids.length === 0) return empty;
     where.push(Prisma.sql`d."itemId" IN (${Prisma.join(ids)})`);
   }
   if (q.outcome) where.push(Prisma.sql`CAST(d."action" AS TEXT) = ${q.outcome}`);
   if (q.label) {
     // Label rows are per version: the key names one row in each version that has it.
     const labels = await db.label.findMany({ where: { key: q.label }, select: { id: true } });
-    if (labels.length === 0) return { rows: [] as EventListRow[], newer: null, older: null };
+    if (labels.length === 0) return empty;
     where.push(Prisma.sql`EXISTS (SELECT 1 FROM "DecisionLabel" dl
       WHERE dl."decisionId" = d."id" AND dl."labelId" IN (${Prisma.join(labels.map((l) => l.id))}))`);
   }
