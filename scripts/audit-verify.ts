@@ -4,12 +4,15 @@
 // read replicas and copies that must not change).
 export {};
 
+// --workers N: worker threads for a SQLite log (default: one per core from 50,000 events; 1 = one pass).
 const readOnly = process.argv.includes("--read-only");
+const workersArg = process.argv.indexOf("--workers");
+const workers = workersArg > 0 ? Number(process.argv[workersArg + 1]) : undefined;
 
 try {
   const { verifyChain, verifyAndRecord, describeResult } = await import("../app/modules/audit/verify.server.ts");
   const actor = { kind: "system" as const, name: "audit:verify command" };
-  const result = readOnly ? await verifyChain() : await verifyAndRecord(actor);
+  const result = readOnly ? await verifyChain({ workers }) : await verifyAndRecord(actor, { workers });
   const rate = result.ms > 0 ? Math.round((result.checked / result.ms) * 1000) : result.checked;
   if (result.ok) {
     console.log(`${describeResult(result)} (${Math.round(result.ms)} ms, ${rate} events/s)`);

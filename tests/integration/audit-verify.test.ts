@@ -17,6 +17,18 @@ async function chainDatabase() {
   return { url, raw, events };
 }
 
+/**
+ * Runs the command the single-pass way and with worker threads (SQLite): both must fail and name
+ * the same event (the threaded pass finds that something is off; the single pass then names it).
+ */
+function expectBroken(url: string, message: string) {
+  for (const args of [["--read-only"], ["--read-only", "--workers", "2"]]) {
+    const run = runVerifyCommand(url, args);
+    expect(run.status, `${args.join(" ")}: ${run.output}`).toBe(1);
+    expect(run.stderr).toContain(message);
+  }
+}
+
 afterEach(async () => {
   while (opened.length) await opened.pop()!.close();
 });
@@ -37,11 +49,14 @@ describe("npm run audit:verify", () => {
     expect((await verifyChain()).ok).toBe(true);
   });
 
-  it("--read-only verifies without writing", async () => {
+  it("--read-only verifies without writing, in one pass or with worker threads", async () => {
     const { url, raw } = await chainDatabase();
     const run = runVerifyCommand(url, ["--read-only"]);
     expect(run.status, run.output).toBe(0);
     expect(run.stdout).toContain(`${N} events checked`);
+    const threaded = runVerifyCommand(url, ["--read-only", "--workers", "3"]);
+    expect(threaded.status, threaded.output).toBe(0);
+    expect(threaded.stdout).toContain(`${N} events checked`);
     const [{ n }] = await raw.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM "AuditEvent"`);
     expect(Number(n)).toBe(N);
   });
@@ -56,27 +71,21 @@ describe("npm run audit:verify", () => {
     const { url, raw } = await chainDatabase();
     await dropAuditTriggers(raw);
     await raw.run(`UPDATE "AuditEvent" SET "payload" = $1 WHERE "seq" = 7`, ['{"n":7,"note":"rewritten"}']);
-    const run = runVerifyCommand(url, ["--read-only"]);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain("broken at event 7 (edited)");
+    expectBroken(url, "broken at event 7 (edited)");
   });
 
   it("a deleted event fails and names it", async () => {
     const { url, raw } = await chainDatabase();
     await dropAuditTriggers(raw);
     await raw.run(`DELETE FROM "AuditEvent" WHERE "seq" = 7`);
-    const run = runVerifyCommand(url, ["--read-only"]);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain("broken at event 7 (deleted)");
+    expectBroken(url, "broken at event 7 (deleted)");
   });
 
   it("deleting the newest event fails too: the head still records it", async () => {
     const { url, raw } = await chainDatabase();
     await dropAuditTriggers(raw);
     await raw.run(`DELETE FROM "AuditEvent" WHERE "seq" = ${N}`);
-    const run = runVerifyCommand(url, ["--read-only"]);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain(`broken at event ${N} (deleted)`);
+    expectBroken(url, `broken at event ${N} (deleted)`);
   });
 
   it("an event inserted mid-chain with a valid hash (later events renumbered, head moved) fails and names it", async () => {
@@ -88,17 +97,13 @@ describe("npm run audit:verify", () => {
     const forged = forgeEvent(8, events[6].hash, { n: 8, note: "forged" }, new Date(events[6].at.getTime() + 500));
     await insertEvent(raw, forged);
     await raw.run(`UPDATE "AuditHead" SET "seq" = $1 WHERE "id" = 1`, [N + 1]);
-    const run = runVerifyCommand(url, ["--read-only"]);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain("broken at event 8 (inserted)");
+    expectBroken(url, "broken at event 8 (inserted)");
   });
 
   it("an event appended behind the writer's back (beyond the head) fails and names it", async () => {
     const { url, raw, events } = await chainDatabase();
     await insertEvent(raw, forgeEvent(N + 1, events[N - 1].hash, { note: "forged" }));
-    const run = runVerifyCommand(url, ["--read-only"]);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain(`broken at event ${N + 1} (inserted)`);
+    expectBroken(url, `broken at event ${N + 1} (inserted)`);
   });
 
   it("two swapped events fail and the first is named", async () => {
@@ -107,9 +112,7 @@ describe("npm run audit:verify", () => {
     await raw.run(`UPDATE "AuditEvent" SET "seq" = -1 WHERE "seq" = 7`);
     await raw.run(`UPDATE "AuditEvent" SET "seq" = 7 WHERE "seq" = 8`);
     await raw.run(`UPDATE "AuditEvent" SET "seq" = 8 WHERE "seq" = -1`);
-    const run = runVerifyCommand(url, ["--read-only"]);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain("broken at event 7 (reordered)");
+    expectBroken(url, "broken at event 7 (reordered)");
   });
 });
 

@@ -33,10 +33,12 @@ export type ChainedFields = {
  * (keys in sorted order), which a unit test holds it to.
  */
 export function eventBody(e: ChainedFields): string {
+  // Self-contained (no outside names): parallel verification ships this function's source to its
+  // worker threads, so the workers hash exactly as the writer does.
   const s = JSON.stringify;
   return (
     `{"action":${s(e.action)},"actorId":${s(e.actorId ?? null)},"actorLabel":${s(e.actorLabel)},` +
-    `"at":${s(e.at.toISOString())},"payload":${s(e.payload)},"seq":${canonicalJson(e.seq)},` +
+    `"at":${s(e.at.toISOString())},"payload":${s(e.payload)},"seq":${s(e.seq)},` +
     `"subjectId":${s(e.subjectId ?? null)},"subjectType":${s(e.subjectType)}}`
   );
 }

@@ -4,6 +4,7 @@ import { db, dialect, transaction } from "~/db.server.ts";
 import { sqliteFilePath } from "~/db-url.server.ts";
 import { env } from "~/env.server.ts";
 import { eventHash, GENESIS_HASH, type ChainedFields } from "./chain.ts";
+import { parallelCheckSqlite, verifyWorkers } from "./parallel-verify.server.ts";
 import { appendAuditEvent, type Actor } from "./writer.server.ts";
 
 export type ChainRow = ChainedFields & { prevHash: string; hash: string };
@@ -129,14 +130,46 @@ function diagnose(row: ChainRow, expectedSeq: number, prevHash: string, prevPrev
  * up to it, so events appended while it runs do not count as insertions.
  */
 export async function verifyChain(
-  options: { batchSize?: number; reader?: ChainBatchReader; onProgress?: (checked: number, headSeq: number) => void } = {},
+  options: {
+    batchSize?: number;
+    reader?: ChainBatchReader;
+    onProgress?: (checked: number, headSeq: number) => void;
+    /** Worker threads for a SQLite log; by default one per core (up to 4) from PARALLEL_FROM events. */
+    workers?: number;
+  } = {},
 ): Promise<VerifyResult> {
+  if (!options.reader && dialect === "sqlite") {
+    const started = performance.now();
+    const head = await readHead();
+    const workers = options.workers ?? (head.seq >= PARALLEL_FROM ? verifyWorkers() : 1);
+    if (workers > 1 && head.seq > 0) {
+      const checked = await parallelCheckSqlite(sqliteFilePath(env.DATABASE_URL), head.seq, head.hash, GENESIS_HASH, workers);
+      if (checked !== null && !(await eventBeyondHead())) {
+        options.onProgress?.(checked, head.seq);
+        return { ok: true, checked, headSeq: head.seq, headHash: head.hash, ms: performance.now() - started };
+      }
+    }
+  }
   const direct = options.reader ? null : await openDirectReader();
   try {
     return await verifyWith(options.reader ?? direct!.read, options);
   } finally {
     await direct?.close();
   }
+}
+
+// Below this many events a single pass is done before worker threads would have started.
+const PARALLEL_FROM = 50_000;
+
+/**
+ * Rows beyond the head were not appended through the writer (it moves the head in the same
+ * transaction). The head is read again, so appends made during a run are not mistaken for them.
+ */
+async function eventBeyondHead(): Promise<{ seq: number; headSeq: number } | null> {
+  const headNow = await readHead();
+  const beyond = await db.$queryRaw<{ seq: number | bigint }[]>`
+    SELECT "seq" FROM "AuditEvent" WHERE "seq" > ${headNow.seq} ORDER BY "seq" LIMIT 1`;
+  return beyond.length > 0 ? { seq: Number(beyond[0].seq), headSeq: headNow.seq } : null;
 }
 
 async function verifyWith(
@@ -171,14 +204,9 @@ async function verifyWith(
   if (prevHash !== head.hash) {
     return fail({ firstBadSeq: head.seq, kind: "edited", reason: `event ${head.seq} does not match the hash the head recorded for it` });
   }
-  // Rows beyond the head were not appended through the writer (it moves the head in the same
-  // transaction); read the head again so appends made during this run are not mistaken for them.
-  const headNow = await readHead();
-  const beyond = await db.$queryRaw<{ seq: number | bigint }[]>`
-    SELECT "seq" FROM "AuditEvent" WHERE "seq" > ${headNow.seq} ORDER BY "seq" LIMIT 1`;
-  if (beyond.length > 0) {
-    const seq = Number(beyond[0].seq);
-    return fail({ firstBadSeq: seq, kind: "inserted", reason: `event ${seq} was inserted: it lies beyond the chain's head (${headNow.seq})` });
+  const beyond = await eventBeyondHead();
+  if (beyond) {
+    return fail({ firstBadSeq: beyond.seq, kind: "inserted", reason: `event ${beyond.seq} was inserted: it lies beyond the chain's head (${beyond.headSeq})` });
   }
   return { ok: true, checked, headSeq: head.seq, headHash: head.hash, ms: performance.now() - started };
 }
@@ -189,8 +217,8 @@ export function describeResult(r: VerifyResult): string {
 }
 
 /** Runs a verification and records it as an audit event, whatever the outcome. */
-export async function verifyAndRecord(actor: Actor): Promise<VerifyResult & { eventSeq: number }> {
-  const result = await verifyChain();
+export async function verifyAndRecord(actor: Actor, options: { workers?: number } = {}): Promise<VerifyResult & { eventSeq: number }> {
+  const result = await verifyChain(options);
   const payload = result.ok
     ? { ok: true, checked: result.checked, headSeq: result.headSeq, headHash: result.headHash }
     : { ok: false, checked: result.checked, headSeq: result.headSeq, firstBadSeq: result.firstBadSeq, kind: result.kind, reason: result.reason };
