@@ -7,6 +7,7 @@ export const NAV: { to: string; label: string; capability: Capability }[] = [
   { to: "/escalations", label: "Escalations", capability: "escalations:decide" },
   { to: "/claims", label: "Claims", capability: "queue:manage" },
   { to: "/labels", label: "Label sets", capability: "labels:read" },
+  { to: "/overview", label: "Overview", capability: "reports:view" },
   { to: "/audit", label: "Audit log", capability: "audit:read" },
   { to: "/admin/users", label: "Users", capability: "users:manage" },
   { to: "/admin/api-keys", label: "API keys", capability: "apikeys:manage" },

@@ -18,6 +18,7 @@ export const CAPABILITIES = {
   "labels:read": ["moderator", "policy_lead", "auditor", "admin"],
   "labels:edit": ["policy_lead", "admin"],
   "decisions:read": ["moderator", "policy_lead", "auditor", "admin"],
+  "reports:view": ["policy_lead", "auditor", "admin"],
   "audit:read": ["auditor", "admin"],
   "audit:export": ["auditor", "admin"],
   "users:manage": ["admin"],
