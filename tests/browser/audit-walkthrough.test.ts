@@ -48,6 +48,11 @@ describe("an auditor in the browser", () => {
     await expect(main.textContent()).resolves.toContain(`docket-${removed.decision.id}`);
     expect(await seriousA11yViolations(page)).toEqual([]);
 
+    // The decision's audit event, with its hashes.
+    await Promise.all([page.waitForURL(/\/audit\/events\//), page.getByRole("link", { name: `Audit event ${removed.decision.seq}` }).click()]);
+    await expect(main.textContent()).resolves.toContain("decision.made");
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
     // Verify the chain from its page.
     await page.goto(`${server.url}/audit/verify`);
     await page.getByRole("button", { name: "Verify now" }).click();
