@@ -50,6 +50,13 @@ export default function AuditEvent() {
         </dl>
       </Section>
       <Section title="Payload" id="payload">
+        <p className="mb-2 text-sm text-slate-700">
+          {event.payloadStatus === "typed"
+            ? `Checked against the schema for ${event.action}.`
+            : event.payloadStatus === "unregistered"
+              ? "No payload schema is registered for this action; shown as recorded."
+              : `This payload does not match the schema for ${event.action}: ${event.payloadIssues.join("; ")}.`}
+        </p>
         <pre className="overflow-x-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-3 text-xs">{event.payloadPretty}</pre>
       </Section>
     </>

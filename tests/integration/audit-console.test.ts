@@ -131,6 +131,14 @@ describe("a decision's page", () => {
     expect(html).toContain("needs no statement");
   });
 
+  it("an event's page shows its hashes and its payload read through the event's schema", async () => {
+    const html = await (await auditor.get(`/audit/events/${made.kept.decision.seq}`)).text();
+    expect(html).toContain("Checked against the schema for decision.made.");
+    const event = await db.auditEvent.findUniqueOrThrow({ where: { seq: made.kept.decision.seq } });
+    expect(html).toContain(event.hash);
+    expect(html).toContain(event.prevHash);
+  });
+
   it("an unknown decision or event is a 404 with a message", async () => {
     expect((await auditor.get("/audit/decisions/00000000-0000-4000-8000-000000000000")).status).toBe(404);
     expect((await auditor.get("/audit/events/999999")).status).toBe(404);

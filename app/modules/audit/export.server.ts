@@ -2,6 +2,7 @@ import { db, transaction } from "~/db.server.ts";
 import { countDecisions, decisionPage, labelsForDecisions, toSorLabels, type DecisionExportRow } from "./decisions.server.ts";
 import { decisionTimings, parseSnapshot, strongestSource } from "./snapshot.ts";
 import { RESTRICTING_ACTIONS, SOR_BATCH_SIZE, validStatement, type StatementOfReasons } from "./statement-of-reasons.ts";
+import { AUDIT_EVENT_SCHEMAS } from "./events.ts";
 import { appendAuditEvent, type Actor } from "./writer.server.ts";
 
 export const EXPORT_KINDS = ["events", "decisions", "statements"] as const;
@@ -233,7 +234,13 @@ export async function startExport(actor: Actor, kind: ExportKind, format: Export
       action: "audit.exported",
       subjectType: "audit_log",
       subjectId: null,
-      payload: { kind, format: kind === "statements" ? "ndjson" : format, from: range.from.toISOString(), to: range.to.toISOString(), rows },
+      payload: AUDIT_EVENT_SCHEMAS["audit.exported"].parse({
+        kind,
+        format: kind === "statements" ? "ndjson" : format,
+        from: range.from.toISOString(),
+        to: range.to.toISOString(),
+        rows,
+      }),
     }),
   );
   return { rows, eventSeq: event.seq, stream: exportStream(kind, format, range) };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db, Prisma } from "~/db.server.ts";
+import { parseAuditPayload } from "./events.ts";
 import { FLAG_SOURCES, OUTCOMES } from "./snapshot.ts";
 
 const optionalText = z
@@ -153,11 +154,13 @@ export async function getEvent(seq: number) {
   const e = await db.auditEvent.findUnique({ where: { seq } });
   if (!e) return null;
   const decision = await db.decision.findUnique({ where: { seq }, select: { id: true } });
-  let payload: unknown;
-  try {
-    payload = JSON.parse(e.payload);
-  } catch {
-    payload = e.payload;
-  }
-  return { ...e, payload, payloadText: e.payload, decisionId: decision?.id ?? null };
+  const parsed = parseAuditPayload(e.action, e.payload);
+  return {
+    ...e,
+    payload: parsed.payload,
+    payloadStatus: parsed.status,
+    payloadIssues: parsed.status === "invalid" ? parsed.issues : [],
+    payloadText: e.payload,
+    decisionId: decision?.id ?? null,
+  };
 }

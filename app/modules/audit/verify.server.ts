@@ -4,6 +4,7 @@ import { db, dialect, transaction } from "~/db.server.ts";
 import { sqliteFilePath } from "~/db-url.server.ts";
 import { env } from "~/env.server.ts";
 import { eventHash, GENESIS_HASH, type ChainedFields } from "./chain.ts";
+import { AUDIT_EVENT_SCHEMAS, parseAuditPayload, type AuditPayload } from "./events.ts";
 import { parallelCheckSqlite, verifyWorkers } from "./parallel-verify.server.ts";
 import { appendAuditEvent, type Actor } from "./writer.server.ts";
 
@@ -219,9 +220,11 @@ export function describeResult(r: VerifyResult): string {
 /** Runs a verification and records it as an audit event, whatever the outcome. */
 export async function verifyAndRecord(actor: Actor, options: { workers?: number } = {}): Promise<VerifyResult & { eventSeq: number }> {
   const result = await verifyChain(options);
-  const payload = result.ok
-    ? { ok: true, checked: result.checked, headSeq: result.headSeq, headHash: result.headHash }
-    : { ok: false, checked: result.checked, headSeq: result.headSeq, firstBadSeq: result.firstBadSeq, kind: result.kind, reason: result.reason };
+  const payload: AuditPayload<"audit.verified"> = AUDIT_EVENT_SCHEMAS["audit.verified"].parse(
+    result.ok
+      ? { ok: true, checked: result.checked, headSeq: result.headSeq, headHash: result.headHash }
+      : { ok: false, checked: result.checked, headSeq: result.headSeq, firstBadSeq: result.firstBadSeq, kind: result.kind, reason: result.reason },
+  );
   const event = await transaction((tx) =>
     appendAuditEvent(tx, { actor, action: "audit.verified", subjectType: "audit_log", subjectId: null, payload }),
   );
@@ -232,5 +235,7 @@ export async function verifyAndRecord(actor: Actor, options: { workers?: number 
 export async function lastVerification() {
   const event = await db.auditEvent.findFirst({ where: { action: "audit.verified" }, orderBy: { seq: "desc" } });
   if (!event) return null;
-  return { seq: event.seq, at: event.at, actorLabel: event.actorLabel, payload: JSON.parse(event.payload) as Record<string, unknown> };
+  const parsed = parseAuditPayload(event.action, event.payload);
+  if (parsed.status !== "typed") return null;
+  return { seq: event.seq, at: event.at, actorLabel: event.actorLabel, payload: parsed.payload as AuditPayload<"audit.verified"> };
 }
