@@ -43,7 +43,34 @@ function create(): Db {
 const globalStore = globalThis as unknown as { __docketDb?: Db };
 export const db: Db = (globalStore.__docketDb ??= create());
 
-/** Runs `fn` in one transaction; SQLite waits for the write lock instead of failing at once. */
+/**
+ * Runs `fn` in one transaction. On SQLite the adapter opens a deferred transaction; a second
+ * process that wrote in the meantime would make our first write fail at once (a stale read
+ * snapshot cannot be upgraded). Taking the write lock with the first statement makes the
+ * transaction wait its turn instead, under the busy timeout, as several processes on one file need.
+ */
 export function transaction<T>(fn: (tx: Tx) => Promise<T>, options: { timeout?: number } = {}) {
-  return db.$transaction(fn, { maxWait: 10_000, timeout: options.timeout ?? 20_000 });
+  return db.$transaction(
+    async (tx) => {
+      if (dialect === "sqlite") await tx.$executeRawUnsafe(`UPDATE "AuditHead" SET "seq" = "seq" WHERE 0`);
+      return fn(tx);
+    },
+    { maxWait: 10_000, timeout: options.timeout ?? 20_000 },
+  );
+}
+
+/**
+ * Whether a database error is a unique-constraint violation, however it surfaced: through a model
+ * call (P2002) or a raw statement (P2010 wrapping the driver's error), on either database.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const e = error as Error & { code?: string; meta?: { driverAdapterError?: unknown }; cause?: { code?: string; kind?: string } };
+  if (e.code === "P2002") return true;
+  const driver = e.meta?.driverAdapterError as { cause?: { kind?: string; originalCode?: string } } | undefined;
+  if (driver?.cause?.kind === "UniqueConstraintViolation" || e.cause?.kind === "UniqueConstraintViolation") return true;
+  if (e.cause?.code === "23505" || driver?.cause?.originalCode === "23505") return true;
+  return /UniqueConstraintViolation|unique constraint|UNIQUE constraint failed|\b23505\b|SQLITE_CONSTRAINT_UNIQUE/i.test(
+    `${e.message} ${String(e.meta?.driverAdapterError ?? "")}`,
+  );
 }

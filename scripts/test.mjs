@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 
 mkdirSync("tmp", { recursive: true });
-const report = "tmp/vitest-report.json";
+const report = `tmp/vitest-report-${process.pid}.json`;
 rmSync(report, { force: true });
 const run = spawnSync(
   process.execPath,
