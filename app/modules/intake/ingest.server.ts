@@ -43,6 +43,11 @@ type ItemAcc = {
   create?: Prisma.ItemCreateManyInput;
 };
 
+// Severity only changes when a label set is published; re-reading the live sets for every flag
+// would cost more than the rest of a single intake call. A publication reaches priorities within this.
+const SEVERITY_TTL_MS = 30_000;
+const severityCache = new Map<string, { severity: number; until: number }>();
+
 const isUniqueViolation = (e: unknown) =>
   e instanceof Prisma.PrismaClientKnownRequestError ? e.code === "P2002" : /unique/i.test(String((e as Error)?.message ?? ""));
 
@@ -100,10 +105,12 @@ async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], 
     }
   }
 
-  const severities = new Map<string, number>();
   const severityOf = async (reason: string) => {
-    if (!severities.has(reason)) severities.set(reason, await severityForReason(reason, tx));
-    return severities.get(reason)!;
+    const hit = severityCache.get(reason);
+    if (hit && hit.until > Date.now()) return hit.severity;
+    const severity = await severityForReason(reason, tx);
+    severityCache.set(reason, { severity, until: Date.now() + SEVERITY_TTL_MS });
+    return severity;
   };
 
   const items = new Map<string, ItemAcc>();
@@ -363,14 +370,21 @@ const FLAG_COLUMNS: Column[] = [
 async function insertRows(tx: Tx, table: "Item" | "Flag", columns: Column[], rows: Record<string, unknown>[]) {
   if (rows.length === 0) return;
   const now = new Date();
-  const value = (row: Record<string, unknown>, c: Column) => {
-    let v = row[c.name];
-    if (v === undefined) v = c.name === "createdAt" || c.name === "updatedAt" ? now : c.name === "state" ? "pending" : null;
-    return c.enumType && dialect === "postgresql" ? Prisma.sql`CAST(${v} AS ${Prisma.raw(`"${c.enumType}"`)})` : Prisma.sql`${v}`;
-  };
-  const names = Prisma.raw(columns.map((c) => `"${c.name}"`).join(", "));
-  const values = Prisma.join(rows.map((row) => Prisma.sql`(${Prisma.join(columns.map((c) => value(row, c)))})`));
-  await tx.$executeRaw`INSERT INTO ${Prisma.raw(`"${table}"`)} (${names}) VALUES ${values}`;
+  const params: unknown[] = [];
+  const tuples: string[] = [];
+  for (const row of rows) {
+    const slots: string[] = [];
+    for (const c of columns) {
+      let v = row[c.name];
+      if (v === undefined) v = c.name === "createdAt" || c.name === "updatedAt" ? now : c.name === "state" ? "pending" : null;
+      params.push(v);
+      if (dialect === "postgresql") slots.push(c.enumType ? `CAST($${params.length} AS "${c.enumType}")` : `$${params.length}`);
+      else slots.push("?");
+    }
+    tuples.push(`(${slots.join(",")})`);
+  }
+  const names = columns.map((c) => `"${c.name}"`).join(", ");
+  await tx.$executeRawUnsafe(`INSERT INTO "${table}" (${names}) VALUES ${tuples.join(",")}`, ...params);
 }
 
 function chunks<T>(list: T[], size: number): T[][] {
