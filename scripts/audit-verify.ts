@@ -4,7 +4,7 @@
 // read replicas and copies that must not change).
 export {};
 
-// --workers N: worker threads for a SQLite log (default: one per core from 50,000 events; 1 = one pass).
+// --workers N: worker threads checking segments at once (default: one per core from 50,000 events; 1 = one pass).
 const readOnly = process.argv.includes("--read-only");
 const workersArg = process.argv.indexOf("--workers");
 const workers = workersArg > 0 ? Number(process.argv[workersArg + 1]) : undefined;

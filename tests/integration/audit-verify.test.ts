@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server.ts";
 import { verifyChain } from "~/modules/audit/verify.server.ts";
+import { parallelCheck } from "~/modules/audit/parallel-verify.server.ts";
+import { GENESIS_HASH } from "~/modules/audit/chain.ts";
+import { sqliteFilePath } from "~/db-url.server.ts";
 import { freshDatabase } from "../support/databases.ts";
 import { dropAuditTriggers, forgeEvent, insertEvent, openRaw, runVerifyCommand, seedChain, type RawDb } from "../support/audit-chain.ts";
 import { makeDecision } from "../support/audit-fixtures.ts";
@@ -117,6 +120,18 @@ describe("npm run audit:verify", () => {
 });
 
 describe("verifyChain", () => {
+  it("the threaded check passes an intact chain on its own, and refuses a damaged one", async () => {
+    const { url, raw, events } = await chainDatabase();
+    const kind = url.startsWith("file:") ? "sqlite" : "postgresql";
+    const target = kind === "sqlite" ? sqliteFilePath(url) : url;
+    expect(await parallelCheck(kind, target, N, events[N - 1].hash, GENESIS_HASH, 3)).toBe(N);
+    expect(await parallelCheck(kind, target, N, "f".repeat(64), GENESIS_HASH, 3)).toBeNull();
+    await dropAuditTriggers(raw);
+    await raw.run(`UPDATE "AuditEvent" SET "payload" = '{}' WHERE "seq" = 13`);
+    expect(await parallelCheck(kind, target, N, events[N - 1].hash, GENESIS_HASH, 3)).toBeNull();
+  });
+
+
   it("checks in batches and reports progress, with the same answer as one big batch", async () => {
     await makeDecision({ action: "restrict" });
     const seen: number[] = [];

@@ -5,7 +5,7 @@ import { sqliteFilePath } from "~/db-url.server.ts";
 import { env } from "~/env.server.ts";
 import { eventHash, GENESIS_HASH, type ChainedFields } from "./chain.ts";
 import { AUDIT_EVENT_SCHEMAS, parseAuditPayload, type AuditPayload } from "./events.ts";
-import { parallelCheckSqlite, verifyWorkers } from "./parallel-verify.server.ts";
+import { parallelCheck, verifyWorkers } from "./parallel-verify.server.ts";
 import { appendAuditEvent, type Actor } from "./writer.server.ts";
 
 export type ChainRow = ChainedFields & { prevHash: string; hash: string };
@@ -135,16 +135,17 @@ export async function verifyChain(
     batchSize?: number;
     reader?: ChainBatchReader;
     onProgress?: (checked: number, headSeq: number) => void;
-    /** Worker threads for a SQLite log; by default one per core (up to 4) from PARALLEL_FROM events. */
+    /** Worker threads; by default one per core (up to 4) from PARALLEL_FROM events. */
     workers?: number;
   } = {},
 ): Promise<VerifyResult> {
-  if (!options.reader && dialect === "sqlite") {
+  if (!options.reader) {
     const started = performance.now();
     const head = await readHead();
     const workers = options.workers ?? (head.seq >= PARALLEL_FROM ? verifyWorkers() : 1);
     if (workers > 1 && head.seq > 0) {
-      const checked = await parallelCheckSqlite(sqliteFilePath(env.DATABASE_URL), head.seq, head.hash, GENESIS_HASH, workers);
+      const url = dialect === "sqlite" ? sqliteFilePath(env.DATABASE_URL) : env.DATABASE_URL;
+      const checked = await parallelCheck(dialect, url, head.seq, head.hash, GENESIS_HASH, workers);
       if (checked !== null && !(await eventBeyondHead())) {
         options.onProgress?.(checked, head.seq);
         return { ok: true, checked, headSeq: head.seq, headHash: head.hash, ms: performance.now() - started };
