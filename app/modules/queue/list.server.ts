@@ -84,13 +84,7 @@ export async function listQueue(f: ListFilters, now = new Date()) {
       })),
     );
   }
-  const [byState, bySource, byReason, byLanguage, total] = await Promise.all([
-    db.item.groupBy({ by: ["state"], where: whereFor(f, now, "state"), _count: { _all: true } }),
-    db.item.groupBy({ by: ["strongestSource"], where: whereFor(f, now, "source"), _count: { _all: true } }),
-    db.item.groupBy({ by: ["topReason"], where: whereFor(f, now, "reason"), _count: { _all: true } }),
-    db.item.groupBy({ by: ["language"], where: whereFor(f, now, "language"), _count: { _all: true } }),
-    db.item.count({ where }),
-  ]);
+  const { counts, total } = await facetCounts(f, now);
   const holders = await db.user.findMany({
     where: { id: { in: [...new Set(rows.map((r) => r.claimedById).filter((x): x is string => !!x))] } },
     select: { id: true, email: true },
@@ -105,11 +99,41 @@ export async function listQueue(f: ListFilters, now = new Date()) {
     total,
     overdueTotal,
     pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    counts,
+  };
+}
+
+type Facet = { state: string; source: string; reason: string; language: string | null; n: number; overdueN: number };
+
+/**
+ * Counts for every filter, each under the other filters (so a count says what choosing it would
+ * give). One grouped pass answers all of them; it walks the Item(strongestSource, topReason,
+ * language, state, dueAt) index in order, so it neither reads the table nor sorts.
+ */
+async function facetCounts(f: ListFilters, now: Date) {
+  const rows = await db.$queryRaw<{ state: string; source: string; reason: string; language: string | null; n: number | bigint; overdueN: number | bigint | null }[]>`
+    SELECT "state", "strongestSource" AS "source", "topReason" AS "reason", "language",
+      COUNT(*) AS "n", SUM(CASE WHEN "dueAt" <= ${now} THEN 1 ELSE 0 END) AS "overdueN"
+    FROM "Item" GROUP BY "strongestSource", "topReason", "language", "state"`;
+  const facets: Facet[] = rows.map((r) => ({ state: String(r.state), source: String(r.source), reason: r.reason, language: r.language, n: Number(r.n), overdueN: Number(r.overdueN ?? 0) }));
+  const keep = (r: Facet, omit?: keyof ListFilters) =>
+    (omit === "state" || r.state === f.state) &&
+    (omit === "source" || !f.source || r.source === f.source) &&
+    (omit === "reason" || !f.reason || r.reason === f.reason) &&
+    (omit === "language" || !f.language || r.language === f.language);
+  const size = (r: Facet, omit?: keyof ListFilters) => (f.overdue && omit !== "overdue" ? r.overdueN : r.n);
+  const tally = (omit: keyof ListFilters, key: (r: Facet) => string) => {
+    const out: Record<string, number> = {};
+    for (const r of facets) if (keep(r, omit)) out[key(r)] = (out[key(r)] ?? 0) + size(r, omit);
+    return out;
+  };
+  return {
+    total: facets.filter((r) => keep(r)).reduce((n, r) => n + size(r), 0),
     counts: {
-      state: Object.fromEntries(byState.map((g) => [g.state, g._count._all])) as Record<string, number>,
-      source: Object.fromEntries(bySource.map((g) => [g.strongestSource, g._count._all])) as Record<string, number>,
-      reason: Object.fromEntries(byReason.map((g) => [g.topReason, g._count._all])) as Record<string, number>,
-      language: Object.fromEntries(byLanguage.map((g) => [g.language ?? "unknown", g._count._all])) as Record<string, number>,
+      state: tally("state", (r) => r.state),
+      source: tally("source", (r) => r.source),
+      reason: tally("reason", (r) => r.reason),
+      language: tally("language", (r) => r.language ?? "unknown"),
     },
   };
 }
