@@ -24,12 +24,13 @@ async function chainDatabase() {
  * Runs the command the single-pass way and with worker threads (SQLite): both must fail and name
  * the same event (the threaded pass finds that something is off; the single pass then names it).
  */
-function expectBroken(url: string, message: string) {
-  for (const args of [["--read-only"], ["--read-only", "--workers", "2"]]) {
-    const run = runVerifyCommand(url, args);
-    expect(run.status, `${args.join(" ")}: ${run.output}`).toBe(1);
+async function expectBroken(url: string, message: string) {
+  const variants = [["--read-only"], ["--read-only", "--workers", "2"]];
+  const runs = await Promise.all(variants.map((args) => runVerifyCommand(url, args)));
+  runs.forEach((run, i) => {
+    expect(run.status, `${variants[i].join(" ")}: ${run.output}`).toBe(1);
     expect(run.stderr).toContain(message);
-  }
+  });
 }
 
 afterEach(async () => {
@@ -41,7 +42,7 @@ describe("npm run audit:verify", () => {
     await makeDecision({ action: "remove" });
     await makeDecision({ action: "keep" });
     const before = await db.auditEvent.count();
-    const run = runVerifyCommand(process.env.DATABASE_URL!);
+    const run = await runVerifyCommand(process.env.DATABASE_URL!);
     expect(run.status, run.output).toBe(0);
     expect(run.stdout).toContain(`${before} events checked`);
     const last = await db.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
@@ -54,10 +55,10 @@ describe("npm run audit:verify", () => {
 
   it("--read-only verifies without writing, in one pass or with worker threads", async () => {
     const { url, raw } = await chainDatabase();
-    const run = runVerifyCommand(url, ["--read-only"]);
+    const run = await runVerifyCommand(url, ["--read-only"]);
     expect(run.status, run.output).toBe(0);
     expect(run.stdout).toContain(`${N} events checked`);
-    const threaded = runVerifyCommand(url, ["--read-only", "--workers", "3"]);
+    const threaded = await runVerifyCommand(url, ["--read-only", "--workers", "3"]);
     expect(threaded.status, threaded.output).toBe(0);
     expect(threaded.stdout).toContain(`${N} events checked`);
     const [{ n }] = await raw.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM "AuditEvent"`);
@@ -74,21 +75,21 @@ describe("npm run audit:verify", () => {
     const { url, raw } = await chainDatabase();
     await dropAuditTriggers(raw);
     await raw.run(`UPDATE "AuditEvent" SET "payload" = $1 WHERE "seq" = 7`, ['{"n":7,"note":"rewritten"}']);
-    expectBroken(url, "broken at event 7 (edited)");
+    await expectBroken(url, "broken at event 7 (edited)");
   });
 
   it("a deleted event fails and names it", async () => {
     const { url, raw } = await chainDatabase();
     await dropAuditTriggers(raw);
     await raw.run(`DELETE FROM "AuditEvent" WHERE "seq" = 7`);
-    expectBroken(url, "broken at event 7 (deleted)");
+    await expectBroken(url, "broken at event 7 (deleted)");
   });
 
   it("deleting the newest event fails too: the head still records it", async () => {
     const { url, raw } = await chainDatabase();
     await dropAuditTriggers(raw);
     await raw.run(`DELETE FROM "AuditEvent" WHERE "seq" = ${N}`);
-    expectBroken(url, `broken at event ${N} (deleted)`);
+    await expectBroken(url, `broken at event ${N} (deleted)`);
   });
 
   it("an event inserted mid-chain with a valid hash (later events renumbered, head moved) fails and names it", async () => {
@@ -100,13 +101,13 @@ describe("npm run audit:verify", () => {
     const forged = forgeEvent(8, events[6].hash, { n: 8, note: "forged" }, new Date(events[6].at.getTime() + 500));
     await insertEvent(raw, forged);
     await raw.run(`UPDATE "AuditHead" SET "seq" = $1 WHERE "id" = 1`, [N + 1]);
-    expectBroken(url, "broken at event 8 (inserted)");
+    await expectBroken(url, "broken at event 8 (inserted)");
   });
 
   it("an event appended behind the writer's back (beyond the head) fails and names it", async () => {
     const { url, raw, events } = await chainDatabase();
     await insertEvent(raw, forgeEvent(N + 1, events[N - 1].hash, { note: "forged" }));
-    expectBroken(url, `broken at event ${N + 1} (inserted)`);
+    await expectBroken(url, `broken at event ${N + 1} (inserted)`);
   });
 
   it("two swapped events fail and the first is named", async () => {
@@ -115,7 +116,7 @@ describe("npm run audit:verify", () => {
     await raw.run(`UPDATE "AuditEvent" SET "seq" = -1 WHERE "seq" = 7`);
     await raw.run(`UPDATE "AuditEvent" SET "seq" = 7 WHERE "seq" = 8`);
     await raw.run(`UPDATE "AuditEvent" SET "seq" = 8 WHERE "seq" = -1`);
-    expectBroken(url, "broken at event 7 (reordered)");
+    await expectBroken(url, "broken at event 7 (reordered)");
   });
 });
 

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { canonicalJson, eventHash, GENESIS_HASH, type ChainedFields } from "~/modules/audit/chain.ts";
@@ -89,13 +89,26 @@ export async function seedChain(raw: RawDb, n: number): Promise<ForgedEvent[]> {
   return events;
 }
 
-/** Runs the real `npm run audit:verify` against a database, as an operator would. */
-export function runVerifyCommand(databaseUrl: string, args: string[] = []) {
-  const result = spawnSync("npm", ["run", "-s", "audit:verify", ...(args.length ? ["--", ...args] : [])], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production" },
-    encoding: "utf8",
-    timeout: 60_000,
+/**
+ * Runs the real `npm run audit:verify` against a database, as an operator would. Asynchronous, so
+ * the test worker stays responsive while the command runs.
+ */
+export function runVerifyCommand(databaseUrl: string, args: string[] = []): Promise<{ status: number | null; stdout: string; stderr: string; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["run", "-s", "audit:verify", ...(args.length ? ["--", ...args] : [])], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.once("error", reject);
+    child.once("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr, output: `${stdout}\n${stderr}` });
+    });
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}\n${result.stderr}` };
 }
