@@ -35,36 +35,39 @@ describe("an auditor in the browser", () => {
     await page.getByLabel("Outcome").selectOption("remove");
     await Promise.all([page.waitForURL(/source=removal_order/), page.getByRole("button", { name: "Search" }).click()]);
     const rows = page.locator("tbody tr");
-    await expect(rows.count()).resolves.toBe(1);
+    // The filtered page replaces the table once its data has loaded.
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     // The decision's page: the snapshot, the labels with their text, the removal-order hour.
     await Promise.all([page.waitForURL(/\/audit\/decisions\//), rows.first().getByRole("link", { name: /Decision/ }).click()]);
     expect(new URL(page.url()).pathname).toBe(`/audit/decisions/${removed.decision.id}`);
+    await page.getByRole("heading", { name: "Decision", exact: true }).waitFor();
     const main = page.locator("main");
-    await expect(main.textContent()).resolves.toContain(removed.externalId);
-    await expect(main.textContent()).resolves.toContain("Glorification");
-    await expect(main.textContent()).resolves.toContain("Met: actioned before");
-    await expect(main.textContent()).resolves.toContain(`docket-${removed.decision.id}`);
+    await expect.poll(() => main.textContent(), { timeout: 15_000 }).toContain(removed.externalId);
+    await expect.poll(() => main.textContent(), { timeout: 15_000 }).toContain("Glorification");
+    await expect.poll(() => main.textContent(), { timeout: 15_000 }).toContain("Met: actioned before");
+    await expect.poll(() => main.textContent(), { timeout: 15_000 }).toContain(`docket-${removed.decision.id}`);
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     // The decision's audit event, with its hashes.
     await Promise.all([page.waitForURL(/\/audit\/events\//), page.getByRole("link", { name: `Audit event ${removed.decision.seq}` }).click()]);
-    await expect(main.textContent()).resolves.toContain("decision.made");
+    await page.getByRole("heading", { name: `Audit event ${removed.decision.seq}` }).waitFor();
+    await expect.poll(() => main.textContent(), { timeout: 15_000 }).toContain("decision.made");
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     // Verify the chain from its page.
     await page.goto(`${server.url}/audit/verify`);
     await page.getByRole("button", { name: "Verify now" }).click();
-    await expect(page.getByRole("status").textContent()).resolves.toContain("The audit log is intact");
+    await expect.poll(() => page.getByRole("status").textContent(), { timeout: 15_000 }).toContain("The audit log is intact");
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     // Export: count first, then the streamed download.
-    await page.goto(`${server.url}/audit`);
-    await Promise.all([page.waitForURL(/\/audit\/export/), page.getByRole("link", { name: "Export" }).click()]);
+    await page.goto(`${server.url}/audit/export`);
+    await page.getByRole("heading", { name: "Export the audit log" }).waitFor();
     await page.getByLabel("What").selectOption("statements");
     await Promise.all([page.waitForURL(/kind=statements/), page.getByRole("button", { name: "Count rows" }).click()]);
-    await expect(page.getByRole("status").textContent()).resolves.toMatch(/2\s*restricting decisions/);
+    await expect.poll(() => page.getByRole("status").textContent(), { timeout: 15_000 }).toMatch(/2\s*restricting decisions/);
     expect(await seriousA11yViolations(page)).toEqual([]);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download" }).click()]);
     expect(download.suggestedFilename()).toMatch(/^docket-statements-.*\.ndjson$/);
