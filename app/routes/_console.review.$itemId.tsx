@@ -174,7 +174,7 @@ function Review() {
       if (helpOpen) setHelpOpen(false);
       else if (document.activeElement === rationale.current) rationale.current?.blur();
     },
-  });
+  }, item.id);
   useLeaseRenewal(
     () => item.claimId && renewer.submit({ intent: "renew", claimId: item.claimId }, { method: "post" }),
     data.renewEveryMs,

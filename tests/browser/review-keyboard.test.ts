@@ -18,6 +18,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** Waits until the review screen for this item listens for keys (after hydration or a client navigation). */
+async function keysReady(page: Page, itemId: string) {
+  await page.waitForFunction((id) => document.documentElement.dataset.reviewKeys === id, itemId);
+}
+
 async function keyboardLogin(page: Page, email: string) {
   await page.goto(`${server.url}/login`);
   await page.getByLabel("Email").focus();
@@ -43,7 +48,9 @@ describe("reviewing with the keyboard alone", () => {
 
     await keyboardLogin(page, moderator.email);
     await page.goto(`${server.url}/queue`);
+    await page.waitForFunction(() => document.documentElement.dataset.nextKey === "on");
     await Promise.all([page.waitForURL(`**/review/${first.itemId}`), page.keyboard.press("n")]);
+    await keysReady(page, first.itemId);
     await expect(page.getByTestId("content-title").textContent()).resolves.toBe("First: rally report");
     expect(await seriousA11yViolations(page)).toEqual([]);
 
@@ -57,6 +64,7 @@ describe("reviewing with the keyboard alone", () => {
     expect(d1.action).toBe("keep");
     expect(JSON.parse(d1.labelKeys)).toEqual(["ve_news_reporting"]);
 
+    await keysReady(page, second.itemId);
     // Escalate: E, then / to write the rationale, Esc to leave the box, Ctrl+Enter to submit.
     await page.keyboard.press("e");
     await page.keyboard.press("/");
@@ -69,7 +77,8 @@ describe("reviewing with the keyboard alone", () => {
     const d2 = await db.decision.findFirstOrThrow({ where: { itemId: second.itemId } });
     expect(JSON.parse(d2.labelKeys)).toEqual([]);
 
-    // Two digits in quick succession pick label 13; typing them again un-picks it.
+    // Two digits in quick succession pick label 13 (not label 1).
+    await keysReady(page, third.itemId);
     await page.keyboard.press("1");
     await page.keyboard.press("3");
     await page.waitForFunction(() => (document.getElementById("label-13") as HTMLInputElement).checked);

@@ -14,7 +14,11 @@ export function NextButton({ label, disabled }: { label: string; disabled?: bool
       ref.current?.click();
     };
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    document.documentElement.dataset.nextKey = "on";
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      delete document.documentElement.dataset.nextKey;
+    };
   }, []);
   return (
     <Form method="post">

@@ -30,10 +30,12 @@ function isTyping(target: EventTarget | null) {
  * Single-key shortcuts for the review screen. Label numbers can have two digits: a digit that
  * could start a larger label number waits briefly for the next one.
  */
-export function useReviewKeys(handlers: ReviewKeyHandlers) {
+export function useReviewKeys(handlers: ReviewKeyHandlers, itemId: string) {
   const ref = useRef(handlers);
   ref.current = handlers;
   useEffect(() => {
+    // Marks the page as listening, so automated checks (and curious users) can tell keys will work.
+    document.documentElement.dataset.reviewKeys = itemId;
     let digits = "";
     let timer: ReturnType<typeof setTimeout> | undefined;
     const flush = () => {
@@ -84,8 +86,9 @@ export function useReviewKeys(handlers: ReviewKeyHandlers) {
     return () => {
       window.removeEventListener("keydown", onKey);
       if (timer) clearTimeout(timer);
+      delete document.documentElement.dataset.reviewKeys;
     };
-  }, []);
+  }, [itemId]);
 }
 
 /** Keeps the lease alive while the review screen is open. */
