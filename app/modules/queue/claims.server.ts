@@ -28,12 +28,14 @@ export function claimStatements(queue: QueueName, user: { id: string }, claimId:
       AND NOT EXISTS (SELECT 1 FROM "Claim" s WHERE s."itemId" = "Item"."id" AND s."userId" = ${user.id} AND s."endReason" = 'skipped')`;
   const set = Prisma.sql`UPDATE "Item" SET "claimId" = ${claimId}, "claimedById" = ${user.id}, "leaseExpiresAt" = ${expires}, "updatedAt" = ${now}`;
   const guard = Prisma.sql`AND "state" = ${stateSql(queue)} AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})`;
+  // Whether an earlier claim on the item is still open (its lease lapsed): only then is there one to close.
+  const returning = Prisma.sql`RETURNING "id", CASE WHEN EXISTS (SELECT 1 FROM "Claim" c WHERE c."itemId" = "Item"."id" AND c."endedAt" IS NULL) THEN 1 ELSE 0 END AS "lapsed"`;
   const overdue = Prisma.sql`${set} WHERE "id" = (
       SELECT "id" FROM "Item" WHERE ${available} AND "dueAt" <= ${now}
-      ORDER BY "state", "dueAt" LIMIT 1 ${skipLocked()}) ${guard} RETURNING "id"`;
+      ORDER BY "state", "dueAt" LIMIT 1 ${skipLocked()}) ${guard} ${returning}`;
   const byPriority = Prisma.sql`${set} WHERE "id" = (
       SELECT "id" FROM "Item" WHERE ${available}
-      ORDER BY "state", "priority" DESC, "firstFlaggedAt" LIMIT 1 ${skipLocked()}) ${guard} RETURNING "id"`;
+      ORDER BY "state", "priority" DESC, "firstFlaggedAt" LIMIT 1 ${skipLocked()}) ${guard} ${returning}`;
   return [overdue, byPriority];
 }
 
@@ -47,15 +49,17 @@ export async function claimNext(user: Claimer, queue: QueueName = "pending"): Pr
     const claimId = randomUUID();
     const expires = new Date(now.getTime() + leaseMs());
     let itemId: string | null = null;
+    let lapsed = false;
     for (const statement of claimStatements(queue, user, claimId, now, expires)) {
-      const rows = await tx.$queryRaw<{ id: string }[]>(statement);
+      const rows = await tx.$queryRaw<{ id: string; lapsed: number | bigint }[]>(statement);
       if (rows.length > 0) {
         itemId = rows[0].id;
+        lapsed = Number(rows[0].lapsed) === 1;
         break;
       }
     }
     if (!itemId) return null;
-    await recordClaim(tx, user, itemId, claimId, now, expires, queue);
+    await recordClaim(tx, user, itemId, claimId, now, expires, queue, lapsed);
     return { itemId, claimId, leaseExpiresAt: expires };
   });
 }
@@ -77,14 +81,14 @@ export async function claimItem(user: Claimer, itemId: string): Promise<ClaimedI
     });
     if (count !== 1) return null;
     const item = await tx.item.findUniqueOrThrow({ where: { id: itemId }, select: { state: true } });
-    await recordClaim(tx, user, itemId, claimId, now, expires, item.state as QueueName);
+    await recordClaim(tx, user, itemId, claimId, now, expires, item.state as QueueName, true);
     return { itemId, claimId, leaseExpiresAt: expires };
   });
 }
 
 // Raw statements: claiming is the hottest write path and the ORM's per-call cost is several times the statement's.
-async function recordClaim(tx: Tx, user: Claimer, itemId: string, claimId: string, now: Date, expires: Date, queue: QueueName) {
-  await tx.$executeRaw`UPDATE "Claim" SET "endedAt" = ${now}, "endReason" = 'expired' WHERE "itemId" = ${itemId} AND "endedAt" IS NULL`;
+async function recordClaim(tx: Tx, user: Claimer, itemId: string, claimId: string, now: Date, expires: Date, queue: QueueName, lapsed: boolean) {
+  if (lapsed) await tx.$executeRaw`UPDATE "Claim" SET "endedAt" = ${now}, "endReason" = 'expired' WHERE "itemId" = ${itemId} AND "endedAt" IS NULL`;
   await tx.$executeRaw`INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (${claimId}, ${itemId}, ${user.id}, ${now}, ${expires})`;
   await appendAuditEvent(tx, {
     actor: actorOf(user),
