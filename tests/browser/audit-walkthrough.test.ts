@@ -25,10 +25,12 @@ afterAll(async () => {
 });
 
 describe("an auditor in the browser", () => {
-  it("searches the log, opens a decision, verifies the chain and downloads an export", async () => {
+  it("searches the log, opens a decision, verifies the chain and downloads an export", { timeout: 180_000 }, async () => {
     const { page } = browser;
     await loginInBrowser(page, server.url, auditorEmail, PASSWORD);
     expect(new URL(page.url()).pathname).toBe("/audit");
+    // Interact once the page's scripts have loaded and hydrated, so clicks are never lost in between.
+    await page.waitForLoadState("networkidle");
 
     // Search: decisions on items that carried a removal order, with the outcome "remove".
     await page.getByLabel("Flag source").selectOption("removal_order");
@@ -37,10 +39,11 @@ describe("an auditor in the browser", () => {
     const rows = page.locator("tbody tr");
     // The filtered page replaces the table once its data has loaded.
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
+    await page.waitForLoadState("networkidle");
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     // The decision's page: the snapshot, the labels with their text, the removal-order hour.
-    await Promise.all([page.waitForURL(/\/audit\/decisions\//), rows.first().getByRole("link", { name: /Decision/ }).click()]);
+    await Promise.all([page.waitForURL(/\/audit\/decisions\//, { timeout: 60_000 }), rows.first().getByRole("link", { name: /Decision/ }).click()]);
     expect(new URL(page.url()).pathname).toBe(`/audit/decisions/${removed.decision.id}`);
     await page.getByRole("heading", { name: "Decision", exact: true }).waitFor();
     const main = page.locator("main");
