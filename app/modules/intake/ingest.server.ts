@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { dialect, Prisma, transaction, type Tx } from "~/db.server.ts";
+import { dialect, isUniqueViolation, Prisma, transaction, type Tx } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
 import { canonicalJson } from "~/modules/audit/chain.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
@@ -47,9 +47,6 @@ type ItemAcc = {
 // would cost more than the rest of a single intake call. A publication reaches priorities within this.
 const SEVERITY_TTL_MS = 30_000;
 const severityCache = new Map<string, { severity: number; until: number }>();
-
-const isUniqueViolation = (e: unknown) =>
-  e instanceof Prisma.PrismaClientKnownRequestError ? e.code === "P2002" : /unique/i.test(String((e as Error)?.message ?? ""));
 
 /**
  * Attaches flags to items in one transaction: new content becomes an item, known content gets the

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { db, transaction, type Prisma, type Tx } from "~/db.server.ts";
+import { db, isUniqueViolation, transaction, type Prisma, type Tx } from "~/db.server.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import { LabelInput, LabelSetFile, publicationIssues, type Issue } from "./format.ts";
 import { earlierGroups, getVersion, toLabelSetFile } from "./sets.server.ts";
@@ -24,13 +24,6 @@ export class LabelSetError extends Error {
 
 export function httpStatusOf(error: LabelSetError): number {
   return { not_found: 404, conflict: 409, invalid: 400, not_editable: 409 }[error.code];
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string; cause?: { code?: string } } | null;
-  if (!e) return false;
-  if (e.code === "P2002" || e.cause?.code === "23505") return true;
-  return /unique constraint|duplicate key/i.test(e.message ?? "");
 }
 
 function labelRowData(input: LabelInput) {
