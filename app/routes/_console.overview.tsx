@@ -5,7 +5,7 @@ import { BarChart, StackedColumns } from "~/components/ui/charts.tsx";
 import { PageHeader } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
-import { ACTIONS } from "~/modules/queue/policy.ts";
+import { ACTIONS } from "~/modules/decisions/actions.ts";
 import { overview } from "~/modules/reports/overview.server.ts";
 
 export const access: Access = { kind: "user", capability: "reports:view" };

@@ -4,6 +4,7 @@ import { decisionTimings, parseSnapshot, strongestSource } from "./snapshot.ts";
 import { RESTRICTING_ACTIONS, SOR_BATCH_SIZE, validStatement, type StatementOfReasons } from "./statement-of-reasons.ts";
 import { AUDIT_EVENT_SCHEMAS } from "./events.ts";
 import { appendAuditEvent, type Actor } from "./writer.server.ts";
+import type { ChainedFields } from "./chain.ts";
 
 export const EXPORT_KINDS = ["events", "decisions", "statements"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
@@ -14,18 +15,7 @@ export type Range = { from: Date; to: Date };
 // Rows fetched per round trip: large enough to amortise the query, small enough that memory stays flat.
 const PAGE = 1000;
 
-type EventRow = {
-  seq: number;
-  at: Date;
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  subjectType: string;
-  subjectId: string | null;
-  payload: string;
-  prevHash: string;
-  hash: string;
-};
+type EventRow = ChainedFields & { prevHash: string; hash: string };
 
 async function eventPage(range: Range, after: { at: Date; seq: number } | null, limit: number): Promise<EventRow[]> {
   const rows = after

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db, Prisma } from "~/db.server.ts";
+import type { ChainedFields } from "./chain.ts";
 import { parseAuditPayload } from "./events.ts";
 import { FLAG_SOURCES, OUTCOMES } from "./snapshot.ts";
 
@@ -47,14 +48,7 @@ export function parseSearch(params: URLSearchParams) {
   return AuditSearch.safeParse(raw);
 }
 
-export type EventListRow = {
-  seq: number;
-  at: Date;
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  subjectType: string;
-  subjectId: string | null;
+export type EventListRow = Omit<ChainedFields, "payload"> & {
   decisionId: string | null;
   decisionAction: string | null;
 };

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { ACTIONS } from "~/modules/decisions/actions.ts";
 
 /** A decision's action, as auditors filter by it. */
-export const OUTCOMES = ["keep", "remove", "restrict", "escalate"] as const;
+export const OUTCOMES = ACTIONS;
 
 export const FLAG_SOURCES = ["removal_order", "authority_referral", "trusted_flagger", "user_report", "automated"] as const;
 export type FlagSource = (typeof FLAG_SOURCES)[number];

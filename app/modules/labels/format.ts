@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LABEL_GROUPS } from "./types.ts";
+import { ACTIONS } from "~/modules/decisions/actions.ts";
 
 /**
  * The one JSON shape of a label set: what export writes, what import reads, and the format of the
@@ -37,7 +38,7 @@ export const SOR_KEYWORDS = [
 
 export const SOR_GROUNDS = ["DECISION_GROUND_INCOMPATIBLE_CONTENT", "DECISION_GROUND_ILLEGAL_CONTENT"] as const;
 
-export const DEFAULT_ACTIONS = ["keep", "remove", "restrict", "escalate"] as const;
+export const DEFAULT_ACTIONS = ACTIONS;
 
 export const SEVERITY_MAX = 4;
 export const SEVERITY_NAMES = ["none", "low", "medium", "high", "highest"] as const;

@@ -1,4 +1,5 @@
 // Pure rules for deadlines and priority, shared by intake, the queue and the console.
+import { ACTIONS, type DecisionAction } from "~/modules/decisions/actions.ts";
 
 export const SOURCES = ["removal_order", "authority_referral", "trusted_flagger", "user_report", "automated"] as const;
 export type Source = (typeof SOURCES)[number];
@@ -64,5 +65,4 @@ export function normaliseText(parts: (string | null | undefined)[]): string {
 
 export const ITEM_STATES = ["pending", "escalated", "decided", "appealed"] as const;
 
-export const ACTIONS = ["keep", "remove", "restrict", "escalate"] as const;
-export type DecisionAction = (typeof ACTIONS)[number];
+export { ACTIONS, type DecisionAction };

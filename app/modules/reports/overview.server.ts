@@ -1,9 +1,8 @@
 import { db, dialect, Prisma } from "~/db.server.ts";
 
-const OPEN_STATES = ["pending", "escalated"] as const;
-import { ACTIONS } from "~/modules/queue/policy.ts";
+import { ACTIONS } from "~/modules/decisions/actions.ts";
 
-export { ACTIONS };
+const OPEN_STATES = ["pending", "escalated"] as const;
 
 export type DayCounts = { day: string; counts: Record<(typeof ACTIONS)[number], number> };
 
