@@ -36,6 +36,8 @@ export async function loginInBrowser(page: Page, baseUrl: string, email: string,
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.getByRole("button", { name: "Sign in" }).click()]);
+  // A client-side navigation changes the URL before the new page renders: wait for the console itself.
+  await page.getByRole("navigation", { name: "Main" }).waitFor();
 }
 
 /** Runs axe-core in the page and returns the serious and critical violations. */
