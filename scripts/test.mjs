@@ -24,6 +24,7 @@ try {
 } catch {
   failed = Math.max(failed, 1);
 }
+rmSync(report, { force: true });
 const label = process.env.DOCKET_TEST_PG_URL ? "postgresql" : "sqlite";
 console.log(`\ntotals (${label}):`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
