@@ -12,7 +12,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const client = await requireApiKey(request);
   const parsed = TimeRange.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) return badRequest(parsed.error);
-  const { stream, rows } = await startExport({ kind: "api_key", id: client.id, name: client.name }, "statements", "jsonl", parsed.data);
+  // A platform's key sees the statements for its own items only.
+  const range = { ...parsed.data, platform: client.platform };
+  const { stream, rows } = await startExport({ kind: "api_key", id: client.id, name: client.name }, "statements", "jsonl", range);
   return new Response(stream, {
     headers: { "Content-Type": exportContentType("statements", "jsonl"), "Cache-Control": "no-store", "X-Docket-Statement-Count": String(rows) },
   });

@@ -200,7 +200,7 @@ describe("verification and exports", () => {
 
 describe("GET /api/v1/statements-of-reasons", () => {
   it("answers NDJSON batches of statements for the restricting decisions in the range", async () => {
-    const { token } = await makeApiKey("audit-test");
+    const { token } = await makeApiKey("test");
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
     const res = await fetch(`${server.url}/api/v1/statements-of-reasons?from=${from}&to=${to}`, { headers: { Authorization: `Bearer ${token}` } });
@@ -212,6 +212,16 @@ describe("GET /api/v1/statements-of-reasons", () => {
     expect(statements.map((s: { puid: string }) => s.puid).sort()).toEqual(
       [made.removedOrder, made.lateOrder, made.restricted].map((m) => `docket-${m.decision.id}`).sort(),
     );
+  });
+
+  it("gives a platform's key the statements for its own items only", async () => {
+    const { token } = await makeApiKey("another-platform");
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const res = await fetch(`${server.url}/api/v1/statements-of-reasons?from=${from}&to=${to}`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-docket-statement-count")).toBe("0");
+    expect((await res.text()).trim()).toBe("");
   });
 
   it("refuses a missing key (401) and a bad range (400, the API error shape)", async () => {

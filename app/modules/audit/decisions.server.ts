@@ -116,7 +116,13 @@ export type DecisionExportRow = {
  * One page of decisions in a time range, in (createdAt, seq) order after a cursor: a keyset walk of
  * the Decision(createdAt, seq) index, so page N costs what page 1 does.
  */
-export async function decisionPage(range: { from: Date; to: Date }, after: { at: Date; seq: number } | null, limit: number, actions?: readonly string[]) {
+/** A time range, optionally narrowed to one platform's items (what a platform's API key may see). */
+export type DecisionRange = { from: Date; to: Date; platform?: string };
+
+const platformFilter = (range: DecisionRange) =>
+  range.platform ? Prisma.sql`AND "itemId" IN (SELECT "id" FROM "Item" WHERE "platform" = ${range.platform})` : Prisma.empty;
+
+export async function decisionPage(range: DecisionRange, after: { at: Date; seq: number } | null, limit: number, actions?: readonly string[]) {
   const cursor = after ? Prisma.sql`AND ("createdAt", "seq") > (${after.at}, ${after.seq})` : Prisma.empty;
   const actionFilter =
     actions && actions.length > 0 ? Prisma.sql`AND CAST("action" AS TEXT) IN (${Prisma.join(actions as string[])})` : Prisma.empty;
@@ -124,15 +130,15 @@ export async function decisionPage(range: { from: Date; to: Date }, after: { at:
     SELECT "id", "seq", "itemId", "userId", CAST("action" AS TEXT) AS "action", "rationale", "labelKeys", "versionId",
            "snapshot", "copyOfDecisionId", "byLead", "createdAt"
     FROM "Decision"
-    WHERE "createdAt" >= ${range.from} AND "createdAt" < ${range.to} ${cursor} ${actionFilter}
+    WHERE "createdAt" >= ${range.from} AND "createdAt" < ${range.to} ${cursor} ${actionFilter} ${platformFilter(range)}
     ORDER BY "createdAt", "seq" LIMIT ${limit}`;
   return rows.map((r) => ({ ...r, seq: Number(r.seq), byLead: Boolean(r.byLead) }));
 }
 
-export async function countDecisions(range: { from: Date; to: Date }, actions?: readonly string[]) {
+export async function countDecisions(range: DecisionRange, actions?: readonly string[]) {
   const actionFilter =
     actions && actions.length > 0 ? Prisma.sql`AND CAST("action" AS TEXT) IN (${Prisma.join(actions as string[])})` : Prisma.empty;
   const rows = await db.$queryRaw<{ n: number | bigint }[]>`
-    SELECT COUNT(*) AS "n" FROM "Decision" WHERE "createdAt" >= ${range.from} AND "createdAt" < ${range.to} ${actionFilter}`;
+    SELECT COUNT(*) AS "n" FROM "Decision" WHERE "createdAt" >= ${range.from} AND "createdAt" < ${range.to} ${actionFilter} ${platformFilter(range)}`;
   return Number(rows[0]?.n ?? 0);
 }

@@ -10,7 +10,7 @@ export const EXPORT_KINDS = ["events", "decisions", "statements"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 export const EXPORT_FORMATS = ["csv", "jsonl"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-export type Range = { from: Date; to: Date };
+export type Range = { from: Date; to: Date; platform?: string };
 
 // Rows fetched per round trip: large enough to amortise the query, small enough that memory stays flat.
 const PAGE = 1000;
