@@ -14,7 +14,7 @@ import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { decide, DecisionInvalidError, LeaseConflictError } from "~/modules/decisions/decide.server.ts";
 import { parseForm } from "~/modules/http/forms.server.ts";
-import { claimItem, claimNext, endClaim, leaseMs, renewLease } from "~/modules/queue/claims.server.ts";
+import { claimItem, claimNext, endClaim, leaseMs, queueOf, renewLease } from "~/modules/queue/claims.server.ts";
 import { ACTIONS, SOURCE_NAMES, type Source } from "~/modules/queue/policy.ts";
 import { reviewData } from "~/modules/queue/review.server.ts";
 
@@ -84,10 +84,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     case "skip":
     case "release": {
+      const queue = await queueOf(itemId);
       const ok = await endClaim(user, { itemId, claimId: data.claimId, kind: data.intent === "skip" ? "skipped" : "released", reason: data.reason });
       if (!ok) return fail(409, "You no longer hold this item, so there is nothing to release.");
-      if (data.intent === "release") return redirect("/queue?notice=released");
-      return nextItem(user, "pending", "skipped");
+      if (data.intent === "release") return redirect(`${queue === "escalated" ? "/escalations" : "/queue"}?notice=released`);
+      return nextItem(user, queue, "skipped");
     }
     case "decide": {
       const values = { labelIds: data["labelIds[]"], action: data.action, rationale: data.rationale };

@@ -166,3 +166,9 @@ export async function liveClaims() {
   const claimedAt = new Map(claims.map((c) => [c.id, c.claimedAt]));
   return items.map((i) => ({ ...i, holder: byId.get(i.claimedById!) ?? null, claimedAt: claimedAt.get(i.claimId!) ?? null }));
 }
+
+/** Which queue an item belongs to, so skipping an escalation leads to the next escalation. */
+export async function queueOf(itemId: string): Promise<QueueName> {
+  const item = await db.item.findUnique({ where: { id: itemId }, select: { state: true } });
+  return item?.state === "escalated" ? "escalated" : "pending";
+}
