@@ -1,7 +1,7 @@
 // `npm run bench`: runs every benchmark in turn (each on its own fresh database) and gathers their
 // reports into docs/benchmarks.md. Arguments after `--` go to every benchmark (e.g. `--items 1000000`).
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -11,10 +11,12 @@ const args = process.argv.slice(2);
 const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 
 let failed = false;
+// `--report-only` rebuilds docs/benchmarks.md from the sections on file without measuring again.
+const reportOnly = args.includes("--report-only");
 for (const name of BENCHMARKS) {
-  if (only && only !== name) continue;
+  if (reportOnly || (only && only !== name)) continue;
   console.log(`\n=== benchmark: ${name} ===`);
-  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "bench", `${name}.ts`), ...args.filter((a) => !a.startsWith("--only="))], {
+  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "bench", `${name}.ts`), ...args.filter((a) => !a.startsWith("--only=") && a !== "--report-only")], {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, NODE_ENV: "production" },
@@ -22,9 +24,12 @@ for (const name of BENCHMARKS) {
   if (run.status !== 0) failed = true;
 }
 
-const sections = BENCHMARKS.map((name) => path.join(root, "docs", "benchmarks", `${name}.md`))
-  .filter((file) => existsSync(file))
-  .map((file) => readFileSync(file, "utf8").trim());
+// Every section on file, including runs at other sizes (e.g. queue-1000000.md from `--items 1000000`).
+const dir = path.join(root, "docs", "benchmarks");
+const sections = (existsSync(dir) ? readdirSync(dir) : [])
+  .filter((f) => f.endsWith(".md"))
+  .sort()
+  .map((f) => readFileSync(path.join(dir, f), "utf8").trim());
 const header = `# Benchmarks
 
 Produced by \`npm run bench\`; each section says when it ran, on what data size, and on which machine
