@@ -6,6 +6,7 @@ import { PageHeader, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { getEvent } from "~/modules/audit/search.server.ts";
+import { MAX_SEQ } from "~/modules/audit/limits.ts";
 
 export const access: Access = { kind: "user", capability: "audit:read" };
 export const meta: MetaFunction = ({ params }) => [{ title: `Audit event ${params.seq} · Docket` }];
@@ -13,7 +14,7 @@ export const meta: MetaFunction = ({ params }) => [{ title: `Audit event ${param
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireCapability(request, "audit:read");
   const seq = Number(params.seq);
-  const event = Number.isSafeInteger(seq) && seq > 0 ? await getEvent(seq) : null;
+  const event = Number.isInteger(seq) && seq > 0 && seq <= MAX_SEQ ? await getEvent(seq) : null;
   if (!event) throw json({ error: { code: "not_found", message: `There is no audit event ${params.seq}.`, issues: [] } }, { status: 404 });
   return json({ event: { ...event, payloadPretty: JSON.stringify(event.payload, null, 2) } });
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { db, Prisma } from "~/db.server.ts";
+import { db, MAX_SEQ, Prisma } from "~/db.server.ts";
 import type { ChainedFields } from "./chain.ts";
 import { parseAuditPayload } from "./events.ts";
 import { FLAG_SOURCES, OUTCOMES } from "./snapshot.ts";
@@ -37,8 +37,8 @@ export const AuditSearch = z.object({
   label: optionalText,
   source: z.enum(FLAG_SOURCES).optional().or(z.literal("").transform(() => undefined)),
   outcome: z.enum(OUTCOMES).optional().or(z.literal("").transform(() => undefined)),
-  before: z.coerce.number().int().positive().optional().or(z.literal("").transform(() => undefined)),
-  after: z.coerce.number().int().nonnegative().optional().or(z.literal("").transform(() => undefined)),
+  before: z.coerce.number().int().positive().max(MAX_SEQ).optional().or(z.literal("").transform(() => undefined)),
+  after: z.coerce.number().int().nonnegative().max(MAX_SEQ).optional().or(z.literal("").transform(() => undefined)),
 });
 export type AuditSearch = z.infer<typeof AuditSearch>;
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { db, transaction } from "~/db.server.ts";
+import { db, isUniqueViolation, transaction } from "~/db.server.ts";
+import { releaseLeasesOf } from "~/modules/queue/claims.server.ts";
 import { appendAuditEvent } from "~/modules/audit/writer.server.ts";
 import { ROLES, type Role } from "./capabilities.ts";
 import { hashPassword } from "./password.server.ts";
@@ -44,9 +45,13 @@ export async function createUser(admin: SessionUser, input: z.infer<typeof NewUs
     throw new UserError("email_taken", "An account with that email already exists.");
   }
   return transaction(async (tx) => {
-    const user = await tx.user.create({
-      data: { id: randomUUID(), email: input.email, name: input.name, role: input.role, passwordHash },
-    });
+    const user = await tx.user
+      .create({ data: { id: randomUUID(), email: input.email, name: input.name, role: input.role, passwordHash } })
+      .catch((error: unknown) => {
+        // Two admins adding the same address at once: the second gets the same answer as above.
+        if (isUniqueViolation(error)) throw new UserError("email_taken", "An account with that email already exists.");
+        throw error;
+      });
     await appendAuditEvent(tx, {
       actor: userActor(admin),
       action: "user.created",
@@ -66,13 +71,15 @@ export async function updateUser(admin: SessionUser, userId: string, change: { r
     if (!before) throw new UserError("not_found", "That user does not exist.");
     const after = await tx.user.update({ where: { id: userId }, data: change });
     await tx.session.deleteMany({ where: { userId } });
+    // Their claimed items go back to the queue now rather than when the leases lapse.
+    const released = await releaseLeasesOf(tx, userId, change.disabled ? "account disabled" : "role changed");
     if (change.role !== undefined && change.role !== before.role) {
       await appendAuditEvent(tx, {
         actor: userActor(admin),
         action: "user.role_changed",
         subjectType: "user",
         subjectId: userId,
-        payload: { email: after.email, from: before.role, to: after.role },
+        payload: { email: after.email, from: before.role, to: after.role, releasedItems: released },
       });
     }
     if (change.disabled !== undefined && change.disabled !== before.disabled) {
@@ -81,7 +88,7 @@ export async function updateUser(admin: SessionUser, userId: string, change: { r
         action: after.disabled ? "user.disabled" : "user.enabled",
         subjectType: "user",
         subjectId: userId,
-        payload: { email: after.email },
+        payload: { email: after.email, releasedItems: released },
       });
     }
     return after;

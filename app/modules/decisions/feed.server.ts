@@ -1,12 +1,13 @@
 import { z } from "zod";
-import { db } from "~/db.server.ts";
+import { db, MAX_SEQ } from "~/db.server.ts";
 
 export const FeedQuery = z.object({
   after: z
     .string()
-    .regex(/^\d{1,15}$/, "after must be a cursor from an earlier nextCursor (a whole number).")
+    .regex(/^\d{1,10}$/, "after must be a cursor from an earlier nextCursor (a whole number).")
     .optional()
-    .transform((v) => (v === undefined ? 0 : Number(v))),
+    .transform((v) => (v === undefined ? 0 : Number(v)))
+    .refine((v) => v <= MAX_SEQ, "after is beyond any cursor Docket hands out."),
   limit: z.coerce
     .number({ invalid_type_error: "limit must be a number." })
     .int("limit must be a whole number.")

@@ -36,8 +36,10 @@ function originOf(value: string | null): string | null {
  */
 export function requestPolicy(req: PolicyRequest): Refusal | null {
   if (SAFE_METHODS.has(req.method)) return null;
-  const isApi = req.path.startsWith("/api/");
-  const limit = req.path === "/api/v1/flags/batch" ? env.DOCKET_MAX_BATCH_BODY_BYTES : env.DOCKET_MAX_BODY_BYTES;
+  // Judge the path the router will see: "/api/%2e%2e/settings" is "/settings", not the API.
+  const path = new URL(req.path, "http://docket.invalid").pathname;
+  const isApi = path.startsWith("/api/");
+  const limit = path === "/api/v1/flags/batch" ? env.DOCKET_MAX_BATCH_BODY_BYTES : env.DOCKET_MAX_BODY_BYTES;
   if (req.contentLength !== null && Number(req.contentLength) > limit) {
     return refuse(413, "payload_too_large", `The request body is over the ${limit}-byte limit.`);
   }

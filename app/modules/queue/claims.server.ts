@@ -172,3 +172,19 @@ export async function queueOf(itemId: string): Promise<QueueName> {
   const item = await db.item.findUnique({ where: { id: itemId }, select: { state: true } });
   return item?.state === "escalated" ? "escalated" : "pending";
 }
+
+/**
+ * Ends every live lease a user holds, inside the caller's transaction (an admin disabling the
+ * account or changing its role). The caller's audit event records how many items were freed.
+ */
+export async function releaseLeasesOf(tx: Tx, userId: string, note: string): Promise<number> {
+  const now = new Date();
+  const held = await tx.item.findMany({ where: { claimedById: userId, leaseExpiresAt: { gt: now } }, select: { id: true, claimId: true } });
+  if (held.length === 0) return 0;
+  await tx.item.updateMany({ where: { id: { in: held.map((h) => h.id) }, claimedById: userId }, data: { claimId: null, claimedById: null, leaseExpiresAt: null } });
+  await tx.claim.updateMany({
+    where: { id: { in: held.map((h) => h.claimId).filter((c): c is string => !!c) }, endedAt: null },
+    data: { endedAt: now, endReason: "lead_released", note },
+  });
+  return held.length;
+}

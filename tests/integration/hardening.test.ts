@@ -1,0 +1,83 @@
+import { request as httpRequest } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server.ts";
+import { claimNext } from "~/modules/queue/claims.server.ts";
+import { Client } from "../support/http.ts";
+import { makeApiKey, makeUser, PASSWORD } from "../support/fixtures.ts";
+import { seedItems, starterLabels } from "../support/queue-fixtures.ts";
+import { startServer, type RunningServer } from "../support/server.ts";
+
+let server: RunningServer;
+let token: string;
+beforeAll(async () => {
+  await starterLabels();
+  token = (await makeApiKey("test")).token;
+  server = await startServer();
+});
+afterAll(() => server?.stop());
+
+const api = (path: string) => fetch(server.url + path, { headers: { Authorization: `Bearer ${token}` } });
+
+describe("bad input gets a 4xx, never a 500", () => {
+  it("an unparseable time range is a 400 with the API error shape", async () => {
+    for (const query of ["from=x&to=y", "from=2020-01-01T00:00:00Z&to=y", "from=x&to=2020-01-01T00:00:00Z"]) {
+      const res = await api(`/api/v1/statements-of-reasons?${query}`);
+      expect(res.status, query).toBe(400);
+      expect((await res.json()).error.code).toBe("invalid_request");
+    }
+    const auditor = await makeUser("auditor");
+    const tab = new Client(server.url);
+    await tab.login(auditor.email, PASSWORD);
+    expect((await tab.get("/audit/export/file?kind=events&format=csv&from=2020-01-01&to=y")).status).toBe(400);
+  });
+
+  it("sequence numbers beyond 32 bits are refused or not found, on every engine", async () => {
+    expect((await api("/api/v1/decisions?after=2147483648")).status).toBe(400);
+    const auditor = await makeUser("auditor");
+    const tab = new Client(server.url);
+    await tab.login(auditor.email, PASSWORD);
+    expect((await tab.get("/audit?before=99999999999")).status).toBe(400);
+    expect((await tab.get("/audit?before=1e300")).status).toBe(400);
+    expect((await tab.get("/audit/events/2147483648")).status).toBe(404);
+  });
+});
+
+describe("the request policy", () => {
+  it("judges the path the router sees: /api/%2e%2e/ is not the API and still needs a same-origin request", async () => {
+    const user = await makeUser("moderator");
+    const tab = new Client(server.url);
+    await tab.login(user.email, PASSWORD);
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        { host: "127.0.0.1", port: server.port, method: "POST", path: "/api/%2e%2e/settings", headers: { Cookie: tab.cookie, Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded", "Content-Length": "14" } },
+        (res) => {
+          let data = "";
+          res.on("data", (c) => (data += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data }));
+        },
+      );
+      req.on("error", reject);
+      req.end("revealMedia=on");
+    });
+    expect(status, body).toBe(403);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).revealMedia).toBe(false);
+  });
+});
+
+describe("accounts", () => {
+  it("disabling a moderator returns the items they held to the queue at once", async () => {
+    const [itemId] = await seedItems(1);
+    const moderator = await makeUser("moderator");
+    const claim = await claimNext(moderator, "pending");
+    expect(claim?.itemId).toBe(itemId);
+    const admin = await makeUser("admin");
+    const tab = new Client(server.url);
+    await tab.login(admin.email, PASSWORD);
+    expect((await tab.post("/admin/users", { intent: "disable", userId: moderator.id })).status).toBe(200);
+    const item = await db.item.findUniqueOrThrow({ where: { id: itemId } });
+    expect(item.claimedById).toBeNull();
+    expect((await db.claim.findUniqueOrThrow({ where: { id: claim!.claimId } })).endedAt).not.toBeNull();
+    const event = await db.auditEvent.findFirstOrThrow({ where: { action: "user.disabled", subjectId: moderator.id } });
+    expect(JSON.parse(event.payload).releasedItems).toBe(1);
+  });
+});
