@@ -13,8 +13,6 @@ export { Prisma };
 
 export const dialect: "sqlite" | "postgresql" = isPostgres() ? "postgresql" : "sqlite";
 
-export { MAX_SEQ } from "./modules/audit/limits.ts";
-
 const SLOW_QUERY_MS = 200;
 
 function create(): Db {

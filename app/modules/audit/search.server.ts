@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { db, MAX_SEQ, Prisma } from "~/db.server.ts";
+import { db, Prisma } from "~/db.server.ts";
+import { MAX_SEQ } from "./limits.ts";
 import type { ChainedFields } from "./chain.ts";
 import { parseAuditPayload } from "./events.ts";
 import { FLAG_SOURCES, OUTCOMES } from "./snapshot.ts";

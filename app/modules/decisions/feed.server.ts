@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { db, MAX_SEQ } from "~/db.server.ts";
+import { db } from "~/db.server.ts";
+import { MAX_SEQ } from "~/modules/audit/limits.ts";
 
 export const FeedQuery = z.object({
   after: z
