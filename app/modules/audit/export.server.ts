@@ -105,43 +105,56 @@ function decisionView(d: DecisionExportRow) {
 
 type Chunker = () => Promise<string | null>;
 
-function eventsChunker(range: Range, format: ExportFormat): Chunker {
+/**
+ * Pages through a keyset-ordered source: an optional header line first, then one rendered page per
+ * pull until a short page ends it. Only the current page is ever held.
+ */
+function pagedChunker<Row>(options: {
+  header: string | null;
+  fetchPage: (after: { at: Date; seq: number } | null) => Promise<Row[]>;
+  cursorOf: (row: Row) => { at: Date; seq: number };
+  render: (rows: Row[]) => string;
+}): Chunker {
   let cursor: { at: Date; seq: number } | null = null;
-  let header = format === "csv";
+  let header = options.header;
   let done = false;
   return async () => {
-    if (header) {
-      header = false;
-      return csvLine([...EVENT_COLUMNS]);
+    if (header !== null) {
+      const line = header;
+      header = null;
+      return line;
     }
     if (done) return null;
-    const rows = await eventPage(range, cursor, PAGE);
+    const rows = await options.fetchPage(cursor);
     if (rows.length < PAGE) done = true;
     if (rows.length === 0) return null;
-    cursor = { at: rows[rows.length - 1].at, seq: rows[rows.length - 1].seq };
-    if (format === "csv") return rows.map((r) => csvLine(EVENT_COLUMNS.map((c) => r[c]))).join("");
-    return rows.map((r) => `${JSON.stringify({ ...r, at: r.at.toISOString(), payload: JSON.parse(r.payload) })}\n`).join("");
+    cursor = options.cursorOf(rows[rows.length - 1]);
+    return options.render(rows);
   };
 }
 
+function eventsChunker(range: Range, format: ExportFormat): Chunker {
+  return pagedChunker({
+    header: format === "csv" ? csvLine([...EVENT_COLUMNS]) : null,
+    fetchPage: (after) => eventPage(range, after, PAGE),
+    cursorOf: (r) => ({ at: r.at, seq: r.seq }),
+    render: (rows) =>
+      format === "csv"
+        ? rows.map((r) => csvLine(EVENT_COLUMNS.map((c) => r[c]))).join("")
+        : rows.map((r) => `${JSON.stringify({ ...r, at: r.at.toISOString(), payload: JSON.parse(r.payload) })}\n`).join(""),
+  });
+}
+
 function decisionsChunker(range: Range, format: ExportFormat): Chunker {
-  let cursor: { at: Date; seq: number } | null = null;
-  let header = format === "csv";
-  let done = false;
-  return async () => {
-    if (header) {
-      header = false;
-      return csvLine([...DECISION_COLUMNS]);
-    }
-    if (done) return null;
-    const rows = await decisionPage(range, cursor, PAGE);
-    if (rows.length < PAGE) done = true;
-    if (rows.length === 0) return null;
-    cursor = { at: rows[rows.length - 1].createdAt, seq: rows[rows.length - 1].seq };
-    const views = rows.map(decisionView);
-    if (format === "csv") return views.map((v) => csvLine(DECISION_COLUMNS.map((c) => v[c]))).join("");
-    return views.map((v) => `${JSON.stringify(v)}\n`).join("");
-  };
+  return pagedChunker({
+    header: format === "csv" ? csvLine([...DECISION_COLUMNS]) : null,
+    fetchPage: (after) => decisionPage(range, after, PAGE),
+    cursorOf: (r) => ({ at: r.createdAt, seq: r.seq }),
+    render: (rows) => {
+      const views = rows.map(decisionView);
+      return format === "csv" ? views.map((v) => csvLine(DECISION_COLUMNS.map((c) => v[c]))).join("") : views.map((v) => `${JSON.stringify(v)}\n`).join("");
+    },
+  });
 }
 
 /** The statements of one page of restricting decisions, each validated before it leaves. */

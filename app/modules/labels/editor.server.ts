@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { db, isUniqueViolation, transaction, type Prisma, type Tx } from "~/db.server.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import { LabelInput, LabelSetFile, publicationIssues, type Issue } from "./format.ts";
-import { earlierGroups, getVersion, toLabelSetFile } from "./sets.server.ts";
+import { earlierGroups, getVersion, labelViewToInput, toLabelSetFile } from "./sets.server.ts";
 import { toLabelView, type LabelView } from "./types.ts";
 
 /**
@@ -43,24 +43,6 @@ function labelRowData(input: LabelInput) {
     sorCategory: input.sor?.category ?? null,
     sorKeywords: JSON.stringify(input.sor?.keywords ?? []),
     sorGround: input.sor?.ground ?? null,
-  };
-}
-
-function labelViewToInput(l: LabelView): LabelInput {
-  return {
-    key: l.key,
-    name: l.name,
-    group: l.group,
-    definition: l.definition,
-    cues: l.cues,
-    notWhen: l.notWhen,
-    positiveExamples: l.positiveExamples,
-    negativeExamples: l.negativeExamples,
-    severity: l.severity,
-    defaultAction: l.defaultAction as LabelInput["defaultAction"],
-    rationaleRequired: l.rationaleRequired,
-    sor: l.sor ? { category: l.sor.category as never, keywords: l.sor.keywords as never, ground: l.sor.ground } : null,
-    retired: l.retired,
   };
 }
 

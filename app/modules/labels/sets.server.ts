@@ -1,6 +1,6 @@
 import { db, type Tx } from "~/db.server.ts";
 import { toLabelView, type LabelView } from "./types.ts";
-import type { LabelSetFile } from "./format.ts";
+import type { LabelInput, LabelSetFile } from "./format.ts";
 import { diffLabels } from "./diff.ts";
 
 /** Reads for the policy pages: sets, their versions, usage, and what a decision was made under. */
@@ -119,6 +119,25 @@ export async function labelsForDecision(decisionId: string, client: Tx = db): Pr
     .sort((a, b) => a.setKey.localeCompare(b.setKey) || a.position - b.position);
 }
 
+/** A stored label as editable input: the shape the editor, the rules and the file format share. */
+export function labelViewToInput(l: LabelView): LabelInput {
+  return {
+    key: l.key,
+    name: l.name,
+    group: l.group,
+    definition: l.definition,
+    cues: l.cues,
+    notWhen: l.notWhen,
+    positiveExamples: l.positiveExamples,
+    negativeExamples: l.negativeExamples,
+    severity: l.severity,
+    defaultAction: l.defaultAction as LabelInput["defaultAction"],
+    rationaleRequired: l.rationaleRequired,
+    sor: l.sor ? { category: l.sor.category as never, keywords: l.sor.keywords as never, ground: l.sor.ground } : null,
+    retired: l.retired,
+  };
+}
+
 /** A version in the import/export format (the starter file's format), so export → import round-trips. */
 export function toLabelSetFile(set: { key: string; name: string; description: string; reasons: string[] }, version: VersionDetail): LabelSetFile {
   return {
@@ -127,21 +146,7 @@ export function toLabelSetFile(set: { key: string; name: string; description: st
     description: set.description,
     reasons: set.reasons,
     changeNote: version.changeNote,
-    labels: version.labels.map((l) => ({
-      key: l.key,
-      name: l.name,
-      group: l.group,
-      definition: l.definition,
-      cues: l.cues,
-      notWhen: l.notWhen,
-      positiveExamples: l.positiveExamples,
-      negativeExamples: l.negativeExamples,
-      severity: l.severity,
-      defaultAction: l.defaultAction as LabelSetFile["labels"][number]["defaultAction"],
-      rationaleRequired: l.rationaleRequired,
-      sor: l.sor ? { category: l.sor.category as never, keywords: l.sor.keywords as never, ground: l.sor.ground } : null,
-      retired: l.retired,
-    })),
+    labels: version.labels.map((l) => ({ ...labelViewToInput(l), retired: l.retired })),
   };
 }
 
