@@ -38,49 +38,17 @@ export default function QueueList() {
     <>
       <PageHeader title="Queue" description={`${data.total.toLocaleString("en")} items match; ${data.overdueTotal.toLocaleString("en")} overdue.`} />
       <Form method="get" className="mb-4 grid gap-3 rounded border border-slate-200 bg-white p-3 sm:grid-cols-6">
-        <div>
-          <label htmlFor="f-state" className="block text-sm font-medium">State</label>
-          <select id="f-state" name="state" defaultValue={filters.state} className={inputClass}>
-            {ITEM_STATES.map((s) => (
-              <option key={s} value={s}>
-                {`${s} (${(counts.state[s] ?? 0).toLocaleString("en")})`}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="f-source" className="block text-sm font-medium">Source</label>
-          <select id="f-source" name="source" defaultValue={filters.source ?? ""} className={inputClass}>
-            <option value="">Any</option>
-            {SOURCES.map((s) => (
-              <option key={s} value={s}>
-                {`${SOURCE_NAMES[s]} (${(counts.source[s] ?? 0).toLocaleString("en")})`}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="f-reason" className="block text-sm font-medium">Reason</label>
-          <select id="f-reason" name="reason" defaultValue={filters.reason ?? ""} className={inputClass}>
-            <option value="">Any</option>
-            {reasons.map((r) => (
-              <option key={r} value={r}>
-                {`${r} (${counts.reason[r].toLocaleString("en")})`}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="f-language" className="block text-sm font-medium">Language</label>
-          <select id="f-language" name="language" defaultValue={filters.language ?? ""} className={inputClass}>
-            <option value="">Any</option>
-            {languages.filter((l) => l !== "unknown").map((l) => (
-              <option key={l} value={l}>
-                {`${l} (${counts.language[l].toLocaleString("en")})`}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CountSelect id="f-state" name="state" label="State" value={filters.state} options={ITEM_STATES.map((s) => ({ value: s, label: s, count: counts.state[s] ?? 0 }))} />
+        <CountSelect id="f-source" name="source" label="Source" value={filters.source ?? ""} any options={SOURCES.map((s) => ({ value: s, label: SOURCE_NAMES[s], count: counts.source[s] ?? 0 }))} />
+        <CountSelect id="f-reason" name="reason" label="Reason" value={filters.reason ?? ""} any options={reasons.map((r) => ({ value: r, label: r, count: counts.reason[r] }))} />
+        <CountSelect
+          id="f-language"
+          name="language"
+          label="Language"
+          value={filters.language ?? ""}
+          any
+          options={languages.filter((l) => l !== "unknown").map((l) => ({ value: l, label: l, count: counts.language[l] }))}
+        />
         <div className="flex items-end gap-2 pb-2">
           <input type="checkbox" id="f-overdue" name="overdue" value="1" defaultChecked={filters.overdue === "1"} />
           <label htmlFor="f-overdue" className="text-sm font-medium">{`Overdue only (${data.overdueTotal.toLocaleString("en")})`}</label>
@@ -99,5 +67,22 @@ export default function QueueList() {
         <span className="ml-auto text-slate-500">Server time {data.serverMs} ms</span>
       </nav>
     </>
+  );
+}
+
+/** A filter whose options say how many items each would show. */
+function CountSelect(props: { id: string; name: string; label: string; value: string; any?: boolean; options: { value: string; label: string; count: number }[] }) {
+  return (
+    <div>
+      <label htmlFor={props.id} className="block text-sm font-medium">{props.label}</label>
+      <select id={props.id} name={props.name} defaultValue={props.value} className={inputClass}>
+        {props.any ? <option value="">Any</option> : null}
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {`${o.label} (${o.count.toLocaleString("en")})`}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
