@@ -43,7 +43,7 @@ export default function Users() {
   const errors: Record<string, string> = result?.errors ?? {};
   return (
     <>
-      <PageHeader title="Users" description="Accounts, roles and access. Changing a role or disabling an account signs that person out everywhere." />
+      <PageHeader title="Users" description="Accounts, roles and access. Changing a role or disabling an account signs that person out everywhere and returns the items they hold to the queue." />
       {result?.message ? <Notice tone={result.ok ? "success" : "error"}>{result.message}</Notice> : null}
       <div className="overflow-x-auto rounded border border-slate-200 bg-white">
         <table className="min-w-full text-sm">
