@@ -2,7 +2,8 @@ import { z } from "zod";
 
 // Configuration is read and validated once; everything else imports `env`.
 const schema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Anything but "development" hides error details from responses; an unset value must not reveal them.
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   DATABASE_URL: z
     .string()
     .default("file:./data/docket.db")
@@ -14,6 +15,12 @@ const schema = z.object({
   // Set when Docket is served over HTTPS (directly or behind a TLS-terminating proxy):
   // it makes session cookies Secure. Plain-HTTP local runs must leave it off or logins cannot stick.
   DOCKET_HTTPS: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
+  // Set behind a reverse proxy: client addresses (which the sign-in throttle counts per address)
+  // are then read from X-Forwarded-For. Off, that header is ignored, since anyone can send it.
+  DOCKET_TRUST_PROXY: z
     .enum(["0", "1", "true", "false"])
     .default("0")
     .transform((v) => v === "1" || v === "true"),
@@ -36,6 +43,8 @@ const schema = z.object({
     .default("0")
     .transform((v) => v === "1" || v === "true"),
   DOCKET_DEMO_API_KEY: z.string().min(8).default("docket-demo-key"),
+  // Lets `npm run create-admin` run unattended; otherwise it asks on the terminal.
+  DOCKET_ADMIN_PASSWORD: z.string().optional(),
   DOCKET_LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   DOCKET_LOGIN_MAX_PER_ADDRESS: z.coerce.number().int().positive().default(20),
   DOCKET_LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),

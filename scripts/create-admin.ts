@@ -10,7 +10,7 @@ import { appendAuditEvent } from "~/modules/audit/writer.server.ts";
 import { NewUser } from "~/modules/auth/users.server.ts";
 
 const [email, name] = process.argv.slice(2);
-let password = process.env.DOCKET_ADMIN_PASSWORD;
+let password = env.DOCKET_ADMIN_PASSWORD;
 if (!password) {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   password = await rl.question("Password (12+ characters): ");

@@ -5,6 +5,7 @@ import { Field, OutcomeBadge, PlainText, Section, utc } from "~/components/audit
 import { PageHeader, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { notFound } from "~/modules/http/errors.server.ts";
 import { getDecisionRecord } from "~/modules/audit/decisions.server.ts";
 import { statementForRecord } from "~/modules/audit/export.server.ts";
 import { formatDuration, SOURCE_NAMES, strongestSource } from "~/modules/audit/snapshot.ts";
@@ -15,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "Decision · Audit · Docket" 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireCapability(request, "audit:read");
   const record = await getDecisionRecord(params.decisionId ?? "");
-  if (!record) throw json({ error: { code: "not_found", message: "There is no such decision.", issues: [] } }, { status: 404 });
+  if (!record) throw notFound("There is no such decision.");
   let statementJson: string | null = null;
   let statementError: string | null = null;
   try {

@@ -5,6 +5,7 @@ import { Field, Section, utc } from "~/components/audit/format.tsx";
 import { PageHeader, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { notFound } from "~/modules/http/errors.server.ts";
 import { getEvent } from "~/modules/audit/search.server.ts";
 import { MAX_SEQ } from "~/modules/audit/limits.ts";
 
@@ -15,7 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireCapability(request, "audit:read");
   const seq = Number(params.seq);
   const event = Number.isInteger(seq) && seq > 0 && seq <= MAX_SEQ ? await getEvent(seq) : null;
-  if (!event) throw json({ error: { code: "not_found", message: `There is no audit event ${params.seq}.`, issues: [] } }, { status: 404 });
+  if (!event) throw notFound(`There is no audit event ${params.seq}.`);
   return json({ event: { ...event, payloadPretty: JSON.stringify(event.payload, null, 2) } });
 }
 

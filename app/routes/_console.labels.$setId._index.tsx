@@ -5,6 +5,7 @@ import { PageHeader, buttonClass, inputClass, secondaryButtonClass } from "~/com
 import { formatTime, StatusBadge } from "~/components/labels/label-details.tsx";
 import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { notFound } from "~/modules/http/errors.server.ts";
 import { getLabelSet } from "~/modules/labels/sets.server.ts";
 
 export const access: Access = { kind: "user", capability: "labels:read" };
@@ -13,7 +14,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "labels:read");
   const set = await getLabelSet(params.setId ?? "");
-  if (!set) throw json({ error: { code: "not_found", message: "That label set does not exist." } }, { status: 404 });
+  if (!set) throw notFound("That label set does not exist.");
   const canEdit = can(user.role, "labels:edit");
   // Drafts are work in progress; only the leads who can edit them see them.
   const versions = canEdit ? set.versions : set.versions.filter((v) => v.status !== "draft");

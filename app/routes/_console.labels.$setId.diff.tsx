@@ -7,6 +7,7 @@ import { StatusBadge } from "~/components/labels/label-details.tsx";
 import { VersionDiff } from "~/components/labels/version-diff.tsx";
 import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { notFound } from "~/modules/http/errors.server.ts";
 import { diffSummary } from "~/modules/labels/diff.ts";
 import { diffVersions, getLabelSet } from "~/modules/labels/sets.server.ts";
 
@@ -19,13 +20,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "labels:read");
   const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
   const set = await getLabelSet(params.setId ?? "");
-  if (!set) throw json({ error: { code: "not_found", message: "That label set does not exist." } }, { status: 404 });
+  if (!set) throw notFound("That label set does not exist.");
   const versions = can(user.role, "labels:edit") ? set.versions : set.versions.filter((v) => v.status !== "draft");
   // By default: what the newest version changed compared with the one before it.
   const to = versions.find((v) => v.id === query.to) ?? versions[0];
   const from = versions.find((v) => v.id === query.from) ?? versions.find((v) => to && v.number < to.number) ?? to;
   if ((query.to && to?.id !== query.to) || (query.from && from?.id !== query.from)) {
-    throw json({ error: { code: "not_found", message: "One of those versions does not exist in this label set." } }, { status: 404 });
+    throw notFound("One of those versions does not exist in this label set.");
   }
   const result = from && to ? await diffVersions(from.id, to.id) : null;
   return json({

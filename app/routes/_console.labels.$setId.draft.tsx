@@ -8,6 +8,7 @@ import { emptyFormValues, formValuesOf, LabelForm, type LabelFormValues } from "
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { userActor } from "~/modules/auth/actor.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { notFound } from "~/modules/http/errors.server.ts";
 import { diffLabels } from "~/modules/labels/diff.ts";
 import {
   discardDraft,
@@ -27,8 +28,6 @@ import { LABEL_GROUPS } from "~/modules/labels/types.ts";
 
 export const access: Access = { kind: "user", capability: "labels:edit" };
 export const meta: MetaFunction = () => [{ title: "Draft editor · Docket" }];
-
-const notFound = (message: string) => json({ error: { code: "not_found", message } }, { status: 404 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireCapability(request, "labels:edit");

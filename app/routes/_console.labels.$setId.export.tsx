@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { json } from "@remix-run/node";
 import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { userActor } from "~/modules/auth/actor.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { apiError } from "~/modules/http/errors.server.ts";
 import { exportLabelSet, LabelSetError } from "~/modules/labels/editor.server.ts";
 
 export const access: Access = { kind: "user", capability: "labels:read" };
@@ -22,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       },
     });
   } catch (error) {
-    if (error instanceof LabelSetError) throw json({ error: { code: error.code, message: error.message } }, { status: 404 });
+    if (error instanceof LabelSetError) throw apiError(404, error.code, error.message);
     throw error;
   }
 }

@@ -5,6 +5,7 @@ import { Notice, PageHeader, secondaryButtonClass } from "~/components/ui/page.t
 import { formatTime, groupLabels, LabelDetails, StatusBadge } from "~/components/labels/label-details.tsx";
 import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { notFound } from "~/modules/http/errors.server.ts";
 import { getVersion, labelsAppliedTogether, previousVersionId, usageForVersion } from "~/modules/labels/sets.server.ts";
 
 export const access: Access = { kind: "user", capability: "labels:read" };
@@ -14,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "labels:read");
   const version = await getVersion(params.versionId ?? "");
   if (!version || version.setId !== params.setId || (version.status === "draft" && !can(user.role, "labels:edit"))) {
-    throw json({ error: { code: "not_found", message: "That version does not exist in this label set." } }, { status: 404 });
+    throw notFound("That version does not exist in this label set.");
   }
   const [usage, previousId, together] = await Promise.all([usageForVersion(version.id), previousVersionId(version.setId, version.number), labelsAppliedTogether(version.id)]);
   return json({ version, usage, previousId, together });

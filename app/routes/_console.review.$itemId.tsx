@@ -12,6 +12,7 @@ import { useLeaseRenewal, useReviewKeys } from "~/components/review/use-review-k
 import { FieldError, Notice, PageHeader, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { notFound } from "~/modules/http/errors.server.ts";
 import { decide, DecisionInvalidError, LeaseConflictError } from "~/modules/decisions/decide.server.ts";
 import { parseForm } from "~/modules/http/forms.server.ts";
 import { claimItem, claimNext, endClaim, leaseMs, queueOf, renewLease } from "~/modules/queue/claims.server.ts";
@@ -24,7 +25,7 @@ export const meta: MetaFunction = () => [{ title: "Review · Docket" }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "queue:review");
   const data = await reviewData(params.itemId ?? "", user.id);
-  if (!data) throw json({ error: { code: "not_found", message: "That item does not exist." } }, { status: 404 });
+  if (!data) throw notFound("That item does not exist.");
   const url = new URL(request.url);
   return json({
     ...data,

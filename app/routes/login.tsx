@@ -6,6 +6,7 @@ import { HOME, type Access } from "~/modules/auth/capabilities.ts";
 import { getSessionUser } from "~/modules/auth/guard.server.ts";
 import { login } from "~/modules/auth/login.server.ts";
 import { clientAddress } from "~/modules/http/context.server.ts";
+import { errorBody } from "~/modules/http/errors.server.ts";
 import { parseForm } from "~/modules/http/forms.server.ts";
 import { safeRedirect } from "~/modules/http/redirect.ts";
 
@@ -30,9 +31,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, LoginForm);
-  if (!parsed.ok) return json({ errors: parsed.errors, message: null }, { status: 400 });
+  if (!parsed.ok) {
+    const issues = Object.entries(parsed.errors).map(([path, message]) => ({ path, message }));
+    return json(errorBody("invalid_request", "Enter your email address and password.", issues), { status: 400 });
+  }
   const result = await login(parsed.data.email, parsed.data.password, clientAddress(context));
-  if (!result.ok) return json({ errors: {}, message: result.message }, { status: result.status });
+  if (!result.ok) {
+    const headers = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
+    return json(errorBody(result.code, result.message), { status: result.status, headers });
+  }
   return redirect(safeRedirect(parsed.data.redirectTo, HOME[result.user.role]), {
     headers: { "Set-Cookie": result.cookie },
   });
@@ -42,7 +49,9 @@ export default function Login() {
   const { redirectTo, expired } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const errors: Record<string, string> = actionData?.errors ?? {};
+  const issues = actionData?.error.issues ?? [];
+  const errors: Record<string, string> = Object.fromEntries(issues.map((i) => [i.path, i.message]));
+  const message = actionData && issues.length === 0 ? actionData.error.message : null;
   return (
     <main className="flex min-h-full items-center justify-center p-6">
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
@@ -53,9 +62,9 @@ export default function Login() {
             Your session has ended. Sign in again to continue.
           </p>
         ) : null}
-        {actionData?.message ? (
+        {message ? (
           <p role="alert" className="mt-4 rounded bg-red-50 p-3 text-sm text-red-800">
-            {actionData.message}
+            {message}
           </p>
         ) : null}
         <Form method="post" className="mt-6 space-y-4" noValidate>

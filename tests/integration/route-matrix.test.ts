@@ -78,6 +78,31 @@ async function request(identity: Identity, method: "GET" | "POST", url: string, 
   return fetch(server.url + url, init);
 }
 
+/**
+ * A 4xx meant for a program (a data request or the API) must carry the one error shape. Returns what
+ * is wrong with it, or null.
+ */
+async function errorShapeProblem(res: Response): Promise<string | null> {
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return `not JSON: ${text.slice(0, 80)}`;
+  }
+  const error = (body as { error?: { code?: unknown; message?: unknown; issues?: unknown } } | null)?.error;
+  if (!error || typeof error !== "object") return `no "error" object: ${text.slice(0, 120)}`;
+  if (typeof error.code !== "string" || !error.code) return `"error.code" is not a non-empty string: ${text.slice(0, 120)}`;
+  if (typeof error.message !== "string" || !error.message) return `"error.message" is not a non-empty string: ${text.slice(0, 120)}`;
+  if (!Array.isArray(error.issues)) return `"error.issues" is not an array: ${text.slice(0, 120)}`;
+  return null;
+}
+
+/** The same request as Remix's own client would make it for one route's loader or action. */
+function dataUrl(url: string, routeId: string) {
+  return `${url}${url.includes("?") ? "&" : "?"}_data=${encodeURIComponent(routeId)}`;
+}
+
 function describeOutcome(res: Response) {
   return `${res.status}${res.headers.get("location") ? ` → ${res.headers.get("location")}` : ""}`;
 }
@@ -129,6 +154,68 @@ describe("the route matrix", () => {
     expect(failures).toEqual([]);
   });
 
+  it("every refusal a program receives has the shape { error: { code, message, issues } }", async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const route of routes) {
+      if (!route.ownPath) continue;
+      const access = route.module.access!;
+      const isDocumentRoute = Boolean(route.module.default);
+      const methods = [...(route.module.loader ? (["GET"] as const) : []), ...(route.module.action ? (["POST"] as const) : [])];
+      const url = await concretePath(route.pattern);
+      for (const method of methods) {
+        for (const identity of IDENTITIES) {
+          // Pages are asked the way the browser's router asks them; resource and API routes answer as they are.
+          const target = isDocumentRoute ? dataUrl(url, route.id) : url;
+          const res = await request(identity, method, target);
+          if (res.status < 400 || res.status >= 500) {
+            await res.arrayBuffer();
+            continue;
+          }
+          // A form submitted with nothing in it is answered in the form itself, field by field: that is
+          // the page's own state, not a refusal.
+          if (isDocumentRoute && method === "POST" && access.kind !== "public" && res.status === 400) {
+            await res.arrayBuffer();
+            continue;
+          }
+          checked += 1;
+          const problem = await errorShapeProblem(res);
+          if (problem) failures.push(`${method} ${target} as ${identity} → ${res.status}: ${problem}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it("a page refused to a role renders a readable error page, and its data request the error shape", async () => {
+    const page = routes.find((r) => r.pattern === "/admin/users")!;
+    const html = await request("moderator", "GET", "/admin/users");
+    expect(html.status).toBe(403);
+    expect(html.headers.get("content-type")).toMatch(/text\/html/);
+    const text = await html.text();
+    expect(text).toContain("Not allowed");
+    expect(text).toContain("users:manage");
+    const data = await request("moderator", "GET", dataUrl("/admin/users", page.id));
+    expect(data.status).toBe(403);
+    expect(await data.json()).toEqual({
+      error: { code: "forbidden", message: expect.stringContaining("users:manage"), issues: [] },
+    });
+  });
+
+  it("the request policy and missing things answer in the same shape", async () => {
+    const crossOrigin = await fetch(`${server.url}/admin/users`, { method: "POST", headers: { Origin: "https://elsewhere.example" }, body: "" });
+    expect(crossOrigin.status).toBe(403);
+    expect(await errorShapeProblem(crossOrigin)).toBeNull();
+    const setPage = routes.find((r) => r.pattern === "/labels/:setId")!;
+    const missing = await request("auditor", "GET", dataUrl("/labels/no-such-set", setPage.id));
+    expect(missing.status).toBe(404);
+    expect(await errorShapeProblem(missing)).toBeNull();
+    const missingHtml = await request("auditor", "GET", "/labels/no-such-set");
+    expect(missingHtml.status).toBe(404);
+    expect(await missingHtml.text()).toContain("That label set does not exist.");
+  });
+
   it("API routes accept a valid key and refuse a revoked or unknown one", async () => {
     const apiRoutes = routes.filter((r) => r.module.access?.kind === "api");
     const failures: string[] = [];
@@ -139,7 +226,9 @@ describe("the route matrix", () => {
       if (ok.status === 401 || ok.status === 403 || ok.status >= 500) failures.push(`${method} ${url} with the demo key: ${ok.status}`);
       const bad = await request("anonymous", method, url, "not-a-real-key");
       if (bad.status !== 401) failures.push(`${method} ${url} with an unknown key: ${bad.status}`);
-      await Promise.all([ok.arrayBuffer(), bad.arrayBuffer()]);
+      const problem = await errorShapeProblem(bad);
+      if (problem) failures.push(`${method} ${url} with an unknown key: ${problem}`);
+      await ok.arrayBuffer();
     }
     expect(failures).toEqual([]);
   });

@@ -1,10 +1,10 @@
-import { json, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { db } from "~/db.server.ts";
 import { can, type Capability } from "./capabilities.ts";
 import { hashToken, lucia, sessionIdFrom, type SessionUser } from "./session.server.ts";
 import { consumeRateLimit } from "./rate-limit.server.ts";
 import { env } from "~/env.server.ts";
-import { apiError } from "~/modules/http/errors.server.ts";
+import { apiError, forbidden } from "~/modules/http/errors.server.ts";
 
 /**
  * The one place that turns a request into a user and checks what they may do. Every loader and
@@ -33,15 +33,10 @@ export async function requireUser(request: Request): Promise<SessionUser> {
   throw loginRedirect(request, sessionIdFrom(request) ? "expired" : "required");
 }
 
-export class ForbiddenError extends Error {}
-
 export async function requireCapability(request: Request, capability: Capability): Promise<SessionUser> {
   const user = await requireUser(request);
   if (!can(user.role, capability)) {
-    throw json(
-      { error: { code: "forbidden", message: `Your role cannot do this: it needs the "${capability}" permission.` } },
-      { status: 403 },
-    );
+    throw forbidden(`Your role cannot do this: it needs the "${capability}" permission.`);
   }
   return user;
 }

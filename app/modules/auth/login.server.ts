@@ -3,58 +3,71 @@ import { env } from "~/env.server.ts";
 import { appendAuditEvent } from "~/modules/audit/writer.server.ts";
 import { burnPasswordCheck, verifyPassword } from "./password.server.ts";
 import { createSessionCookie } from "./session.server.ts";
+import { countAttempt, uncountAttempt } from "./rate-limit.server.ts";
 import type { Role } from "./capabilities.ts";
 
 export type LoginResult =
   | { ok: true; cookie: string; user: { id: string; role: Role } }
-  | { ok: false; status: 401 | 403 | 429; message: string };
+  | { ok: false; status: 401 | 403 | 429; code: LoginRefusal; message: string; retryAfterSeconds?: number };
 
-const FAILED = "auth.login_failed";
+export type LoginRefusal = "invalid_credentials" | "account_disabled" | "rate_limited";
 
-/**
- * Failed attempts are counted from the audit log itself: a refused login writes its audit event
- * and nothing else, and every process sees the same count.
- */
-async function recentFailures(windowStart: Date, email: string, address: string) {
-  const [perAccount, perAddress] = await Promise.all([
-    db.auditEvent.count({ where: { action: FAILED, at: { gte: windowStart }, subjectId: email } }),
-    db.auditEvent.count({ where: { action: FAILED, at: { gte: windowStart }, actorLabel: anonymousLabel(address) } }),
-  ]);
-  return { perAccount, perAddress };
-}
+const MISMATCH = "That email and password do not match an account.";
 
 function anonymousLabel(address: string) {
   return `anonymous from ${address}`;
 }
 
+const throttleKeys = (email: string, address: string) => ({
+  account: `login:account:${email}`,
+  address: `login:address:${address}`,
+});
+
+/**
+ * Every attempt is counted, per account and per address, before its password is looked at: the
+ * count is one atomic statement in the database, so concurrent attempts (in one process or many)
+ * each get their own number and only those within the limits reach the password check. A sign-in
+ * that succeeds takes its own attempt back, so people who sign in often are never throttled by it,
+ * while failures stay counted until their window ends.
+ */
 export async function login(emailInput: string, password: string, address: string): Promise<LoginResult> {
   const email = emailInput.trim().toLowerCase();
   const windowSeconds = env.DOCKET_LOGIN_WINDOW_SECONDS;
-  const windowStart = new Date(Date.now() - windowSeconds * 1000);
-  const failures = await recentFailures(windowStart, email, address);
-  if (failures.perAccount >= env.DOCKET_LOGIN_MAX_PER_ACCOUNT || failures.perAddress >= env.DOCKET_LOGIN_MAX_PER_ADDRESS) {
-    await recordAnonymous("auth.login_blocked", email, address, { failures });
-    const minutes = Math.ceil(windowSeconds / 60);
+  const keys = throttleKeys(email, address);
+  const perAccount = await countAttempt(keys.account, env.DOCKET_LOGIN_MAX_PER_ACCOUNT, windowSeconds);
+  const perAddress = await countAttempt(keys.address, env.DOCKET_LOGIN_MAX_PER_ADDRESS, windowSeconds);
+  if (!perAccount.allowed || !perAddress.allowed) {
+    await recordAnonymous("auth.login_blocked", email, address, {
+      failures: { perAccount: perAccount.count - 1, perAddress: perAddress.count - 1 },
+    });
+    const retryAfterSeconds = Math.max(
+      perAccount.allowed ? 0 : perAccount.retryAfterSeconds,
+      perAddress.allowed ? 0 : perAddress.retryAfterSeconds,
+    );
+    const minutes = Math.ceil(retryAfterSeconds / 60);
     return {
       ok: false,
       status: 429,
-      message: `Too many failed sign-in attempts. Wait up to ${minutes} minutes and try again, or ask an admin to check the account.`,
+      code: "rate_limited",
+      retryAfterSeconds,
+      message: `Too many failed sign-in attempts. Wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again, or ask an admin to check the account.`,
     };
   }
   const user = await db.user.findUnique({ where: { email } });
   if (!user) {
     await burnPasswordCheck(password);
-    await recordAnonymous(FAILED, email, address, { reason: "unknown_account" });
-    return { ok: false, status: 401, message: "That email and password do not match an account." };
+    await recordAnonymous("auth.login_failed", email, address, { reason: "unknown_account" });
+    return { ok: false, status: 401, code: "invalid_credentials", message: MISMATCH };
   }
   if (!(await verifyPassword(user.passwordHash, password))) {
-    await recordAnonymous(FAILED, email, address, { reason: "wrong_password" });
-    return { ok: false, status: 401, message: "That email and password do not match an account." };
+    await recordAnonymous("auth.login_failed", email, address, { reason: "wrong_password" });
+    return { ok: false, status: 401, code: "invalid_credentials", message: MISMATCH };
   }
   if (user.disabled) {
     await recordAnonymous("auth.login_refused", email, address, { reason: "account_disabled" });
-    return { ok: false, status: 403, message: "This account is disabled. Ask an admin to re-enable it." };
+    return { ok: false, status: 403, code: "account_disabled", message: "This account is disabled. Ask an admin to re-enable it." };
   }
+  await Promise.all([uncountAttempt(keys.account, windowSeconds), uncountAttempt(keys.address, windowSeconds)]);
   const cookie = await createSessionCookie(user.id);
   await transaction((tx) =>
     appendAuditEvent(tx, {

@@ -3,10 +3,27 @@ import type { ZodError } from "zod";
 
 export type ApiIssue = { path: string; message: string };
 
-/** Every API error has one shape: `{ error: { code, message, issues } }`. */
-export function apiError(status: number, code: string, message: string, issues: ApiIssue[] = [], headers?: HeadersInit) {
-  return json({ error: { code, message, issues } }, { status, headers });
+/**
+ * The one shape of every refusal Docket sends, from the console and the API alike: a stable
+ * machine-readable code, a sentence a person can act on, and the offending fields (often none).
+ */
+export type ErrorBody = { error: { code: string; message: string; issues: ApiIssue[] } };
+
+export function errorBody(code: string, message: string, issues: ApiIssue[] = []): ErrorBody {
+  return { error: { code, message, issues } };
 }
+
+/**
+ * A refusal as a response. Routes `throw` it from loaders so that document requests render the root
+ * error page (which shows `message`) and data and API requests receive the JSON itself.
+ */
+export function apiError(status: number, code: string, message: string, issues: ApiIssue[] = [], headers?: HeadersInit) {
+  return json(errorBody(code, message, issues), { status, headers });
+}
+
+export const notFound = (message: string) => apiError(404, "not_found", message);
+
+export const forbidden = (message: string) => apiError(403, "forbidden", message);
 
 export function zodIssues(error: ZodError, prefix = ""): ApiIssue[] {
   return error.issues.map((i) => ({

@@ -1,4 +1,5 @@
 import { env } from "~/env.server.ts";
+import { errorBody, type ErrorBody } from "./errors.server.ts";
 
 export type PolicyRequest = {
   method: string;
@@ -11,12 +12,12 @@ export type PolicyRequest = {
   transferEncoding: string | null;
 };
 
-export type Refusal = { status: number; body: { error: { code: string; message: string; issues: [] } } };
+export type Refusal = { status: number; body: ErrorBody };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 function refuse(status: number, code: string, message: string): Refusal {
-  return { status, body: { error: { code, message, issues: [] } } };
+  return { status, body: errorBody(code, message) };
 }
 
 function originOf(value: string | null): string | null {
@@ -93,6 +94,7 @@ export function serverConfig() {
   return {
     port: env.PORT,
     host: env.HOST,
-    trustProxy: process.env.DOCKET_TRUST_PROXY === "1" ? true : false,
+    trustProxy: env.DOCKET_TRUST_PROXY,
+    mode: env.NODE_ENV,
   };
 }
