@@ -54,4 +54,20 @@ describe("one item per moderator and queue", () => {
     expect(results.map((r) => r?.claimId)).toEqual(results.map(() => held.claimId));
     expect(await db.claim.count({ where: { userId: moderator.id } })).toBe(1);
   });
+
+  it("the limit is per queue: a lead holding a pending item can still take one escalation, and only one", async () => {
+    const ids = await seedItems(3);
+    const moderator = await makeUser("moderator");
+    const specialist = (await db.label.findFirstOrThrow({ where: { key: "ve_needs_specialist", version: { status: "published" } } })).id;
+    for (const id of ids.slice(0, 2)) {
+      const c = (await claimItem(moderator, id))!;
+      await decide(moderator, { itemId: id, claimId: c.claimId, action: "escalate", labelIds: [specialist], rationale: "Needs a lead." });
+    }
+    const lead = await makeUser("policy_lead");
+    const pending = (await claimItem(lead, ids[2]))!;
+    expect(pending.itemId).toBe(ids[2]);
+    const escalations = await Promise.all([claimNext(lead, "escalated"), claimNext(lead, "escalated"), claimItem(lead, ids[0]), claimItem(lead, ids[1])]);
+    expect(new Set(escalations.map((c) => c!.claimId)).size).toBe(1);
+    expect(await liveLeasesOf(lead.id)).toBe(2);
+  });
 });
