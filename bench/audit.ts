@@ -9,6 +9,8 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { decisionTransition, INITIAL_STATE, TRANSITIONS } from "../app/modules/items/lifecycle.ts";
+import { SOURCES } from "../app/modules/items/sources.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DIR = path.join(ROOT, "tmp", "bench-audit");
@@ -148,7 +150,6 @@ async function build(events: number, decisions: number) {
   const actions = ["remove", "keep", "restrict", "escalate"] as const;
   const labelFor = { remove: "ve_glorification", keep: "ve_news_reporting", restrict: "ve_representation", escalate: "ve_needs_specialist" };
   const labelId = new Map(labels.map((l) => [l.key, l.id]));
-  const sources = ["user_report", "trusted_flagger", "automated", "authority_referral", "removal_order"] as const;
   // Decisions are spread over 100 days, evenly, so a 10-day range holds a tenth of them.
   const decisionEvery = Math.max(1, Math.floor(events / decisions));
   const spanMs = 100 * DAY;
@@ -166,12 +167,14 @@ async function build(events: number, decisions: number) {
       let fields;
       if (isDecision) {
         const action = actions[made % actions.length];
-        const source = sources[made % sources.length];
+        const source = SOURCES[made % SOURCES.length];
+        // The state the decision leaves the item in, as the lifecycle has it (an escalation stays open).
+        const state = TRANSITIONS[decisionTransition(action, INITIAL_STATE)!].to;
         const itemId = randomUUID();
         const decisionId = randomUUID();
         const externalId = `bench-${made}`;
         const postedAt = at - 2 * DAY;
-        insertItem.run(itemId, "bench", externalId, "text", "A report about the Northern Ember Front", "Fictional benchmark text about a made-up group.", "en", postedAt, `author-${made}`, `handle_${made}`, "decided", source, "violent_extremism", 1, at - 600_000, at - 600_000, at);
+        insertItem.run(itemId, "bench", externalId, "text", "A report about the Northern Ember Front", "Fictional benchmark text about a made-up group.", "en", postedAt, `author-${made}`, `handle_${made}`, state, source, "violent_extremism", 1, at - 600_000, at - 600_000, at);
         const snapshot = {
           itemId,
           platform: "bench",

@@ -11,6 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
+import { DECIDED_STATE, INITIAL_STATE } from "../app/modules/items/lifecycle.ts";
+import { SOURCES } from "../app/modules/items/sources.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({ options: { items: { type: "string", default: "100000" } }, strict: false });
@@ -36,7 +38,7 @@ const { migrate } = await import("../app/migrate.server.ts");
 await migrate(URL_, { root: ROOT });
 
 // ---- seed -------------------------------------------------------------------------------------
-const SOURCES = ["removal_order", "authority_referral", "trusted_flagger", "user_report", "automated"] as const;
+// Share of the queue per source, in the order of SOURCES.
 const WEIGHTS = [0.002, 0.1, 0.1, 0.6, 0.198];
 const LANGS = ["en", "de", "fr", "es", "nl", "it", "pt-BR"];
 function sourceFor(i: number) {
@@ -71,7 +73,7 @@ const seedStarted = performance.now();
       const due = source === "automated" ? null : i % 200 === 0 ? now - (i % 50) * 60_000 - 60_000 : received + (source === "removal_order" ? HOUR : 72 * HOUR) + 2 * HOUR;
       const id = randomUUID();
       const text = `Synthetic report ${i} about the Northern Ember Front`;
-      items.push(id, "bench", `bench-${i}`, "text", `Report ${i}`, text, "[]", LANGS[i % LANGS.length], `u-${i % 5000}`, `user_${i % 5000}`, createHash("sha256").update(text).digest("hex"), "pending", 300 + ((i * 31) % 1200), due, source, "violent_extremism", 1, 1, JSON.stringify({ [source]: 1 }), '{"violent_extremism":1}', received, received, now, now);
+      items.push(id, "bench", `bench-${i}`, "text", `Report ${i}`, text, "[]", LANGS[i % LANGS.length], `u-${i % 5000}`, `user_${i % 5000}`, createHash("sha256").update(text).digest("hex"), INITIAL_STATE, 300 + ((i * 31) % 1200), due, source, "violent_extremism", 1, 1, JSON.stringify({ [source]: 1 }), '{"violent_extremism":1}', received, received, now, now);
       flags.push(randomUUID(), id, "bench", `bench-flag-${i}`, source, "violent_extremism", null, `r-${i % 9000}`, null, received, due, now);
     }
     insItems.run(...items);
@@ -103,17 +105,18 @@ const claimers = users.map((u) => ({ id: u.id, email: u.email, role: u.role }));
 
 // The plan the claim statement gets: it must walk an index, never sort the table.
 const plan = await db.$queryRawUnsafe<{ detail: string }[]>(
-  `EXPLAIN QUERY PLAN SELECT "id" FROM "Item" WHERE "state" = 'pending' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < 0) ORDER BY "state", "priority" DESC, "firstFlaggedAt" LIMIT 1`,
+  `EXPLAIN QUERY PLAN SELECT "id" FROM "Item" WHERE "state" = ? AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < 0) ORDER BY "state", "priority" DESC, "firstFlaggedAt" LIMIT 1`,
+  INITIAL_STATE,
 );
 const planText = plan.map((p) => p.detail).join("; ");
 
 // A claimed item is then decided by its moderator; that work is outside what is timed here, so
 // mark it decided directly to keep the leased set the size of the team, as in real use.
-const finish = (itemId: string) => db.$executeRaw`UPDATE "Item" SET "state" = 'decided', "claimId" = NULL, "leaseExpiresAt" = NULL WHERE "id" = ${itemId}`;
+const finish = (itemId: string) => db.$executeRaw`UPDATE "Item" SET "state" = ${DECIDED_STATE}, "claimId" = NULL, "leaseExpiresAt" = NULL WHERE "id" = ${itemId}`;
 
 async function rawClaim(user: { id: string }) {
   const now = new Date();
-  for (const statement of claimStatements("pending", user, randomUUID(), now, new Date(now.getTime() + 600_000))) {
+  for (const statement of claimStatements(INITIAL_STATE, user, randomUUID(), now, new Date(now.getTime() + 600_000))) {
     const rows = await db.$queryRaw<{ id: string }[]>(statement);
     if (rows.length) return rows[0].id;
   }
@@ -152,11 +155,11 @@ console.error("claims measured", JSON.stringify(claimResults));
 
 // ---- queue list loader -------------------------------------------------------------------------
 const listCases: [string, Parameters<typeof listQueue>[0]][] = [
-  ["pending, first page", { state: "pending", page: 1 }],
-  ["pending, page 40", { state: "pending", page: 40 }],
-  ["overdue only", { state: "pending", overdue: "1", page: 1 }],
-  ["source = trusted flagger", { state: "pending", source: "trusted_flagger", page: 1 }],
-  ["language = de, reason", { state: "pending", language: "de", reason: "violent_extremism", page: 1 }],
+  ["pending, first page", { state: INITIAL_STATE, page: 1 }],
+  ["pending, page 40", { state: INITIAL_STATE, page: 40 }],
+  ["overdue only", { state: INITIAL_STATE, overdue: "1", page: 1 }],
+  ["source = trusted flagger", { state: INITIAL_STATE, source: "trusted_flagger", page: 1 }],
+  ["language = de, reason", { state: INITIAL_STATE, language: "de", reason: "violent_extremism", page: 1 }],
 ];
 const listResults: { name: string; p50: number; p95: number }[] = [];
 for (const [name, filters] of listCases) {

@@ -6,8 +6,9 @@ import { decide, type DecisionAction } from "~/modules/decisions/decide.server.t
 import { ingestFlags, type IntakeSender } from "~/modules/intake/ingest.server.ts";
 import { FlagRequest } from "~/modules/intake/schema.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
+import { ESCALATED_STATE, INITIAL_STATE } from "~/modules/items/lifecycle.ts";
 import { claimItem } from "~/modules/queue/claims.server.ts";
-import type { Source } from "~/modules/queue/policy.ts";
+import { SOURCES, type Source } from "~/modules/items/sources.ts";
 
 // Synthetic material only: news-style lines about fictional groups, and clearly fictional praise
 // or recruitment lines with placeholder names. Nothing operational.
@@ -145,13 +146,12 @@ async function demoHistory(platform: string, smallCopies: number): Promise<strin
     restrict: { labels: ["ve_representation"], rationale: "Shows the group's emblem without context; restrict reach." },
     escalate: { labels: ["ve_needs_specialist"], rationale: "Unclear whether this is reporting or praise; needs a policy lead." },
   };
-  const sources: Source[] = ["removal_order", "authority_referral", "trusted_flagger", "user_report", "automated"];
   let decisions = 0;
   const escalated: string[] = [];
   let turn = 0;
-  for (const source of sources) {
+  for (const source of SOURCES) {
     const candidates = await db.item.findMany({
-      where: { platform, strongestSource: source, state: "pending", contentDigest: { not: null } },
+      where: { platform, strongestSource: source, state: INITIAL_STATE, contentDigest: { not: null } },
       // The freshest removal orders are decided, so the oldest stay in the queue overdue.
       orderBy: { firstFlaggedAt: source === "removal_order" ? "desc" : "asc" },
       take: 20,
@@ -201,6 +201,6 @@ async function demoHistory(platform: string, smallCopies: number): Promise<strin
     });
     decisions++;
   }
-  const open = await db.item.count({ where: { state: "escalated" } });
+  const open = await db.item.count({ where: { state: ESCALATED_STATE } });
   return `${decisions} decisions, ${open} escalations open`;
 }

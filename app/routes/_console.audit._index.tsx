@@ -6,7 +6,8 @@ import { Notice, PageHeader, buttonClass, inputClass, secondaryButtonClass } fro
 import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { knownActions, knownLabelKeys, parseSearch, searchEvents } from "~/modules/audit/search.server.ts";
-import { FLAG_SOURCES, OUTCOMES, SOURCE_NAMES } from "~/modules/audit/snapshot.ts";
+import { OUTCOMES } from "~/modules/audit/snapshot.ts";
+import { SOURCES as FLAG_SOURCES, SOURCE_NAMES } from "~/modules/items/sources.ts";
 
 export const access: Access = { kind: "user", capability: "audit:read" };
 export const meta: MetaFunction = () => [{ title: "Audit log · Docket" }];

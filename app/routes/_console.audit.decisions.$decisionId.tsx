@@ -8,7 +8,8 @@ import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { notFound } from "~/modules/http/errors.server.ts";
 import { getDecisionRecord } from "~/modules/audit/decisions.server.ts";
 import { statementForRecord } from "~/modules/audit/export.server.ts";
-import { formatDuration, SOURCE_NAMES, strongestSource } from "~/modules/audit/snapshot.ts";
+import { formatDuration, strongestSource } from "~/modules/audit/snapshot.ts";
+import { SOURCE_NAMES } from "~/modules/items/sources.ts";
 
 export const access: Access = { kind: "user", capability: "audit:read" };
 export const meta: MetaFunction = () => [{ title: "Decision · Audit · Docket" }];

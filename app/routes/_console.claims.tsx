@@ -6,6 +6,7 @@ import { Deadline } from "~/components/queue/deadline.tsx";
 import { SourceBadge } from "~/components/queue/source-badge.tsx";
 import { Notice, PageHeader, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
+import { STATE_NAMES } from "~/modules/items/lifecycle.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { parseForm } from "~/modules/http/forms.server.ts";
 import { endClaim, liveClaims } from "~/modules/queue/claims.server.ts";
@@ -64,7 +65,7 @@ export default function Claims() {
                 <td className="px-3 py-2">{c.holder ? `${c.holder.name} (${c.holder.email})` : "unknown"}</td>
                 <td className="px-3 py-2">
                   <span className="font-medium">{c.title || c.externalId}</span>
-                  <span className="block text-xs text-slate-500">{c.state}</span>
+                  <span className="block text-xs text-slate-500">{STATE_NAMES[c.state]}</span>
                 </td>
                 <td className="px-3 py-2"><SourceBadge source={c.strongestSource} /></td>
                 <td className="px-3 py-2"><Deadline dueAt={c.dueAt} now={now} /></td>

@@ -6,6 +6,7 @@ import { NextButton } from "~/components/queue/next-button.tsx";
 import { Notice, PageHeader } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { ESCALATED_STATE } from "~/modules/items/lifecycle.ts";
 import { claimNext, currentClaim } from "~/modules/queue/claims.server.ts";
 import { escalatedItems } from "~/modules/queue/list.server.ts";
 
@@ -14,15 +15,14 @@ export const meta: MetaFunction = () => [{ title: "Escalations · Docket" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "escalations:decide");
-  const [list, current] = await Promise.all([escalatedItems(), currentClaim(user.id)]);
+  const [list, current] = await Promise.all([escalatedItems(), currentClaim(user.id, ESCALATED_STATE)]);
   return json({ ...list, current, now: new Date().toISOString(), notice: new URL(request.url).searchParams.get("notice") });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireCapability(request, "escalations:decide");
-  const held = await currentClaim(user.id);
-  if (held) return redirect(`/review/${held.itemId}`);
-  const next = await claimNext(user, "escalated");
+  // A lead who already holds an escalation gets it back rather than a second one: the claim decides that.
+  const next = await claimNext(user, ESCALATED_STATE);
   if (!next) return redirect("/escalations?notice=empty");
   return redirect(`/review/${next.itemId}`);
 }
@@ -30,7 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Escalations() {
   const data = useLoaderData<typeof loader>();
   const notice =
-    data.notice === "empty" ? "No escalation is free to take right now." : data.notice?.startsWith("decided") ? "Decision saved. No other escalation is waiting." : null;
+    data.notice === "empty" ? "No escalation is free to take right now." : data.notice?.startsWith("decided-") ? "Decision saved. No other escalation is waiting." : null;
   return (
     <>
       <PageHeader

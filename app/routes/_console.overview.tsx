@@ -6,6 +6,8 @@ import { PageHeader } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { ACTIONS } from "~/modules/decisions/actions.ts";
+import { ESCALATED_STATE, INITIAL_STATE } from "~/modules/items/lifecycle.ts";
+import { SOURCE_NAMES, SOURCES } from "~/modules/items/sources.ts";
 import { overview } from "~/modules/reports/overview.server.ts";
 
 export const access: Access = { kind: "user", capability: "reports:view" };
@@ -16,14 +18,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json(await overview());
 }
 
-const SOURCES: [string, string][] = [
-  ["removal_order", "Removal orders"],
-  ["authority_referral", "Authority referrals"],
-  ["trusted_flagger", "Trusted flaggers"],
-  ["user_report", "User reports"],
-  ["automated", "Automated"],
-];
-
 export default function Overview() {
   const data = useLoaderData<typeof loader>();
   const { met, total } = data.removalOrders;
@@ -32,8 +26,8 @@ export default function Overview() {
       <PageHeader title="Overview" description="What is waiting, what is late, and what was decided in the last two weeks." />
       <dl className="mb-6 grid gap-4 sm:grid-cols-4">
         {[
-          ["Waiting for review", data.byState.pending ?? 0],
-          ["Escalated", data.byState.escalated ?? 0],
+          ["Waiting for review", data.byState[INITIAL_STATE] ?? 0],
+          ["Escalated", data.byState[ESCALATED_STATE] ?? 0],
           ["Past their deadline", data.overdue],
           ["Removal orders actioned within the hour", total ? `${met} of ${total}` : "none yet"],
         ].map(([label, value]) => (
@@ -44,7 +38,7 @@ export default function Overview() {
         ))}
       </dl>
       <div className="grid gap-6 lg:grid-cols-2">
-        <BarChart title="Open items by strongest source" bars={SOURCES.map(([key, label]) => ({ label, value: data.openBySource[key] ?? 0 }))} />
+        <BarChart title="Open items by strongest source" bars={SOURCES.map((source) => ({ label: SOURCE_NAMES[source], value: data.openBySource[source] ?? 0 }))} />
         <StackedColumns
           title="Decisions per day (UTC) by action"
           series={[...ACTIONS]}

@@ -6,6 +6,7 @@ import { NextButton } from "~/components/queue/next-button.tsx";
 import { Notice, PageHeader } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { INITIAL_STATE } from "~/modules/items/lifecycle.ts";
 import { claimNext, currentClaim } from "~/modules/queue/claims.server.ts";
 import { queueSummary } from "~/modules/queue/list.server.ts";
 
@@ -14,16 +15,14 @@ export const meta: MetaFunction = () => [{ title: "Review queue · Docket" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "queue:review");
-  const [summary, current] = await Promise.all([queueSummary(user.id), currentClaim(user.id)]);
+  const [summary, current] = await Promise.all([queueSummary(user.id), currentClaim(user.id, INITIAL_STATE)]);
   return json({ summary, current, now: new Date().toISOString(), notice: new URL(request.url).searchParams.get("notice") });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireCapability(request, "queue:review");
-  // A moderator who already holds an item goes back to it rather than taking a second one.
-  const held = await currentClaim(user.id);
-  if (held) return redirect(`/review/${held.itemId}`);
-  const next = await claimNext(user, "pending");
+  // A moderator who already holds an item gets it back rather than a second one: the claim decides that.
+  const next = await claimNext(user, INITIAL_STATE);
   if (!next) return redirect("/queue?notice=empty");
   return redirect(`/review/${next.itemId}`);
 }

@@ -6,7 +6,8 @@ import { PageHeader, buttonClass, inputClass } from "~/components/ui/page.tsx";
 import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { listQueue, parseListFilters } from "~/modules/queue/list.server.ts";
-import { ITEM_STATES, SOURCE_NAMES, SOURCES } from "~/modules/queue/policy.ts";
+import { ITEM_STATES, STATE_NAMES } from "~/modules/items/lifecycle.ts";
+import { SOURCE_NAMES, SOURCES } from "~/modules/items/sources.ts";
 
 export const access: Access = { kind: "user", capability: "queue:view" };
 export const meta: MetaFunction = () => [{ title: "Queue · Docket" }];
@@ -38,7 +39,7 @@ export default function QueueList() {
     <>
       <PageHeader title="Queue" description={`${data.total.toLocaleString("en")} items match; ${data.overdueTotal.toLocaleString("en")} overdue.`} />
       <Form method="get" className="mb-4 grid gap-3 rounded border border-slate-200 bg-white p-3 sm:grid-cols-6">
-        <CountSelect id="f-state" name="state" label="State" value={filters.state} options={ITEM_STATES.map((s) => ({ value: s, label: s, count: counts.state[s] ?? 0 }))} />
+        <CountSelect id="f-state" name="state" label="State" value={filters.state} options={ITEM_STATES.map((s) => ({ value: s, label: STATE_NAMES[s], count: counts.state[s] ?? 0 }))} />
         <CountSelect id="f-source" name="source" label="Source" value={filters.source ?? ""} any options={SOURCES.map((s) => ({ value: s, label: SOURCE_NAMES[s], count: counts.source[s] ?? 0 }))} />
         <CountSelect id="f-reason" name="reason" label="Reason" value={filters.reason ?? ""} any options={reasons.map((r) => ({ value: r, label: r, count: counts.reason[r] }))} />
         <CountSelect

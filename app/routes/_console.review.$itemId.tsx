@@ -16,7 +16,8 @@ import { notFound } from "~/modules/http/errors.server.ts";
 import { decide, DecisionInvalidError, LeaseConflictError } from "~/modules/decisions/decide.server.ts";
 import { parseForm } from "~/modules/http/forms.server.ts";
 import { claimItem, claimNext, endClaim, leaseMs, queueOf, renewLease } from "~/modules/queue/claims.server.ts";
-import { ACTIONS, SOURCE_NAMES, type Source } from "~/modules/queue/policy.ts";
+import { ACTIONS } from "~/modules/decisions/actions.ts";
+import { SOURCE_NAMES, type Source } from "~/modules/items/sources.ts";
 import { reviewData } from "~/modules/queue/review.server.ts";
 
 export const access: Access = { kind: "user", capability: "queue:review" };

@@ -4,7 +4,7 @@ import { claimItem, claimNext } from "~/modules/queue/claims.server.ts";
 import { decide, DecisionInvalidError, LeaseConflictError } from "~/modules/decisions/decide.server.ts";
 import { decisionFeed } from "~/modules/decisions/feed.server.ts";
 import { makeUser } from "../support/fixtures.ts";
-import { flagRequest, seedItems, starterLabels } from "../support/queue-fixtures.ts";
+import { flagRequest, seedItems, settleOpenItems, starterLabels } from "../support/queue-fixtures.ts";
 
 let versionId: string;
 const label = async (key: string) => (await db.label.findFirstOrThrow({ where: { key, versionId } })).id;
@@ -136,7 +136,7 @@ describe("deciding", () => {
 describe("the decisions feed", () => {
   it("lists a platform's decisions in commit order with a cursor that misses nothing", async () => {
     const user = await makeUser("moderator");
-    await db.item.updateMany({ where: { state: "pending" }, data: { state: "appealed" } });
+    await settleOpenItems();
     await seedItems(5);
     const keep = await label("ve_news_reporting");
     for (let i = 0; i < 5; i++) {

@@ -87,4 +87,33 @@ describe("two app processes on one database", () => {
     const holders = await db.item.findMany({ where: { id: { in: itemIds as string[] } }, select: { claimedById: true } });
     expect(new Set(holders.map((h) => h.claimedById)).size).toBe(moderators.length);
   });
+
+  it("one moderator's sessions on both processes pressing Next item at once hold one item between them", async () => {
+    const flags = Array.from({ length: 20 }, (_, i) => ({
+      content: { externalId: `twin-single-${i}`, type: "text", body: `Synthetic report ${i} about the fictional Grey Lantern Circle.` },
+      flag: { source: "user_report", reason: "violent_extremism" },
+    }));
+    const res = await fetch(`${a.url}/api/v1/flags/batch`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ flags }),
+    });
+    expect(res.status).toBeLessThan(300);
+    const moderator = await makeUser("moderator");
+    const tabs = await Promise.all(
+      Array.from({ length: 4 }, async (_, i) => {
+        const tab = new Client((i % 2 === 0 ? a : b).url);
+        await tab.login(moderator.email, PASSWORD);
+        return tab;
+      }),
+    );
+    for (let round = 0; round < 5; round++) {
+      const locations = await Promise.all(tabs.map(async (tab) => (await tab.post("/queue", { intent: "next" })).headers.get("location") ?? ""));
+      expect(new Set(locations).size, locations.join(", ")).toBe(1);
+      const held = await db.item.findMany({ where: { claimedById: moderator.id, leaseExpiresAt: { gt: new Date() } } });
+      expect(held).toHaveLength(1);
+      const release = await tabs[round % 4].post(`/review/${held[0].id}`, { intent: "release", claimId: held[0].claimId!, reason: "Next round" });
+      expect(release.status).toBe(302);
+    }
+  });
 });

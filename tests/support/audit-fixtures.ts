@@ -6,7 +6,7 @@ import { claimItem } from "~/modules/queue/claims.server.ts";
 import { decide, type DecisionAction } from "~/modules/decisions/decide.server.ts";
 import { ensureStarterLabelSet } from "~/modules/labels/starter.server.ts";
 import { liveLabelSets } from "~/modules/labels/live.server.ts";
-import type { FlagSource } from "~/modules/audit/snapshot.ts";
+import type { Source as FlagSource } from "~/modules/items/sources.ts";
 import { makeUser } from "./fixtures.ts";
 
 export const ALL_SOURCES: FlagSource[] = ["removal_order", "authority_referral", "trusted_flagger", "user_report", "automated"];

@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { ensureStarterLabelSet } from "~/modules/labels/starter.server.ts";
+import { db } from "~/db.server.ts";
+import { decide } from "~/modules/decisions/decide.server.ts";
 import { ingestFlags, type IntakeSender } from "~/modules/intake/ingest.server.ts";
 import { FlagRequest } from "~/modules/intake/schema.ts";
+import { isLeaseLive, OPEN_STATES } from "~/modules/items/lifecycle.ts";
+import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
+import { ensureStarterLabelSet } from "~/modules/labels/starter.server.ts";
+import { claimItem, endClaim } from "~/modules/queue/claims.server.ts";
+import { makeUser } from "./fixtures.ts";
 
 type RawFlag = { content: Record<string, unknown>; flag: Record<string, unknown> };
 
@@ -42,4 +48,29 @@ export async function seedItems(n: number, sender: IntakeSender = testSender, ma
     ids.push(...results.map((r) => r.itemId));
   }
   return ids;
+}
+
+/**
+ * Closes every open item through the real path, so a test that follows sees only its own items: a
+ * lead releases any live lease, claims the item and keeps it with the first allowed label of its
+ * live label set (an escalated item gets the lead's closing decision).
+ */
+export async function settleOpenItems() {
+  const lead = await makeUser("policy_lead");
+  const labelFor = new Map<string, string>();
+  for (;;) {
+    const item = await db.item.findFirst({ where: { state: { in: [...OPEN_STATES] } }, select: { id: true, claimId: true, leaseExpiresAt: true, topReason: true } });
+    if (!item) return;
+    if (item.claimId && isLeaseLive(item.leaseExpiresAt)) {
+      await endClaim(lead, { itemId: item.id, claimId: item.claimId, kind: "lead_released", reason: "test set-up: closing earlier items" });
+    }
+    const claim = await claimItem(lead, item.id);
+    if (!claim || claim.itemId !== item.id) throw new Error(`could not claim ${item.id} to close it`);
+    if (!labelFor.has(item.topReason)) {
+      const allowed = (await liveLabelSetsForReason(item.topReason)).flatMap((s) => s.labels).find((l) => l.group === "allowed");
+      if (!allowed) throw new Error(`no live allowed label for ${item.topReason}`);
+      labelFor.set(item.topReason, allowed.id);
+    }
+    await decide(lead, { itemId: item.id, claimId: claim.claimId, action: "keep", labelIds: [labelFor.get(item.topReason)!], rationale: "Closed before the next test." });
+  }
 }

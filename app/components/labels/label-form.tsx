@@ -1,7 +1,8 @@
 import { Form, Link } from "@remix-run/react";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { FieldError, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
-import { checkLabelForm, DEFAULT_ACTIONS, GROUP_NAMES, labelInputFromForm, SEVERITY_NAMES, SOR_CATEGORIES, SOR_GROUNDS, SOR_KEYWORDS } from "~/modules/labels/format.ts";
+import { SOR_CATEGORIES, SOR_GROUNDS, SOR_KEYWORDS } from "~/modules/audit/statement-of-reasons.ts";
+import { checkLabelForm, DEFAULT_ACTIONS, GROUP_NAMES, labelInputFromForm, SEVERITY_NAMES } from "~/modules/labels/format.ts";
 import { LABEL_GROUPS } from "~/modules/labels/types.ts";
 
 /** The values the form shows: a label's stored fields, or what the lead last submitted. */

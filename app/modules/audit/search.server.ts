@@ -3,7 +3,8 @@ import { db, Prisma } from "~/db.server.ts";
 import { MAX_SEQ } from "./limits.ts";
 import type { ChainedFields } from "./chain.ts";
 import { parseAuditPayload } from "./events.ts";
-import { FLAG_SOURCES, OUTCOMES } from "./snapshot.ts";
+import { SOURCES as FLAG_SOURCES } from "~/modules/items/sources.ts";
+import { OUTCOMES } from "./snapshot.ts";
 
 const optionalText = z
   .string()

@@ -1,35 +1,16 @@
 import { z } from "zod";
 import { ACTIONS } from "~/modules/decisions/actions.ts";
+import { REMOVAL_ORDER_HOURS, SOURCES, strongestOf, type Source } from "~/modules/items/sources.ts";
 
 /** A decision's action, as auditors filter by it. */
 export const OUTCOMES = ACTIONS;
-
-export const FLAG_SOURCES = ["removal_order", "authority_referral", "trusted_flagger", "user_report", "automated"] as const;
-export type FlagSource = (typeof FLAG_SOURCES)[number];
-
-/** Strongest first: the order intake uses for an item's strongest source. */
-export const SOURCE_RANK: Record<FlagSource, number> = {
-  removal_order: 5,
-  authority_referral: 4,
-  trusted_flagger: 3,
-  user_report: 2,
-  automated: 1,
-};
-
-export const SOURCE_NAMES: Record<FlagSource, string> = {
-  removal_order: "Removal order",
-  authority_referral: "Authority referral",
-  trusted_flagger: "Trusted flagger",
-  user_report: "User notice",
-  automated: "Automated detection",
-};
 
 const dateish = z.union([z.string(), z.date(), z.number()]).nullish().transform((v) => (v === null || v === undefined ? null : new Date(v)));
 
 const SnapshotFlag = z
   .object({
     id: z.string().optional(),
-    source: z.enum(FLAG_SOURCES),
+    source: z.enum(SOURCES),
     reason: z.string().default(""),
     note: z.string().nullish(),
     reporterId: z.string().nullish(),
@@ -53,7 +34,7 @@ const SnapshotItem = z
     postedAt: dateish,
     authorExternalId: z.string().nullish(),
     authorHandle: z.string().nullish(),
-    strongestSource: z.enum(FLAG_SOURCES).nullish(),
+    strongestSource: z.enum(SOURCES).nullish(),
     topReason: z.string().nullish(),
     firstFlaggedAt: dateish,
     dueAt: dateish,
@@ -85,14 +66,17 @@ export function parseSnapshot(json: string): DecisionSnapshot {
   });
 }
 
-export function strongestSource(snapshot: DecisionSnapshot): FlagSource | null {
-  let best: FlagSource | null = snapshot.item.strongestSource ?? null;
-  for (const f of snapshot.flags) if (!best || SOURCE_RANK[f.source] > SOURCE_RANK[best]) best = f.source;
-  return best;
+/**
+ * The strongest source of the item as reviewed, by the one rank of sources: its flags, and the
+ * item's own record of it (which alone remains when a snapshot kept no flags).
+ */
+export function strongestSource(snapshot: DecisionSnapshot): Source | null {
+  const recorded = snapshot.item.strongestSource ? [snapshot.item.strongestSource] : [];
+  return strongestOf([...recorded, ...snapshot.flags.map((f) => f.source)]);
 }
 
 /** The earliest receipt among the flags of a source (for removal orders: when the hour started). */
-export function firstReceived(snapshot: DecisionSnapshot, source?: FlagSource): Date | null {
+export function firstReceived(snapshot: DecisionSnapshot, source?: Source): Date | null {
   let first: Date | null = null;
   for (const f of snapshot.flags) {
     if (source && f.source !== source) continue;
@@ -101,7 +85,7 @@ export function firstReceived(snapshot: DecisionSnapshot, source?: FlagSource): 
   return first ?? (source ? null : snapshot.item.firstFlaggedAt ?? null);
 }
 
-export const REMOVAL_ORDER_MS = 60 * 60 * 1000;
+export const REMOVAL_ORDER_MS = REMOVAL_ORDER_HOURS * 60 * 60 * 1000;
 
 export type DecisionTimings = {
   receivedAt: Date | null;

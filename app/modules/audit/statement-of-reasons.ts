@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { SOURCE_RANK, strongestSource, type DecisionSnapshot, type FlagSource } from "./snapshot.ts";
+import { byRank, type Source } from "~/modules/items/sources.ts";
+import { strongestSource, type DecisionSnapshot } from "./snapshot.ts";
 
 /*
  * DSA Art. 17 statements of reasons in the shape the Commission's Transparency Database validates
@@ -25,7 +26,8 @@ export const PROVISION = [
   "DECISION_PROVISION_TOTAL_TERMINATION",
 ] as const;
 export const ACCOUNT = ["DECISION_ACCOUNT_SUSPENDED", "DECISION_ACCOUNT_TERMINATED"] as const;
-export const GROUNDS = ["DECISION_GROUND_ILLEGAL_CONTENT", "DECISION_GROUND_INCOMPATIBLE_CONTENT"] as const;
+/** Both grounds; the label editor offers them in this order. */
+export const SOR_GROUNDS = ["DECISION_GROUND_INCOMPATIBLE_CONTENT", "DECISION_GROUND_ILLEGAL_CONTENT"] as const;
 export const CONTENT_TYPES = [
   "CONTENT_TYPE_APP",
   "CONTENT_TYPE_AUDIO",
@@ -36,24 +38,33 @@ export const CONTENT_TYPES = [
   "CONTENT_TYPE_VIDEO",
   "CONTENT_TYPE_OTHER",
 ] as const;
-export const CATEGORIES = [
-  "ANIMAL_WELFARE",
-  "CONSUMER_INFORMATION",
-  "CYBER_VIOLENCE",
-  "CYBER_VIOLENCE_AGAINST_WOMEN",
-  "DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
-  "ILLEGAL_OR_HARMFUL_SPEECH",
-  "INTELLECTUAL_PROPERTY_INFRINGEMENTS",
-  "NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
-  "NOT_SPECIFIED_NOTICE",
-  "OTHER_VIOLATION_TC",
-  "PROTECTION_OF_MINORS",
-  "RISK_FOR_PUBLIC_SECURITY",
-  "SCAMS_AND_FRAUD",
-  "SELF_HARM",
-  "UNSAFE_AND_PROHIBITED_PRODUCTS",
-  "VIOLENCE",
-].map((c) => `STATEMENT_CATEGORY_${c}`) as [string, ...string[]];
+export const SOR_CATEGORIES = [
+  "STATEMENT_CATEGORY_ANIMAL_WELFARE",
+  "STATEMENT_CATEGORY_CONSUMER_INFORMATION",
+  "STATEMENT_CATEGORY_CYBER_VIOLENCE",
+  "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN",
+  "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
+  "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+  "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
+  "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
+  "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE",
+  "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+  "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
+  "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
+  "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+  "STATEMENT_CATEGORY_SELF_HARM",
+  "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
+  "STATEMENT_CATEGORY_VIOLENCE",
+] as const;
+/** The category specifications this policy uses (the database accepts more KEYWORD_* values). */
+export const SOR_KEYWORDS = [
+  "KEYWORD_TERRORIST_CONTENT",
+  "KEYWORD_ILLEGAL_ORGANIZATIONS",
+  "KEYWORD_INCITEMENT_VIOLENCE_HATRED",
+  "KEYWORD_COORDINATED_HARM",
+  "KEYWORD_HATE_SPEECH",
+  "KEYWORD_OTHER",
+] as const;
 export const SOURCE_TYPES = ["SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER", "SOURCE_TYPE_OTHER_NOTIFICATION", "SOURCE_VOLUNTARY"] as const;
 export const AUTOMATED_DECISION = ["AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY", "AUTOMATED_DECISION_NOT_AUTOMATED"] as const;
 
@@ -108,7 +119,7 @@ export const StatementOfReasons = z
     decision_provision: z.enum(PROVISION).optional(),
     decision_account: z.enum(ACCOUNT).optional(),
     account_type: z.enum(["ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE"]).optional(),
-    decision_ground: z.enum(GROUNDS),
+    decision_ground: z.enum(SOR_GROUNDS),
     decision_ground_reference_url: z.string().url().max(500).optional(),
     illegal_content_legal_ground: z.string().min(1).max(500).optional(),
     illegal_content_explanation: z.string().min(1).max(2000).optional(),
@@ -117,8 +128,8 @@ export const StatementOfReasons = z
     incompatible_content_illegal: z.enum(["Yes", "No"]).optional(),
     content_type: z.array(z.enum(CONTENT_TYPES)).min(1),
     content_type_other: z.string().min(1).max(500).optional(),
-    category: z.enum(CATEGORIES),
-    category_addition: z.array(z.enum(CATEGORIES)).optional(),
+    category: z.enum(SOR_CATEGORIES),
+    category_addition: z.array(z.enum(SOR_CATEGORIES)).optional(),
     category_specification: z.array(z.string().regex(/^KEYWORD_[A-Z_]+$/)).optional(),
     category_specification_other: z.string().max(500).optional(),
     territorial_scope: z.array(z.enum(EEA_COUNTRIES)).min(1),
@@ -178,7 +189,7 @@ export type StatementOfReasons = z.infer<typeof StatementOfReasons>;
 export const StatementBatch = z.object({ statements: z.array(StatementOfReasons).min(1).max(100) }).strict();
 export const SOR_BATCH_SIZE = 100;
 
-export const SOURCE_TYPE: Record<FlagSource, (typeof SOURCE_TYPES)[number]> = {
+export const SOURCE_TYPE: Record<Source, (typeof SOURCE_TYPES)[number]> = {
   removal_order: "SOURCE_TYPE_OTHER_NOTIFICATION",
   authority_referral: "SOURCE_TYPE_OTHER_NOTIFICATION",
   trusted_flagger: "SOURCE_TRUSTED_FLAGGER",
@@ -186,7 +197,7 @@ export const SOURCE_TYPE: Record<FlagSource, (typeof SOURCE_TYPES)[number]> = {
   automated: "SOURCE_VOLUNTARY",
 };
 
-const SOURCE_PHRASE: Record<FlagSource, string> = {
+const SOURCE_PHRASE: Record<Source, string> = {
   removal_order: "Received as a removal order from a competent authority under Regulation (EU) 2021/784",
   authority_referral: "Referred by a public authority for review against the terms of service",
   trusted_flagger: "Reported by a trusted flagger",
@@ -221,7 +232,7 @@ export type SorLabel = {
   severity: number;
   setName: string;
   versionNumber: number;
-  sor: { category: string; keywords: string[]; ground: (typeof GROUNDS)[number] } | null;
+  sor: { category: string; keywords: string[]; ground: (typeof SOR_GROUNDS)[number] } | null;
 };
 
 export type SorDecision = {
@@ -246,12 +257,13 @@ export const puidFor = (decisionId: string) => `docket-${decisionId.replace(/[^a
 export function buildStatement(d: SorDecision): StatementOfReasons | null {
   if (d.action !== "remove" && d.action !== "restrict") return null;
   const { item, flags } = d.snapshot;
-  const source: FlagSource = strongestSource(d.snapshot) ?? "user_report";
+  const source: Source = strongestSource(d.snapshot) ?? "user_report";
   const violating = d.labels.filter((l) => l.sor).sort((a, b) => b.severity - a.severity);
   const primary = violating[0]?.sor ?? null;
   const isOrder = source === "removal_order";
 
-  const category = primary?.category ?? (isOrder ? "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" : "STATEMENT_CATEGORY_OTHER_VIOLATION_TC");
+  // A label's stored category is checked when its version is published, and again by validStatement.
+  const category = (primary?.category ?? (isOrder ? "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" : "STATEMENT_CATEGORY_OTHER_VIOLATION_TC")) as StatementOfReasons["category"];
   const keywords = [...new Set(violating.flatMap((l) => l.sor?.keywords ?? []))];
   if (keywords.length === 0 && isOrder) keywords.push("KEYWORD_TERRORIST_CONTENT");
   const illegal = isOrder || violating.some((l) => l.sor?.ground === "DECISION_GROUND_ILLEGAL_CONTENT");
@@ -271,7 +283,7 @@ export function buildStatement(d: SorDecision): StatementOfReasons | null {
   const contentDate = posted < new Date("2000-01-01T00:00:00Z") ? "2000-01-01" : day(posted);
   const language = item.language?.slice(0, 2).toUpperCase();
   const automatedDetection = flags.some((f) => f.source === "automated") || source === "automated";
-  const otherSources = [...new Set(flags.map((f) => f.source).filter((s) => s !== source))].sort((a, b) => SOURCE_RANK[b] - SOURCE_RANK[a]);
+  const otherSources = byRank(new Set(flags.map((f) => f.source).filter((s) => s !== source)));
 
   const facts = [
     `${SOURCE_PHRASE[source]}.`,

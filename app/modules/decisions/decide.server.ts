@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { transaction, type Tx } from "~/db.server.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
-import { can, type Role } from "~/modules/auth/capabilities.ts";
+import type { Role } from "~/modules/auth/capabilities.ts";
+import { CLAIM_END, DECIDED_STATE, decisionTransition, isLeaseLive, isOpen, mayCause, TRANSITIONS, type ItemState } from "~/modules/items/lifecycle.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import type { LabelView } from "~/modules/labels/types.ts";
+import { ACTIONS, type DecisionAction } from "./actions.ts";
 
-import { ACTIONS, type DecisionAction } from "~/modules/queue/policy.ts";
 export { ACTIONS, type DecisionAction };
 
 export type Decider = { id: string; email: string; role: Role };
@@ -32,7 +33,9 @@ export class DecisionInvalidError extends Error {
   }
 }
 
-export type DecideResult = { decisionId: string; seq: number; state: "decided" | "escalated"; byLead: boolean; copies: number; skippedCopies: number };
+type DecisionTransition = NonNullable<ReturnType<typeof decisionTransition>>;
+
+export type DecideResult = { decisionId: string; seq: number; state: ItemState; byLead: boolean; copies: number; skippedCopies: number };
 
 type ItemWithFlags = NonNullable<Awaited<ReturnType<typeof loadItem>>>;
 
@@ -99,10 +102,7 @@ async function resolveLabels(tx: Tx, item: ItemWithFlags, input: DecideInput): P
   return { versionId: set.versionId, labels };
 }
 
-function validate(input: DecideInput, labels: LabelView[], escalatedItem: boolean) {
-  if (escalatedItem && input.action === "escalate") {
-    throw new DecisionInvalidError("This item is already escalated; a policy lead's decision closes it: keep, remove or restrict.", "action");
-  }
+function validate(input: DecideInput, labels: LabelView[]) {
   if (input.action !== "escalate" && labels.length === 0) {
     throw new DecisionInvalidError("Choose at least one label that explains the decision.", "labelIds");
   }
@@ -121,14 +121,15 @@ async function writeDecision(
   user: Decider,
   item: ItemWithFlags,
   input: DecideInput,
+  transition: DecisionTransition,
   versionId: string | null,
   labels: LabelView[],
   now: Date,
   claimId: string | null,
   copyOf: string | null,
 ) {
-  const state = input.action === "escalate" ? "escalated" : "decided";
-  const byLead = item.state === "escalated";
+  const state = TRANSITIONS[transition].to;
+  const byLead = transition === "decideEscalation";
   const decisionId = randomUUID();
   const labelKeys = labels.map((l) => l.key);
   const snapshot = snapshotOf(item);
@@ -137,7 +138,7 @@ async function writeDecision(
     where: copyOf
       ? { id: item.id, state: item.state, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }, { claimedById: user.id }] }
       : { id: item.id, claimId: claimId, claimedById: user.id, leaseExpiresAt: { gt: now }, state: item.state },
-    data: { state, decidedAt: state === "decided" ? now : null, claimId: null, claimedById: null, leaseExpiresAt: null },
+    data: { state, decidedAt: state === DECIDED_STATE ? now : null, claimId: null, claimedById: null, leaseExpiresAt: null },
   });
   if (count !== 1) {
     if (copyOf) return null;
@@ -145,7 +146,7 @@ async function writeDecision(
       "You no longer hold this item: your lease expired or was released, and it may have been claimed by someone else. Nothing was saved; take the next item.",
     );
   }
-  await tx.claim.updateMany({ where: { itemId: item.id, endedAt: null }, data: { endedAt: now, endReason: "decided" } });
+  await tx.claim.updateMany({ where: { itemId: item.id, endedAt: null }, data: { endedAt: now, endReason: CLAIM_END.decided } });
   const event = await appendAuditEvent(tx, {
     actor,
     action: "decision.made",
@@ -187,18 +188,22 @@ export async function decide(user: Decider, input: DecideInput): Promise<DecideR
     const now = new Date();
     const item = await loadItem(tx, input.itemId);
     if (!item) throw new DecisionInvalidError("That item does not exist.");
-    const live = item.claimId === input.claimId && item.claimedById === user.id && !!item.leaseExpiresAt && item.leaseExpiresAt > now;
-    if (!live || (item.state !== "pending" && item.state !== "escalated")) {
+    const live = item.claimId === input.claimId && item.claimedById === user.id && isLeaseLive(item.leaseExpiresAt, now);
+    if (!live || !isOpen(item.state)) {
       throw new LeaseConflictError(
         "You no longer hold this item: your lease expired or was released, and it may have been claimed by someone else. Nothing was saved; take the next item.",
       );
     }
-    if (item.state === "escalated" && !can(user.role, "escalations:decide")) {
+    const transition = decisionTransition(input.action, item.state);
+    if (!transition) {
+      throw new DecisionInvalidError("This item is already escalated; a policy lead's decision closes it: keep, remove or restrict.", "action");
+    }
+    if (!mayCause(user.role, transition)) {
       throw new DecisionInvalidError("Only a policy lead can decide an escalated item.", "action");
     }
     const { versionId, labels } = await resolveLabels(tx, item, input);
-    validate(input, labels, item.state === "escalated");
-    const main = await writeDecision(tx, actor, user, item, input, versionId, labels, now, input.claimId, null);
+    validate(input, labels);
+    const main = await writeDecision(tx, actor, user, item, input, transition, versionId, labels, now, input.claimId, null);
     let copies = 0;
     let skippedCopies = 0;
     if (input.applyToCopies && item.contentDigest) {
@@ -208,12 +213,12 @@ export async function decide(user: Decider, input: DecideInput): Promise<DecideR
         orderBy: { firstFlaggedAt: "asc" },
       });
       for (const copy of others) {
-        const heldByOther = copy.leaseExpiresAt && copy.leaseExpiresAt > now && copy.claimedById !== user.id;
-        const written = heldByOther ? null : await writeDecision(tx, actor, user, copy, input, versionId, labels, now, null, main!.decisionId);
+        const heldByOther = isLeaseLive(copy.leaseExpiresAt, now) && copy.claimedById !== user.id;
+        const written = heldByOther ? null : await writeDecision(tx, actor, user, copy, input, transition, versionId, labels, now, null, main!.decisionId);
         if (written) copies++;
         else skippedCopies++;
       }
     }
-    return { decisionId: main!.decisionId, seq: main!.seq, state: main!.state as "decided" | "escalated", byLead: item.state === "escalated", copies, skippedCopies };
+    return { decisionId: main!.decisionId, seq: main!.seq, state: main!.state, byLead: transition === "decideEscalation", copies, skippedCopies };
   }, { timeout: 60_000 });
 }

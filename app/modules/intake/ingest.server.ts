@@ -4,7 +4,8 @@ import { env } from "~/env.server.ts";
 import { canonicalJson } from "~/modules/audit/chain.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import { severityForReason } from "~/modules/labels/live.server.ts";
-import { computePriority, deadlineFor, normaliseText, strongerSource, type DeadlineHours, type Source } from "~/modules/queue/policy.ts";
+import { strongerSource, type Source } from "~/modules/items/sources.ts";
+import { computePriority, deadlineFor, normaliseText, type DeadlineHours } from "~/modules/queue/policy.ts";
 import type { FlagRequest } from "./schema.ts";
 
 /** Who is sending flags: a platform's API key, the bulk importer, or demo mode. */

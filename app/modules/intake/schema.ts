@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SOURCES } from "~/modules/queue/policy.ts";
+import { SOURCES } from "~/modules/items/sources.ts";
 
 // The intake contract (docs: architecture, "Ingestion"). Free text (title, body, note, handle) may
 // hold anything, markup included: it is the material under review and is only ever rendered as

@@ -1,13 +1,14 @@
 // The item lifecycle: the one place that knows an item's states, which of them are open for review,
-// which transitions exist and which capability may cause each. Intake, claims, decisions, the queue
-// screens and the reports ask this module; nothing else spells a state. Appeals, quality review and
-// queues add their states and transitions here.
-import type { Capability } from "~/modules/auth/capabilities.ts";
+// which transitions exist and which capability may cause each, and when a claim's lease is live.
+// Intake, claims, decisions, the queue screens and the reports ask this module; nothing else spells
+// a state. Appeals, quality review and queues add their states and transitions here.
+import { can, type Capability, type Role } from "~/modules/auth/capabilities.ts";
+import type { DecisionAction } from "~/modules/decisions/actions.ts";
 
 export const ITEM_STATES = ["pending", "escalated", "decided", "appealed"] as const;
 export type ItemState = (typeof ITEM_STATES)[number];
 
-/** States in which an item waits for a reviewer (and may be claimed). */
+/** States in which an item waits for a reviewer (and may be claimed). Each open state is a queue. */
 export const OPEN_STATES = ["pending", "escalated"] as const satisfies readonly ItemState[];
 export type OpenState = (typeof OPEN_STATES)[number];
 
@@ -33,12 +34,23 @@ export function isItemState(state: string): state is ItemState {
   return (ITEM_STATES as readonly string[]).includes(state);
 }
 
+/** Who may work (claim and decide) the items waiting in each open state. */
+export const QUEUE_CAPABILITY: Record<OpenState, Capability> = {
+  pending: "queue:review",
+  escalated: "escalations:decide",
+};
+
+/** The open states whose items a role may claim, in queue order. */
+export function workableStates(role: Role): OpenState[] {
+  return OPEN_STATES.filter((state) => can(role, QUEUE_CAPABILITY[state]));
+}
+
 /**
  * Every transition an item can take: its name, the states it leaves from, the state it reaches, and
  * who may cause it (a capability, or "intake" for platforms through the API).
  */
 export const TRANSITIONS = {
-  /** A moderator (or a lead on an escalation) decides keep, remove or restrict. */
+  /** A moderator (or a lead) decides keep, remove or restrict. */
   decide: { from: ["pending"], to: "decided", by: "queue:review" },
   /** A moderator hands the item to the policy leads. */
   escalate: { from: ["pending"], to: "escalated", by: "queue:review" },
@@ -54,7 +66,32 @@ export function canTransition(transition: Transition, from: string): boolean {
   return (TRANSITIONS[transition].from as readonly string[]).includes(from);
 }
 
+/** Whether a role may cause a transition; intake's transitions belong to platforms, never to a console role. */
+export function mayCause(role: Role, transition: Transition): boolean {
+  const by = TRANSITIONS[transition].by;
+  return by !== "intake" && can(role, by);
+}
+
+/**
+ * The transition a decision action takes an item in `from` through: escalating hands it on, every
+ * other action closes it. Null when the action cannot apply in that state (escalating an escalation).
+ */
+export function decisionTransition(action: DecisionAction, from: string): Extract<Transition, "decide" | "escalate" | "decideEscalation"> | null {
+  const candidates: readonly ("decide" | "escalate" | "decideEscalation")[] = action === "escalate" ? ["escalate"] : ["decide", "decideEscalation"];
+  return candidates.find((t) => canTransition(t, from)) ?? null;
+}
+
 /** A claim's lease is live while its expiry lies in the future. */
 export function isLeaseLive(leaseExpiresAt: Date | null | undefined, now: Date = new Date()): boolean {
   return !!leaseExpiresAt && leaseExpiresAt.getTime() > now.getTime();
 }
+
+/** Why a claim ended: its lease lapsed, its holder or a lead gave it up, or a decision closed it. */
+export const CLAIM_END = {
+  expired: "expired",
+  released: "released",
+  skipped: "skipped",
+  leadReleased: "lead_released",
+  decided: "decided",
+} as const;
+export type ClaimEndReason = (typeof CLAIM_END)[keyof typeof CLAIM_END];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SOR_GROUNDS } from "~/modules/audit/statement-of-reasons.ts";
 
 export const LABEL_GROUPS = ["allowed", "violating", "process"] as const;
 export type LabelGroup = (typeof LABEL_GROUPS)[number];
@@ -6,7 +7,7 @@ export type LabelGroup = (typeof LABEL_GROUPS)[number];
 export const SorMapping = z.object({
   category: z.string().regex(/^STATEMENT_CATEGORY_[A-Z_]+$/),
   keywords: z.array(z.string().regex(/^KEYWORD_[A-Z_]+$/)).default([]),
-  ground: z.enum(["DECISION_GROUND_ILLEGAL_CONTENT", "DECISION_GROUND_INCOMPATIBLE_CONTENT"]),
+  ground: z.enum(SOR_GROUNDS),
 });
 export type SorMapping = z.infer<typeof SorMapping>;
 

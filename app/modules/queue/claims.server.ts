@@ -2,18 +2,24 @@ import { randomUUID } from "node:crypto";
 import { db, dialect, Prisma, transaction, type Tx } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
+import type { Role } from "~/modules/auth/capabilities.ts";
+import { CLAIM_END, ESCALATED_STATE, INITIAL_STATE, isOpen, OPEN_STATES, workableStates, type ClaimEndReason, type OpenState } from "~/modules/items/lifecycle.ts";
 
-/** Which queue a claimer draws from: moderators take pending items, policy leads escalated ones. */
-export type QueueName = "pending" | "escalated";
+/** Which queue a claimer draws from: each open state is one (moderators take pending items, policy leads escalated ones). */
+export type QueueName = OpenState;
 
 export type Claimer = { id: string; email: string; role: string };
 
 export type ClaimedItem = { itemId: string; claimId: string; leaseExpiresAt: Date };
 
-export const leaseMs = () => Number(process.env.DOCKET_LEASE_SECONDS ?? env.DOCKET_LEASE_SECONDS) * 1000;
+export const leaseMs = () => env.DOCKET_LEASE_SECONDS * 1000;
 
 const actorOf = (user: Claimer): Actor => ({ kind: "user", id: user.id, email: user.email, role: user.role });
-const stateSql = (queue: QueueName) => Prisma.raw(queue === "escalated" ? "'escalated'" : "'pending'");
+// A literal, not a parameter: PostgreSQL compares it with the state enum, and the planner picks the (state, ...) index for it.
+const stateSql = (queue: QueueName) => {
+  if (!isOpen(queue)) throw new Error(`not a queue: ${String(queue)}`);
+  return Prisma.raw(`'${queue}'`);
+};
 const skipLocked = () => Prisma.raw(dialect === "postgresql" ? "FOR UPDATE SKIP LOCKED" : "");
 
 /**
@@ -25,7 +31,7 @@ const skipLocked = () => Prisma.raw(dialect === "postgresql" ? "FOR UPDATE SKIP 
 export function claimStatements(queue: QueueName, user: { id: string }, claimId: string, now: Date, expires: Date) {
   const available = Prisma.sql`"state" = ${stateSql(queue)}
       AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
-      AND NOT EXISTS (SELECT 1 FROM "Claim" s WHERE s."itemId" = "Item"."id" AND s."userId" = ${user.id} AND s."endReason" = 'skipped')`;
+      AND NOT EXISTS (SELECT 1 FROM "Claim" s WHERE s."itemId" = "Item"."id" AND s."userId" = ${user.id} AND s."endReason" = ${CLAIM_END.skipped})`;
   const set = Prisma.sql`UPDATE "Item" SET "claimId" = ${claimId}, "claimedById" = ${user.id}, "leaseExpiresAt" = ${expires}, "updatedAt" = ${now}`;
   const guard = Prisma.sql`AND "state" = ${stateSql(queue)} AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})`;
   // Whether an earlier claim on the item is still open (its lease lapsed): only then is there one to close.
@@ -40,12 +46,36 @@ export function claimStatements(queue: QueueName, user: { id: string }, claimId:
 }
 
 /**
- * Leases the best available item to the user: one transaction runs the claim statement, closes a
- * lapsed earlier claim on the item, records the new Claim row and its audit event.
+ * Serialises one user's claims, inside the claim's transaction: on PostgreSQL by locking the
+ * user's row until commit; on SQLite the transaction already holds the database's write lock.
+ * Whatever the user holds when this returns cannot change under the claim that follows.
  */
-export async function claimNext(user: Claimer, queue: QueueName = "pending"): Promise<ClaimedItem | null> {
+async function lockClaimer(tx: Tx, userId: string) {
+  if (dialect === "postgresql") await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
+}
+
+/** The live lease a user holds in a queue, read inside the claim's transaction. */
+async function heldIn(tx: Tx, userId: string, queue: QueueName, now: Date): Promise<ClaimedItem | null> {
+  const item = await tx.item.findFirst({
+    where: { claimedById: userId, leaseExpiresAt: { gt: now }, state: queue },
+    select: { id: true, claimId: true, leaseExpiresAt: true },
+    orderBy: { leaseExpiresAt: "desc" },
+  });
+  return item && item.claimId && item.leaseExpiresAt ? { itemId: item.id, claimId: item.claimId, leaseExpiresAt: item.leaseExpiresAt } : null;
+}
+
+/**
+ * Leases the best available item to the user, or returns the live lease they already hold in this
+ * queue: a user holds at most one item of a queue, however many tabs press "Next item" at once.
+ * One transaction locks the user, runs the claim statement, closes a lapsed earlier claim on the
+ * item, records the new Claim row and its audit event.
+ */
+export async function claimNext(user: Claimer, queue: QueueName = INITIAL_STATE): Promise<ClaimedItem | null> {
   return transaction(async (tx) => {
     const now = new Date();
+    await lockClaimer(tx, user.id);
+    const held = await heldIn(tx, user.id, queue, now);
+    if (held) return held;
     const claimId = randomUUID();
     const expires = new Date(now.getTime() + leaseMs());
     let itemId: string | null = null;
@@ -64,31 +94,35 @@ export async function claimNext(user: Claimer, queue: QueueName = "pending"): Pr
   });
 }
 
-/** Claims one named item (the review screen's "claim" button, or a lead taking over) when it is free. */
+/**
+ * Claims one named item (the review screen's "claim" button, or a lead taking over) when it is free
+ * and in a queue the user may work. A user who already holds an item of that queue gets that
+ * lease back instead (its itemId is then not the one asked for).
+ */
 export async function claimItem(user: Claimer, itemId: string): Promise<ClaimedItem | null> {
   return transaction(async (tx) => {
     const now = new Date();
+    await lockClaimer(tx, user.id);
+    const item = await tx.item.findUnique({ where: { id: itemId }, select: { state: true } });
+    const queue = item?.state;
+    if (!queue || !isOpen(queue) || !workableStates(user.role as Role).includes(queue)) return null;
+    const held = await heldIn(tx, user.id, queue, now);
+    if (held) return held;
     const claimId = randomUUID();
     const expires = new Date(now.getTime() + leaseMs());
-    const states = user.role === "policy_lead" ? ["pending", "escalated"] : ["pending"];
     const { count } = await tx.item.updateMany({
-      where: {
-        id: itemId,
-        state: { in: states as ("pending" | "escalated")[] },
-        OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }],
-      },
+      where: { id: itemId, state: queue, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] },
       data: { claimId, claimedById: user.id, leaseExpiresAt: expires },
     });
     if (count !== 1) return null;
-    const item = await tx.item.findUniqueOrThrow({ where: { id: itemId }, select: { state: true } });
-    await recordClaim(tx, user, itemId, claimId, now, expires, item.state as QueueName, true);
+    await recordClaim(tx, user, itemId, claimId, now, expires, queue, true);
     return { itemId, claimId, leaseExpiresAt: expires };
   });
 }
 
 // Raw statements: claiming is the hottest write path and the ORM's per-call cost is several times the statement's.
 async function recordClaim(tx: Tx, user: Claimer, itemId: string, claimId: string, now: Date, expires: Date, queue: QueueName, lapsed: boolean) {
-  if (lapsed) await tx.$executeRaw`UPDATE "Claim" SET "endedAt" = ${now}, "endReason" = 'expired' WHERE "itemId" = ${itemId} AND "endedAt" IS NULL`;
+  if (lapsed) await tx.$executeRaw`UPDATE "Claim" SET "endedAt" = ${now}, "endReason" = ${CLAIM_END.expired} WHERE "itemId" = ${itemId} AND "endedAt" IS NULL`;
   await tx.$executeRaw`INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (${claimId}, ${itemId}, ${user.id}, ${now}, ${expires})`;
   await appendAuditEvent(tx, {
     actor: actorOf(user),
@@ -112,17 +146,17 @@ export async function renewLease(user: { id: string }, itemId: string, claimId: 
   return expires;
 }
 
-/** The user's live lease, if any: where "next item" sends them back to instead of claiming another. */
-export async function currentClaim(userId: string): Promise<ClaimedItem | null> {
+/** The user's live lease (in one queue, or in any), if any: what "next item" returns them to. */
+export async function currentClaim(userId: string, queue?: QueueName): Promise<ClaimedItem | null> {
   const item = await db.item.findFirst({
-    where: { claimedById: userId, leaseExpiresAt: { gt: new Date() }, state: { in: ["pending", "escalated"] } },
+    where: { claimedById: userId, leaseExpiresAt: { gt: new Date() }, state: queue ?? { in: [...OPEN_STATES] } },
     select: { id: true, claimId: true, leaseExpiresAt: true },
     orderBy: { leaseExpiresAt: "desc" },
   });
   return item && item.claimId && item.leaseExpiresAt ? { itemId: item.id, claimId: item.claimId, leaseExpiresAt: item.leaseExpiresAt } : null;
 }
 
-export type EndKind = "released" | "skipped" | "lead_released";
+export type EndKind = Extract<ClaimEndReason, "released" | "skipped" | "lead_released">;
 
 /**
  * Ends a lease early. The holder may release or skip (a skipped item is not offered to them
@@ -132,7 +166,7 @@ export async function endClaim(user: Claimer, input: { itemId: string; claimId: 
   return transaction(async (tx) => {
     const now = new Date();
     const where =
-      input.kind === "lead_released"
+      input.kind === CLAIM_END.leadReleased
         ? { id: input.itemId, claimId: input.claimId, leaseExpiresAt: { gt: now } }
         : { id: input.itemId, claimId: input.claimId, claimedById: user.id, leaseExpiresAt: { gt: now } };
     const holder = await tx.item.findFirst({ where, select: { claimedById: true } });
@@ -142,10 +176,10 @@ export async function endClaim(user: Claimer, input: { itemId: string; claimId: 
     await tx.claim.updateMany({ where: { id: input.claimId, endedAt: null }, data: { endedAt: now, endReason: input.kind, note: input.reason } });
     await appendAuditEvent(tx, {
       actor: actorOf(user),
-      action: input.kind === "skipped" ? "claim.skipped" : "claim.released",
+      action: input.kind === CLAIM_END.skipped ? "claim.skipped" : "claim.released",
       subjectType: "item",
       subjectId: input.itemId,
-      payload: { itemId: input.itemId, claimId: input.claimId, holderId: holder.claimedById, reason: input.reason, byLead: input.kind === "lead_released" },
+      payload: { itemId: input.itemId, claimId: input.claimId, holderId: holder.claimedById, reason: input.reason, byLead: input.kind === CLAIM_END.leadReleased },
     });
     return true;
   });
@@ -170,7 +204,7 @@ export async function liveClaims() {
 /** Which queue an item belongs to, so skipping an escalation leads to the next escalation. */
 export async function queueOf(itemId: string): Promise<QueueName> {
   const item = await db.item.findUnique({ where: { id: itemId }, select: { state: true } });
-  return item?.state === "escalated" ? "escalated" : "pending";
+  return item?.state === ESCALATED_STATE ? ESCALATED_STATE : INITIAL_STATE;
 }
 
 /**
@@ -184,7 +218,7 @@ export async function releaseLeasesOf(tx: Tx, userId: string, note: string): Pro
   await tx.item.updateMany({ where: { id: { in: held.map((h) => h.id) }, claimedById: userId }, data: { claimId: null, claimedById: null, leaseExpiresAt: null } });
   await tx.claim.updateMany({
     where: { id: { in: held.map((h) => h.claimId).filter((c): c is string => !!c) }, endedAt: null },
-    data: { endedAt: now, endReason: "lead_released", note },
+    data: { endedAt: now, endReason: CLAIM_END.leadReleased, note },
   });
   return held.length;
 }

@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { db, type Prisma } from "~/db.server.ts";
-import { ITEM_STATES, SOURCES } from "./policy.ts";
+import { ESCALATED_STATE, INITIAL_STATE, ITEM_STATES } from "~/modules/items/lifecycle.ts";
+import { SOURCES } from "~/modules/items/sources.ts";
 
 export const PAGE_SIZE = 50;
 
 const empty = (v: unknown) => (v === "" || v === null ? undefined : v);
 
 export const ListFilters = z.object({
-  state: z.preprocess(empty, z.enum(ITEM_STATES).default("pending")),
+  state: z.preprocess(empty, z.enum(ITEM_STATES).default(INITIAL_STATE)),
   source: z.preprocess(empty, z.enum(SOURCES).optional()),
   reason: z.preprocess(empty, z.string().regex(/^[a-z][a-z0-9_]{0,63}$/).optional()),
   language: z.preprocess(empty, z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/).optional()),
@@ -141,16 +142,16 @@ async function facetCounts(f: ListFilters, now: Date) {
 /** The moderator's and the lead's home figures. */
 export async function queueSummary(userId: string, now = new Date()) {
   const [pending, pendingOverdue, escalated, escalatedOverdue, available, heldByMe, decidedByMeToday] = await Promise.all([
-    db.item.count({ where: { state: "pending" } }),
-    db.item.count({ where: { state: "pending", dueAt: { lte: now } } }),
-    db.item.count({ where: { state: "escalated" } }),
-    db.item.count({ where: { state: "escalated", dueAt: { lte: now } } }),
-    db.item.count({ where: { state: "pending", OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] } }),
+    db.item.count({ where: { state: INITIAL_STATE } }),
+    db.item.count({ where: { state: INITIAL_STATE, dueAt: { lte: now } } }),
+    db.item.count({ where: { state: ESCALATED_STATE } }),
+    db.item.count({ where: { state: ESCALATED_STATE, dueAt: { lte: now } } }),
+    db.item.count({ where: { state: INITIAL_STATE, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] } }),
     db.item.count({ where: { claimedById: userId, leaseExpiresAt: { gt: now } } }),
     db.decision.count({ where: { userId, createdAt: { gte: new Date(now.getTime() - 86_400_000) } } }),
   ]);
   const nextDue = await db.item.findFirst({
-    where: { state: "pending", dueAt: { not: null } },
+    where: { state: INITIAL_STATE, dueAt: { not: null } },
     orderBy: { dueAt: "asc" },
     select: { dueAt: true },
   });
@@ -159,5 +160,5 @@ export async function queueSummary(userId: string, now = new Date()) {
 
 /** The escalated items, for the leads' home, in the order they will be claimed. */
 export async function escalatedItems(now = new Date()) {
-  return listQueue({ state: "escalated", page: 1 }, now);
+  return listQueue({ state: ESCALATED_STATE, page: 1 }, now);
 }

@@ -1,37 +1,11 @@
 // Pure rules for deadlines and priority, shared by intake, the queue and the console.
-import { ACTIONS, type DecisionAction } from "~/modules/decisions/actions.ts";
-
-export const SOURCES = ["removal_order", "authority_referral", "trusted_flagger", "user_report", "automated"] as const;
-export type Source = (typeof SOURCES)[number];
-
-export const SOURCE_NAMES: Record<Source, string> = {
-  removal_order: "Removal order",
-  authority_referral: "Authority referral",
-  trusted_flagger: "Trusted flagger",
-  user_report: "User report",
-  automated: "Automated detection",
-};
-
-// Removal orders outrank everything; trusted flaggers and authority referrals come next (DSA Art. 22
-// gives trusted flaggers priority by law); user notices; then the platform's own detection.
-export const SOURCE_WEIGHT: Record<Source, number> = {
-  removal_order: 1000,
-  trusted_flagger: 600,
-  authority_referral: 600,
-  user_report: 300,
-  automated: 100,
-};
-
-/** The strongest of two sources (ties keep the first). */
-export function strongerSource(a: Source, b: Source): Source {
-  return SOURCE_WEIGHT[b] > SOURCE_WEIGHT[a] ? b : a;
-}
+import { REMOVAL_ORDER_HOURS, SOURCE_WEIGHT, type Source } from "~/modules/items/sources.ts";
 
 export type DeadlineHours = Record<Exclude<Source, "removal_order">, number | undefined>;
 
 /** A removal order must be acted on within one hour of receipt (TCO Art. 3(3)); other sources are configurable. */
 export function deadlineFor(source: Source, receivedAt: Date, hours: DeadlineHours): Date | null {
-  const h = source === "removal_order" ? 1 : hours[source];
+  const h = source === "removal_order" ? REMOVAL_ORDER_HOURS : hours[source];
   if (h === undefined) return null;
   return new Date(receivedAt.getTime() + h * 3_600_000);
 }
@@ -62,7 +36,3 @@ export function normaliseText(parts: (string | null | undefined)[]): string {
     .replace(/\s+/g, " ")
     .trim();
 }
-
-export const ITEM_STATES = ["pending", "escalated", "decided", "appealed"] as const;
-
-export { ACTIONS, type DecisionAction };

@@ -1,8 +1,7 @@
 import { db, dialect, Prisma } from "~/db.server.ts";
-
 import { ACTIONS } from "~/modules/decisions/actions.ts";
-
-const OPEN_STATES = ["pending", "escalated"] as const;
+import { OPEN_STATES, type ItemState } from "~/modules/items/lifecycle.ts";
+import type { Source } from "~/modules/items/sources.ts";
 
 export type DayCounts = { day: string; counts: Record<(typeof ACTIONS)[number], number> };
 
@@ -41,8 +40,8 @@ export async function overview(now = new Date()) {
       FROM "Item" WHERE "strongestSource" = 'removal_order' AND "decidedAt" IS NOT NULL`,
   ]);
   return {
-    byState: Object.fromEntries(byState.map((r) => [r.state, r._count._all])) as Record<string, number>,
-    openBySource: Object.fromEntries(openBySource.map((r) => [r.strongestSource, r._count._all])) as Record<string, number>,
+    byState: Object.fromEntries(byState.map((r) => [r.state, r._count._all])) as Partial<Record<ItemState, number>>,
+    openBySource: Object.fromEntries(openBySource.map((r) => [r.strongestSource, r._count._all])) as Partial<Record<Source, number>>,
     overdue,
     perDay,
     removalOrders: { met: Number(removal[0]?.met ?? 0), total: Number(removal[0]?.total ?? 0) },
