@@ -43,4 +43,22 @@ describe("npm run import", () => {
 
     expect(runImport(path.join(TMP, "missing.jsonl")).status).toBe(1);
   });
+
+  it("refuses, by line, content ids that are not well-formed Unicode, however often they recur, and takes the rest", async () => {
+    await starterLabels();
+    const broken = (n: number) => JSON.stringify(rawFlag({ content: { externalId: "rs\udc00" }, flag: { externalId: `broken-${n}` } }));
+    const good = (n: number) => JSON.stringify(rawFlag({ content: { externalId: `uni-${n}` } }));
+    const lines = [good(1), broken(1), good(2), good(3), good(4), broken(2), good(5), broken(1)];
+    const file = path.join(TMP, `import-unicode-${process.pid}.jsonl`);
+    writeFileSync(file, lines.join("\n") + "\n");
+
+    // Small batches, so the same content id arrives again in a later transaction.
+    const run = runImport(file, "--platform", "unicode", "--batch", "2");
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toContain("taken:          5 flag(s), 5 new item(s)");
+    expect(run.stdout).toContain("refused:        3 line(s)");
+    for (const line of [2, 6, 8]) expect(run.stdout).toMatch(new RegExp(`line ${line}: content\\.externalId: content\\.externalId is not well-formed Unicode`));
+    expect(await db.item.count({ where: { platform: "unicode" } })).toBe(5);
+  });
 });

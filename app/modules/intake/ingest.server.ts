@@ -3,6 +3,7 @@ import { dialect, isUniqueViolation, Prisma, transaction, type Tx } from "~/db.s
 import { env } from "~/env.server.ts";
 import { canonicalJson } from "~/modules/audit/chain.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
+import { INITIAL_STATE, canTransition, isOpen } from "~/modules/items/lifecycle.ts";
 import { severityForReason } from "~/modules/labels/live.server.ts";
 import { strongerSource, type Source } from "~/modules/items/sources.ts";
 import { computePriority, deadlineFor, normaliseText, type DeadlineHours } from "~/modules/queue/policy.ts";
@@ -155,7 +156,7 @@ async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], 
         acc = {
           id: randomUUID(),
           isNew: true,
-          state: "pending",
+          state: INITIAL_STATE,
           reopen: false,
           countsBySource: {},
           countsByReason: {},
@@ -191,13 +192,12 @@ async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], 
       items.set(content.externalId, acc);
     }
     // A removal order about content already decided puts it back in the queue: the one-hour clock runs.
-    if (acc.state === "decided" && flag.source === "removal_order") {
-      acc.state = "pending";
+    if (flag.source === "removal_order" && canTransition("reopenByOrder", acc.state)) {
+      acc.state = INITIAL_STATE;
       acc.reopen = true;
       acc.dueAt = null;
     }
-    const open = acc.state === "pending" || acc.state === "escalated";
-    if (open && flagDue && (!acc.dueAt || flagDue < acc.dueAt)) acc.dueAt = flagDue;
+    if (isOpen(acc.state) && flagDue && (!acc.dueAt || flagDue < acc.dueAt)) acc.dueAt = flagDue;
     acc.countsBySource[flag.source] = (acc.countsBySource[flag.source] ?? 0) + 1;
     acc.countsByReason[flag.reason] = (acc.countsByReason[flag.reason] ?? 0) + 1;
     acc.strongestSource = acc.flagCount === 0 ? flag.source : strongerSource(acc.strongestSource, flag.source);
@@ -252,7 +252,7 @@ async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], 
     else
       await tx.item.update({
         where: { id: acc.id },
-        data: { ...fields, ...(acc.reopen ? { state: "pending", decidedAt: null } : {}) },
+        data: { ...fields, ...(acc.reopen ? { state: INITIAL_STATE, decidedAt: null } : {}) },
       });
   }
   for (const part of chunks(creates, 400)) await insertRows(tx, "Item", ITEM_COLUMNS, part as Record<string, unknown>[]);
@@ -374,7 +374,7 @@ async function insertRows(tx: Tx, table: "Item" | "Flag", columns: Column[], row
     const slots: string[] = [];
     for (const c of columns) {
       let v = row[c.name];
-      if (v === undefined) v = c.name === "createdAt" || c.name === "updatedAt" ? now : c.name === "state" ? "pending" : null;
+      if (v === undefined) v = c.name === "createdAt" || c.name === "updatedAt" ? now : c.name === "state" ? INITIAL_STATE : null;
       params.push(v);
       if (dialect === "postgresql") slots.push(c.enumType ? `CAST($${params.length} AS "${c.enumType}")` : `$${params.length}`);
       else slots.push("?");

@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { SOURCES } from "~/modules/items/sources.ts";
+import { unstorableText } from "./unicode.ts";
 
 // The intake contract (docs: architecture, "Ingestion"). Free text (title, body, note, handle) may
 // hold anything, markup included: it is the material under review and is only ever rendered as
-// text. Identifiers, keys, dates and URLs are structured and refuse anything else.
+// text. Identifiers, keys, dates and URLs are structured and refuse anything else. Every string,
+// free text included, must be storable exactly as sent: well-formed Unicode without NUL
+// (docs/decisions/014-intake-refuses-unstorable-text.md).
 
 export const LIMITS = {
   batchSize: 1000,
@@ -17,23 +20,33 @@ export const LIMITS = {
   reference: 500,
 } as const;
 
+/** Refuses a string that would not read back from the database exactly as sent. */
+const storable =
+  (what: string) =>
+  (value: string, ctx: z.RefinementCtx): void => {
+    const problem = unstorableText(what, value);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  };
+
 const identifier = (what: string) =>
   z
     .string({ invalid_type_error: `${what} must be a string.` })
     .min(1, `${what} must not be empty.`)
     .max(LIMITS.id, `${what} must be at most ${LIMITS.id} characters.`)
-    .regex(/^[^\s<>"'`\\\u0000-\u001f\u007f]+$/, `${what} may not contain spaces, quotes, angle brackets or control characters.`);
+    .regex(/^[^\s<>"'`\\\u0000-\u001f\u007f]+$/, `${what} may not contain spaces, quotes, angle brackets or control characters.`)
+    .superRefine(storable(what));
 
 const text = (what: string, max: number) =>
   z
     .string({ invalid_type_error: `${what} must be a string.` })
     .max(max, `${what} must be at most ${max.toLocaleString("en")} characters.`)
-    .refine((s) => !s.includes("\u0000"), `${what} may not contain NUL characters.`);
+    .superRefine(storable(what));
 
 const webUrl = (what: string) =>
   z
     .string({ invalid_type_error: `${what} must be a string.` })
     .max(LIMITS.url, `${what} must be at most ${LIMITS.url} characters.`)
+    .superRefine(storable(what))
     .refine((s) => {
       try {
         const u = new URL(s);
