@@ -1,12 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
+import { getFormProps, useForm } from "@conform-to/react";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { firstError, lastResultOf, refusalMessage, textOf, validateWith } from "~/components/ui/form.ts";
 import { HOME, type Access } from "~/modules/auth/capabilities.ts";
 import { getSessionUser } from "~/modules/auth/guard.server.ts";
 import { login } from "~/modules/auth/login.server.ts";
 import { clientAddress } from "~/modules/http/context.server.ts";
-import { parseForm } from "~/modules/http/forms.server.ts";
+import { parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
 import { safeRedirect } from "~/modules/http/redirect.ts";
 
 export const access: Access = { kind: "public" };
@@ -17,6 +19,8 @@ const LoginForm = z.object({
   password: z.string().min(1, "Enter your password.").max(1024),
   redirectTo: z.string().max(2000).optional(),
 });
+
+const LOGIN_REFUSALS = { 401: "invalid_credentials", 403: "account_disabled", 429: "too_many_attempts" } as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getSessionUser(request);
@@ -29,11 +33,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = await parseForm(request, LoginForm);
-  if (!parsed.ok) return json({ errors: parsed.errors, message: null }, { status: 400 });
-  const result = await login(parsed.data.email, parsed.data.password, clientAddress(context));
-  if (!result.ok) return json({ errors: {}, message: result.message }, { status: result.status });
-  return redirect(safeRedirect(parsed.data.redirectTo, HOME[result.user.role]), {
+  const submission = await parseSubmission(request, LoginForm);
+  if (submission.status !== "success") return refuseForm(submission, { status: 400, code: "invalid_form", message: "Enter your email address and password." });
+  const result = await login(submission.value.email, submission.value.password, clientAddress(context));
+  if (!result.ok) return refuseForm(submission, { status: result.status, code: LOGIN_REFUSALS[result.status], message: result.message });
+  return redirect(safeRedirect(submission.value.redirectTo, HOME[result.user.role]), {
     headers: { "Set-Cookie": result.cookie },
   });
 }
@@ -42,7 +46,11 @@ export default function Login() {
   const { redirectTo, expired } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const errors: Record<string, string> = actionData?.errors ?? {};
+  const lastResult = lastResultOf(actionData);
+  const [form, fields] = useForm({ id: "login", lastResult, onValidate: validateWith(LoginForm), shouldValidate: "onSubmit" });
+  // Field messages speak for themselves; the summary is for refusals of the whole attempt.
+  const message = lastResult && !Object.keys(lastResult.error ?? {}).length ? refusalMessage(actionData) : undefined;
+  const errors = { email: firstError(fields.email.errors), password: firstError(fields.password.errors) };
   return (
     <main className="flex min-h-full items-center justify-center p-6">
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
@@ -53,12 +61,12 @@ export default function Login() {
             Your session has ended. Sign in again to continue.
           </p>
         ) : null}
-        {actionData?.message ? (
+        {message ? (
           <p role="alert" className="mt-4 rounded bg-red-50 p-3 text-sm text-red-800">
-            {actionData.message}
+            {message}
           </p>
         ) : null}
-        <Form method="post" className="mt-6 space-y-4" noValidate>
+        <Form method="post" {...getFormProps(form)} className="mt-6 space-y-4">
           <input type="hidden" name="redirectTo" value={redirectTo} />
           <div>
             <label htmlFor="email" className="block text-sm font-medium">
@@ -71,6 +79,7 @@ export default function Login() {
               autoComplete="username"
               required
               autoFocus
+              defaultValue={textOf(fields.email.initialValue)}
               aria-invalid={errors.email ? true : undefined}
               aria-describedby={errors.email ? "email-error" : undefined}
               className="mt-1 w-full rounded border border-slate-300 px-3 py-2"

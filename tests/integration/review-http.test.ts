@@ -58,7 +58,7 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
       intent: "decide",
       claimId: item.claimId!,
       action: "keep",
-      "labelIds[]": [await label("ve_news_reporting")],
+      labelIds: [await label("ve_news_reporting")],
       rationale: "",
     });
     expect(decided.status).toBe(302);
@@ -102,7 +102,7 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
       intent: "decide",
       claimId: leadClaim,
       action: "remove",
-      "labelIds[]": [await label("ve_glorification")],
+      labelIds: [await label("ve_glorification")],
       rationale: "Glorifies the group.",
     });
     expect(done.status).toBe(302);
@@ -126,7 +126,7 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
     await db.item.update({ where: { id: itemId }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
     expect((await second.client.post("/queue")).headers.get("location")).toBe(`/review/${itemId}`);
     const before = { decisions: await db.decision.count(), audit: await db.auditEvent.count() };
-    const res = await first.client.post(`/review/${itemId}`, { intent: "decide", claimId: stale, action: "keep", "labelIds[]": [await label("ve_news_reporting")] });
+    const res = await first.client.post(`/review/${itemId}`, { intent: "decide", claimId: stale, action: "keep", labelIds: [await label("ve_news_reporting")] });
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("You no longer hold this item");
     expect({ decisions: await db.decision.count(), audit: await db.auditEvent.count() }).toEqual(before);
@@ -154,7 +154,7 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
     const released = await lead.client.post("/claims", { itemId, claimId: item.claimId!, reason: "Shift handover" });
     expect(released.status).toBe(200);
     expect((await db.item.findUniqueOrThrow({ where: { id: itemId } })).claimId).toBeNull();
-    const conflict = await mod.client.post(`/review/${itemId}`, { intent: "decide", claimId: item.claimId!, action: "keep", "labelIds[]": [await label("ve_news_reporting")] });
+    const conflict = await mod.client.post(`/review/${itemId}`, { intent: "decide", claimId: item.claimId!, action: "keep", labelIds: [await label("ve_news_reporting")] });
     expect(conflict.status).toBe(409);
   });
 
