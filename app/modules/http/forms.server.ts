@@ -20,13 +20,23 @@ export async function parseSubmission<S extends z.ZodTypeAny>(request: Request, 
   return parseWithZod(await request.formData(), { schema, disableAutoCoercion: true });
 }
 
-export type Refusal = { status: number; code: string; message: string; fieldErrors?: Record<string, string[]> };
+export type Refusal = {
+  status: number;
+  code: string;
+  message: string;
+  /** Messages for the form's fields, by field name. */
+  fieldErrors?: Record<string, string[]>;
+  /** Messages for the form as a whole. */
+  formErrors?: string[];
+  /** The issues to report, when they say more than the field messages (paths into a whole document). */
+  issues?: ApiIssue[];
+};
 
 /** A 4xx for a console form: the error shape, with the reply the form renders from. */
 export function refuseForm(submission: Submission<unknown, string[], unknown>, refusal: Refusal, init?: { headers?: HeadersInit }) {
   // A password is never sent back, not even to the person who typed it.
-  const form = submission.reply({ fieldErrors: refusal.fieldErrors, hideFields: ["password"] });
-  const issues: ApiIssue[] = Object.entries(form.error ?? {}).flatMap(([path, messages]) => (messages ?? []).map((message) => ({ path: path || "form", message })));
+  const form = submission.reply({ fieldErrors: refusal.fieldErrors, formErrors: refusal.formErrors, hideFields: ["password"] });
+  const issues: ApiIssue[] = refusal.issues ?? Object.entries(form.error ?? {}).flatMap(([path, messages]) => (messages ?? []).map((message) => ({ path: path || "form", message })));
   return json<FormRefusal>({ error: { code: refusal.code, message: refusal.message, issues }, form }, { status: refusal.status, headers: init?.headers });
 }
 
