@@ -61,11 +61,28 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
     expect(item.claimedById).toBe(user.id);
     expect(html).toContain(`value="${item.claimId}"`);
 
+    // Without JavaScript a refused form comes back as HTML with its message, the label still ticked
+    // and the rationale still written; a data request gets the error shape.
+    const news = await label("ve_news_reporting");
+    const noAction = { intent: "decide", claimId: item.claimId!, labelIds: [news], rationale: "Framed as reporting <b>on</b> the rally." };
+    const refused = await client.post(`/review/${itemId}`, noAction);
+    expect(refused.status).toBe(400);
+    const refusedHtml = await refused.text();
+    expect(refusedHtml).toContain("Choose an action: keep, remove, restrict or escalate.");
+    expect(refusedHtml).toContain("Framed as reporting &lt;b&gt;on&lt;/b&gt; the rally.");
+    const ticked = /<input type="checkbox" id="label-1"[^>]*>/.exec(refusedHtml)?.[0] ?? "";
+    expect(ticked).toContain(`value="${news}"`);
+    expect(ticked).toContain('checked=""');
+    const refusedData = await client.post(`/review/${itemId}?_data=${encodeURIComponent("routes/_console.review.$itemId")}`, noAction);
+    expect(refusedData.status).toBe(400);
+    expect(await refusedData.json()).toMatchObject({ error: { code: "invalid_form", message: "Check the highlighted fields.", issues: [{ path: "action", message: "Choose an action: keep, remove, restrict or escalate." }] } });
+    expect(await db.decision.count({ where: { itemId } })).toBe(0);
+
     const decided = await client.post(`/review/${itemId}`, {
       intent: "decide",
       claimId: item.claimId!,
       action: "keep",
-      labelIds: [await label("ve_news_reporting")],
+      labelIds: [news],
       rationale: "",
     });
     expect(decided.status).toBe(302);
