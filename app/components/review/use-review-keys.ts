@@ -29,7 +29,10 @@ function isTyping(target: EventTarget | null) {
  */
 export function useReviewKeys(handlers: ReviewKeyHandlers, itemId: string) {
   const ref = useRef(handlers);
-  ref.current = handlers;
+  // Key presses come after the render that committed, so the latest handlers are in place by then.
+  useEffect(() => {
+    ref.current = handlers;
+  });
   useEffect(() => {
     // Marks the page as listening, so automated checks (and curious users) can tell keys will work.
     document.documentElement.dataset.reviewKeys = itemId;
@@ -81,7 +84,9 @@ export function useReviewKeys(handlers: ReviewKeyHandlers, itemId: string) {
 /** Keeps the lease alive while the review screen is open. */
 export function useLeaseRenewal(renew: () => void, everyMs: number, active: boolean) {
   const ref = useRef(renew);
-  ref.current = renew;
+  useEffect(() => {
+    ref.current = renew;
+  });
   useEffect(() => {
     if (!active) return;
     const t = setInterval(() => ref.current(), everyMs);

@@ -3,16 +3,12 @@ import { parseWithZod } from "@conform-to/zod";
 import type { z } from "zod";
 
 /**
- * Parses a form the way the server does (modules/http/forms.server.ts does the same): empty fields stay empty
- * strings, so a schema's own message for an empty field ("Enter a name.") is the one people read.
+ * Checks a form in the browser before sending it, with the schema the server uses and the way the
+ * server parses (modules/http/forms.server.ts): empty fields stay empty strings, so a schema's own
+ * message for an empty field ("Enter a name.") is the one people read.
  */
-export function parseFormData<S extends z.ZodTypeAny>(formData: FormData, schema: S) {
-  return parseWithZod(formData, { schema, disableAutoCoercion: true });
-}
-
-/** Checks a form in the browser before sending it, with the schema the server uses. */
 export function validateWith<S extends z.ZodTypeAny>(schema: S) {
-  return ({ formData }: { formData: FormData }) => parseFormData(formData, schema);
+  return ({ formData }: { formData: FormData }) => parseWithZod(formData, { schema, disableAutoCoercion: true });
 }
 
 /** The shape a console form's refusal has (see modules/http/forms.server.ts). */
