@@ -159,7 +159,7 @@ export function LabelForm({
   const values = lastResult?.initialValue ? formValuesFromPayload(lastResult.initialValue) : stored;
   const fieldErrors = form.allErrors;
   const errors: Record<string, string | undefined> = Object.fromEntries(Object.entries(fieldErrors).map(([field, messages]) => [field, messages[0]]));
-  errors.form = form.errors?.[0];
+  errors.form = form.errors?.[0] ?? errors.form;
   const id = (name: string) => `${idPrefix}-${name}`;
   const invalid = (name: string) => (errors[name] ? true : undefined);
   const groupLocked = Boolean(lockedKey);
