@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
+import { getFormProps, useForm } from "@conform-to/react";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { firstError, lastResultOf, refusalMessage, textOf } from "~/components/ui/form.ts";
 import { FieldError, Notice, PageHeader, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { ApiKeyAdminAction, createApiKey, listApiKeys, revokeApiKey } from "~/modules/auth/api-keys.server.ts";
-import { parseForm } from "~/modules/http/forms.server.ts";
+import { invalidForm, parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
 
 export const access: Access = { kind: "user", capability: "apikeys:manage" };
 export const meta: MetaFunction = () => [{ title: "API keys · Docket" }];
@@ -17,29 +19,33 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireCapability(request, "apikeys:manage");
-  const parsed = await parseForm(request, ApiKeyAdminAction);
-  if (!parsed.ok) return json({ ok: false as const, errors: parsed.errors, message: "Check the highlighted fields.", token: null }, { status: 400 });
-  if (parsed.data.intent === "create") {
-    const { key, token } = await createApiKey(admin, parsed.data);
-    return json({ ok: true as const, errors: {}, message: `Created key “${key.name}”. Copy it now: it will not be shown again.`, token });
+  const submission = await parseSubmission(request, ApiKeyAdminAction);
+  if (submission.status !== "success") return invalidForm(submission);
+  if (submission.value.intent === "create") {
+    const { key, token } = await createApiKey(admin, submission.value);
+    return json({ message: `Created key “${key.name}”. Copy it now: it will not be shown again.`, token });
   }
-  const revoked = await revokeApiKey(admin, parsed.data.keyId);
-  if (!revoked) return json({ ok: false as const, errors: {}, message: "That key does not exist or is already revoked.", token: null }, { status: 404 });
-  return json({ ok: true as const, errors: {}, message: `Revoked key “${revoked.name}”.`, token: null });
+  const revoked = await revokeApiKey(admin, submission.value.keyId);
+  if (!revoked) return refuseForm(submission, { status: 404, code: "not_found", message: "That key does not exist or is already revoked." });
+  return json({ message: `Revoked key “${revoked.name}”.`, token: null });
 }
 
 export default function ApiKeys() {
   const { keys } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const errors: Record<string, string> = result?.errors ?? {};
+  // Checked on the server only: the key schema lives with the API keys module.
+  const [form, fields] = useForm({ id: "new-key", lastResult: lastResultOf(result, "create") });
+  const refusal = refusalMessage(result);
+  const created = result && "token" in result ? result : undefined;
   return (
     <>
       <PageHeader title="API keys" description="Keys platforms use to send flags and read decisions. Only a hash of each key is stored." />
-      {result?.message ? <Notice tone={result.ok ? "success" : "error"}>{result.message}</Notice> : null}
-      {result?.token ? (
+      {refusal ? <Notice tone="error">{refusal}</Notice> : null}
+      {created ? <Notice tone="success">{created.message}</Notice> : null}
+      {created?.token ? (
         <div className="mb-4 rounded border border-green-300 bg-green-50 p-3">
           <label htmlFor="new-token" className="block text-sm font-medium">New key</label>
-          <input id="new-token" readOnly value={result.token} className={`${inputClass} font-mono`} />
+          <input id="new-token" readOnly value={created.token} className={`${inputClass} font-mono`} />
         </div>
       ) : null}
       <div className="overflow-x-auto rounded border border-slate-200 bg-white">
@@ -79,17 +85,17 @@ export default function ApiKeys() {
       </div>
       <section aria-labelledby="new-key" className="mt-8 max-w-xl rounded border border-slate-200 bg-white p-4">
         <h2 id="new-key" className="text-lg font-semibold">Create a key</h2>
-        <Form method="post" className="mt-4 grid gap-4 sm:grid-cols-2" noValidate>
+        <Form method="post" {...getFormProps(form)} className="mt-4 grid gap-4 sm:grid-cols-2">
           <input type="hidden" name="intent" value="create" />
           <div>
             <label htmlFor="key-name" className="block text-sm font-medium">Name</label>
-            <input id="key-name" name="name" required className={inputClass} aria-describedby="key-name-error" aria-invalid={errors.name ? true : undefined} />
-            <FieldError id="key-name-error" message={errors.name} />
+            <input id="key-name" name="name" required defaultValue={textOf(fields.name.initialValue)} className={inputClass} aria-describedby="key-name-error" aria-invalid={fields.name.errors ? true : undefined} />
+            <FieldError id="key-name-error" message={firstError(fields.name.errors)} />
           </div>
           <div>
             <label htmlFor="key-platform" className="block text-sm font-medium">Platform</label>
-            <input id="key-platform" name="platform" defaultValue="default" required className={inputClass} aria-describedby="key-platform-error" aria-invalid={errors.platform ? true : undefined} />
-            <FieldError id="key-platform-error" message={errors.platform} />
+            <input id="key-platform" name="platform" defaultValue={textOf(fields.platform.initialValue) || "default"} required className={inputClass} aria-describedby="key-platform-error" aria-invalid={fields.platform.errors ? true : undefined} />
+            <FieldError id="key-platform-error" message={firstError(fields.platform.errors)} />
           </div>
           <div className="sm:col-span-2">
             <button type="submit" className={buttonClass}>Create key</button>

@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
+import { getFormProps, useForm } from "@conform-to/react";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { firstError, lastResultOf, refusalMessage, textOf } from "~/components/ui/form.ts";
 import { FieldError, Notice, PageHeader, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import { ROLE_NAMES, ROLES, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { createUser, listUsers, updateUser, UserAdminAction, UserError } from "~/modules/auth/users.server.ts";
-import { parseForm } from "~/modules/http/forms.server.ts";
+import { invalidForm, parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
 
 export const access: Access = { kind: "user", capability: "users:manage" };
 export const meta: MetaFunction = () => [{ title: "Users · Docket" }];
@@ -17,21 +19,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireCapability(request, "users:manage");
-  const parsed = await parseForm(request, UserAdminAction);
-  if (!parsed.ok) return json({ ok: false as const, errors: parsed.errors, message: "Check the highlighted fields." }, { status: 400 });
-  const input = parsed.data;
+  const submission = await parseSubmission(request, UserAdminAction);
+  if (submission.status !== "success") return invalidForm(submission);
+  const input = submission.value;
   try {
     if (input.intent === "create") {
       const user = await createUser(admin, input);
-      return json({ ok: true as const, errors: {}, message: `Created ${user.email}.` });
+      return json({ message: `Created ${user.email}.` });
     }
     const change = input.intent === "role" ? { role: input.role } : { disabled: input.intent === "disable" };
     const user = await updateUser(admin, input.userId, change);
-    return json({ ok: true as const, errors: {}, message: `Updated ${user.email}; their sessions were ended.` });
+    return json({ message: `Updated ${user.email}; their sessions were ended.` });
   } catch (error) {
     if (error instanceof UserError) {
       const status = error.code === "not_found" ? 404 : error.code === "email_taken" ? 409 : 400;
-      return json({ ok: false as const, errors: error.code === "email_taken" ? { email: error.message } : {}, message: error.message }, { status });
+      const fieldErrors = error.code === "email_taken" ? { email: [error.message] } : undefined;
+      return refuseForm(submission, { status, code: error.code, message: error.message, fieldErrors });
     }
     throw error;
   }
@@ -40,11 +43,14 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Users() {
   const { users, selfId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const errors: Record<string, string> = result?.errors ?? {};
+  // The new-user form is checked on the server only: its schema lives with the accounts module.
+  const [form, fields] = useForm({ id: "new-user", lastResult: lastResultOf(result, "create") });
+  const refusal = refusalMessage(result);
   return (
     <>
       <PageHeader title="Users" description="Accounts, roles and access. Changing a role or disabling an account signs that person out everywhere and returns the items they hold to the queue." />
-      {result?.message ? <Notice tone={result.ok ? "success" : "error"}>{result.message}</Notice> : null}
+      {refusal ? <Notice tone="error">{refusal}</Notice> : null}
+      {result && "message" in result ? <Notice tone="success">{result.message}</Notice> : null}
       <div className="overflow-x-auto rounded border border-slate-200 bg-white">
         <table className="min-w-full text-sm">
           <caption className="sr-only">All accounts</caption>
@@ -99,31 +105,31 @@ export default function Users() {
 
       <section aria-labelledby="new-user" className="mt-8 max-w-xl rounded border border-slate-200 bg-white p-4">
         <h2 id="new-user" className="text-lg font-semibold">Add a user</h2>
-        <Form method="post" className="mt-4 grid gap-4 sm:grid-cols-2" noValidate>
+        <Form method="post" {...getFormProps(form)} className="mt-4 grid gap-4 sm:grid-cols-2">
           <input type="hidden" name="intent" value="create" />
           <div>
             <label htmlFor="new-name" className="block text-sm font-medium">Name</label>
-            <input id="new-name" name="name" required className={inputClass} aria-describedby="new-name-error" aria-invalid={errors.name ? true : undefined} />
-            <FieldError id="new-name-error" message={errors.name} />
+            <input id="new-name" name="name" required defaultValue={textOf(fields.name.initialValue)} className={inputClass} aria-describedby="new-name-error" aria-invalid={fields.name.errors ? true : undefined} />
+            <FieldError id="new-name-error" message={firstError(fields.name.errors)} />
           </div>
           <div>
             <label htmlFor="new-email" className="block text-sm font-medium">Email</label>
-            <input id="new-email" name="email" type="email" required className={inputClass} aria-describedby="new-email-error" aria-invalid={errors.email ? true : undefined} />
-            <FieldError id="new-email-error" message={errors.email} />
+            <input id="new-email" name="email" type="email" required defaultValue={textOf(fields.email.initialValue)} className={inputClass} aria-describedby="new-email-error" aria-invalid={fields.email.errors ? true : undefined} />
+            <FieldError id="new-email-error" message={firstError(fields.email.errors)} />
           </div>
           <div>
             <label htmlFor="new-role" className="block text-sm font-medium">Role</label>
-            <select id="new-role" name="role" className={inputClass} defaultValue="moderator">
+            <select id="new-role" name="role" className={inputClass} defaultValue={textOf(fields.role.initialValue) || "moderator"}>
               {ROLES.map((r) => (
                 <option key={r} value={r}>{ROLE_NAMES[r]}</option>
               ))}
             </select>
-            <FieldError id="new-role-error" message={errors.role} />
+            <FieldError id="new-role-error" message={firstError(fields.role.errors)} />
           </div>
           <div>
             <label htmlFor="new-password" className="block text-sm font-medium">Initial password</label>
-            <input id="new-password" name="password" type="password" autoComplete="new-password" required className={inputClass} aria-describedby="new-password-error" aria-invalid={errors.password ? true : undefined} />
-            <FieldError id="new-password-error" message={errors.password} />
+            <input id="new-password" name="password" type="password" autoComplete="new-password" required className={inputClass} aria-describedby="new-password-error" aria-invalid={fields.password.errors ? true : undefined} />
+            <FieldError id="new-password-error" message={firstError(fields.password.errors)} />
           </div>
           <div className="sm:col-span-2">
             <button type="submit" className={buttonClass}>Create user</button>

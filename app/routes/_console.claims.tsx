@@ -4,11 +4,12 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Deadline } from "~/components/queue/deadline.tsx";
 import { SourceBadge } from "~/components/queue/source-badge.tsx";
+import { refusalMessage } from "~/components/ui/form.ts";
 import { Notice, PageHeader, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { STATE_NAMES } from "~/modules/items/lifecycle.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
-import { parseForm } from "~/modules/http/forms.server.ts";
+import { parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
 import { endClaim, liveClaims } from "~/modules/queue/claims.server.ts";
 
 export const access: Access = { kind: "user", capability: "queue:manage" };
@@ -27,11 +28,14 @@ const Release = z.object({
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireCapability(request, "queue:manage");
-  const parsed = await parseForm(request, Release);
-  if (!parsed.ok) return json({ ok: false, message: parsed.errors.reason ?? "Check the form." }, { status: 400 });
-  const ok = await endClaim(user, { ...parsed.data, kind: "lead_released" });
-  if (!ok) return json({ ok: false, message: "That lease has already ended." }, { status: 409 });
-  return json({ ok: true, message: "Released: the item is back in the queue." });
+  const submission = await parseSubmission(request, Release);
+  if (submission.status !== "success") {
+    const message = submission.error?.reason?.[0] ?? "Check the form.";
+    return refuseForm(submission, { status: 400, code: "invalid_form", message });
+  }
+  const ok = await endClaim(user, { ...submission.value, kind: "lead_released" });
+  if (!ok) return refuseForm(submission, { status: 409, code: "lease_ended", message: "That lease has already ended." });
+  return json({ message: "Released: the item is back in the queue." });
 }
 
 export default function Claims() {
@@ -40,7 +44,8 @@ export default function Claims() {
   return (
     <>
       <PageHeader title="Claims" description="Who holds what right now. Releasing a lease returns the item to the queue; the holder's decision will then be refused." />
-      {result ? <Notice tone={result.ok ? "success" : "error"}>{result.message}</Notice> : null}
+      {refusalMessage(result) ? <Notice tone="error">{refusalMessage(result)}</Notice> : null}
+      {result && "message" in result ? <Notice tone="success">{result.message}</Notice> : null}
       <div className="overflow-x-auto rounded border border-slate-200 bg-white">
         <table className="min-w-full text-sm">
           <caption className="sr-only">Live leases</caption>

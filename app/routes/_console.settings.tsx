@@ -2,11 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { refusalMessage } from "~/components/ui/form.ts";
 import { Notice, PageHeader, buttonClass } from "~/components/ui/page.tsx";
 import { ROLE_NAMES, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { setRevealMedia } from "~/modules/auth/users.server.ts";
-import { parseForm } from "~/modules/http/forms.server.ts";
+import { invalidForm, parseSubmission } from "~/modules/http/forms.server.ts";
 
 export const access: Access = { kind: "user", capability: "account:self" };
 export const meta: MetaFunction = () => [{ title: "Settings · Docket" }];
@@ -20,9 +21,9 @@ const Settings = z.object({ revealMedia: z.enum(["on"]).optional() });
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireCapability(request, "account:self");
-  const parsed = await parseForm(request, Settings);
-  if (!parsed.ok) return json({ message: "That setting is not valid." }, { status: 400 });
-  await setRevealMedia(user, parsed.data.revealMedia === "on");
+  const submission = await parseSubmission(request, Settings);
+  if (submission.status !== "success") return invalidForm(submission, "That setting is not valid.");
+  await setRevealMedia(user, submission.value.revealMedia === "on");
   return json({ message: "Saved." });
 }
 
@@ -32,7 +33,8 @@ export default function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" description={`${user.name} · ${user.email} · ${ROLE_NAMES[user.role]}`} />
-      {result?.message ? <Notice tone="success">{result.message}</Notice> : null}
+      {refusalMessage(result) ? <Notice tone="error">{refusalMessage(result)}</Notice> : null}
+      {result && "message" in result ? <Notice tone="success">{result.message}</Notice> : null}
       <Form method="post" className="max-w-xl space-y-4 rounded border border-slate-200 bg-white p-4">
         <div className="flex items-start gap-3">
           <input id="revealMedia" name="revealMedia" type="checkbox" defaultChecked={user.revealMedia} className="mt-1 h-4 w-4" />

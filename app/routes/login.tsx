@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
+import { getFormProps, useForm } from "@conform-to/react";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { firstError, lastResultOf, refusalMessage, textOf, validateWith } from "~/components/ui/form.ts";
 import { HOME, type Access } from "~/modules/auth/capabilities.ts";
 import { getSessionUser } from "~/modules/auth/guard.server.ts";
 import { login } from "~/modules/auth/login.server.ts";
 import { clientAddress } from "~/modules/http/context.server.ts";
-import { errorBody } from "~/modules/http/errors.server.ts";
-import { parseForm } from "~/modules/http/forms.server.ts";
+import { parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
 import { safeRedirect } from "~/modules/http/redirect.ts";
 
 export const access: Access = { kind: "public" };
@@ -30,17 +31,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = await parseForm(request, LoginForm);
-  if (!parsed.ok) {
-    const issues = Object.entries(parsed.errors).map(([path, message]) => ({ path, message }));
-    return json(errorBody("invalid_request", "Enter your email address and password.", issues), { status: 400 });
-  }
-  const result = await login(parsed.data.email, parsed.data.password, clientAddress(context));
+  const submission = await parseSubmission(request, LoginForm);
+  if (submission.status !== "success") return refuseForm(submission, { status: 400, code: "invalid_form", message: "Enter your email address and password." });
+  const result = await login(submission.value.email, submission.value.password, clientAddress(context));
   if (!result.ok) {
     const headers = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
-    return json(errorBody(result.code, result.message), { status: result.status, headers });
+    return refuseForm(submission, { status: result.status, code: result.code, message: result.message }, { headers });
   }
-  return redirect(safeRedirect(parsed.data.redirectTo, HOME[result.user.role]), {
+  return redirect(safeRedirect(submission.value.redirectTo, HOME[result.user.role]), {
     headers: { "Set-Cookie": result.cookie },
   });
 }
@@ -49,9 +47,11 @@ export default function Login() {
   const { redirectTo, expired } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const issues = actionData?.error.issues ?? [];
-  const errors: Record<string, string> = Object.fromEntries(issues.map((i) => [i.path, i.message]));
-  const message = actionData && issues.length === 0 ? actionData.error.message : null;
+  const lastResult = lastResultOf(actionData);
+  const [form, fields] = useForm({ id: "login", lastResult, onValidate: validateWith(LoginForm), shouldValidate: "onSubmit" });
+  // Field messages speak for themselves; the summary is for refusals of the whole attempt.
+  const message = lastResult && !Object.keys(lastResult.error ?? {}).length ? refusalMessage(actionData) : undefined;
+  const errors = { email: firstError(fields.email.errors), password: firstError(fields.password.errors) };
   return (
     <main className="flex min-h-full items-center justify-center p-6">
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
@@ -67,7 +67,7 @@ export default function Login() {
             {message}
           </p>
         ) : null}
-        <Form method="post" className="mt-6 space-y-4" noValidate>
+        <Form method="post" {...getFormProps(form)} className="mt-6 space-y-4">
           <input type="hidden" name="redirectTo" value={redirectTo} />
           <div>
             <label htmlFor="email" className="block text-sm font-medium">
@@ -80,6 +80,7 @@ export default function Login() {
               autoComplete="username"
               required
               autoFocus
+              defaultValue={textOf(fields.email.initialValue)}
               aria-invalid={errors.email ? true : undefined}
               aria-describedby={errors.email ? "email-error" : undefined}
               className="mt-1 w-full rounded border border-slate-300 px-3 py-2"

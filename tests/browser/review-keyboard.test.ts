@@ -98,3 +98,57 @@ describe("reviewing with the keyboard alone", () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe("a fast typist", () => {
+  it("decides ten items in a row at full speed: a pending label digit is applied before submitting, and the label's default action is preselected", async () => {
+    const { token } = await makeApiKey("fast");
+    const post = (body: unknown) =>
+      fetch(`${server.url}/api/v1/flags`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(body) }).then((r) => r.json());
+    const mine = new Set<string>();
+    for (let i = 0; i < 10; i++) mine.add((await post(rawFlag({ content: { title: `Fast item ${i}` }, flag: { source: "trusted_flagger" } }))).itemId);
+    const moderator = await makeUser("moderator");
+    const { page, context } = browser;
+    await context.clearCookies();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await keyboardLogin(page, moderator.email);
+    await page.goto(`${server.url}/queue`);
+    await page.waitForFunction(() => document.documentElement.dataset.nextKey === "on");
+    await Promise.all([page.waitForURL("**/review/**"), page.keyboard.press("n")]);
+
+    // Four ways to decide, each typed with no pause between keys. Label 1 could start 10 to 13, so
+    // it is still pending when the next key arrives.
+    const ways: { keys: (p: Page) => Promise<unknown>; action: string; labels: string[] }[] = [
+      { keys: (p) => p.keyboard.press("1").then(() => p.keyboard.press("Control+Enter")), action: "keep", labels: ["ve_news_reporting"] },
+      {
+        keys: async (p) => {
+          await p.keyboard.press("6");
+          await p.keyboard.press("/");
+          await p.keyboard.type("Relays the group's own video with no frame.");
+          await p.keyboard.press("Control+Enter");
+        },
+        action: "remove",
+        labels: ["ve_propaganda_distribution"],
+      },
+      { keys: (p) => p.keyboard.press("1").then(() => p.keyboard.press("t")).then(() => p.keyboard.press("Control+Enter")), action: "restrict", labels: ["ve_news_reporting"] },
+      { keys: (p) => p.keyboard.press("1").then(() => p.getByRole("button", { name: /Decide and next/ }).click()), action: "keep", labels: ["ve_news_reporting"] },
+    ];
+    const expected = new Map<string, (typeof ways)[number]>();
+    for (let n = 0; n < 20; n++) {
+      const url = new URL(page.url());
+      if (!url.pathname.startsWith("/review/")) break;
+      const itemId = url.pathname.split("/")[2]!;
+      await keysReady(page, itemId);
+      const way = ways[n % ways.length]!;
+      expected.set(itemId, way);
+      await Promise.all([page.waitForURL((u) => u.pathname !== url.pathname, { timeout: 5_000 }), way.keys(page)]);
+    }
+    expect(new URL(page.url()).pathname).toBe("/queue");
+    for (const id of mine) expect(expected.has(id)).toBe(true);
+    for (const [itemId, way] of expected) {
+      const decision = await db.decision.findFirstOrThrow({ where: { itemId, userId: moderator.id } });
+      expect({ action: decision.action, labels: JSON.parse(decision.labelKeys) }).toEqual({ action: way.action, labels: way.labels });
+    }
+    expect(errors).toEqual([]);
+  });
+});

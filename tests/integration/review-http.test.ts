@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server.ts";
+import { decide } from "~/modules/decisions/decide.server.ts";
+import { claimNext } from "~/modules/queue/claims.server.ts";
 import { Client } from "../support/http.ts";
 import { makeApiKey, makeUser, PASSWORD } from "../support/fixtures.ts";
 import { rawFlag, starterLabels } from "../support/queue-fixtures.ts";
@@ -33,8 +35,13 @@ async function loggedIn(role: "moderator" | "policy_lead" | "admin") {
   return { user, client };
 }
 
+/** Earlier tests' items leave the queue the real way: a moderator decides each one. */
 async function parkPending() {
-  await db.item.updateMany({ where: { state: "pending" }, data: { state: "appealed" } });
+  const clearer = await makeUser("moderator");
+  const keep = await label("ve_news_reporting");
+  for (let next = await claimNext(clearer); next; next = await claimNext(clearer)) {
+    await decide(clearer, { itemId: next.itemId, claimId: next.claimId, action: "keep", labelIds: [keep], rationale: "" });
+  }
 }
 
 describe("intake to queue to claim to decision to feed, over HTTP", () => {
@@ -54,11 +61,28 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
     expect(item.claimedById).toBe(user.id);
     expect(html).toContain(`value="${item.claimId}"`);
 
+    // Without JavaScript a refused form comes back as HTML with its message, the label still ticked
+    // and the rationale still written; a data request gets the error shape.
+    const news = await label("ve_news_reporting");
+    const noAction = { intent: "decide", claimId: item.claimId!, labelIds: [news], rationale: "Framed as reporting <b>on</b> the rally." };
+    const refused = await client.post(`/review/${itemId}`, noAction);
+    expect(refused.status).toBe(400);
+    const refusedHtml = await refused.text();
+    expect(refusedHtml).toContain("Choose an action: keep, remove, restrict or escalate.");
+    expect(refusedHtml).toContain("Framed as reporting &lt;b&gt;on&lt;/b&gt; the rally.");
+    const ticked = /<input type="checkbox" id="label-1"[^>]*>/.exec(refusedHtml)?.[0] ?? "";
+    expect(ticked).toContain(`value="${news}"`);
+    expect(ticked).toContain('checked=""');
+    const refusedData = await client.post(`/review/${itemId}?_data=${encodeURIComponent("routes/_console.review.$itemId")}`, noAction);
+    expect(refusedData.status).toBe(400);
+    expect(await refusedData.json()).toMatchObject({ error: { code: "invalid_form", message: "Check the highlighted fields.", issues: [{ path: "action", message: "Choose an action: keep, remove, restrict or escalate." }] } });
+    expect(await db.decision.count({ where: { itemId } })).toBe(0);
+
     const decided = await client.post(`/review/${itemId}`, {
       intent: "decide",
       claimId: item.claimId!,
       action: "keep",
-      "labelIds[]": [await label("ve_news_reporting")],
+      labelIds: [news],
       rationale: "",
     });
     expect(decided.status).toBe(302);
@@ -102,7 +126,7 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
       intent: "decide",
       claimId: leadClaim,
       action: "remove",
-      "labelIds[]": [await label("ve_glorification")],
+      labelIds: [await label("ve_glorification")],
       rationale: "Glorifies the group.",
     });
     expect(done.status).toBe(302);
@@ -126,7 +150,7 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
     await db.item.update({ where: { id: itemId }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
     expect((await second.client.post("/queue")).headers.get("location")).toBe(`/review/${itemId}`);
     const before = { decisions: await db.decision.count(), audit: await db.auditEvent.count() };
-    const res = await first.client.post(`/review/${itemId}`, { intent: "decide", claimId: stale, action: "keep", "labelIds[]": [await label("ve_news_reporting")] });
+    const res = await first.client.post(`/review/${itemId}`, { intent: "decide", claimId: stale, action: "keep", labelIds: [await label("ve_news_reporting")] });
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("You no longer hold this item");
     expect({ decisions: await db.decision.count(), audit: await db.auditEvent.count() }).toEqual(before);
@@ -154,7 +178,7 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
     const released = await lead.client.post("/claims", { itemId, claimId: item.claimId!, reason: "Shift handover" });
     expect(released.status).toBe(200);
     expect((await db.item.findUniqueOrThrow({ where: { id: itemId } })).claimId).toBeNull();
-    const conflict = await mod.client.post(`/review/${itemId}`, { intent: "decide", claimId: item.claimId!, action: "keep", "labelIds[]": [await label("ve_news_reporting")] });
+    const conflict = await mod.client.post(`/review/${itemId}`, { intent: "decide", claimId: item.claimId!, action: "keep", labelIds: [await label("ve_news_reporting")] });
     expect(conflict.status).toBe(409);
   });
 

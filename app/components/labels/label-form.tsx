@@ -1,8 +1,9 @@
+import { getFormProps, parse, useForm, type SubmissionResult } from "@conform-to/react";
 import { Form, Link } from "@remix-run/react";
-import { useState, type FormEvent, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { FieldError, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import { SOR_CATEGORIES, SOR_GROUNDS, SOR_KEYWORDS } from "~/modules/audit/statement-of-reasons.ts";
-import { checkLabelForm, DEFAULT_ACTIONS, GROUP_NAMES, labelInputFromForm, SEVERITY_NAMES } from "~/modules/labels/format.ts";
+import { checkLabelForm, DEFAULT_ACTIONS, GROUP_NAMES, labelInputFromForm, linesOf, SEVERITY_NAMES } from "~/modules/labels/format.ts";
 import { LABEL_GROUPS } from "~/modules/labels/types.ts";
 
 /** The values the form shows: a label's stored fields, or what the lead last submitted. */
@@ -72,6 +73,31 @@ export const emptyFormValues = (group: string): LabelFormValues => ({
   sorGround: group === "violating" ? "DECISION_GROUND_INCOMPATIBLE_CONTENT" : "",
 });
 
+/** What the lead submitted, as the form shows it again after the server refused it. */
+export function formValuesFromPayload(payload: Record<string, unknown>): LabelFormValues {
+  const all = (name: string) => {
+    const v = payload[name];
+    return (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === "string");
+  };
+  const text = (name: string) => all(name)[0] ?? "";
+  return {
+    key: text("key"),
+    name: text("name"),
+    group: text("group"),
+    definition: text("definition"),
+    cues: linesOf(text("cues")).join("\n"),
+    notWhen: text("notWhen"),
+    positiveExamples: linesOf(text("positiveExamples")).join("\n"),
+    negativeExamples: linesOf(text("negativeExamples")).join("\n"),
+    severity: text("severity"),
+    defaultAction: text("defaultAction"),
+    rationaleRequired: text("rationaleRequired") === "on",
+    sorCategory: text("sorCategory"),
+    sorKeywords: all("sorKeywords"),
+    sorGround: text("sorGround"),
+  };
+}
+
 function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactNode }) {
   return (
     <div>
@@ -93,14 +119,15 @@ const describedBy = (id: string, hint: boolean) => [hint ? `${id}-hint` : "", `$
 
 /**
  * One label's fields. Checks run in the browser as the lead types (the same rules the server
- * applies), and the server's answer to a submit lands next to the same fields.
+ * applies), and the server's answer to a submit lands next to the same fields, with or without
+ * JavaScript.
  */
 export function LabelForm({
   idPrefix,
   labelId,
   draftId,
-  values,
-  serverErrors,
+  values: stored,
+  lastResult,
   otherKeys,
   earlierGroups,
   lockedKey,
@@ -110,32 +137,36 @@ export function LabelForm({
   labelId: string | null;
   draftId: string;
   values: LabelFormValues;
-  serverErrors: Record<string, string>;
+  /** The server's answer, when this form was the one it refused. */
+  lastResult: SubmissionResult<string[]> | undefined;
   otherKeys: string[];
   earlierGroups: Record<string, string>;
   lockedKey?: string;
   cancelTo: string;
 }) {
-  const [liveErrors, setLiveErrors] = useState<Record<string, string> | null>(null);
-  const [touched, setTouched] = useState<Set<string>>(new Set());
-  function check(event: FormEvent<HTMLFormElement>) {
-    const target = event.target as HTMLInputElement;
-    const next = new Set(touched);
-    if (target?.name) next.add(target.name);
-    setTouched(next);
-    const errors = checkLabelForm(labelInputFromForm(new FormData(event.currentTarget)), { otherKeys, earlierGroups, lockedKey });
-    setLiveErrors(Object.fromEntries(Object.entries(errors).filter(([field]) => next.has(field) || field === "sorCategory")));
-  }
-  // Fields the lead has not touched since the server answered keep the server's message.
-  const errors = liveErrors
-    ? { ...Object.fromEntries(Object.entries(serverErrors).filter(([field]) => !touched.has(field) && field !== "form")), ...liveErrors }
-    : serverErrors;
+  const [form] = useForm({
+    id: `label-form-${idPrefix}`,
+    lastResult,
+    shouldValidate: "onInput",
+    onValidate: ({ formData }) =>
+      parse(formData, {
+        resolve: () => {
+          const found = checkLabelForm(labelInputFromForm(formData), { otherKeys, earlierGroups, lockedKey });
+          const error = Object.fromEntries(Object.entries(found).map(([field, message]) => [field, [message]]));
+          return Object.keys(error).length ? { error } : { value: {} };
+        },
+      }),
+  });
+  const values = lastResult?.initialValue ? formValuesFromPayload(lastResult.initialValue) : stored;
+  const fieldErrors = form.allErrors;
+  const errors: Record<string, string | undefined> = Object.fromEntries(Object.entries(fieldErrors).map(([field, messages]) => [field, messages[0]]));
+  errors.form = form.errors?.[0] ?? errors.form;
   const id = (name: string) => `${idPrefix}-${name}`;
   const invalid = (name: string) => (errors[name] ? true : undefined);
   const groupLocked = Boolean(lockedKey);
 
   return (
-    <Form method="post" noValidate onChange={check} className="space-y-4" aria-label={labelId ? `Edit ${values.name}` : "New label"}>
+    <Form method="post" {...getFormProps(form)} className="space-y-4" aria-label={labelId ? `Edit ${values.name}` : "New label"}>
       <input type="hidden" name="intent" value="save" />
       <input type="hidden" name="versionId" value={draftId} />
       {labelId ? <input type="hidden" name="labelId" value={labelId} /> : null}

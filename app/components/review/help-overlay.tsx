@@ -1,23 +1,4 @@
-export const SKIP_REASONS = [
-  "Needs a reviewer who reads this language",
-  "Conflict of interest",
-  "Needs more context than I have",
-  "Taking a break",
-] as const;
-
-export const SHORTCUTS: [string, string][] = [
-  ["1 … 9, then 10 …", "Toggle the label with that number (type two digits quickly for 10 and up)"],
-  ["K", "Action: keep"],
-  ["R", "Action: remove"],
-  ["T", "Action: restrict"],
-  ["E", "Action: escalate to a policy lead"],
-  ["/", "Write the rationale"],
-  ["Ctrl+Enter", "Decide and take the next item"],
-  ["S", "Skip this item (with the reason chosen below)"],
-  ["N", "Next item (on the queue pages)"],
-  ["?", "Show or hide this help"],
-  ["Esc", "Close this help, or leave the rationale box"],
-];
+import { REVIEW_KEYS } from "./keys.ts";
 
 export function HelpOverlay({ open, onClose }: { open: boolean; onClose: () => void }) {
   if (!open) return null;
@@ -30,12 +11,12 @@ export function HelpOverlay({ open, onClose }: { open: boolean; onClose: () => v
         <table className="mt-3 w-full text-sm">
           <caption className="sr-only">Keyboard shortcuts on the review screen</caption>
           <tbody>
-            {SHORTCUTS.map(([key, what]) => (
-              <tr key={key} className="border-t border-slate-100">
+            {Object.values(REVIEW_KEYS).map((k) => (
+              <tr key={k.shown} className="border-t border-slate-100">
                 <th scope="row" className="py-1 pr-4 text-left font-mono">
-                  {key}
+                  {k.shown}
                 </th>
-                <td className="py-1">{what}</td>
+                <td className="py-1">{k.does}</td>
               </tr>
             ))}
           </tbody>

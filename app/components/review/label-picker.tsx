@@ -17,7 +17,7 @@ export function LabelPicker({
 }: {
   labels: LabelView[];
   numbers: Map<string, number>;
-  selected: Set<string>;
+  selected: ReadonlySet<string>;
   onToggle: (id: string) => void;
   disabled?: boolean;
   error?: string;
@@ -46,7 +46,7 @@ export function LabelPicker({
                       <input
                         type="checkbox"
                         id={`label-${n}`}
-                        name="labelIds[]"
+                        name="labelIds"
                         value={l.id}
                         checked={checked}
                         onChange={() => onToggle(l.id)}

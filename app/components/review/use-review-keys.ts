@@ -1,17 +1,13 @@
 import { useEffect, useRef } from "react";
+import { commandFor, type ReviewCommand } from "./keys.ts";
 
 export type ReviewKeyHandlers = {
   labelCount: number;
+  /** Toggles label `n`. Must update the form before returning: a submit may follow at once. */
   onLabel: (n: number) => void;
-  onAction: (a: "keep" | "remove" | "restrict" | "escalate") => void;
-  onRationale: () => void;
-  onSubmit: () => void;
-  onSkip: () => void;
-  onHelp: () => void;
-  onEscape: () => void;
+  onCommand: (command: ReviewCommand) => void;
 };
 
-const ACTION_KEYS = { k: "keep", r: "remove", t: "restrict", e: "escalate" } as const;
 const DIGIT_WAIT_MS = 600;
 
 function isTyping(target: EventTarget | null) {
@@ -27,12 +23,16 @@ function isTyping(target: EventTarget | null) {
 }
 
 /**
- * Single-key shortcuts for the review screen. Label numbers can have two digits: a digit that
- * could start a larger label number waits briefly for the next one.
+ * The review screen's keys (the table in keys.ts). Label numbers can have two digits: a digit that
+ * could start a larger label number waits briefly for the next one, but any other key, and any form
+ * submission, applies it first, so a fast typist's label is never lost.
  */
 export function useReviewKeys(handlers: ReviewKeyHandlers, itemId: string) {
   const ref = useRef(handlers);
-  ref.current = handlers;
+  // Key presses come after the render that committed, so the latest handlers are in place by then.
+  useEffect(() => {
+    ref.current = handlers;
+  });
   useEffect(() => {
     // Marks the page as listening, so automated checks (and curious users) can tell keys will work.
     document.documentElement.dataset.reviewKeys = itemId;
@@ -41,23 +41,15 @@ export function useReviewKeys(handlers: ReviewKeyHandlers, itemId: string) {
     const flush = () => {
       if (timer) clearTimeout(timer);
       timer = undefined;
+      if (!digits) return;
       const n = Number(digits);
       digits = "";
       if (n >= 1 && n <= ref.current.labelCount) ref.current.onLabel(n);
     };
     const onKey = (e: KeyboardEvent) => {
       const h = ref.current;
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-        e.preventDefault();
-        h.onSubmit();
-        return;
-      }
-      if (e.key === "Escape") {
-        h.onEscape();
-        return;
-      }
-      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
-      if (/^[0-9]$/.test(e.key)) {
+      const modified = e.ctrlKey || e.metaKey || e.altKey;
+      if (/^[0-9]$/.test(e.key) && !modified && !isTyping(e.target)) {
         e.preventDefault();
         digits += e.key;
         if (Number(digits) * 10 > h.labelCount || digits.length >= 2) flush();
@@ -67,24 +59,22 @@ export function useReviewKeys(handlers: ReviewKeyHandlers, itemId: string) {
         }
         return;
       }
-      const key = e.key.toLowerCase();
-      if (key in ACTION_KEYS && e.key.length === 1) {
-        e.preventDefault();
-        h.onAction(ACTION_KEYS[key as keyof typeof ACTION_KEYS]);
-      } else if (e.key === "/") {
-        e.preventDefault();
-        h.onRationale();
-      } else if (key === "s") {
-        e.preventDefault();
-        h.onSkip();
-      } else if (e.key === "?") {
-        e.preventDefault();
-        h.onHelp();
-      }
+      flush();
+      const command = commandFor(e);
+      if (!command) return;
+      // Submitting and leaving work from inside the rationale box too; the other keys are text there.
+      if (command.kind !== "submit" && command.kind !== "escape" && (modified || isTyping(e.target))) return;
+      if (command.kind !== "escape") e.preventDefault();
+      h.onCommand(command);
     };
+    // A click on a submit button (or Enter in a field) submits too: the pending digit goes first.
+    // Capturing on window runs this before the form library reads the form.
+    const onSubmit = () => flush();
     window.addEventListener("keydown", onKey);
+    window.addEventListener("submit", onSubmit, true);
     return () => {
       window.removeEventListener("keydown", onKey);
+      window.removeEventListener("submit", onSubmit, true);
       if (timer) clearTimeout(timer);
       delete document.documentElement.dataset.reviewKeys;
     };
@@ -94,7 +84,9 @@ export function useReviewKeys(handlers: ReviewKeyHandlers, itemId: string) {
 /** Keeps the lease alive while the review screen is open. */
 export function useLeaseRenewal(renew: () => void, everyMs: number, active: boolean) {
   const ref = useRef(renew);
-  ref.current = renew;
+  useEffect(() => {
+    ref.current = renew;
+  });
   useEffect(() => {
     if (!active) return;
     const t = setInterval(() => ref.current(), everyMs);

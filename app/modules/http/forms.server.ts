@@ -1,24 +1,46 @@
+import type { Submission, SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { json } from "@remix-run/node";
 import type { z } from "zod";
+import type { ApiIssue } from "./errors.server.ts";
 
-export type FieldErrors = Record<string, string>;
+/**
+ * What a console form answers when it refuses a submission: the error shape every 4xx has, and
+ * beside it the form library's reply (submitted values and per-field messages), so the page
+ * renders the form again with its errors, with or without JavaScript.
+ */
+export type FormRefusal = { error: { code: string; message: string; issues: ApiIssue[] }; form: SubmissionResult<string[]> };
 
-/** Parses a submitted form with a zod schema, returning typed data or per-field messages. */
-export async function parseForm<S extends z.ZodTypeAny>(
-  request: Request,
-  schema: S,
-): Promise<{ ok: true; data: z.infer<S>; form: FormData } | { ok: false; errors: FieldErrors; form: FormData }> {
-  const form = await request.formData();
-  const values: Record<string, unknown> = {};
-  for (const key of new Set(form.keys())) {
-    const all = form.getAll(key).filter((v): v is string => typeof v === "string");
-    values[key] = key.endsWith("[]") ? all : all[0];
-  }
-  const parsed = schema.safeParse(values);
-  if (parsed.success) return { ok: true, data: parsed.data, form };
-  const errors: FieldErrors = {};
-  for (const issue of parsed.error.issues) {
-    const key = issue.path.join(".") || "form";
-    errors[key] ??= issue.message;
-  }
-  return { ok: false, errors, form };
+/**
+ * Parses a submitted form with a zod schema, through conform (which reads repeated and nested
+ * names) without its coercion: the schemas are shared with the API and the command line, and keep
+ * their own messages for empty fields. The browser checks forms the same way (components/ui/form.ts).
+ */
+export async function parseSubmission<S extends z.ZodTypeAny>(request: Request, schema: S) {
+  return parseWithZod(await request.formData(), { schema, disableAutoCoercion: true });
+}
+
+export type Refusal = {
+  status: number;
+  code: string;
+  message: string;
+  /** Messages for the form's fields, by field name. */
+  fieldErrors?: Record<string, string[]>;
+  /** Messages for the form as a whole. */
+  formErrors?: string[];
+  /** The issues to report, when they say more than the field messages (paths into a whole document). */
+  issues?: ApiIssue[];
+};
+
+/** A 4xx for a console form: the error shape, with the reply the form renders from. */
+export function refuseForm(submission: Submission<unknown, string[], unknown>, refusal: Refusal, init?: { headers?: HeadersInit }) {
+  // A password is never sent back, not even to the person who typed it.
+  const form = submission.reply({ fieldErrors: refusal.fieldErrors, formErrors: refusal.formErrors, hideFields: ["password"] });
+  const issues: ApiIssue[] = refusal.issues ?? Object.entries(form.error ?? {}).flatMap(([path, messages]) => (messages ?? []).map((message) => ({ path: path || "form", message })));
+  return json<FormRefusal>({ error: { code: refusal.code, message: refusal.message, issues }, form }, { status: refusal.status, headers: init?.headers });
+}
+
+/** The usual refusal of a submission that failed its schema. */
+export function invalidForm(submission: Submission<unknown, string[], unknown>, message = "Check the highlighted fields.") {
+  return refuseForm(submission, { status: 400, code: "invalid_form", message });
 }

@@ -1,10 +1,36 @@
 import { db } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
 import { decisionHistory } from "~/modules/decisions/feed.server.ts";
+import { can } from "~/modules/auth/capabilities.ts";
+import type { SessionUser } from "~/modules/auth/session.server.ts";
+import { ACTIONS } from "~/modules/decisions/actions.ts";
+import { ESCALATED_STATE, isLeaseLive, isOpen } from "~/modules/items/lifecycle.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
+import { leaseMs } from "~/modules/queue/claims.server.ts";
 
-/** Everything the review screen shows for one item; null when the item does not exist. */
-export async function reviewData(itemId: string, userId: string) {
+/**
+ * Everything the review screen shows for one item, for this reviewer: the item, its flags, history
+ * and copies, the live labels, and what the reviewer may do with it. Null when the item does not exist.
+ */
+export async function reviewScreen(user: SessionUser, itemId: string, url: URL) {
+  const data = await reviewData(itemId, user.id);
+  if (!data) return null;
+  const { state } = data.item;
+  const escalated = state === ESCALATED_STATE;
+  return {
+    ...data,
+    now: new Date().toISOString(),
+    revealed: user.revealMedia || url.searchParams.get("reveal") === "1",
+    renewEveryMs: Math.max(5_000, Math.min(120_000, Math.floor(leaseMs() / 3))),
+    /** Nobody holds it, it waits for review, and (if escalated) this reviewer may decide escalations. */
+    canClaim: !data.heldByMe && !data.holder && isOpen(state) && (!escalated || can(user.role, "escalations:decide")),
+    /** An escalated item cannot be escalated again. */
+    actions: ACTIONS.filter((a) => !(escalated && a === "escalate")),
+    notice: url.searchParams.get("notice"),
+  };
+}
+
+async function reviewData(itemId: string, userId: string) {
   const item = await db.item.findUnique({ where: { id: itemId }, include: { flags: { orderBy: { receivedAt: "asc" } } } });
   if (!item) return null;
   const now = new Date();
@@ -20,7 +46,7 @@ export async function reviewData(itemId: string, userId: string) {
     liveLabelSetsForReason(item.topReason),
     decisionHistory(item),
     item.contentDigest ? db.item.count({ where: { contentDigest: item.contentDigest, id: { not: item.id } } }) : Promise.resolve(0),
-    item.claimedById && item.leaseExpiresAt && item.leaseExpiresAt > now
+    item.claimedById && isLeaseLive(item.leaseExpiresAt, now)
       ? db.user.findUnique({ where: { id: item.claimedById }, select: { email: true, name: true } })
       : Promise.resolve(null),
   ]);
@@ -29,7 +55,7 @@ export async function reviewData(itemId: string, userId: string) {
         where: { contentDigest: item.contentDigest, id: { not: item.id }, state: item.state },
       })
     : 0;
-  const heldByMe = item.claimedById === userId && !!item.leaseExpiresAt && item.leaseExpiresAt > now;
+  const heldByMe = item.claimedById === userId && isLeaseLive(item.leaseExpiresAt, now);
   return {
     item: {
       id: item.id,

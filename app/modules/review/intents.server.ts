@@ -1,0 +1,77 @@
+import type { Submission } from "@conform-to/react";
+import type { SessionUser } from "~/modules/auth/session.server.ts";
+import { decide, DecisionInvalidError, LeaseConflictError } from "~/modules/decisions/decide.server.ts";
+import type { Refusal } from "~/modules/http/forms.server.ts";
+import { ESCALATED_STATE, INITIAL_STATE } from "~/modules/items/lifecycle.ts";
+import { claimItem, claimNext, endClaim, queueOf, renewLease, type QueueName } from "~/modules/queue/claims.server.ts";
+import type { ReviewIntent } from "./intent.ts";
+
+/** What the review screen's action does next: go somewhere, report a renewed lease, or refuse. */
+export type ReviewOutcome = { redirect: string } | { renewedUntil: string } | { refused: Refusal };
+
+type Reviewer = Pick<SessionUser, "id" | "email" | "role">;
+
+const refused = (status: number, code: string, message: string, fieldErrors?: Record<string, string[]>): ReviewOutcome => ({
+  refused: { status, code, message, fieldErrors },
+});
+
+const queuePage = (queue: QueueName) => (queue === ESCALATED_STATE ? "/escalations" : "/queue");
+
+/** After a decision or a skip the reviewer goes straight to the next item of the same queue. */
+async function nextItem(user: Reviewer, queue: QueueName, notice: string): Promise<ReviewOutcome> {
+  const next = await claimNext(user, queue);
+  if (next) return { redirect: `/review/${next.itemId}?notice=${notice}` };
+  return { redirect: `${queuePage(queue)}?notice=${notice}-empty` };
+}
+
+/**
+ * Carries out one submission of the review screen. A refused form still renews the reviewer's lease:
+ * they are working on the item, and fixing the form must not cost them it.
+ */
+export async function handleReviewIntent(user: Reviewer, itemId: string, submission: Submission<unknown, string[], ReviewIntent>): Promise<ReviewOutcome> {
+  if (submission.status !== "success") {
+    const claimId = submission.payload.claimId;
+    if (typeof claimId === "string" && claimId) await renewLease(user, itemId, claimId);
+    return refused(400, "invalid_form", "Check the highlighted fields.");
+  }
+  const data = submission.value;
+  switch (data.intent) {
+    case "claim": {
+      const claimed = await claimItem(user, itemId);
+      if (!claimed) return refused(409, "conflict", "Someone else holds this item, or it is no longer open.");
+      // A reviewer who already holds an item of this queue is sent back to it (one item per queue).
+      return { redirect: `/review/${claimed.itemId}` };
+    }
+    case "renew": {
+      const until = await renewLease(user, itemId, data.claimId);
+      if (!until) return refused(409, "lease_ended", "Your lease on this item has ended; reload to see who holds it now.");
+      return { renewedUntil: until.toISOString() };
+    }
+    case "skip":
+    case "release": {
+      const queue = await queueOf(itemId);
+      const ok = await endClaim(user, { itemId, claimId: data.claimId, kind: data.intent === "skip" ? "skipped" : "released", reason: data.reason });
+      if (!ok) return refused(409, "lease_ended", "You no longer hold this item, so there is nothing to release.");
+      if (data.intent === "release") return { redirect: `${queuePage(queue)}?notice=released` };
+      return nextItem(user, queue, "skipped");
+    }
+    case "decide": {
+      await renewLease(user, itemId, data.claimId);
+      try {
+        const result = await decide(user, {
+          itemId,
+          claimId: data.claimId,
+          action: data.action,
+          labelIds: data.labelIds,
+          rationale: data.rationale,
+          applyToCopies: data.applyToCopies,
+        });
+        return nextItem(user, result.byLead ? ESCALATED_STATE : INITIAL_STATE, result.copies > 0 ? `decided-copies-${result.copies}` : "decided");
+      } catch (e) {
+        if (e instanceof LeaseConflictError) return refused(409, "lease_ended", e.message);
+        if (e instanceof DecisionInvalidError) return refused(400, "invalid_decision", e.message, { [e.field === "form" ? "" : e.field]: [e.message] });
+        throw e;
+      }
+    }
+  }
+}
