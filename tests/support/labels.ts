@@ -1,56 +1,31 @@
-import { randomUUID } from "node:crypto";
-import { db, transaction } from "~/db.server.ts";
-import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
+import { db } from "~/db.server.ts";
+import type { Actor } from "~/modules/audit/writer.server.ts";
 import { userActor } from "~/modules/auth/actor.ts";
+import type { Role } from "~/modules/auth/capabilities.ts";
+import { decide } from "~/modules/decisions/decide.server.ts";
+import { ingestFlags } from "~/modules/intake/ingest.server.ts";
+import { claimItem } from "~/modules/queue/claims.server.ts";
+import { flagRequest, testSender } from "./queue-fixtures.ts";
 
 export const leadActor = (user: { id: string; email: string; role: string }): Actor => userActor(user as never);
 
 /**
- * A decision as the decisions module stores it: the version it was made under and one
- * DecisionLabel row per applied label of that version, with its audit event in the same transaction.
+ * A decision made through the real path: a flag arrives, the moderator claims the item and decides
+ * it with the given labels of the live version (`versionId` must be live). Keep when every label
+ * allows the content, remove otherwise.
  */
-export async function insertDecision(moderator: { id: string; email: string; role: string }, versionId: string, labelKeys: string[]) {
+export async function insertDecision(moderator: { id: string; email: string; role: Role }, versionId: string, labelKeys: string[]) {
   const labels = await db.label.findMany({ where: { versionId, key: { in: labelKeys } } });
   if (labels.length !== labelKeys.length) throw new Error(`labels ${labelKeys.join(", ")} not all in version ${versionId}`);
-  return transaction(async (tx) => {
-    const now = new Date();
-    const item = await tx.item.create({
-      data: {
-        id: randomUUID(),
-        platform: "test",
-        externalId: `post-${randomUUID().slice(0, 8)}`,
-        type: "text",
-        body: "A news-style report about the fictional Northern Ember Front.",
-        state: "decided",
-        strongestSource: "user_report",
-        topReason: "violent_extremism",
-        firstFlaggedAt: now,
-        lastFlaggedAt: now,
-        decidedAt: now,
-      },
-    });
-    const id = randomUUID();
-    const event = await appendAuditEvent(tx, {
-      actor: userActor(moderator as never),
-      action: "decision.made",
-      subjectType: "item",
-      subjectId: item.id,
-      payload: { decisionId: id, labelKeys },
-    });
-    await tx.decision.create({
-      data: {
-        id,
-        seq: event.seq,
-        itemId: item.id,
-        userId: moderator.id,
-        versionId,
-        action: "keep",
-        labelKeys: JSON.stringify(labelKeys),
-        snapshot: JSON.stringify({ item: { id: item.id } }),
-        createdAt: now,
-      },
-    });
-    await tx.decisionLabel.createMany({ data: labels.map((l) => ({ decisionId: id, labelId: l.id })) });
-    return { decisionId: id, itemId: item.id };
+  const [received] = await ingestFlags(testSender, [flagRequest()], "single");
+  const claim = await claimItem(moderator, received.itemId);
+  if (!claim || claim.itemId !== received.itemId) throw new Error("could not claim the new item");
+  const result = await decide(moderator, {
+    itemId: received.itemId,
+    claimId: claim.claimId,
+    action: labels.some((l) => l.group === "violating") ? "remove" : "keep",
+    labelIds: labels.map((l) => l.id),
+    rationale: "Fictional test rationale about the made-up Northern Ember Front.",
   });
+  return { decisionId: result.decisionId, itemId: received.itemId };
 }
