@@ -35,7 +35,7 @@ export async function insertDecision(moderator: { id: string; email: string; rol
       action: "decision.made",
       subjectType: "item",
       subjectId: item.id,
-      payload: { decisionId: id, labelKeys },
+      payload: { decisionId: id, itemId: item.id, externalId: item.externalId, action: "keep", labelKeys, versionId, rationale: "", copyOf: null },
     });
     await tx.decision.create({
       data: {
