@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, transaction } from "~/db.server.ts";
+import { canonicalJson, eventHash } from "~/modules/audit/chain.ts";
 import { AuditPayloadError, type AuditAction } from "~/modules/audit/events.ts";
+import { exportStream } from "~/modules/audit/export.server.ts";
 import { getEvent, knownActions, searchEvents } from "~/modules/audit/search.server.ts";
 import { verifyChain } from "~/modules/audit/verify.server.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
@@ -101,5 +103,30 @@ describe("events recorded under an earlier action name", () => {
     const actions = await knownActions();
     expect(actions).toContain("flag.batch_received");
     expect(actions).not.toContain("flags.batch_received");
+  });
+});
+
+describe("the events export", () => {
+  it("writes each payload exactly as stored, and carries on past a stored payload that is not JSON", async () => {
+    const from = new Date(Date.now() - 1000);
+    const { seq: good } = await transaction((tx) =>
+      appendAuditEvent(tx, { actor, action: "user.preference_changed", subjectType: "user", subjectId: "u-1", payload: { revealMedia: false } }),
+    );
+    // Written straight into the table, as only someone with database access could.
+    const h = await head();
+    const forged = forgeEvent(h.seq + 1, h.hash, {}, new Date(), "user.preference_changed");
+    forged.payload = "not json {";
+    forged.hash = eventHash(h.hash, forged);
+    await insertEvent(raw, forged);
+    await raw.run(`UPDATE "AuditHead" SET "seq" = $1, "hash" = $2 WHERE "id" = 1`, [forged.seq, forged.hash]);
+
+    const text = await new Response(exportStream("events", "jsonl", { from, to: new Date(Date.now() + 60_000) })).text();
+    const rows = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const bySeq = new Map(rows.map((r) => [r.seq, r]));
+    expect(canonicalJson(bySeq.get(good).payload)).toBe(canonicalJson({ revealMedia: false }));
+    expect(bySeq.get(forged.seq).payload).toBe("not json {");
   });
 });
