@@ -1,6 +1,6 @@
 // Generates the Prisma clients for both databases. Prisma 7 insists on a schema-engine binary path
 // even though `generate` never runs it, and the engine cannot be downloaded here, so any existing
-// file satisfies it (see docs/decisions/002-migrations.md).
+// file satisfies it (see docs/decisions/002-hand-written-sql-migrations.md).
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -127,7 +127,10 @@ export default function AuditSearch() {
                   </td>
                   <td className="px-3 py-2 whitespace-nowrap">{utc(r.at)}</td>
                   <td className="px-3 py-2 break-all">{r.actorLabel}</td>
-                  <td className="px-3 py-2 font-mono">{r.action}</td>
+                  <td className="px-3 py-2 font-mono">
+                    {r.action}
+                    {r.recordedAs !== r.action ? <span className="block text-xs text-slate-600">recorded as {r.recordedAs}</span> : null}
+                  </td>
                   <td className="px-3 py-2 font-mono text-xs break-all">{r.subjectType}{r.subjectId ? `: ${r.subjectId}` : ""}</td>
                   <td className="px-3 py-2">
                     {r.decisionId ? (

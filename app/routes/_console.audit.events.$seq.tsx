@@ -17,7 +17,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const seq = Number(params.seq);
   const event = Number.isInteger(seq) && seq > 0 && seq <= MAX_SEQ ? await getEvent(seq) : null;
   if (!event) throw notFound(`There is no audit event ${params.seq}.`);
-  return json({ event: { ...event, payloadPretty: JSON.stringify(event.payload, null, 2) } });
+  const { payload, ...rest } = event;
+  return json({ event: { ...rest, payloadPretty: JSON.stringify(payload, null, 2) } });
 }
 
 export default function AuditEvent() {
@@ -40,7 +41,10 @@ export default function AuditEvent() {
           <Field label="Sequence">{event.seq}</Field>
           <Field label="Time">{utc(event.at)}</Field>
           <Field label="Actor">{event.actorLabel}{event.actorId ? <span className="ml-2 font-mono text-xs text-slate-600">{event.actorId}</span> : null}</Field>
-          <Field label="Action"><span className="font-mono">{event.action}</span></Field>
+          <Field label="Action">
+            <span className="font-mono">{event.action}</span>
+            {event.recordedAs !== event.action ? <span className="ml-2 text-xs text-slate-600">recorded under its earlier name <span className="font-mono">{event.recordedAs}</span></span> : null}
+          </Field>
           <Field label="Subject"><span className="font-mono">{event.subjectType}{event.subjectId ? `: ${event.subjectId}` : ""}</span></Field>
           {event.decisionId ? (
             <Field label="Decision">

@@ -50,8 +50,8 @@ export default function VerifyAudit() {
           <dl>
             <Field label="When">{utc(last.at)}</Field>
             <Field label="By">{last.actorLabel}</Field>
-            <Field label="Result">{last.payload.ok ? "Intact" : `Broken at event ${String(last.payload.firstBadSeq)}: ${String(last.payload.reason)}`}</Field>
-            <Field label="Events checked">{String(last.payload.checked)}</Field>
+            <Field label="Result">{last.payload.ok ? "Intact" : `Broken at event ${last.payload.firstBadSeq}: ${last.payload.reason}`}</Field>
+            <Field label="Events checked">{last.payload.checked}</Field>
             <Field label="Event"><Link to={`/audit/events/${last.seq}`} className="text-blue-800 hover:underline">{last.seq}</Link></Field>
           </dl>
         ) : (

@@ -9,10 +9,7 @@ import { badRequest } from "~/modules/http/errors.server.ts";
 
 export const access: Access = { kind: "user", capability: "audit:export" };
 
-const ExportQuery = z.intersection(
-  z.object({ kind: z.enum(EXPORT_KINDS), format: z.enum(EXPORT_FORMATS).default("jsonl") }),
-  TimeRange,
-);
+const ExportQuery = z.intersection(z.object({ kind: z.enum(EXPORT_KINDS), format: z.enum(EXPORT_FORMATS).default("jsonl") }), TimeRange);
 
 /**
  * The download itself: streamed as it is read (no Content-Length), so the browser's download shows

@@ -43,7 +43,13 @@ describe("an auditor in the browser", () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     // The decision's page: the snapshot, the labels with their text, the removal-order hour.
-    await Promise.all([page.waitForURL(/\/audit\/decisions\//, { timeout: 60_000 }), rows.first().getByRole("link", { name: /Decision/ }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/audit\/decisions\//, { timeout: 60_000 }),
+      rows
+        .first()
+        .getByRole("link", { name: /Decision/ })
+        .click(),
+    ]);
     expect(new URL(page.url()).pathname).toBe(`/audit/decisions/${removed.decision.id}`);
     await page.getByRole("heading", { name: "Decision", exact: true }).waitFor();
     const main = page.locator("main");
@@ -75,7 +81,10 @@ describe("an auditor in the browser", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download" }).click()]);
     expect(download.suggestedFilename()).toMatch(/^docket-statements-.*\.ndjson$/);
     const file = readFileSync((await download.path())!, "utf8");
-    const batches = file.trim().split("\n").map((l) => JSON.parse(l));
+    const batches = file
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(batches).toHaveLength(1);
     expect(batches[0].statements).toHaveLength(2);
 

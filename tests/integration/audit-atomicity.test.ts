@@ -5,10 +5,14 @@ import { makeDecision } from "../support/audit-fixtures.ts";
 
 async function failDecisionInserts() {
   if (dialect === "sqlite") {
-    await db.$executeRawUnsafe(`CREATE TRIGGER inject_decision_failure BEFORE INSERT ON "Decision" BEGIN SELECT RAISE(ABORT, 'injected decision failure'); END`);
+    await db.$executeRawUnsafe(
+      `CREATE TRIGGER inject_decision_failure BEFORE INSERT ON "Decision" BEGIN SELECT RAISE(ABORT, 'injected decision failure'); END`,
+    );
     return () => db.$executeRawUnsafe(`DROP TRIGGER inject_decision_failure`);
   }
-  await db.$executeRawUnsafe(`CREATE FUNCTION inject_decision_failure() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected decision failure'; END $$ LANGUAGE plpgsql`);
+  await db.$executeRawUnsafe(
+    `CREATE FUNCTION inject_decision_failure() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected decision failure'; END $$ LANGUAGE plpgsql`,
+  );
   await db.$executeRawUnsafe(`CREATE TRIGGER inject_decision_failure BEFORE INSERT ON "Decision" FOR EACH ROW EXECUTE FUNCTION inject_decision_failure()`);
   return async () => {
     await db.$executeRawUnsafe(`DROP TRIGGER inject_decision_failure ON "Decision"`);

@@ -177,7 +177,10 @@ describe("verification and exports", () => {
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
     const res = await auditor.get(`/audit/export/file?kind=events&format=jsonl&from=${from}&to=${to}`);
-    const events = (await res.text()).trim().split("\n").map((l) => JSON.parse(l));
+    const events = (await res.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(events.length).toBeGreaterThan(10);
     expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((a, b) => a - b));
     expect(events[0]).toHaveProperty("hash");

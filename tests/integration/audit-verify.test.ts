@@ -132,7 +132,6 @@ describe("verifyChain", () => {
     expect(await parallelCheck(kind, target, N, events[N - 1].hash, GENESIS_HASH, 3)).toBeNull();
   });
 
-
   it("checks in batches and reports progress, with the same answer as one big batch", async () => {
     await makeDecision({ action: "restrict" });
     const seen: number[] = [];

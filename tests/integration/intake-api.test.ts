@@ -210,7 +210,7 @@ describe("POST /api/v1/flags/batch", () => {
     expect(json.results[4].flagId).toBe(json.results[2].flagId);
     expect(await counts()).toEqual({ items: before.items + 3, flags: before.flags + 3, audit: before.audit + 1 });
     const event = await db.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
-    expect(event.action).toBe("flags.batch_received");
+    expect(event.action).toBe("flag.batch_received");
     const payload = JSON.parse(event.payload);
     expect(payload).toMatchObject({ accepted: 3, duplicates: 1, refused: 2, newItems: 3 });
     expect(payload.digest).toMatch(/^[0-9a-f]{64}$/);

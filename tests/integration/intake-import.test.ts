@@ -32,7 +32,7 @@ describe("npm run import", () => {
     expect(first.stdout).toMatch(/line 10: flag\.source: flag\.source must be one of/);
     expect(await db.item.count({ where: { platform: "imported" } })).toBe(30);
     expect(await db.flag.count({ where: { platform: "imported" } })).toBe(30);
-    const events = await db.auditEvent.findMany({ where: { action: "flags.batch_received" } });
+    const events = await db.auditEvent.findMany({ where: { action: "flag.batch_received" } });
     expect(events.length).toBe(5);
     expect(events.reduce((n, e) => n + JSON.parse(e.payload).refused, 0)).toBe(2);
 

@@ -200,7 +200,7 @@ describe("versions of a label set", () => {
     const after = await getVersion(draft.versionId);
     expect(after!.labels.find((l) => l.key === "ve_news_reporting")!.retired).toBe(true);
     expect(after!.labels.find((l) => l.key === "ve_satire")).toBeUndefined();
-    expect(await db.auditEvent.count({ where: { action: "label.retired", subjectId: setId } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { action: "label_set.label_retired", subjectId: setId } })).toBe(1);
 
     const done = await publishDraft(leadActor(lead), draft.versionId, "Retire news reporting (test).");
     const live = (await liveLabelSets()).find((s) => s.setId === setId)!;

@@ -60,7 +60,7 @@ describe("the schema", () => {
   it("the audit log refuses updates and deletes", async () => {
     await db.$transaction(async (tx) => {
       const { appendAuditEvent } = await import("~/modules/audit/writer.server.ts");
-      await appendAuditEvent(tx, { actor: { kind: "system", name: "test" }, action: "test.event", subjectType: "test" });
+      await appendAuditEvent(tx, { actor: { kind: "system", name: "test" }, action: "user.preference_changed", subjectType: "test", payload: { revealMedia: false } });
     });
     await expect(db.$executeRawUnsafe(`UPDATE "AuditEvent" SET "payload" = '{}'`)).rejects.toThrow(/append-only/);
     await expect(db.$executeRawUnsafe(`DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only/);

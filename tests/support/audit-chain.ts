@@ -53,13 +53,13 @@ export async function dropAuditTriggers(raw: RawDb) {
 export type ForgedEvent = ChainedFields & { prevHash: string; hash: string };
 
 /** An event with a correct hash for its position: what a forger who knows the algorithm writes. */
-export function forgeEvent(seq: number, prevHash: string, payload: Record<string, unknown>, at = new Date()): ForgedEvent {
+export function forgeEvent(seq: number, prevHash: string, payload: Record<string, unknown>, at = new Date(), action = "test.event"): ForgedEvent {
   const fields: ChainedFields = {
     seq,
     at,
     actorId: null,
     actorLabel: "system: test",
-    action: "test.event",
+    action,
     subjectType: "test",
     subjectId: `subject-${seq}`,
     payload: canonicalJson(payload),

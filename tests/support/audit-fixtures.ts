@@ -13,7 +13,7 @@ export const ALL_SOURCES: FlagSource[] = ["removal_order", "authority_referral",
 export const ALL_ACTIONS: DecisionAction[] = ["keep", "remove", "restrict", "escalate"];
 
 /** A label for each action, from the starter set: keep → news reporting, remove → glorification... */
-export const LABEL_FOR: Record<DecisionAction, string[]> = {
+const LABEL_FOR: Record<DecisionAction, string[]> = {
   keep: ["ve_news_reporting"],
   remove: ["ve_glorification"],
   restrict: ["ve_representation"],
@@ -21,12 +21,12 @@ export const LABEL_FOR: Record<DecisionAction, string[]> = {
 };
 
 let moderatorPromise: ReturnType<typeof makeUser> | undefined;
-export function auditModerator() {
+function auditModerator() {
   moderatorPromise ??= makeUser("moderator", { email: `moderator-${randomUUID().slice(0, 8)}@example.test` });
   return moderatorPromise;
 }
 
-export async function starterLabelIds(): Promise<Map<string, string>> {
+async function starterLabelIds(): Promise<Map<string, string>> {
   await ensureStarterLabelSet({ kind: "system", name: "test setup" });
   const sets = await liveLabelSets();
   return new Map(sets.flatMap((s) => s.labels.map((l) => [l.key, l.id] as const)));

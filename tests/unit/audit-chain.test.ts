@@ -6,7 +6,7 @@ const sample = (over: Partial<ChainedFields> = {}): ChainedFields => ({
   seq: 42,
   at: new Date("2025-11-03T10:00:00.123Z"),
   actorId: null,
-  actorLabel: "mod \"one\" <mod@example.test>\n",
+  actorLabel: 'mod "one" <mod@example.test>\n',
   action: "decision.made",
   subjectType: "item",
   subjectId: "item-1",

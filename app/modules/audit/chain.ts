@@ -43,11 +43,8 @@ export function eventBody(e: ChainedFields): string {
   );
 }
 
-// The one-shot digest (Node 20.12+) skips the Hash object verification would otherwise make per event.
-const sha256hex: (data: string) => string =
-  typeof (crypto as { hash?: unknown }).hash === "function"
-    ? (data) => (crypto as unknown as { hash: (alg: string, data: string, enc: "hex") => string }).hash("sha256", data, "hex")
-    : (data) => crypto.createHash("sha256").update(data).digest("hex");
+// The one-shot digest skips the Hash object verification would otherwise make per event.
+const sha256hex = (data: string) => crypto.hash("sha256", data, "hex");
 
 /** SHA-256 over the previous hash, a newline and the event's canonical encoding. */
 export function eventHash(prevHash: string, e: ChainedFields): string {

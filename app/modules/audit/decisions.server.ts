@@ -112,20 +112,19 @@ export type DecisionExportRow = {
   createdAt: Date;
 };
 
-/**
- * One page of decisions in a time range, in (createdAt, seq) order after a cursor: a keyset walk of
- * the Decision(createdAt, seq) index, so page N costs what page 1 does.
- */
 /** A time range, optionally narrowed to one platform's items (what a platform's API key may see). */
 export type DecisionRange = { from: Date; to: Date; platform?: string };
 
 const platformFilter = (range: DecisionRange) =>
   range.platform ? Prisma.sql`AND "itemId" IN (SELECT "id" FROM "Item" WHERE "platform" = ${range.platform})` : Prisma.empty;
 
+/**
+ * One page of decisions in a time range, in (createdAt, seq) order after a cursor: a keyset walk of
+ * the Decision(createdAt, seq) index, so page N costs what page 1 does.
+ */
 export async function decisionPage(range: DecisionRange, after: { at: Date; seq: number } | null, limit: number, actions?: readonly string[]) {
   const cursor = after ? Prisma.sql`AND ("createdAt", "seq") > (${after.at}, ${after.seq})` : Prisma.empty;
-  const actionFilter =
-    actions && actions.length > 0 ? Prisma.sql`AND CAST("action" AS TEXT) IN (${Prisma.join(actions as string[])})` : Prisma.empty;
+  const actionFilter = actions && actions.length > 0 ? Prisma.sql`AND CAST("action" AS TEXT) IN (${Prisma.join(actions as string[])})` : Prisma.empty;
   const rows = await db.$queryRaw<(Omit<DecisionExportRow, "seq" | "byLead"> & { seq: number | bigint; byLead: boolean | number })[]>`
     SELECT "id", "seq", "itemId", "userId", CAST("action" AS TEXT) AS "action", "rationale", "labelKeys", "versionId",
            "snapshot", "copyOfDecisionId", "byLead", "createdAt"
@@ -136,8 +135,7 @@ export async function decisionPage(range: DecisionRange, after: { at: Date; seq:
 }
 
 export async function countDecisions(range: DecisionRange, actions?: readonly string[]) {
-  const actionFilter =
-    actions && actions.length > 0 ? Prisma.sql`AND CAST("action" AS TEXT) IN (${Prisma.join(actions as string[])})` : Prisma.empty;
+  const actionFilter = actions && actions.length > 0 ? Prisma.sql`AND CAST("action" AS TEXT) IN (${Prisma.join(actions as string[])})` : Prisma.empty;
   const rows = await db.$queryRaw<{ n: number | bigint }[]>`
     SELECT COUNT(*) AS "n" FROM "Decision" WHERE "createdAt" >= ${range.from} AND "createdAt" < ${range.to} ${actionFilter} ${platformFilter(range)}`;
   return Number(rows[0]?.n ?? 0);

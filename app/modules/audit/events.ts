@@ -1,72 +1,229 @@
 import { z } from "zod";
+import { ACTIONS } from "~/modules/decisions/actions.ts";
 
 /*
- * The payload schema of each audit event type that has one, keyed by action. Audit writes its own
- * events through these schemas, and every event is read back through `parseAuditPayload`, so the
- * auditor's screens meet either a typed payload or an explicit "unregistered" or "invalid" marker,
- * never an unchecked one. Other modules' actions are added here as their payloads settle.
+ * Every action Docket writes to the audit log, with the schema of its payload: the one registry. The
+ * writer accepts only these actions, each with its own payload type, and checks the payload against
+ * the schema before it touches the chain; every reader goes through `parseAuditPayload`.
+ *
+ * Names are `<subject>.<past_tense_verb>`, the verb optionally led by what changed
+ * (`user.role_changed`, `label_set.draft_edited`). Roles, flag sources and other vocabularies are
+ * plain strings here on purpose: the log outlives them, and an event must stay readable after a
+ * vocabulary changes.
  */
-export const AUDIT_EVENT_SCHEMAS = {
+
+const text = z.string();
+const id = z.string().min(1);
+const count = z.number().int().nonnegative();
+const versionNumber = z.number().int().positive();
+/** Writers pass a Date; the chain stores its ISO text, which is what readers get back. */
+const time = z.union([z.date(), z.string().datetime()]).transform((t) => (typeof t === "string" ? t : t.toISOString()));
+const payload = <Shape extends z.ZodRawShape>(shape: Shape) => z.object(shape).strict();
+
+const claimEnded = payload({ itemId: id, claimId: id, holderId: id.nullable(), reason: text, byLead: z.boolean() });
+const userStatus = payload({ email: text, releasedItems: count });
+const draftChange = { versionId: id, number: versionNumber, labelKey: text };
+
+export const AUDIT_EVENTS = {
+  "api_key.created": payload({ name: text, platform: text, prefix: text, demo: z.literal(true).optional() }),
+  "api_key.revoked": payload({ name: text, prefix: text }),
+
+  "audit.exported": payload({
+    kind: z.enum(["events", "decisions", "statements"]),
+    format: z.enum(["csv", "jsonl", "ndjson"]),
+    from: z.string().datetime(),
+    to: z.string().datetime(),
+    rows: count,
+  }),
   "audit.verified": z.discriminatedUnion("ok", [
-    z.object({ ok: z.literal(true), checked: z.number().int(), headSeq: z.number().int(), headHash: z.string().length(64) }).strict(),
-    z
-      .object({
-        ok: z.literal(false),
-        checked: z.number().int(),
-        headSeq: z.number().int(),
-        firstBadSeq: z.number().int(),
-        kind: z.enum(["edited", "deleted", "inserted", "reordered"]),
-        reason: z.string(),
-      })
-      .strict(),
+    payload({ ok: z.literal(true), checked: count, headSeq: count, headHash: z.string().length(64) }),
+    payload({
+      ok: z.literal(false),
+      checked: count,
+      headSeq: count,
+      firstBadSeq: z.number().int().positive(),
+      kind: z.enum(["edited", "deleted", "inserted", "reordered"]),
+      reason: text,
+    }),
   ]),
-  "audit.exported": z
-    .object({
-      kind: z.enum(["events", "decisions", "statements"]),
-      format: z.enum(["csv", "jsonl", "ndjson"]),
-      from: z.string().datetime(),
-      to: z.string().datetime(),
-      rows: z.number().int().nonnegative(),
-    })
-    .strict(),
-  "decision.made": z
-    .object({
-      decisionId: z.string(),
-      itemId: z.string(),
-      externalId: z.string(),
-      action: z.enum(["keep", "remove", "restrict", "escalate"]),
-      labelKeys: z.array(z.string()),
-      versionId: z.string().nullable(),
-      rationale: z.string(),
-      copyOf: z.string().nullable(),
-    })
-    .passthrough(),
+
+  "auth.logged_in": payload({ address: text }),
+  "auth.logged_out": payload({}),
+  "auth.login_blocked": payload({ address: text, failures: payload({ perAccount: count, perAddress: count }) }),
+  "auth.login_failed": payload({ address: text, reason: z.enum(["unknown_account", "wrong_password"]) }),
+  "auth.login_refused": payload({ address: text, reason: z.literal("account_disabled") }),
+
+  "claim.released": claimEnded,
+  "claim.skipped": claimEnded,
+
+  "decision.made": payload({
+    decisionId: id,
+    itemId: id,
+    externalId: text,
+    action: z.enum(ACTIONS),
+    labelKeys: z.array(text),
+    versionId: id.nullable(),
+    rationale: text,
+    copyOf: id.nullable(),
+  }),
+
+  "flag.batch_received": payload({
+    platform: text,
+    digest: z.string().regex(/^[0-9a-f]{64}$/),
+    accepted: count,
+    duplicates: count,
+    refused: count,
+    newItems: count,
+    removalOrders: count,
+  }),
+  "flag.received": payload({
+    flagId: id,
+    itemId: id,
+    platform: text,
+    contentExternalId: text,
+    flagExternalId: text.nullish(),
+    source: text,
+    reason: text,
+    reference: text.nullish(),
+    receivedAt: time,
+    dueAt: time.nullish(),
+    newItem: z.boolean(),
+  }),
+
+  "item.claimed": payload({ itemId: id, claimId: id, queue: text, leaseExpiresAt: time }),
+
+  "label_set.draft_created": payload({
+    setKey: text,
+    versionId: id,
+    number: versionNumber,
+    fromVersionId: id.nullable(),
+    fromNumber: versionNumber.nullable(),
+  }),
+  "label_set.draft_discarded": payload({ versionId: id, number: versionNumber }),
+  "label_set.draft_edited": z.discriminatedUnion("change", [
+    payload({ ...draftChange, change: z.literal("label_added"), group: text }),
+    payload({ ...draftChange, change: z.literal("label_edited"), fields: z.array(text) }),
+    payload({ ...draftChange, change: z.literal("label_moved"), direction: z.enum(["up", "down"]) }),
+    payload({ ...draftChange, change: z.literal("label_removed") }),
+    payload({ ...draftChange, change: z.literal("label_restored") }),
+  ]),
+  "label_set.exported": payload({ setKey: text, versionId: id, number: versionNumber }),
+  "label_set.imported": z.union([
+    // From a label-set file, as a draft.
+    payload({
+      setKey: text,
+      versionId: id,
+      number: versionNumber,
+      labels: count,
+      createdSet: z.boolean(),
+      replacedDraft: z.boolean(),
+      keptRetired: z.array(text),
+    }),
+    // A starter set, published as it is imported.
+    payload({ setKey: text, versionId: id, number: versionNumber, labels: count, published: z.literal(true) }),
+  ]),
+  "label_set.label_retired": payload(draftChange),
+  "label_set.published": payload({
+    setKey: text,
+    versionId: id,
+    number: versionNumber,
+    changeNote: text,
+    labels: count,
+    retiredVersionId: id.nullable(),
+    retiredNumber: versionNumber.nullable(),
+  }),
+
+  "user.created": payload({ email: text, role: text, demo: z.literal(true).optional() }),
+  "user.disabled": userStatus,
+  "user.enabled": userStatus,
+  "user.preference_changed": payload({ revealMedia: z.boolean() }),
+  "user.role_changed": payload({ email: text, from: text, to: text, releasedItems: count }),
 } as const;
 
-export type AuditEventType = keyof typeof AUDIT_EVENT_SCHEMAS;
-export type AuditPayload<T extends AuditEventType> = z.infer<(typeof AUDIT_EVENT_SCHEMAS)[T]>;
+export type AuditAction = keyof typeof AUDIT_EVENTS;
+/** What a writer passes for an action (times as Dates). */
+export type AuditPayloadInput<A extends AuditAction> = z.input<(typeof AUDIT_EVENTS)[A]>;
+/** What a reader gets back for an action (times as ISO text, as stored). */
+export type AuditPayload<A extends AuditAction> = z.output<(typeof AUDIT_EVENTS)[A]>;
+/** A read event, discriminated by its action. */
+export type TypedAuditEvent = { [A in AuditAction]: { action: A; payload: AuditPayload<A> } }[AuditAction];
 
-export type ParsedPayload =
-  | { status: "typed"; action: AuditEventType; payload: unknown }
-  | { status: "unregistered"; payload: unknown }
-  | { status: "invalid"; payload: unknown; issues: string[] };
+/**
+ * Actions recorded under an earlier name. Those events are on the hash chain and cannot be renamed,
+ * so they are read as the current action, and searching for the current name finds them too.
+ */
+export const EARLIER_NAMES = {
+  "auth.login": "auth.logged_in",
+  "auth.logout": "auth.logged_out",
+  "flags.batch_received": "flag.batch_received",
+  "label.retired": "label_set.label_retired",
+} as const satisfies Record<string, AuditAction>;
 
-export function isRegistered(action: string): action is AuditEventType {
-  return Object.prototype.hasOwnProperty.call(AUDIT_EVENT_SCHEMAS, action);
+function isRegistered(action: string): action is AuditAction {
+  return Object.prototype.hasOwnProperty.call(AUDIT_EVENTS, action);
 }
 
+/** The current name of a recorded action: itself, or what it was renamed to. */
+export function currentName(recorded: string): string {
+  return Object.prototype.hasOwnProperty.call(EARLIER_NAMES, recorded) ? EARLIER_NAMES[recorded as keyof typeof EARLIER_NAMES] : recorded;
+}
+
+/** Every name an action's events may be stored under, for searching by action. */
+export function recordedNames(action: string): string[] {
+  const current = currentName(action);
+  return [
+    current,
+    ...Object.entries(EARLIER_NAMES)
+      .filter(([, now]) => now === current)
+      .map(([earlier]) => earlier),
+  ];
+}
+
+export class AuditPayloadError extends Error {
+  constructor(
+    readonly action: string,
+    readonly issues: string[],
+  ) {
+    super(`refused to record ${action}: ${issues.join("; ")}`);
+  }
+}
+
+const issuesOf = (error: z.ZodError) => error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`);
+
+/**
+ * The payload as it goes on the chain, checked against its action's schema. Throws for an
+ * unregistered action or a payload that does not match, so neither is ever chained.
+ */
+export function checkedPayload(action: string, payload: unknown): unknown {
+  if (!isRegistered(action)) throw new AuditPayloadError(action, ["the action is not registered"]);
+  const parsed = AUDIT_EVENTS[action].safeParse(payload);
+  if (!parsed.success) throw new AuditPayloadError(action, issuesOf(parsed.error));
+  return parsed.data;
+}
+
+type ReadAs = {
+  /** The action as stored on the chain (it may be an earlier name). */
+  recordedAs: string;
+  /** The payload exactly as stored: what exports carry, so their hashes can be recomputed. */
+  stored: unknown;
+};
+
+export type ParsedAuditEvent =
+  | (ReadAs & { status: "typed" } & TypedAuditEvent)
+  | (ReadAs & { status: "unregistered"; action: string; payload: unknown })
+  | (ReadAs & { status: "invalid"; action: string; payload: unknown; issues: string[] });
+
 /** The one way an event's payload is read back. */
-export function parseAuditPayload(action: string, payloadText: string): ParsedPayload {
-  let raw: unknown;
+export function parseAuditPayload(recordedAs: string, payloadText: string): ParsedAuditEvent {
+  const action = currentName(recordedAs);
+  let stored: unknown;
   try {
-    raw = JSON.parse(payloadText);
+    stored = JSON.parse(payloadText);
   } catch {
-    return { status: "invalid", payload: payloadText, issues: ["the payload is not JSON"] };
+    return { status: "invalid", action, recordedAs, stored: payloadText, payload: payloadText, issues: ["the payload is not JSON"] };
   }
-  if (!isRegistered(action)) return { status: "unregistered", payload: raw };
-  const parsed = AUDIT_EVENT_SCHEMAS[action].safeParse(raw);
-  if (!parsed.success) {
-    return { status: "invalid", payload: raw, issues: parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`) };
-  }
-  return { status: "typed", action, payload: parsed.data };
+  if (!isRegistered(action)) return { status: "unregistered", action, recordedAs, stored, payload: stored };
+  const parsed = AUDIT_EVENTS[action].safeParse(stored);
+  if (!parsed.success) return { status: "invalid", action, recordedAs, stored, payload: stored, issues: issuesOf(parsed.error) };
+  return { status: "typed", action, recordedAs, stored, payload: parsed.data } as ParsedAuditEvent;
 }

@@ -2,7 +2,7 @@ import { db, transaction } from "~/db.server.ts";
 import { countDecisions, decisionPage, labelsForDecisions, toSorLabels, type DecisionExportRow } from "./decisions.server.ts";
 import { decisionTimings, parseSnapshot, strongestSource } from "./snapshot.ts";
 import { RESTRICTING_ACTIONS, SOR_BATCH_SIZE, validStatement, type StatementOfReasons } from "./statement-of-reasons.ts";
-import { AUDIT_EVENT_SCHEMAS } from "./events.ts";
+import { parseAuditPayload } from "./events.ts";
 import { appendAuditEvent, type Actor } from "./writer.server.ts";
 import type { ChainedFields } from "./chain.ts";
 
@@ -30,7 +30,7 @@ async function eventPage(range: Range, after: { at: Date; seq: number } | null, 
   return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
 }
 
-export async function countEvents(range: Range): Promise<number> {
+async function countEvents(range: Range): Promise<number> {
   const rows = await db.$queryRaw<{ n: number | bigint }[]>`
     SELECT COUNT(*) AS "n" FROM "AuditEvent" WHERE "at" >= ${range.from} AND "at" < ${range.to}`;
   return Number(rows[0]?.n ?? 0);
@@ -46,7 +46,7 @@ export async function countForExport(kind: ExportKind, range: Range): Promise<nu
 // Spreadsheets execute cells that start with these; content under review is hostile.
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-export function csvCell(value: unknown): string {
+function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
   let s = value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value) : String(value);
   if (FORMULA_START.test(s)) s = `'${s}`;
@@ -141,7 +141,7 @@ function eventsChunker(range: Range, format: ExportFormat): Chunker {
     render: (rows) =>
       format === "csv"
         ? rows.map((r) => csvLine(EVENT_COLUMNS.map((c) => r[c]))).join("")
-        : rows.map((r) => `${JSON.stringify({ ...r, at: r.at.toISOString(), payload: JSON.parse(r.payload) })}\n`).join(""),
+        : rows.map((r) => `${JSON.stringify({ ...r, at: r.at.toISOString(), payload: parseAuditPayload(r.action, r.payload).stored })}\n`).join(""),
   });
 }
 
@@ -158,20 +158,13 @@ function decisionsChunker(range: Range, format: ExportFormat): Chunker {
 }
 
 /** The statements of one page of restricting decisions, each validated before it leaves. */
-export async function statementsFor(rows: DecisionExportRow[]): Promise<StatementOfReasons[]> {
+async function statementsFor(rows: DecisionExportRow[]): Promise<StatementOfReasons[]> {
   const labels = await labelsForDecisions(rows.map((r) => r.id));
   const out: StatementOfReasons[] = [];
   for (const r of rows) {
     const snapshot = parseSnapshot(r.snapshot);
-    const identifiers = [
-      snapshot.item.authorHandle ?? "",
-      snapshot.item.authorExternalId ?? "",
-      ...snapshot.flags.map((f) => f.reporterId ?? ""),
-    ];
-    const s = validStatement(
-      { id: r.id, action: r.action, createdAt: r.createdAt, snapshot, labels: toSorLabels(labels.get(r.id) ?? []) },
-      identifiers,
-    );
+    const identifiers = [snapshot.item.authorHandle ?? "", snapshot.item.authorExternalId ?? "", ...snapshot.flags.map((f) => f.reporterId ?? "")];
+    const s = validStatement({ id: r.id, action: r.action, createdAt: r.createdAt, snapshot, labels: toSorLabels(labels.get(r.id) ?? []) }, identifiers);
     if (s) out.push(s);
   }
   return out;
@@ -237,13 +230,13 @@ export async function startExport(actor: Actor, kind: ExportKind, format: Export
       action: "audit.exported",
       subjectType: "audit_log",
       subjectId: null,
-      payload: AUDIT_EVENT_SCHEMAS["audit.exported"].parse({
+      payload: {
         kind,
         format: kind === "statements" ? "ndjson" : format,
         from: range.from.toISOString(),
         to: range.to.toISOString(),
         rows,
-      }),
+      },
     }),
   );
   return { rows, eventSeq: event.seq, stream: exportStream(kind, format, range) };
@@ -257,6 +250,13 @@ export async function statementForRecord(record: {
   snapshot: ReturnType<typeof parseSnapshot>;
   labels: Parameters<typeof toSorLabels>[0];
 }): Promise<StatementOfReasons | null> {
-  const identifiers = [record.snapshot.item.authorHandle ?? "", record.snapshot.item.authorExternalId ?? "", ...record.snapshot.flags.map((f) => f.reporterId ?? "")];
-  return validStatement({ id: record.id, action: record.action, createdAt: record.createdAt, snapshot: record.snapshot, labels: toSorLabels(record.labels) }, identifiers);
+  const identifiers = [
+    record.snapshot.item.authorHandle ?? "",
+    record.snapshot.item.authorExternalId ?? "",
+    ...record.snapshot.flags.map((f) => f.reporterId ?? ""),
+  ];
+  return validStatement(
+    { id: record.id, action: record.action, createdAt: record.createdAt, snapshot: record.snapshot, labels: toSorLabels(record.labels) },
+    identifiers,
+  );
 }

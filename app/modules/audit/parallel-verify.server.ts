@@ -17,9 +17,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const crypto = require("node:crypto");
 const eventBody = ${eventBody.toString()};
-const sha = typeof crypto.hash === "function"
-  ? (d) => crypto.hash("sha256", d, "hex")
-  : (d) => crypto.createHash("sha256").update(d).digest("hex");
+const sha = (d) => crypto.hash("sha256", d, "hex");
 let expected = workerData.from, prev = null, firstPrev = null, bad = null;
 // One row as an array (columns as in COLUMNS, then "at" in epoch ms); false once the segment is broken.
 function check(r) {

@@ -19,14 +19,12 @@ function instant(name: string) {
 }
 
 /** A half-open time range [from, to) for exports. */
-export const TimeRange = z
-  .object({ from: instant("from"), to: instant("to") })
-  .superRefine((r, ctx) => {
-    // Zod still runs object checks when a field failed to parse; its own issue already says why.
-    if (!(r.from instanceof Date) || !(r.to instanceof Date)) return;
-    if (r.from >= r.to) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "from must be before to.", path: ["to"] });
-    else if (r.to.getTime() - r.from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `A range spans at most ${MAX_RANGE_DAYS} days.`, path: ["to"] });
-    }
-  });
+export const TimeRange = z.object({ from: instant("from"), to: instant("to") }).superRefine((r, ctx) => {
+  // Zod still runs object checks when a field failed to parse; its own issue already says why.
+  if (!(r.from instanceof Date) || !(r.to instanceof Date)) return;
+  if (r.from >= r.to) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "from must be before to.", path: ["to"] });
+  else if (r.to.getTime() - r.from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `A range spans at most ${MAX_RANGE_DAYS} days.`, path: ["to"] });
+  }
+});
 export type TimeRange = z.infer<typeof TimeRange>;

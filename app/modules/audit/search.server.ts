@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db, Prisma } from "~/db.server.ts";
 import { MAX_SEQ } from "./limits.ts";
 import type { ChainedFields } from "./chain.ts";
-import { parseAuditPayload } from "./events.ts";
+import { currentName, parseAuditPayload, recordedNames } from "./events.ts";
 import { SOURCES as FLAG_SOURCES } from "~/modules/items/sources.ts";
 import { OUTCOMES } from "./snapshot.ts";
 
@@ -28,7 +28,6 @@ const optionalDate = z
     return d;
   });
 
-
 /** The auditor's search form, read from the query string. */
 export const AuditSearch = z.object({
   from: optionalDate,
@@ -37,10 +36,28 @@ export const AuditSearch = z.object({
   action: optionalText,
   item: optionalText,
   label: optionalText,
-  source: z.enum(FLAG_SOURCES).optional().or(z.literal("").transform(() => undefined)),
-  outcome: z.enum(OUTCOMES).optional().or(z.literal("").transform(() => undefined)),
-  before: z.coerce.number().int().positive().max(MAX_SEQ).optional().or(z.literal("").transform(() => undefined)),
-  after: z.coerce.number().int().nonnegative().max(MAX_SEQ).optional().or(z.literal("").transform(() => undefined)),
+  source: z
+    .enum(FLAG_SOURCES)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  outcome: z
+    .enum(OUTCOMES)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  before: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(MAX_SEQ)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  after: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .max(MAX_SEQ)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 export type AuditSearch = z.infer<typeof AuditSearch>;
 
@@ -51,6 +68,8 @@ export function parseSearch(params: URLSearchParams) {
 }
 
 export type EventListRow = Omit<ChainedFields, "payload"> & {
+  /** The action as stored, when it was recorded under an earlier name; `action` is the current one. */
+  recordedAs: string;
   decisionId: string | null;
   decisionAction: string | null;
 };
@@ -83,7 +102,8 @@ export async function searchEvents(q: AuditSearch, pageSize = PAGE_SIZE) {
     const user = await db.user.findFirst({ where: { OR: [{ email: q.actor.toLowerCase() }, { id: q.actor }] }, select: { id: true } });
     where.push(user ? Prisma.sql`e."actorId" = ${user.id}` : Prisma.sql`(e."actorId" = ${q.actor} OR e."actorLabel" = ${q.actor})`);
   }
-  if (q.action) where.push(Prisma.sql`e."action" = ${q.action}`);
+  // A renamed action's earlier events keep their stored name; searching the current name finds both.
+  if (q.action) where.push(Prisma.sql`e."action" IN (${Prisma.join(recordedNames(q.action))})`);
   const decisionFilter = Boolean(q.item || q.label || q.source || q.outcome);
   if (q.item) {
     const items = await db.item.findMany({ where: { externalId: q.item }, select: { id: true }, take: 100 });
@@ -109,12 +129,12 @@ export async function searchEvents(q: AuditSearch, pageSize = PAGE_SIZE) {
   const join = decisionFilter ? Prisma.sql`JOIN "Decision" d ON d."seq" = e."seq"` : Prisma.sql`LEFT JOIN "Decision" d ON d."seq" = e."seq"`;
   const whereSql = where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty;
   const order = forward ? Prisma.sql`ORDER BY e."seq" ASC` : Prisma.sql`ORDER BY e."seq" DESC`;
-  const rows = await db.$queryRaw<(Omit<EventListRow, "seq"> & { seq: number | bigint })[]>`
+  const rows = await db.$queryRaw<(Omit<EventListRow, "seq" | "recordedAs"> & { seq: number | bigint })[]>`
     SELECT e."seq", e."at", e."actorId", e."actorLabel", e."action", e."subjectType", e."subjectId",
            d."id" AS "decisionId", CAST(d."action" AS TEXT) AS "decisionAction"
     FROM "AuditEvent" e ${join} ${whereSql} ${order} LIMIT ${pageSize + 1}`;
   const more = rows.length > pageSize;
-  const page = rows.slice(0, pageSize).map((r) => ({ ...r, seq: Number(r.seq) }));
+  const page = rows.slice(0, pageSize).map((r) => ({ ...r, seq: Number(r.seq), action: currentName(r.action), recordedAs: r.action }));
   if (forward) page.reverse();
   const first = page[0]?.seq ?? null;
   const last = page[page.length - 1]?.seq ?? null;
@@ -125,8 +145,8 @@ export async function searchEvents(q: AuditSearch, pageSize = PAGE_SIZE) {
 }
 
 /**
- * The distinct actions recorded so far, for the action filter: a skip scan of the action index (one
- * probe per distinct action), so it stays instant at millions of events.
+ * The distinct actions recorded so far, by their current names, for the action filter: a skip scan
+ * of the action index (one probe per distinct action), so it stays instant at millions of events.
  */
 export async function knownActions(): Promise<string[]> {
   const rows = await db.$queryRaw<{ action: string | null }[]>`
@@ -136,7 +156,7 @@ export async function knownActions(): Promise<string[]> {
       SELECT (SELECT MIN(x."action") FROM "AuditEvent" x WHERE x."action" > a."action") FROM a WHERE a."action" IS NOT NULL
     )
     SELECT "action" FROM a WHERE "action" IS NOT NULL`;
-  return rows.map((r) => r.action as string);
+  return [...new Set(rows.map((r) => currentName(r.action as string)))].sort();
 }
 
 export async function knownLabelKeys(): Promise<string[]> {
@@ -144,19 +164,25 @@ export async function knownLabelKeys(): Promise<string[]> {
   return rows.map((r) => r.key);
 }
 
-export type EventDetail = Awaited<ReturnType<typeof getEvent>>;
-
 export async function getEvent(seq: number) {
   const e = await db.auditEvent.findUnique({ where: { seq } });
   if (!e) return null;
   const decision = await db.decision.findUnique({ where: { seq }, select: { id: true } });
   const parsed = parseAuditPayload(e.action, e.payload);
   return {
-    ...e,
+    seq: e.seq,
+    at: e.at,
+    actorId: e.actorId,
+    actorLabel: e.actorLabel,
+    action: parsed.action,
+    recordedAs: parsed.recordedAs,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    prevHash: e.prevHash,
+    hash: e.hash,
     payload: parsed.payload,
     payloadStatus: parsed.status,
     payloadIssues: parsed.status === "invalid" ? parsed.issues : [],
-    payloadText: e.payload,
     decisionId: decision?.id ?? null,
   };
 }

@@ -4,7 +4,7 @@ import { db, dialect, transaction } from "~/db.server.ts";
 import { sqliteFilePath } from "~/db-url.server.ts";
 import { env } from "~/env.server.ts";
 import { eventHash, GENESIS_HASH, type ChainedFields } from "./chain.ts";
-import { AUDIT_EVENT_SCHEMAS, parseAuditPayload, type AuditPayload } from "./events.ts";
+import { parseAuditPayload } from "./events.ts";
 import { parallelCheck, verifyWorkers } from "./parallel-verify.server.ts";
 import { appendAuditEvent, type Actor } from "./writer.server.ts";
 
@@ -29,9 +29,7 @@ async function openDirectReader(url = env.DATABASE_URL): Promise<Reader> {
   const columns = `"seq", "actorId", "actorLabel", "action", "subjectType", "subjectId", "payload", "prevHash", "hash"`;
   if (dialect === "sqlite") {
     const sqlite = new Database(sqliteFilePath(url), { readonly: true, fileMustExist: true, timeout: 10_000 });
-    const stmt = sqlite
-      .prepare(`SELECT ${columns}, "at" FROM "AuditEvent" WHERE "seq" > ? AND "seq" <= ? ORDER BY "seq" LIMIT ?`)
-      .raw(true);
+    const stmt = sqlite.prepare(`SELECT ${columns}, "at" FROM "AuditEvent" WHERE "seq" > ? AND "seq" <= ? ORDER BY "seq" LIMIT ?`).raw(true);
     return {
       read: async (afterSeq, upToSeq, limit) => (stmt.all(afterSeq, upToSeq, limit) as unknown[][]).map(toRow),
       close: async () => void sqlite.close(),
@@ -221,14 +219,10 @@ export function describeResult(r: VerifyResult): string {
 /** Runs a verification and records it as an audit event, whatever the outcome. */
 export async function verifyAndRecord(actor: Actor, options: { workers?: number } = {}): Promise<VerifyResult & { eventSeq: number }> {
   const result = await verifyChain(options);
-  const payload: AuditPayload<"audit.verified"> = AUDIT_EVENT_SCHEMAS["audit.verified"].parse(
-    result.ok
-      ? { ok: true, checked: result.checked, headSeq: result.headSeq, headHash: result.headHash }
-      : { ok: false, checked: result.checked, headSeq: result.headSeq, firstBadSeq: result.firstBadSeq, kind: result.kind, reason: result.reason },
-  );
-  const event = await transaction((tx) =>
-    appendAuditEvent(tx, { actor, action: "audit.verified", subjectType: "audit_log", subjectId: null, payload }),
-  );
+  const payload = result.ok
+    ? { ok: true as const, checked: result.checked, headSeq: result.headSeq, headHash: result.headHash }
+    : { ok: false as const, checked: result.checked, headSeq: result.headSeq, firstBadSeq: result.firstBadSeq, kind: result.kind, reason: result.reason };
+  const event = await transaction((tx) => appendAuditEvent(tx, { actor, action: "audit.verified", subjectType: "audit_log", subjectId: null, payload }));
   return { ...result, eventSeq: event.seq };
 }
 
@@ -237,6 +231,6 @@ export async function lastVerification() {
   const event = await db.auditEvent.findFirst({ where: { action: "audit.verified" }, orderBy: { seq: "desc" } });
   if (!event) return null;
   const parsed = parseAuditPayload(event.action, event.payload);
-  if (parsed.status !== "typed") return null;
-  return { seq: event.seq, at: event.at, actorLabel: event.actorLabel, payload: parsed.payload as AuditPayload<"audit.verified"> };
+  if (parsed.status !== "typed" || parsed.action !== "audit.verified") return null;
+  return { seq: event.seq, at: event.at, actorLabel: event.actorLabel, payload: parsed.payload };
 }

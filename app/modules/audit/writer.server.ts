@@ -1,5 +1,6 @@
 import type { Tx } from "~/db.server.ts";
 import { canonicalJson, eventHash } from "./chain.ts";
+import { checkedPayload, type AuditAction, type AuditPayloadInput } from "./events.ts";
 
 export type Actor =
   | { kind: "user"; id: string; email: string; role: string }
@@ -7,7 +8,7 @@ export type Actor =
   | { kind: "system"; name: string }
   | { kind: "anonymous"; label: string };
 
-export function actorFields(actor: Actor): { actorId: string | null; actorLabel: string } {
+function actorFields(actor: Actor): { actorId: string | null; actorLabel: string } {
   switch (actor.kind) {
     case "user":
       return { actorId: actor.id, actorLabel: `${actor.email} (${actor.role})` };
@@ -20,12 +21,13 @@ export function actorFields(actor: Actor): { actorId: string | null; actorLabel:
   }
 }
 
-export type AuditInput = {
+/** One event to record: a registered action with that action's payload. */
+export type AuditInput<A extends AuditAction> = {
   actor: Actor;
-  action: string;
+  action: A;
   subjectType: string;
   subjectId?: string | null;
-  payload?: Record<string, unknown>;
+  payload: AuditPayloadInput<A>;
 };
 
 export type AppendedEvent = { seq: number; hash: string; at: Date };
@@ -33,9 +35,11 @@ export type AppendedEvent = { seq: number; hash: string; at: Date };
 /**
  * Appends one event to the chain inside the caller's transaction, so the event exists exactly when
  * the change it records does. Bumping the head row first takes the write lock (SQLite) or the
- * head's row lock (PostgreSQL) until commit, which makes sequence order the commit order.
+ * head's row lock (PostgreSQL) until commit, which makes sequence order the commit order. The payload
+ * is checked against its action's schema first, so a bad one throws before any lock is taken.
  */
-export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<AppendedEvent> {
+export async function appendAuditEvent<A extends AuditAction>(tx: Tx, input: AuditInput<A>): Promise<AppendedEvent> {
+  const payload = canonicalJson(checkedPayload(input.action, input.payload));
   const head = await tx.$queryRaw<{ seq: number | bigint; hash: string }[]>`
     UPDATE "AuditHead" SET "seq" = "seq" + 1 WHERE "id" = 1 RETURNING "seq", "hash"`;
   if (head.length !== 1) throw new Error("the audit head row is missing");
@@ -49,7 +53,7 @@ export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<Appen
     action: input.action,
     subjectType: input.subjectType,
     subjectId: input.subjectId ?? null,
-    payload: canonicalJson(input.payload ?? {}),
+    payload,
   };
   const hash = eventHash(prevHash, fields);
   await tx.auditEvent.create({ data: { ...fields, prevHash, hash } });

@@ -1,6 +1,7 @@
 import { db, transaction } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
 import { appendAuditEvent } from "~/modules/audit/writer.server.ts";
+import type { AuditPayloadInput } from "~/modules/audit/events.ts";
 import { burnPasswordCheck, verifyPassword } from "./password.server.ts";
 import { createSessionCookie } from "./session.server.ts";
 import { countAttempt, uncountAttempt } from "./rate-limit.server.ts";
@@ -72,7 +73,7 @@ export async function login(emailInput: string, password: string, address: strin
   await transaction((tx) =>
     appendAuditEvent(tx, {
       actor: { kind: "user", id: user.id, email: user.email, role: user.role },
-      action: "auth.login",
+      action: "auth.logged_in",
       subjectType: "account",
       subjectId: email,
       payload: { address },
@@ -81,14 +82,16 @@ export async function login(emailInput: string, password: string, address: strin
   return { ok: true, cookie, user: { id: user.id, role: user.role } };
 }
 
-async function recordAnonymous(action: string, email: string, address: string, payload: Record<string, unknown>) {
+type RefusedLogin = "auth.login_blocked" | "auth.login_failed" | "auth.login_refused";
+
+async function recordAnonymous<A extends RefusedLogin>(action: A, email: string, address: string, payload: Omit<AuditPayloadInput<A>, "address">) {
   await transaction((tx) =>
     appendAuditEvent(tx, {
       actor: { kind: "anonymous", label: anonymousLabel(address) },
       action,
       subjectType: "account",
       subjectId: email,
-      payload: { address, ...payload },
+      payload: { address, ...payload } as AuditPayloadInput<A>,
     }),
   );
 }

@@ -9,9 +9,10 @@ export async function logout(request: Request, user: SessionUser): Promise<strin
     if (sessionId) await tx.session.deleteMany({ where: { id: hashToken(sessionId) } });
     await appendAuditEvent(tx, {
       actor: userActor(user),
-      action: "auth.logout",
+      action: "auth.logged_out",
       subjectType: "account",
       subjectId: user.email,
+      payload: {},
     });
   });
   return blankSessionCookie();

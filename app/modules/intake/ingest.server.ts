@@ -298,7 +298,7 @@ async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], 
         .digest("hex");
       await appendAuditEvent(tx, {
         actor: sender.actor,
-        action: "flags.batch_received",
+        action: "flag.batch_received",
         subjectType: sender.apiKeyId ? "api_key" : "intake",
         subjectId: sender.apiKeyId ?? platform,
         payload: {

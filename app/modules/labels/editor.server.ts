@@ -205,7 +205,7 @@ export async function retireDraftLabel(actor: Actor, versionId: string, labelId:
       await tx.label.update({ where: { id: label.id }, data: { retired: true } });
       await appendAuditEvent(tx, {
         actor,
-        action: "label.retired",
+        action: "label_set.label_retired",
         subjectType: "label_set",
         subjectId: version.labelSetId,
         payload: { versionId, number: version.number, labelKey: label.key },

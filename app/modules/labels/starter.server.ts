@@ -69,7 +69,7 @@ function createStarter(actor: Actor): Promise<{ created: boolean; versionId: str
       action: "label_set.imported",
       subjectType: "label_set",
       subjectId: setId,
-      payload: { key: starter.key, versionId, number: 1, labels: starter.labels.length, published: true },
+      payload: { setKey: starter.key, versionId, number: 1, labels: starter.labels.length, published: true },
     });
     return { created: true, versionId };
   });
