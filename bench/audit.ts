@@ -212,10 +212,10 @@ async function build(events: number, decisions: number) {
           at: new Date(at),
           actorId: null,
           actorLabel: "API key bench",
-          action: "intake.batch",
-          subjectType: "flag_batch",
-          subjectId: null,
-          payload: canonicalJson({ flags: 1, digest: "0".repeat(64), n: i }),
+          action: "flag.batch_received",
+          subjectType: "api_key",
+          subjectId: "bench",
+          payload: canonicalJson({ platform: "bench", digest: "0".repeat(64), accepted: 1, duplicates: 0, refused: 0, newItems: 1, removalOrders: 0 }),
         };
       }
       const hash = eventHash(prev, fields);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db, dialect } from "~/db.server.ts";
 import { verifyChain } from "~/modules/audit/verify.server.ts";
+import { endClaim } from "~/modules/queue/claims.server.ts";
 import { makeDecision } from "../support/audit-fixtures.ts";
 
 async function failDecisionInserts() {
@@ -42,6 +43,9 @@ describe("a decision and its audit event are one unit", () => {
     expect(added.map((e) => e.action)).not.toContain("decision.made");
     expect(after.seq).toBe(head.seq + added.length);
     expect((await verifyChain()).ok).toBe(true);
+    // The moderator still holds the item (one item at a time): they release it and take the next.
+    const holder = await db.user.findUniqueOrThrow({ where: { id: item.claimedById! } });
+    expect(await endClaim(holder, { itemId: item.id, claimId: item.claimId!, kind: "released", reason: "The save failed; starting over." })).toBe(true);
     // The next decision takes the next sequence number: no gap was left by the failed one.
     const next = await makeDecision({ action: "remove" });
     expect((await verifyChain()).ok).toBe(true);

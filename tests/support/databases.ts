@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
@@ -38,11 +38,7 @@ export async function prepareTemplate() {
     await migrate(withDatabase(testPgUrl, PG_TEMPLATE), { root: ROOT });
     return;
   }
-  for (const suffix of ["", "-wal", "-shm"]) {
-    try {
-      (await import("node:fs")).rmSync(TEMPLATE + suffix);
-    } catch {}
-  }
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(TEMPLATE + suffix, { force: true });
   await migrate(`file:${TEMPLATE}`, { root: ROOT });
   // Fold the WAL into the main file so a plain copy is complete.
   const Database = (await import("better-sqlite3")).default;

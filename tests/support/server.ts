@@ -34,7 +34,9 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) break;
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     if (Date.now() > deadline) throw new Error(`server did not start:\n${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }

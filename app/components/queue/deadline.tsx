@@ -16,6 +16,8 @@ export function formatSpan(ms: number): string {
 export function Deadline({ dueAt, now }: { dueAt: string | Date | null; now: string | Date }) {
   const [clock, setClock] = useState(() => new Date(now).getTime());
   useEffect(() => {
+    // The page may have been rendered a while ago (or on a server with another clock): count from the reader's clock.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setClock(Date.now());
     const t = setInterval(() => setClock(Date.now()), 30_000);
     return () => clearInterval(t);

@@ -2,7 +2,7 @@
 export function safeRedirect(to: string | null | undefined, fallback: string): string {
   // Browsers drop tabs and newlines from URLs and read a backslash as "/", so "/\t/evil.example" would leave
   // the site: refuse control characters, spaces and backslashes outright, then insist on one leading "/".
-  if (!to || /[\u0000-\u0020\\]/.test(to) || !to.startsWith("/") || to.startsWith("//")) return fallback;
+  if (!to || /[\p{Cc} \\]/u.test(to) || !to.startsWith("/") || to.startsWith("//")) return fallback;
   if (to.startsWith("/login") || to.startsWith("/logout")) return fallback;
   return to;
 }

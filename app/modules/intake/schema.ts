@@ -33,7 +33,7 @@ const identifier = (what: string) =>
     .string({ invalid_type_error: `${what} must be a string.` })
     .min(1, `${what} must not be empty.`)
     .max(LIMITS.id, `${what} must be at most ${LIMITS.id} characters.`)
-    .regex(/^[^\s<>"'`\\\u0000-\u001f\u007f]+$/, `${what} may not contain spaces, quotes, angle brackets or control characters.`)
+    .regex(/^[^\s<>"'`\\\p{Cc}]+$/u, `${what} may not contain spaces, quotes, angle brackets or control characters.`)
     .superRefine(storable(what));
 
 const text = (what: string, max: number) =>
