@@ -22,20 +22,14 @@ function create(): Db {
     const adapter = new PrismaPg({ connectionString: env.DATABASE_URL, max: 10 });
     client = new PostgresClient({ adapter, log: [...log] }) as unknown as Db;
   } else {
-    const adapter = new PrismaBetterSqlite3(
-      { url: sqliteFilePath(env.DATABASE_URL), timeout: 10_000 },
-      { timestampFormat: "unixepoch-ms" },
-    );
+    const adapter = new PrismaBetterSqlite3({ url: sqliteFilePath(env.DATABASE_URL), timeout: 10_000 }, { timestampFormat: "unixepoch-ms" });
     client = new SqliteClient({ adapter, log: [...log] });
   }
-  (client as unknown as { $on: (e: "query", cb: (ev: Prisma.QueryEvent) => void) => void }).$on(
-    "query",
-    (event) => {
-      if (event.duration >= SLOW_QUERY_MS) {
-        console.warn(`slow query (${event.duration} ms): ${event.query.slice(0, 300)}`);
-      }
-    },
-  );
+  (client as unknown as { $on: (e: "query", cb: (ev: Prisma.QueryEvent) => void) => void }).$on("query", (event) => {
+    if (event.duration >= SLOW_QUERY_MS) {
+      console.warn(`slow query (${event.duration} ms): ${event.query.slice(0, 300)}`);
+    }
+  });
   return client;
 }
 

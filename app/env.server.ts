@@ -28,7 +28,12 @@ const schema = z.object({
   DOCKET_ALLOWED_ORIGINS: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   // Origins the moderators' browsers may load media under review from (a platform's media proxy);
   // by default only Docket's own origin, so hostile URLs are never contacted.
   DOCKET_MEDIA_ORIGINS: z

@@ -49,7 +49,9 @@ export async function migrate(databaseUrl: string, options: { root?: string; log
     await client.query("BEGIN");
     // A transaction-scoped advisory lock: concurrent starts wait, then find nothing left to apply.
     await client.query("SELECT pg_advisory_xact_lock(724031)");
-    await client.query(`CREATE TABLE IF NOT EXISTS "Migration" ("name" TEXT NOT NULL PRIMARY KEY, "appliedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP)`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS "Migration" ("name" TEXT NOT NULL PRIMARY KEY, "appliedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP)`,
+    );
     const { rows } = await client.query<{ name: string }>(`SELECT "name" FROM "Migration"`);
     const todo = pending(migrationsDir("postgresql", options.root), new Set(rows.map((r) => r.name)));
     for (const m of todo) {

@@ -1,13 +1,5 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import {
-
-  Links,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useRouteError,
-} from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import stylesheet from "./tailwind.css?url";
 import { useNonce } from "./components/nonce.tsx";
@@ -58,4 +50,3 @@ export function ErrorBoundary() {
     </main>
   );
 }
-

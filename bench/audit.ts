@@ -174,7 +174,25 @@ async function build(events: number, decisions: number) {
         const decisionId = randomUUID();
         const externalId = `bench-${made}`;
         const postedAt = at - 2 * DAY;
-        insertItem.run(itemId, "bench", externalId, "text", "A report about the Northern Ember Front", "Fictional benchmark text about a made-up group.", "en", postedAt, `author-${made}`, `handle_${made}`, state, source, "violent_extremism", 1, at - 600_000, at - 600_000, at);
+        insertItem.run(
+          itemId,
+          "bench",
+          externalId,
+          "text",
+          "A report about the Northern Ember Front",
+          "Fictional benchmark text about a made-up group.",
+          "en",
+          postedAt,
+          `author-${made}`,
+          `handle_${made}`,
+          state,
+          source,
+          "violent_extremism",
+          1,
+          at - 600_000,
+          at - 600_000,
+          at,
+        );
         const snapshot = {
           itemId,
           platform: "bench",
@@ -190,7 +208,17 @@ async function build(events: number, decisions: number) {
           strongestSource: source,
           topReason: "violent_extremism",
           firstFlaggedAt: new Date(at - 600_000).toISOString(),
-          flags: [{ id: randomUUID(), source, reason: "violent_extremism", receivedAt: new Date(at - 600_000).toISOString(), reporterId: null, reference: null, note: null }],
+          flags: [
+            {
+              id: randomUUID(),
+              source,
+              reason: "violent_extremism",
+              receivedAt: new Date(at - 600_000).toISOString(),
+              reporterId: null,
+              reference: null,
+              note: null,
+            },
+          ],
         };
         const key = labelFor[action];
         fields = {
@@ -203,7 +231,18 @@ async function build(events: number, decisions: number) {
           subjectId: itemId,
           payload: canonicalJson({ decisionId, itemId, externalId, action, labelKeys: [key], versionId, rationale: "Fictional benchmark rationale." }),
         };
-        insertDecision.run(decisionId, seq, itemId, userId, versionId, action, "Fictional benchmark rationale.", JSON.stringify([key]), JSON.stringify(snapshot), at);
+        insertDecision.run(
+          decisionId,
+          seq,
+          itemId,
+          userId,
+          versionId,
+          action,
+          "Fictional benchmark rationale.",
+          JSON.stringify([key]),
+          JSON.stringify(snapshot),
+          at,
+        );
         insertDecisionLabel.run(decisionId, labelId.get(key));
         made++;
       } else {
@@ -219,7 +258,18 @@ async function build(events: number, decisions: number) {
         };
       }
       const hash = eventHash(prev, fields);
-      insertEvent.run(fields.seq, fields.at.getTime(), fields.actorId, fields.actorLabel, fields.action, fields.subjectType, fields.subjectId, fields.payload, prev, hash);
+      insertEvent.run(
+        fields.seq,
+        fields.at.getTime(),
+        fields.actorId,
+        fields.actorLabel,
+        fields.action,
+        fields.subjectType,
+        fields.subjectId,
+        fields.payload,
+        prev,
+        hash,
+      );
       prev = hash;
     }
     sqlite.prepare(`UPDATE "AuditHead" SET "seq" = ?, "hash" = ? WHERE "id" = 1`).run(seq, prev);
@@ -248,7 +298,10 @@ async function main() {
   const built = await build(eventsWanted, decisionsWanted);
 
   process.env.DATABASE_URL = `file:${FILE}`;
-  const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(", ");
+  const loadBefore = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ");
   const { verifyChain } = await import("../app/modules/audit/verify.server.ts");
   const { searchEvents } = await import("../app/modules/audit/search.server.ts");
   const runs = [];
@@ -325,11 +378,11 @@ lower bounds.
 | ${fmt(best.checked)} | ${fmt(best.ms)} ms | **${fmt(verifyRate)} events/s** | ${fmt(median.ms)} ms (${fmt((median.checked / median.ms) * 1000)} events/s) | ${fmt(best.cpuMs)} ms |
 
 ${
-    pgVerify
-      ? `On PostgreSQL (the same chain copied into a local PostgreSQL 15): best of 5 **${fmt((pgVerify.checked / pgVerify.ms) * 1000)} events/s**
+  pgVerify
+    ? `On PostgreSQL (the same chain copied into a local PostgreSQL 15): best of 5 **${fmt((pgVerify.checked / pgVerify.ms) * 1000)} events/s**
 (${fmt(pgVerify.ms)} ms); a single pass without worker threads ${fmt((pgVerify.checked / pgVerify.singleMs) * 1000)} events/s.`
-      : "PostgreSQL not measured (set DOCKET_BENCH_PG_URL to an admin connection URL)."
-  }
+    : "PostgreSQL not measured (set DOCKET_BENCH_PG_URL to an admin connection URL)."
+}
 A single pass on SQLite (\`workers: 1\`, what a damaged log gets before the event is named): ${fmt((singleSqlite.checked / singleSqlite.ms) * 1000)} events/s.
 
 Target: at least 200,000 events/s.

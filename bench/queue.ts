@@ -58,11 +58,44 @@ const seedStarted = performance.now();
   sqlite.pragma("synchronous = OFF");
   sqlite.pragma("cache_size = -262144");
   const now = Date.now();
-  const cols = ["id", "platform", "externalId", "type", "title", "body", "mediaUrls", "language", "authorExternalId", "authorHandle", "contentDigest", "state", "priority", "dueAt", "strongestSource", "topReason", "flagCount", "reporterCount", "countsBySource", "countsByReason", "firstFlaggedAt", "lastFlaggedAt", "createdAt", "updatedAt"];
+  const cols = [
+    "id",
+    "platform",
+    "externalId",
+    "type",
+    "title",
+    "body",
+    "mediaUrls",
+    "language",
+    "authorExternalId",
+    "authorHandle",
+    "contentDigest",
+    "state",
+    "priority",
+    "dueAt",
+    "strongestSource",
+    "topReason",
+    "flagCount",
+    "reporterCount",
+    "countsBySource",
+    "countsByReason",
+    "firstFlaggedAt",
+    "lastFlaggedAt",
+    "createdAt",
+    "updatedAt",
+  ];
   const fcols = ["id", "itemId", "platform", "externalId", "source", "reason", "note", "reporterId", "reference", "receivedAt", "dueAt", "createdAt"];
   const ROWS = 200;
-  const insItems = sqlite.prepare(`INSERT INTO "Item" (${cols.map((c) => `"${c}"`).join(",")}) VALUES ${Array(ROWS).fill(`(${cols.map(() => "?").join(",")})`).join(",")}`);
-  const insFlags = sqlite.prepare(`INSERT INTO "Flag" (${fcols.map((c) => `"${c}"`).join(",")}) VALUES ${Array(ROWS).fill(`(${fcols.map(() => "?").join(",")})`).join(",")}`);
+  const insItems = sqlite.prepare(
+    `INSERT INTO "Item" (${cols.map((c) => `"${c}"`).join(",")}) VALUES ${Array(ROWS)
+      .fill(`(${cols.map(() => "?").join(",")})`)
+      .join(",")}`,
+  );
+  const insFlags = sqlite.prepare(
+    `INSERT INTO "Flag" (${fcols.map((c) => `"${c}"`).join(",")}) VALUES ${Array(ROWS)
+      .fill(`(${fcols.map(() => "?").join(",")})`)
+      .join(",")}`,
+  );
   const seed = sqlite.transaction((from: number) => {
     const items: unknown[] = [];
     const flags: unknown[] = [];
@@ -70,10 +103,40 @@ const seedStarted = performance.now();
       const source = sourceFor(i);
       const received = now - ((i * 104729) % (72 * HOUR));
       // About 0.5% of the queue is overdue at any time.
-      const due = source === "automated" ? null : i % 200 === 0 ? now - (i % 50) * 60_000 - 60_000 : received + (source === "removal_order" ? HOUR : 72 * HOUR) + 2 * HOUR;
+      const due =
+        source === "automated"
+          ? null
+          : i % 200 === 0
+            ? now - (i % 50) * 60_000 - 60_000
+            : received + (source === "removal_order" ? HOUR : 72 * HOUR) + 2 * HOUR;
       const id = randomUUID();
       const text = `Synthetic report ${i} about the Northern Ember Front`;
-      items.push(id, "bench", `bench-${i}`, "text", `Report ${i}`, text, "[]", LANGS[i % LANGS.length], `u-${i % 5000}`, `user_${i % 5000}`, createHash("sha256").update(text).digest("hex"), INITIAL_STATE, 300 + ((i * 31) % 1200), due, source, "violent_extremism", 1, 1, JSON.stringify({ [source]: 1 }), '{"violent_extremism":1}', received, received, now, now);
+      items.push(
+        id,
+        "bench",
+        `bench-${i}`,
+        "text",
+        `Report ${i}`,
+        text,
+        "[]",
+        LANGS[i % LANGS.length],
+        `u-${i % 5000}`,
+        `user_${i % 5000}`,
+        createHash("sha256").update(text).digest("hex"),
+        INITIAL_STATE,
+        300 + ((i * 31) % 1200),
+        due,
+        source,
+        "violent_extremism",
+        1,
+        1,
+        JSON.stringify({ [source]: 1 }),
+        '{"violent_extremism":1}',
+        received,
+        received,
+        now,
+        now,
+      );
       flags.push(randomUUID(), id, "bench", `bench-flag-${i}`, source, "violent_extremism", null, `r-${i % 9000}`, null, received, due, now);
     }
     insItems.run(...items);
@@ -112,7 +175,8 @@ const planText = plan.map((p) => p.detail).join("; ");
 
 // A claimed item is then decided by its moderator; that work is outside what is timed here, so
 // mark it decided directly to keep the leased set the size of the team, as in real use.
-const finish = (itemId: string) => db.$executeRaw`UPDATE "Item" SET "state" = ${DECIDED_STATE}, "claimId" = NULL, "leaseExpiresAt" = NULL WHERE "id" = ${itemId}`;
+const finish = (itemId: string) =>
+  db.$executeRaw`UPDATE "Item" SET "state" = ${DECIDED_STATE}, "claimId" = NULL, "leaseExpiresAt" = NULL WHERE "id" = ${itemId}`;
 
 async function rawClaim(user: { id: string }) {
   const now = new Date();
@@ -176,14 +240,27 @@ console.error("list measured", JSON.stringify(listResults));
 
 // ---- ingestion ---------------------------------------------------------------------------------
 const token = `bench-${randomUUID()}`;
-await db.apiKey.create({ data: { id: randomUUID(), name: "bench", platform: "bench-http", prefix: token.slice(0, 7), hash: hashToken(token), createdById: users[0].id } });
+await db.apiKey.create({
+  data: { id: randomUUID(), name: "bench", platform: "bench-http", prefix: token.slice(0, 7), hash: hashToken(token), createdById: users[0].id },
+});
 const flagBody = (i: number, tag: string) => ({
-  content: { externalId: `${tag}-${i}`, type: "text", title: `Report ${i}`, body: `Synthetic ${tag} report ${i} about the Placeholder Cell`, language: "en", author: { externalId: `a-${i % 100}`, handle: `h${i % 100}` } },
+  content: {
+    externalId: `${tag}-${i}`,
+    type: "text",
+    title: `Report ${i}`,
+    body: `Synthetic ${tag} report ${i} about the Placeholder Cell`,
+    language: "en",
+    author: { externalId: `a-${i % 100}`, handle: `h${i % 100}` },
+  },
   flag: { externalId: `${tag}-f-${i}`, source: "user_report", reason: "violent_extremism", reporterId: `r-${i}` },
 });
 
 if (!existsSync(path.join(ROOT, "build", "index.js"))) {
-  execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], { cwd: ROOT, stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
+    cwd: ROOT,
+    stdio: "ignore",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
 }
 const port = await new Promise<number>((resolve) => {
   const s = createServer();
@@ -194,7 +271,15 @@ const port = await new Promise<number>((resolve) => {
 });
 const server: ChildProcess = spawn(process.execPath, [path.join(ROOT, "server.js")], {
   cwd: ROOT,
-  env: { ...process.env, DATABASE_URL: URL_, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", DOCKET_DEMO: "0", DOCKET_API_MAX_PER_MINUTE: "100000000" },
+  env: {
+    ...process.env,
+    DATABASE_URL: URL_,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    NODE_ENV: "production",
+    DOCKET_DEMO: "0",
+    DOCKET_API_MAX_PER_MINUTE: "100000000",
+  },
   stdio: ["ignore", "ignore", "inherit"],
 });
 process.on("exit", () => server.kill("SIGTERM"));
@@ -261,11 +346,41 @@ async function rawInserts(batches: number, size: number) {
   const started = performance.now();
   const sqlite = new Database(FILE);
   sqlite.pragma("busy_timeout = 10000");
-  const cols = ["id", "platform", "externalId", "type", "title", "body", "language", "authorExternalId", "authorHandle", "contentDigest", "priority", "dueAt", "strongestSource", "topReason", "flagCount", "reporterCount", "countsBySource", "countsByReason", "firstFlaggedAt", "lastFlaggedAt", "updatedAt"];
+  const cols = [
+    "id",
+    "platform",
+    "externalId",
+    "type",
+    "title",
+    "body",
+    "language",
+    "authorExternalId",
+    "authorHandle",
+    "contentDigest",
+    "priority",
+    "dueAt",
+    "strongestSource",
+    "topReason",
+    "flagCount",
+    "reporterCount",
+    "countsBySource",
+    "countsByReason",
+    "firstFlaggedAt",
+    "lastFlaggedAt",
+    "updatedAt",
+  ];
   const fcols = ["id", "itemId", "platform", "externalId", "source", "reason", "reporterId", "receivedAt", "dueAt"];
   const step = 400;
-  const ins = sqlite.prepare(`INSERT INTO "Item" (${cols.map((c) => `"${c}"`).join(",")}) VALUES ${Array(step).fill(`(${cols.map(() => "?").join(",")})`).join(",")}`);
-  const insF = sqlite.prepare(`INSERT INTO "Flag" (${fcols.map((c) => `"${c}"`).join(",")}) VALUES ${Array(step).fill(`(${fcols.map(() => "?").join(",")})`).join(",")}`);
+  const ins = sqlite.prepare(
+    `INSERT INTO "Item" (${cols.map((c) => `"${c}"`).join(",")}) VALUES ${Array(step)
+      .fill(`(${cols.map(() => "?").join(",")})`)
+      .join(",")}`,
+  );
+  const insF = sqlite.prepare(
+    `INSERT INTO "Flag" (${fcols.map((c) => `"${c}"`).join(",")}) VALUES ${Array(step)
+      .fill(`(${fcols.map(() => "?").join(",")})`)
+      .join(",")}`,
+  );
   for (let b = 0; b < batches; b++) {
     sqlite.transaction(() => {
       for (let off = 0; off < size; off += step) {
@@ -276,7 +391,29 @@ async function rawInserts(batches: number, size: number) {
           const now = Date.now();
           const id = randomUUID();
           const body = `Synthetic raw report ${i}`;
-          items.push(id, "bench-raw", `raw-${i}`, "text", `Report ${i}`, body, "en", `a-${i % 100}`, `h${i % 100}`, createHash("sha256").update(body).digest("hex"), 500, now + 72 * HOUR, "user_report", "violent_extremism", 1, 1, '{"user_report":1}', '{"violent_extremism":1}', now, now, now);
+          items.push(
+            id,
+            "bench-raw",
+            `raw-${i}`,
+            "text",
+            `Report ${i}`,
+            body,
+            "en",
+            `a-${i % 100}`,
+            `h${i % 100}`,
+            createHash("sha256").update(body).digest("hex"),
+            500,
+            now + 72 * HOUR,
+            "user_report",
+            "violent_extremism",
+            1,
+            1,
+            '{"user_report":1}',
+            '{"violent_extremism":1}',
+            now,
+            now,
+            now,
+          );
           flags.push(randomUUID(), id, "bench-raw", `raw-f-${i}`, "user_report", "violent_extremism", `r-${i}`, now, now + 72 * HOUR);
         }
         ins.run(...items);
@@ -290,7 +427,10 @@ async function rawInserts(batches: number, size: number) {
 const raw = await rawInserts(10, 1200);
 
 // ---- report ------------------------------------------------------------------------------------
-const f1 = claimResults["full-1"], r1 = claimResults["raw-1"], f20 = claimResults["full-20"], r20 = claimResults["raw-20"];
+const f1 = claimResults["full-1"],
+  r1 = claimResults["raw-1"],
+  f20 = claimResults["full-20"],
+  r20 = claimResults["raw-20"];
 const cpu = os.cpus();
 const row = (name: string, r: { p50: number; p95: number; p99: number; perSec: number; n: number }) =>
   `| ${name} | ${fmt(r.n)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${fmt(r.perSec)} |`;

@@ -16,11 +16,15 @@ const reportOnly = args.includes("--report-only");
 for (const name of BENCHMARKS) {
   if (reportOnly || (only && only !== name)) continue;
   console.log(`\n=== benchmark: ${name} ===`);
-  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "bench", `${name}.ts`), ...args.filter((a) => !a.startsWith("--only=") && a !== "--report-only")], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production" },
-  });
+  const run = spawnSync(
+    process.execPath,
+    ["--import", "tsx", path.join(root, "bench", `${name}.ts`), ...args.filter((a) => !a.startsWith("--only=") && a !== "--report-only")],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production" },
+    },
+  );
   if (run.status !== 0) failed = true;
 }
 

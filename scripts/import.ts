@@ -17,7 +17,9 @@ const { values, positionals } = parseArgs({
 });
 const file = positionals[0];
 if (values.help || !file) {
-  console.log("Usage: npm run import -- FILE.jsonl [--platform NAME] [--batch N]\n\nEach line is one {content, flag} object as accepted by POST /api/v1/flags.");
+  console.log(
+    "Usage: npm run import -- FILE.jsonl [--platform NAME] [--batch N]\n\nEach line is one {content, flag} object as accepted by POST /api/v1/flags.",
+  );
   process.exit(values.help ? 0 : 1);
 }
 if (!existsSync(file)) {

@@ -18,12 +18,30 @@ const LANGUAGES = ["en", "en", "en", "de", "fr", "es", "nl", "pt-BR", "it"];
 
 type Kind = "news" | "analysis" | "condemnation" | "praise" | "recruitment" | "propaganda" | "representation";
 const TEXT: Record<Kind, (g: string, t: string, n: number) => { title: string; body: string }> = {
-  news: (g, t, n) => ({ title: `Rally in ${t} (report ${n})`, body: `Local news: ${g} held a rally in ${t} on Saturday. Police said the event ended without injuries. Report no. ${n}.` }),
-  analysis: (g, t, n) => ({ title: `How ${g} recruits online`, body: `A researcher in ${t} explains the coded language ${g} uses to attract followers, and how platforms can spot it. Analysis no. ${n}.` }),
-  condemnation: (g, t, n) => ({ title: `${t} leaders condemn ${g}`, body: `Community leaders in ${t} condemned ${g} after its latest statement and called for calm. Statement no. ${n}.` }),
-  praise: (g, _t, n) => ({ title: `Heroes (synthetic example ${n})`, body: `${g} are true heroes and everyone should stand with them! [fictional praise line, placeholder ${n}]` }),
-  recruitment: (g, _t, n) => ({ title: `Join us (synthetic example ${n})`, body: `Join ${g} today: message [placeholder-handle-${n}] to sign up. [fictional recruitment line]` }),
-  propaganda: (g, _t, n) => ({ title: `Share before it is gone (${n})`, body: `Reposting the latest ${g} video again, spread it everywhere before it is removed. [fictional propaganda share ${n}]` }),
+  news: (g, t, n) => ({
+    title: `Rally in ${t} (report ${n})`,
+    body: `Local news: ${g} held a rally in ${t} on Saturday. Police said the event ended without injuries. Report no. ${n}.`,
+  }),
+  analysis: (g, t, n) => ({
+    title: `How ${g} recruits online`,
+    body: `A researcher in ${t} explains the coded language ${g} uses to attract followers, and how platforms can spot it. Analysis no. ${n}.`,
+  }),
+  condemnation: (g, t, n) => ({
+    title: `${t} leaders condemn ${g}`,
+    body: `Community leaders in ${t} condemned ${g} after its latest statement and called for calm. Statement no. ${n}.`,
+  }),
+  praise: (g, _t, n) => ({
+    title: `Heroes (synthetic example ${n})`,
+    body: `${g} are true heroes and everyone should stand with them! [fictional praise line, placeholder ${n}]`,
+  }),
+  recruitment: (g, _t, n) => ({
+    title: `Join us (synthetic example ${n})`,
+    body: `Join ${g} today: message [placeholder-handle-${n}] to sign up. [fictional recruitment line]`,
+  }),
+  propaganda: (g, _t, n) => ({
+    title: `Share before it is gone (${n})`,
+    body: `Reposting the latest ${g} video again, spread it everywhere before it is removed. [fictional propaganda share ${n}]`,
+  }),
   representation: (g, _t, n) => ({ title: `${g} emblem`, body: `Profile banner showing the emblem of ${g} with no caption. [synthetic example ${n}]` }),
 };
 const KINDS: Kind[] = ["news", "analysis", "condemnation", "praise", "recruitment", "propaganda", "representation"];
@@ -33,7 +51,20 @@ const BULK_REFERRAL_TEXT = {
   body: "Join the Placeholder Cell: the future belongs to us. [fictional recruitment poster used as demo material, referral copy]",
 };
 
-function raw(n: number, source: Source, kind: Kind, opts: { receivedAt?: Date; reference?: string; reporterId?: string; note?: string; content?: { title: string; body: string }; image?: boolean; externalId?: string } = {}) {
+function raw(
+  n: number,
+  source: Source,
+  kind: Kind,
+  opts: {
+    receivedAt?: Date;
+    reference?: string;
+    reporterId?: string;
+    note?: string;
+    content?: { title: string; body: string };
+    image?: boolean;
+    externalId?: string;
+  } = {},
+) {
   const group = GROUPS[n % GROUPS.length];
   const town = TOWNS[n % TOWNS.length];
   const text = opts.content ?? TEXT[kind](group, town, n);
@@ -78,12 +109,24 @@ export async function loadDemoItems(): Promise<string> {
   // Removal orders: one-hour clocks, some already overdue, some close, some fresh.
   for (const minutes of [150, 95, 75, 50, 35, 10, 2]) {
     n++;
-    entries.push(raw(n, "removal_order", n % 2 ? "propaganda" : "recruitment", { receivedAt: ago(minutes), reference: `TCO-RO-2026-${1000 + n}`, note: "Removal order issued by a competent authority (synthetic)." }));
+    entries.push(
+      raw(n, "removal_order", n % 2 ? "propaganda" : "recruitment", {
+        receivedAt: ago(minutes),
+        reference: `TCO-RO-2026-${1000 + n}`,
+        note: "Removal order issued by a competent authority (synthetic).",
+      }),
+    );
   }
   // Trusted flaggers.
   for (let i = 0; i < 45; i++) {
     n++;
-    entries.push(raw(n, "trusted_flagger", KINDS[i % KINDS.length], { receivedAt: ago(30 + i * 37), reference: `TF-NOTICE-${n}`, note: "Notice from a trusted flagger (synthetic)." }));
+    entries.push(
+      raw(n, "trusted_flagger", KINDS[i % KINDS.length], {
+        receivedAt: ago(30 + i * 37),
+        reference: `TF-NOTICE-${n}`,
+        note: "Notice from a trusted flagger (synthetic).",
+      }),
+    );
   }
   // User reports, some items reported by several people.
   for (let i = 0; i < 150; i++) {
@@ -91,13 +134,22 @@ export async function loadDemoItems(): Promise<string> {
     const kind = KINDS[(i * 3) % KINDS.length];
     const reporters = i % 10 === 0 ? 4 : 1;
     for (let r = 0; r < reporters; r++) {
-      entries.push(raw(n, "user_report", kind, { receivedAt: ago(20 + i * 29 + r), reporterId: `reporter-${(i + r) % 97}`, note: r === 0 ? "I think this supports a violent group." : undefined, image: i % 9 === 0 }));
+      entries.push(
+        raw(n, "user_report", kind, {
+          receivedAt: ago(20 + i * 29 + r),
+          reporterId: `reporter-${(i + r) % 97}`,
+          note: r === 0 ? "I think this supports a violent group." : undefined,
+          image: i % 9 === 0,
+        }),
+      );
     }
   }
   // Automated detection.
   for (let i = 0; i < 50; i++) {
     n++;
-    entries.push(raw(n, "automated", KINDS[(i * 5) % KINDS.length], { receivedAt: ago(5 + i * 13), note: `classifier score 0.${70 + (i % 29)}`, image: i % 4 === 0 }));
+    entries.push(
+      raw(n, "automated", KINDS[(i * 5) % KINDS.length], { receivedAt: ago(5 + i * 13), note: `classifier score 0.${70 + (i % 29)}`, image: i % 4 === 0 }),
+    );
   }
   // Authority referrals: a few single ones...
   for (let i = 0; i < 15; i++) {
@@ -108,13 +160,26 @@ export async function loadDemoItems(): Promise<string> {
   const bulkStart = n + 1;
   for (let i = 0; i < 60; i++) {
     n++;
-    entries.push(raw(n, "authority_referral", "recruitment", { receivedAt: ago(40), reference: `IRU-ACTION-2026-07/${i + 1}`, content: BULK_REFERRAL_TEXT, note: "Part of a referral action (synthetic)." }));
+    entries.push(
+      raw(n, "authority_referral", "recruitment", {
+        receivedAt: ago(40),
+        reference: `IRU-ACTION-2026-07/${i + 1}`,
+        content: BULK_REFERRAL_TEXT,
+        note: "Part of a referral action (synthetic).",
+      }),
+    );
   }
   // A second, smaller group of copies that the history decides in one go.
   const smallCopies = n + 1;
   for (let i = 0; i < 6; i++) {
     n++;
-    entries.push(raw(n, "user_report", "praise", { receivedAt: ago(300), reporterId: `reporter-copy-${i}`, content: { title: "Fan page post", body: "The Grey Lantern Circle are heroes! [fictional praise line, copied across accounts]" } }));
+    entries.push(
+      raw(n, "user_report", "praise", {
+        receivedAt: ago(300),
+        reporterId: `reporter-copy-${i}`,
+        content: { title: "Fan page post", body: "The Grey Lantern Circle are heroes! [fictional praise line, copied across accounts]" },
+      }),
+    );
   }
   // Content flagged by more than one kind of source.
   for (let i = 0; i < 5; i++) {
@@ -159,7 +224,8 @@ async function demoHistory(platform: string, smallCopies: number): Promise<strin
     });
     const seenDigests = new Set<string>();
     const unique = candidates.filter((c) => !seenDigests.has(c.contentDigest!) && seenDigests.add(c.contentDigest!));
-    const actions: DecisionAction[] = source === "removal_order" ? ["remove", "keep", "escalate"] : ["keep", "remove", "restrict", "escalate", "keep", "remove", "escalate"];
+    const actions: DecisionAction[] =
+      source === "removal_order" ? ["remove", "keep", "escalate"] : ["keep", "remove", "restrict", "escalate", "keep", "remove", "escalate"];
     for (const [i, action] of actions.entries()) {
       const item = unique[i];
       if (!item) break;

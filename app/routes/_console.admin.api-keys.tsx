@@ -44,7 +44,9 @@ export default function ApiKeys() {
       {created ? <Notice tone="success">{created.message}</Notice> : null}
       {created?.token ? (
         <div className="mb-4 rounded border border-green-300 bg-green-50 p-3">
-          <label htmlFor="new-token" className="block text-sm font-medium">New key</label>
+          <label htmlFor="new-token" className="block text-sm font-medium">
+            New key
+          </label>
           <input id="new-token" readOnly value={created.token} className={`${inputClass} font-mono`} />
         </div>
       ) : null}
@@ -53,12 +55,24 @@ export default function ApiKeys() {
           <caption className="sr-only">API keys</caption>
           <thead className="bg-slate-50 text-left">
             <tr>
-              <th scope="col" className="px-3 py-2">Name</th>
-              <th scope="col" className="px-3 py-2">Platform</th>
-              <th scope="col" className="px-3 py-2">Starts with</th>
-              <th scope="col" className="px-3 py-2">Created</th>
-              <th scope="col" className="px-3 py-2">Status</th>
-              <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
+              <th scope="col" className="px-3 py-2">
+                Name
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Platform
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Starts with
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Created
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Status
+              </th>
+              <th scope="col" className="px-3 py-2">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -67,14 +81,18 @@ export default function ApiKeys() {
                 <td className="px-3 py-2">{k.name}</td>
                 <td className="px-3 py-2">{k.platform}</td>
                 <td className="px-3 py-2 font-mono">{k.prefix}…</td>
-                <td className="px-3 py-2">{new Date(k.createdAt).toISOString().slice(0, 16).replace("T", " ")} by {k.createdBy.email}</td>
+                <td className="px-3 py-2">
+                  {new Date(k.createdAt).toISOString().slice(0, 16).replace("T", " ")} by {k.createdBy.email}
+                </td>
                 <td className="px-3 py-2">{k.revokedAt ? <span className="text-red-700">Revoked</span> : "Active"}</td>
                 <td className="px-3 py-2 text-right">
                   {k.revokedAt ? null : (
                     <Form method="post">
                       <input type="hidden" name="intent" value="revoke" />
                       <input type="hidden" name="keyId" value={k.id} />
-                      <button type="submit" className={secondaryButtonClass} aria-label={`Revoke ${k.name}`}>Revoke</button>
+                      <button type="submit" className={secondaryButtonClass} aria-label={`Revoke ${k.name}`}>
+                        Revoke
+                      </button>
                     </Form>
                   )}
                 </td>
@@ -84,21 +102,45 @@ export default function ApiKeys() {
         </table>
       </div>
       <section aria-labelledby="new-key" className="mt-8 max-w-xl rounded border border-slate-200 bg-white p-4">
-        <h2 id="new-key" className="text-lg font-semibold">Create a key</h2>
+        <h2 id="new-key" className="text-lg font-semibold">
+          Create a key
+        </h2>
         <Form method="post" {...getFormProps(form)} className="mt-4 grid gap-4 sm:grid-cols-2">
           <input type="hidden" name="intent" value="create" />
           <div>
-            <label htmlFor="key-name" className="block text-sm font-medium">Name</label>
-            <input id="key-name" name="name" required defaultValue={textOf(fields.name.initialValue)} className={inputClass} aria-describedby="key-name-error" aria-invalid={fields.name.errors ? true : undefined} />
+            <label htmlFor="key-name" className="block text-sm font-medium">
+              Name
+            </label>
+            <input
+              id="key-name"
+              name="name"
+              required
+              defaultValue={textOf(fields.name.initialValue)}
+              className={inputClass}
+              aria-describedby="key-name-error"
+              aria-invalid={fields.name.errors ? true : undefined}
+            />
             <FieldError id="key-name-error" message={firstError(fields.name.errors)} />
           </div>
           <div>
-            <label htmlFor="key-platform" className="block text-sm font-medium">Platform</label>
-            <input id="key-platform" name="platform" defaultValue={textOf(fields.platform.initialValue) || "default"} required className={inputClass} aria-describedby="key-platform-error" aria-invalid={fields.platform.errors ? true : undefined} />
+            <label htmlFor="key-platform" className="block text-sm font-medium">
+              Platform
+            </label>
+            <input
+              id="key-platform"
+              name="platform"
+              defaultValue={textOf(fields.platform.initialValue) || "default"}
+              required
+              className={inputClass}
+              aria-describedby="key-platform-error"
+              aria-invalid={fields.platform.errors ? true : undefined}
+            />
             <FieldError id="key-platform-error" message={firstError(fields.platform.errors)} />
           </div>
           <div className="sm:col-span-2">
-            <button type="submit" className={buttonClass}>Create key</button>
+            <button type="submit" className={buttonClass}>
+              Create key
+            </button>
           </div>
         </Form>
       </section>

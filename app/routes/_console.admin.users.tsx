@@ -48,7 +48,10 @@ export default function Users() {
   const refusal = refusalMessage(result);
   return (
     <>
-      <PageHeader title="Users" description="Accounts, roles and access. Changing a role or disabling an account signs that person out everywhere and returns the items they hold to the queue." />
+      <PageHeader
+        title="Users"
+        description="Accounts, roles and access. Changing a role or disabling an account signs that person out everywhere and returns the items they hold to the queue."
+      />
       {refusal ? <Notice tone="error">{refusal}</Notice> : null}
       {result && "message" in result ? <Notice tone="success">{result.message}</Notice> : null}
       <div className="overflow-x-auto rounded border border-slate-200 bg-white">
@@ -56,11 +59,21 @@ export default function Users() {
           <caption className="sr-only">All accounts</caption>
           <thead className="bg-slate-50 text-left">
             <tr>
-              <th scope="col" className="px-3 py-2">Name</th>
-              <th scope="col" className="px-3 py-2">Email</th>
-              <th scope="col" className="px-3 py-2">Role</th>
-              <th scope="col" className="px-3 py-2">Status</th>
-              <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
+              <th scope="col" className="px-3 py-2">
+                Name
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Email
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Role
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Status
+              </th>
+              <th scope="col" className="px-3 py-2">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -75,13 +88,19 @@ export default function Users() {
                     <Form method="post" className="flex items-center gap-2">
                       <input type="hidden" name="intent" value="role" />
                       <input type="hidden" name="userId" value={u.id} />
-                      <label className="sr-only" htmlFor={`role-${u.id}`}>Role of {u.email}</label>
+                      <label className="sr-only" htmlFor={`role-${u.id}`}>
+                        Role of {u.email}
+                      </label>
                       <select id={`role-${u.id}`} name="role" defaultValue={u.role} className="rounded border border-slate-300 px-2 py-1">
                         {ROLES.map((r) => (
-                          <option key={r} value={r}>{ROLE_NAMES[r]}</option>
+                          <option key={r} value={r}>
+                            {ROLE_NAMES[r]}
+                          </option>
                         ))}
                       </select>
-                      <button type="submit" className={secondaryButtonClass}>Change</button>
+                      <button type="submit" className={secondaryButtonClass}>
+                        Change
+                      </button>
                     </Form>
                   )}
                 </td>
@@ -104,35 +123,75 @@ export default function Users() {
       </div>
 
       <section aria-labelledby="new-user" className="mt-8 max-w-xl rounded border border-slate-200 bg-white p-4">
-        <h2 id="new-user" className="text-lg font-semibold">Add a user</h2>
+        <h2 id="new-user" className="text-lg font-semibold">
+          Add a user
+        </h2>
         <Form method="post" {...getFormProps(form)} className="mt-4 grid gap-4 sm:grid-cols-2">
           <input type="hidden" name="intent" value="create" />
           <div>
-            <label htmlFor="new-name" className="block text-sm font-medium">Name</label>
-            <input id="new-name" name="name" required defaultValue={textOf(fields.name.initialValue)} className={inputClass} aria-describedby="new-name-error" aria-invalid={fields.name.errors ? true : undefined} />
+            <label htmlFor="new-name" className="block text-sm font-medium">
+              Name
+            </label>
+            <input
+              id="new-name"
+              name="name"
+              required
+              defaultValue={textOf(fields.name.initialValue)}
+              className={inputClass}
+              aria-describedby="new-name-error"
+              aria-invalid={fields.name.errors ? true : undefined}
+            />
             <FieldError id="new-name-error" message={firstError(fields.name.errors)} />
           </div>
           <div>
-            <label htmlFor="new-email" className="block text-sm font-medium">Email</label>
-            <input id="new-email" name="email" type="email" required defaultValue={textOf(fields.email.initialValue)} className={inputClass} aria-describedby="new-email-error" aria-invalid={fields.email.errors ? true : undefined} />
+            <label htmlFor="new-email" className="block text-sm font-medium">
+              Email
+            </label>
+            <input
+              id="new-email"
+              name="email"
+              type="email"
+              required
+              defaultValue={textOf(fields.email.initialValue)}
+              className={inputClass}
+              aria-describedby="new-email-error"
+              aria-invalid={fields.email.errors ? true : undefined}
+            />
             <FieldError id="new-email-error" message={firstError(fields.email.errors)} />
           </div>
           <div>
-            <label htmlFor="new-role" className="block text-sm font-medium">Role</label>
+            <label htmlFor="new-role" className="block text-sm font-medium">
+              Role
+            </label>
             <select id="new-role" name="role" className={inputClass} defaultValue={textOf(fields.role.initialValue) || "moderator"}>
               {ROLES.map((r) => (
-                <option key={r} value={r}>{ROLE_NAMES[r]}</option>
+                <option key={r} value={r}>
+                  {ROLE_NAMES[r]}
+                </option>
               ))}
             </select>
             <FieldError id="new-role-error" message={firstError(fields.role.errors)} />
           </div>
           <div>
-            <label htmlFor="new-password" className="block text-sm font-medium">Initial password</label>
-            <input id="new-password" name="password" type="password" autoComplete="new-password" required className={inputClass} aria-describedby="new-password-error" aria-invalid={fields.password.errors ? true : undefined} />
+            <label htmlFor="new-password" className="block text-sm font-medium">
+              Initial password
+            </label>
+            <input
+              id="new-password"
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              required
+              className={inputClass}
+              aria-describedby="new-password-error"
+              aria-invalid={fields.password.errors ? true : undefined}
+            />
             <FieldError id="new-password-error" message={firstError(fields.password.errors)} />
           </div>
           <div className="sm:col-span-2">
-            <button type="submit" className={buttonClass}>Create user</button>
+            <button type="submit" className={buttonClass}>
+              Create user
+            </button>
           </div>
         </Form>
       </section>

@@ -41,20 +41,36 @@ export default function AuditDecision() {
         description={<span className="font-mono text-sm">{record.id}</span>}
         actions={
           <div className="flex gap-2">
-            {record.event ? <Link to={`/audit/events/${record.seq}`} className={secondaryButtonClass}>Audit event {record.seq}</Link> : null}
-            <Link to="/audit" className={secondaryButtonClass}>Back to the log</Link>
+            {record.event ? (
+              <Link to={`/audit/events/${record.seq}`} className={secondaryButtonClass}>
+                Audit event {record.seq}
+              </Link>
+            ) : null}
+            <Link to="/audit" className={secondaryButtonClass}>
+              Back to the log
+            </Link>
           </div>
         }
       />
       <Section title="Outcome" id="outcome">
         <dl>
-          <Field label="Action"><OutcomeBadge action={record.action} /></Field>
-          <Field label="Decided by">{record.decidedBy.name} ({record.decidedBy.email}, {record.decidedBy.role}){record.byLead ? " as policy lead" : ""}</Field>
+          <Field label="Action">
+            <OutcomeBadge action={record.action} />
+          </Field>
+          <Field label="Decided by">
+            {record.decidedBy.name} ({record.decidedBy.email}, {record.decidedBy.role}){record.byLead ? " as policy lead" : ""}
+          </Field>
           <Field label="Decided at">{utc(record.createdAt)}</Field>
-          <Field label="Rationale"><PlainText text={record.rationale} /></Field>
+          <Field label="Rationale">
+            <PlainText text={record.rationale} />
+          </Field>
           <Field label="Label set">{record.version ? `${record.version.setName}, version ${record.version.number} (${record.version.status})` : "none"}</Field>
           {record.copyOfDecisionId ? (
-            <Field label="Copy of"><Link to={`/audit/decisions/${record.copyOfDecisionId}`} className="text-blue-800 hover:underline">the decision on the original item</Link></Field>
+            <Field label="Copy of">
+              <Link to={`/audit/decisions/${record.copyOfDecisionId}`} className="text-blue-800 hover:underline">
+                the decision on the original item
+              </Link>
+            </Field>
           ) : null}
         </dl>
       </Section>
@@ -81,10 +97,20 @@ export default function AuditDecision() {
           <ul className="space-y-3">
             {record.labels.map((l) => (
               <li key={l.id} className="rounded border border-slate-200 p-3">
-                <p className="font-medium">{l.name} <span className="font-mono text-xs text-slate-600">{l.key}</span></p>
-                <p className="text-xs text-slate-600">{l.setName}, version {l.versionNumber} · {l.group} · default action {l.defaultAction}</p>
-                <p className="mt-1 text-sm"><PlainText text={l.definition} /></p>
-                {l.notWhen ? <p className="mt-1 text-sm text-slate-700">Not when: <PlainText text={l.notWhen} /></p> : null}
+                <p className="font-medium">
+                  {l.name} <span className="font-mono text-xs text-slate-600">{l.key}</span>
+                </p>
+                <p className="text-xs text-slate-600">
+                  {l.setName}, version {l.versionNumber} · {l.group} · default action {l.defaultAction}
+                </p>
+                <p className="mt-1 text-sm">
+                  <PlainText text={l.definition} />
+                </p>
+                {l.notWhen ? (
+                  <p className="mt-1 text-sm text-slate-700">
+                    Not when: <PlainText text={l.notWhen} />
+                  </p>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -93,17 +119,39 @@ export default function AuditDecision() {
       <Section title="The item as reviewed" id="item">
         <p className="mb-2 text-sm text-slate-600">A snapshot taken when the decision was made; the item may have changed since.</p>
         <dl>
-          <Field label="External id"><span className="font-mono">{item.externalId}</span>{item.platform ? ` on ${item.platform}` : ""}</Field>
+          <Field label="External id">
+            <span className="font-mono">{item.externalId}</span>
+            {item.platform ? ` on ${item.platform}` : ""}
+          </Field>
           <Field label="Type">{item.type}</Field>
-          <Field label="Title"><PlainText text={item.title} /></Field>
-          <Field label="Text"><PlainText text={item.body} /></Field>
-          <Field label="URL (not opened)"><span className="font-mono text-xs break-all">{item.url ?? "none"}</span></Field>
+          <Field label="Title">
+            <PlainText text={item.title} />
+          </Field>
+          <Field label="Text">
+            <PlainText text={item.body} />
+          </Field>
+          <Field label="URL (not opened)">
+            <span className="font-mono text-xs break-all">{item.url ?? "none"}</span>
+          </Field>
           <Field label="Media URLs (not loaded)">
-            {mediaUrls.length === 0 ? "none" : <ul>{mediaUrls.map((u, i) => <li key={i} className="font-mono text-xs break-all">{u}</li>)}</ul>}
+            {mediaUrls.length === 0 ? (
+              "none"
+            ) : (
+              <ul>
+                {mediaUrls.map((u, i) => (
+                  <li key={i} className="font-mono text-xs break-all">
+                    {u}
+                  </li>
+                ))}
+              </ul>
+            )}
           </Field>
           <Field label="Language">{item.language ?? "unknown"}</Field>
           <Field label="Posted">{utc(item.postedAt)}</Field>
-          <Field label="Author">{item.authorHandle ?? "unknown"}{item.authorExternalId ? ` (${item.authorExternalId})` : ""}</Field>
+          <Field label="Author">
+            {item.authorHandle ?? "unknown"}
+            {item.authorExternalId ? ` (${item.authorExternalId})` : ""}
+          </Field>
           <Field label="Strongest source">{source ? SOURCE_NAMES[source] : "unknown"}</Field>
         </dl>
       </Section>
@@ -113,11 +161,21 @@ export default function AuditDecision() {
             <caption className="sr-only">Flags on the item when it was reviewed</caption>
             <thead className="bg-slate-50 text-left">
               <tr>
-                <th scope="col" className="px-3 py-2">Source</th>
-                <th scope="col" className="px-3 py-2">Reason</th>
-                <th scope="col" className="px-3 py-2">Received</th>
-                <th scope="col" className="px-3 py-2">Reference</th>
-                <th scope="col" className="px-3 py-2">Note</th>
+                <th scope="col" className="px-3 py-2">
+                  Source
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Reason
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Received
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Reference
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Note
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -126,8 +184,12 @@ export default function AuditDecision() {
                   <td className="px-3 py-2">{SOURCE_NAMES[f.source]}</td>
                   <td className="px-3 py-2 font-mono">{f.reason}</td>
                   <td className="px-3 py-2 whitespace-nowrap">{utc(f.receivedAt)}</td>
-                  <td className="px-3 py-2"><PlainText text={f.reference} /></td>
-                  <td className="px-3 py-2"><PlainText text={f.note} /></td>
+                  <td className="px-3 py-2">
+                    <PlainText text={f.reference} />
+                  </td>
+                  <td className="px-3 py-2">
+                    <PlainText text={f.note} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -136,7 +198,9 @@ export default function AuditDecision() {
       </Section>
       <Section title="DSA statement of reasons" id="statement">
         {statementError ? (
-          <p role="alert" className="rounded bg-red-50 p-3 text-sm text-red-800">This decision cannot produce a valid statement: {statementError}</p>
+          <p role="alert" className="rounded bg-red-50 p-3 text-sm text-red-800">
+            This decision cannot produce a valid statement: {statementError}
+          </p>
         ) : statementJson ? (
           <pre className="overflow-x-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-3 text-xs">{statementJson}</pre>
         ) : (

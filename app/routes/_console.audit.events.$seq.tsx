@@ -30,9 +30,17 @@ export default function AuditEvent() {
         description={event.action}
         actions={
           <div className="flex gap-2">
-            {event.seq > 1 ? <Link to={`/audit/events/${event.seq - 1}`} className={secondaryButtonClass}>Previous event</Link> : null}
-            <Link to={`/audit/events/${event.seq + 1}`} className={secondaryButtonClass}>Next event</Link>
-            <Link to="/audit" className={secondaryButtonClass}>Back to the log</Link>
+            {event.seq > 1 ? (
+              <Link to={`/audit/events/${event.seq - 1}`} className={secondaryButtonClass}>
+                Previous event
+              </Link>
+            ) : null}
+            <Link to={`/audit/events/${event.seq + 1}`} className={secondaryButtonClass}>
+              Next event
+            </Link>
+            <Link to="/audit" className={secondaryButtonClass}>
+              Back to the log
+            </Link>
           </div>
         }
       />
@@ -40,19 +48,37 @@ export default function AuditEvent() {
         <dl>
           <Field label="Sequence">{event.seq}</Field>
           <Field label="Time">{utc(event.at)}</Field>
-          <Field label="Actor">{event.actorLabel}{event.actorId ? <span className="ml-2 font-mono text-xs text-slate-600">{event.actorId}</span> : null}</Field>
+          <Field label="Actor">
+            {event.actorLabel}
+            {event.actorId ? <span className="ml-2 font-mono text-xs text-slate-600">{event.actorId}</span> : null}
+          </Field>
           <Field label="Action">
             <span className="font-mono">{event.action}</span>
-            {event.recordedAs !== event.action ? <span className="ml-2 text-xs text-slate-600">recorded under its earlier name <span className="font-mono">{event.recordedAs}</span></span> : null}
+            {event.recordedAs !== event.action ? (
+              <span className="ml-2 text-xs text-slate-600">
+                recorded under its earlier name <span className="font-mono">{event.recordedAs}</span>
+              </span>
+            ) : null}
           </Field>
-          <Field label="Subject"><span className="font-mono">{event.subjectType}{event.subjectId ? `: ${event.subjectId}` : ""}</span></Field>
+          <Field label="Subject">
+            <span className="font-mono">
+              {event.subjectType}
+              {event.subjectId ? `: ${event.subjectId}` : ""}
+            </span>
+          </Field>
           {event.decisionId ? (
             <Field label="Decision">
-              <Link to={`/audit/decisions/${event.decisionId}`} className="text-blue-800 hover:underline">Open the decision</Link>
+              <Link to={`/audit/decisions/${event.decisionId}`} className="text-blue-800 hover:underline">
+                Open the decision
+              </Link>
             </Field>
           ) : null}
-          <Field label="Previous hash"><span className="font-mono text-xs break-all">{event.prevHash}</span></Field>
-          <Field label="Hash"><span className="font-mono text-xs break-all">{event.hash}</span></Field>
+          <Field label="Previous hash">
+            <span className="font-mono text-xs break-all">{event.prevHash}</span>
+          </Field>
+          <Field label="Hash">
+            <span className="font-mono text-xs break-all">{event.hash}</span>
+          </Field>
         </dl>
       </Section>
       <Section title="Payload" id="payload">

@@ -37,13 +37,17 @@ export default function VerifyAudit() {
         <Notice tone={result.ok ? "success" : "error"}>
           {result.message}{" "}
           {"firstBadSeq" in result && result.firstBadSeq ? (
-            <Link to={`/audit/events/${result.firstBadSeq}`} className="underline">Open event {result.firstBadSeq}</Link>
+            <Link to={`/audit/events/${result.firstBadSeq}`} className="underline">
+              Open event {result.firstBadSeq}
+            </Link>
           ) : null}{" "}
           ({Math.round(result.ms)} ms; recorded as event {result.eventSeq}.)
         </Notice>
       ) : null}
       <Form method="post" className="mb-6">
-        <button type="submit" className={buttonClass} disabled={running}>{running ? "Verifying…" : "Verify now"}</button>
+        <button type="submit" className={buttonClass} disabled={running}>
+          {running ? "Verifying…" : "Verify now"}
+        </button>
       </Form>
       <Section title="Last recorded run" id="last-run">
         {last ? (
@@ -52,7 +56,11 @@ export default function VerifyAudit() {
             <Field label="By">{last.actorLabel}</Field>
             <Field label="Result">{last.payload.ok ? "Intact" : `Broken at event ${last.payload.firstBadSeq}: ${last.payload.reason}`}</Field>
             <Field label="Events checked">{last.payload.checked}</Field>
-            <Field label="Event"><Link to={`/audit/events/${last.seq}`} className="text-blue-800 hover:underline">{last.seq}</Link></Field>
+            <Field label="Event">
+              <Link to={`/audit/events/${last.seq}`} className="text-blue-800 hover:underline">
+                {last.seq}
+              </Link>
+            </Field>
           </dl>
         ) : (
           <p className="text-sm text-slate-600">The log has not been verified yet.</p>

@@ -43,7 +43,10 @@ export default function Claims() {
   const result = useActionData<typeof action>();
   return (
     <>
-      <PageHeader title="Claims" description="Who holds what right now. Releasing a lease returns the item to the queue; the holder's decision will then be refused." />
+      <PageHeader
+        title="Claims"
+        description="Who holds what right now. Releasing a lease returns the item to the queue; the holder's decision will then be refused."
+      />
       {refusalMessage(result) ? <Notice tone="error">{refusalMessage(result)}</Notice> : null}
       {result && "message" in result ? <Notice tone="success">{result.message}</Notice> : null}
       <div className="overflow-x-auto rounded border border-slate-200 bg-white">
@@ -51,18 +54,32 @@ export default function Claims() {
           <caption className="sr-only">Live leases</caption>
           <thead className="bg-slate-50 text-left">
             <tr>
-              <th scope="col" className="px-3 py-2">Holder</th>
-              <th scope="col" className="px-3 py-2">Item</th>
-              <th scope="col" className="px-3 py-2">Source</th>
-              <th scope="col" className="px-3 py-2">Item deadline</th>
-              <th scope="col" className="px-3 py-2">Lease ends</th>
-              <th scope="col" className="px-3 py-2">Release</th>
+              <th scope="col" className="px-3 py-2">
+                Holder
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Item
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Source
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Item deadline
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Lease ends
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Release
+              </th>
             </tr>
           </thead>
           <tbody>
             {claims.length === 0 ? (
               <tr>
-                <td colSpan={6} className="px-3 py-6 text-center text-slate-600">Nobody holds an item right now.</td>
+                <td colSpan={6} className="px-3 py-6 text-center text-slate-600">
+                  Nobody holds an item right now.
+                </td>
               </tr>
             ) : null}
             {claims.map((c) => (
@@ -72,18 +89,26 @@ export default function Claims() {
                   <span className="font-medium">{c.title || c.externalId}</span>
                   <span className="block text-xs text-slate-500">{STATE_NAMES[c.state]}</span>
                 </td>
-                <td className="px-3 py-2"><SourceBadge source={c.strongestSource} /></td>
-                <td className="px-3 py-2"><Deadline dueAt={c.dueAt} now={now} /></td>
+                <td className="px-3 py-2">
+                  <SourceBadge source={c.strongestSource} />
+                </td>
+                <td className="px-3 py-2">
+                  <Deadline dueAt={c.dueAt} now={now} />
+                </td>
                 <td className="px-3 py-2">{c.leaseExpiresAt ? <time dateTime={c.leaseExpiresAt}>{c.leaseExpiresAt.slice(11, 16)} UTC</time> : null}</td>
                 <td className="px-3 py-2">
                   <Form method="post" className="flex items-end gap-2">
                     <input type="hidden" name="itemId" value={c.id} />
                     <input type="hidden" name="claimId" value={c.claimId ?? ""} />
                     <div>
-                      <label htmlFor={`reason-${c.claimId}`} className="sr-only">Reason for releasing {c.holder?.email}'s lease</label>
+                      <label htmlFor={`reason-${c.claimId}`} className="sr-only">
+                        Reason for releasing {c.holder?.email}'s lease
+                      </label>
                       <input id={`reason-${c.claimId}`} name="reason" required placeholder="Reason" className={`${inputClass} mt-0 py-1`} />
                     </div>
-                    <button type="submit" className={secondaryButtonClass}>Release</button>
+                    <button type="submit" className={secondaryButtonClass}>
+                      Release
+                    </button>
                   </Form>
                 </td>
               </tr>

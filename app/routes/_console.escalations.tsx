@@ -30,7 +30,11 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Escalations() {
   const data = useLoaderData<typeof loader>();
   const notice =
-    data.notice === "empty" ? "No escalation is free to take right now." : data.notice?.startsWith("decided-") ? "Decision saved. No other escalation is waiting." : null;
+    data.notice === "empty"
+      ? "No escalation is free to take right now."
+      : data.notice?.startsWith("decided-")
+        ? "Decision saved. No other escalation is waiting."
+        : null;
   return (
     <>
       <PageHeader

@@ -29,7 +29,10 @@ export default function LabelSetPage() {
   return (
     <>
       <p className="mb-2 text-sm">
-        <Link to="/labels" className="text-blue-800 hover:underline">Label sets</Link> /
+        <Link to="/labels" className="text-blue-800 hover:underline">
+          Label sets
+        </Link>{" "}
+        /
       </p>
       <PageHeader
         title={set.name}
@@ -43,11 +46,15 @@ export default function LabelSetPage() {
             ) : null}
             {canEdit ? (
               draft ? (
-                <Link to={`/labels/${set.id}/draft`} className={buttonClass}>Continue the draft (version {draft.number})</Link>
+                <Link to={`/labels/${set.id}/draft`} className={buttonClass}>
+                  Continue the draft (version {draft.number})
+                </Link>
               ) : (
                 <Form method="post" action={`/labels/${set.id}/draft`}>
                   <input type="hidden" name="intent" value="start" />
-                  <button type="submit" className={buttonClass}>Edit: start a new draft</button>
+                  <button type="submit" className={buttonClass}>
+                    Edit: start a new draft
+                  </button>
                 </Form>
               )
             ) : null}
@@ -60,29 +67,48 @@ export default function LabelSetPage() {
       </p>
 
       <section aria-labelledby="history" className="mb-8">
-        <h2 id="history" className="mb-2 text-lg font-semibold">Version history</h2>
+        <h2 id="history" className="mb-2 text-lg font-semibold">
+          Version history
+        </h2>
         <div className="overflow-x-auto rounded border border-slate-200 bg-white">
           <table className="min-w-full text-sm">
             <caption className="sr-only">Versions of {set.name}, newest first</caption>
             <thead className="bg-slate-50 text-left">
               <tr>
-                <th scope="col" className="px-3 py-2">Version</th>
-                <th scope="col" className="px-3 py-2">Status</th>
-                <th scope="col" className="px-3 py-2">Change note</th>
-                <th scope="col" className="px-3 py-2">Published</th>
-                <th scope="col" className="px-3 py-2">Labels</th>
-                <th scope="col" className="px-3 py-2">Decisions</th>
+                <th scope="col" className="px-3 py-2">
+                  Version
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Status
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Change note
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Published
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Labels
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Decisions
+                </th>
               </tr>
             </thead>
             <tbody>
               {set.versions.map((v) => (
                 <tr key={v.id} className="border-t border-slate-100 align-top">
                   <td className="px-3 py-2">
-                    <Link to={v.status === "draft" ? `/labels/${set.id}/draft` : `/labels/${set.id}/versions/${v.id}`} className="font-medium text-blue-800 hover:underline">
+                    <Link
+                      to={v.status === "draft" ? `/labels/${set.id}/draft` : `/labels/${set.id}/versions/${v.id}`}
+                      className="font-medium text-blue-800 hover:underline"
+                    >
                       Version {v.number}
                     </Link>
                   </td>
-                  <td className="px-3 py-2"><StatusBadge status={v.status} /></td>
+                  <td className="px-3 py-2">
+                    <StatusBadge status={v.status} />
+                  </td>
                   <td className="max-w-md px-3 py-2">{v.changeNote || <span className="text-slate-500">—</span>}</td>
                   <td className="px-3 py-2">
                     {v.publishedAt ? (
@@ -91,7 +117,10 @@ export default function LabelSetPage() {
                         <div className="text-xs text-slate-600">by {v.publishedBy ?? "the system"}</div>
                       </>
                     ) : (
-                      <span className="text-slate-600">Started {formatTime(v.createdAt)}{v.createdBy ? ` by ${v.createdBy}` : ""}</span>
+                      <span className="text-slate-600">
+                        Started {formatTime(v.createdAt)}
+                        {v.createdBy ? ` by ${v.createdBy}` : ""}
+                      </span>
                     )}
                   </td>
                   <td className="px-3 py-2">{v.labelCount}</td>
@@ -105,25 +134,37 @@ export default function LabelSetPage() {
 
       {set.versions.length > 1 ? (
         <section aria-labelledby="compare" className="max-w-2xl rounded border border-slate-200 bg-white p-4">
-          <h2 id="compare" className="text-lg font-semibold">Compare two versions</h2>
+          <h2 id="compare" className="text-lg font-semibold">
+            Compare two versions
+          </h2>
           <Form method="get" action={`/labels/${set.id}/diff`} className="mt-3 grid gap-4 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
             <div>
-              <label htmlFor="diff-from" className="block text-sm font-medium">From</label>
+              <label htmlFor="diff-from" className="block text-sm font-medium">
+                From
+              </label>
               <select id="diff-from" name="from" defaultValue={previous?.id ?? set.versions[1]?.id} className={inputClass}>
                 {set.versions.map((v) => (
-                  <option key={v.id} value={v.id}>Version {v.number} ({v.status === "published" ? "live" : v.status})</option>
+                  <option key={v.id} value={v.id}>
+                    Version {v.number} ({v.status === "published" ? "live" : v.status})
+                  </option>
                 ))}
               </select>
             </div>
             <div>
-              <label htmlFor="diff-to" className="block text-sm font-medium">To</label>
+              <label htmlFor="diff-to" className="block text-sm font-medium">
+                To
+              </label>
               <select id="diff-to" name="to" defaultValue={(draft ?? live ?? set.versions[0])?.id} className={inputClass}>
                 {set.versions.map((v) => (
-                  <option key={v.id} value={v.id}>Version {v.number} ({v.status === "published" ? "live" : v.status})</option>
+                  <option key={v.id} value={v.id}>
+                    Version {v.number} ({v.status === "published" ? "live" : v.status})
+                  </option>
                 ))}
               </select>
             </div>
-            <button type="submit" className={buttonClass}>Compare</button>
+            <button type="submit" className={buttonClass}>
+              Compare
+            </button>
           </Form>
         </section>
       ) : null}

@@ -41,32 +41,49 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function DiffPage() {
   const { set, versions, from, to, diff } = useLoaderData<typeof loader>();
   const summary = diffSummary(diff);
-  const name = (v: { number: number; status: string } | null) => (v ? `version ${v.number}${v.status === "draft" ? " (draft)" : v.status === "published" ? " (live)" : ""}` : "");
+  const name = (v: { number: number; status: string } | null) =>
+    v ? `version ${v.number}${v.status === "draft" ? " (draft)" : v.status === "published" ? " (live)" : ""}` : "";
   return (
     <>
       <p className="mb-2 text-sm">
-        <Link to="/labels" className="text-blue-800 hover:underline">Label sets</Link> /{" "}
-        <Link to={`/labels/${set.id}`} className="text-blue-800 hover:underline">{set.name}</Link> /
+        <Link to="/labels" className="text-blue-800 hover:underline">
+          Label sets
+        </Link>{" "}
+        /{" "}
+        <Link to={`/labels/${set.id}`} className="text-blue-800 hover:underline">
+          {set.name}
+        </Link>{" "}
+        /
       </p>
       <PageHeader title={`Compare ${set.name}: ${name(from)} → ${name(to)}`} />
       <Form method="get" className="mb-6 grid max-w-2xl gap-4 rounded border border-slate-200 bg-white p-4 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
         <div>
-          <label htmlFor="from" className="block text-sm font-medium">From</label>
+          <label htmlFor="from" className="block text-sm font-medium">
+            From
+          </label>
           <select id="from" name="from" defaultValue={from?.id} className={inputClass}>
             {versions.map((v) => (
-              <option key={v.id} value={v.id}>Version {v.number} ({v.status === "published" ? "live" : v.status})</option>
+              <option key={v.id} value={v.id}>
+                Version {v.number} ({v.status === "published" ? "live" : v.status})
+              </option>
             ))}
           </select>
         </div>
         <div>
-          <label htmlFor="to" className="block text-sm font-medium">To</label>
+          <label htmlFor="to" className="block text-sm font-medium">
+            To
+          </label>
           <select id="to" name="to" defaultValue={to?.id} className={inputClass}>
             {versions.map((v) => (
-              <option key={v.id} value={v.id}>Version {v.number} ({v.status === "published" ? "live" : v.status})</option>
+              <option key={v.id} value={v.id}>
+                Version {v.number} ({v.status === "published" ? "live" : v.status})
+              </option>
             ))}
           </select>
         </div>
-        <button type="submit" className={buttonClass}>Compare</button>
+        <button type="submit" className={buttonClass}>
+          Compare
+        </button>
       </Form>
       {to ? (
         <div className="mb-4 text-sm">

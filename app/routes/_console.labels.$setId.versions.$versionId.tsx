@@ -9,7 +9,9 @@ import { notFound } from "~/modules/http/errors.server.ts";
 import { getVersion, labelsAppliedTogether, previousVersionId, usageForVersion } from "~/modules/labels/sets.server.ts";
 
 export const access: Access = { kind: "user", capability: "labels:read" };
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.version.setName} v${data.version.number} · Docket` : "Version · Docket" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.version.setName} v${data.version.number} · Docket` : "Version · Docket" },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "labels:read");
@@ -17,7 +19,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!version || version.setId !== params.setId || (version.status === "draft" && !can(user.role, "labels:edit"))) {
     throw notFound("That version does not exist in this label set.");
   }
-  const [usage, previousId, together] = await Promise.all([usageForVersion(version.id), previousVersionId(version.setId, version.number), labelsAppliedTogether(version.id)]);
+  const [usage, previousId, together] = await Promise.all([
+    usageForVersion(version.id),
+    previousVersionId(version.setId, version.number),
+    labelsAppliedTogether(version.id),
+  ]);
   return json({ version, usage, previousId, together });
 }
 
@@ -30,8 +36,14 @@ export default function VersionPage() {
   return (
     <>
       <p className="mb-2 text-sm">
-        <Link to="/labels" className="text-blue-800 hover:underline">Label sets</Link> /{" "}
-        <Link to={`/labels/${version.setId}`} className="text-blue-800 hover:underline">{version.setName}</Link> /
+        <Link to="/labels" className="text-blue-800 hover:underline">
+          Label sets
+        </Link>{" "}
+        /{" "}
+        <Link to={`/labels/${version.setId}`} className="text-blue-800 hover:underline">
+          {version.setName}
+        </Link>{" "}
+        /
       </p>
       <PageHeader
         title={`${version.setName}: version ${version.number}`}
@@ -50,11 +62,15 @@ export default function VersionPage() {
         }
       />
       {search.get("published") && version.status === "published" ? (
-        <Notice tone="success">Published version {version.number}. Moderators see it from their next item; decisions made earlier keep their own version.</Notice>
+        <Notice tone="success">
+          Published version {version.number}. Moderators see it from their next item; decisions made earlier keep their own version.
+        </Notice>
       ) : null}
       <dl className="mb-6 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[10rem_1fr]">
         <dt className="font-medium text-slate-600">Status</dt>
-        <dd><StatusBadge status={version.status} /></dd>
+        <dd>
+          <StatusBadge status={version.status} />
+        </dd>
         <dt className="font-medium text-slate-600">Published</dt>
         <dd>{version.publishedAt ? `${formatTime(version.publishedAt)} by ${version.publishedBy ?? "the system"}` : "Not published"}</dd>
         {version.retiredAt ? (
@@ -75,7 +91,10 @@ export default function VersionPage() {
               <ul>
                 {together.map((p) => (
                   <li key={p.labelIds.join()}>
-                    {`${p.labelIds.map((id) => nameOf.get(id) ?? id).sort().join(" + ")}: ${p.count} ${p.count === 1 ? "decision" : "decisions"}`}
+                    {`${p.labelIds
+                      .map((id) => nameOf.get(id) ?? id)
+                      .sort()
+                      .join(" + ")}: ${p.count} ${p.count === 1 ? "decision" : "decisions"}`}
                   </li>
                 ))}
               </ul>
@@ -84,16 +103,26 @@ export default function VersionPage() {
         ) : null}
       </dl>
       <section aria-labelledby="usage" className="mb-8 max-w-3xl">
-        <h2 id="usage" className="mb-2 text-lg font-semibold">Usage by label</h2>
+        <h2 id="usage" className="mb-2 text-lg font-semibold">
+          Usage by label
+        </h2>
         <div className="overflow-x-auto rounded border border-slate-200 bg-white">
           <table className="min-w-full text-sm">
             <caption className="sr-only">How often each label of version {version.number} was applied</caption>
             <thead className="bg-slate-50 text-left">
               <tr>
-                <th scope="col" className="px-3 py-2">Label</th>
-                <th scope="col" className="px-3 py-2">Group</th>
-                <th scope="col" className="px-3 py-2 text-right">Applied</th>
-                <th scope="col" className="px-3 py-2 text-right">Share</th>
+                <th scope="col" className="px-3 py-2">
+                  Label
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Group
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  Applied
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  Share
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -103,7 +132,9 @@ export default function VersionPage() {
                   return (
                     <tr key={l.id} className="border-t border-slate-100">
                       <th scope="row" className="px-3 py-1.5 text-left font-normal">
-                        <a href={`#label-${l.key}`} className="text-blue-800 hover:underline">{l.name}</a>
+                        <a href={`#label-${l.key}`} className="text-blue-800 hover:underline">
+                          {l.name}
+                        </a>
                         {l.retired ? <span className="ml-2 text-xs text-slate-600">(retired)</span> : null}
                       </th>
                       <td className="px-3 py-1.5">{g.title}</td>
@@ -120,7 +151,9 @@ export default function VersionPage() {
       {groupLabels(version.labels).map((g) =>
         g.labels.length ? (
           <section key={g.group} aria-labelledby={`group-${g.group}`} className="mb-8">
-            <h2 id={`group-${g.group}`} className="text-lg font-semibold">{g.title}</h2>
+            <h2 id={`group-${g.group}`} className="text-lg font-semibold">
+              {g.title}
+            </h2>
             <p className="mb-3 text-sm text-slate-600">{g.help}</p>
             <div className="space-y-3">
               {g.labels.map((l) => (

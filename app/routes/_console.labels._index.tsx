@@ -22,7 +22,13 @@ export default function LabelSets() {
       <PageHeader
         title="Label sets"
         description="The policies moderators apply. Each set has one live version; a lead changes it in a draft and publishes a new version, and every decision keeps the version it was made under."
-        actions={canEdit ? <Link to="/labels/import" className={secondaryButtonClass}>Import a set</Link> : null}
+        actions={
+          canEdit ? (
+            <Link to="/labels/import" className={secondaryButtonClass}>
+              Import a set
+            </Link>
+          ) : null
+        }
       />
       {sets.length === 0 ? (
         <p className="rounded border border-slate-200 bg-white p-4">No label sets yet.{canEdit ? " Import one as JSON to start." : ""}</p>
@@ -32,18 +38,30 @@ export default function LabelSets() {
             <caption className="sr-only">Label sets</caption>
             <thead className="bg-slate-50 text-left">
               <tr>
-                <th scope="col" className="px-3 py-2">Set</th>
-                <th scope="col" className="px-3 py-2">Flag reasons</th>
-                <th scope="col" className="px-3 py-2">Live version</th>
-                <th scope="col" className="px-3 py-2">Published</th>
-                <th scope="col" className="px-3 py-2">Draft</th>
+                <th scope="col" className="px-3 py-2">
+                  Set
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Flag reasons
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Live version
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Published
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Draft
+                </th>
               </tr>
             </thead>
             <tbody>
               {sets.map((s) => (
                 <tr key={s.id} className="border-t border-slate-100 align-top">
                   <td className="px-3 py-2">
-                    <Link to={`/labels/${s.id}`} className="font-medium text-blue-800 hover:underline">{s.name}</Link>
+                    <Link to={`/labels/${s.id}`} className="font-medium text-blue-800 hover:underline">
+                      {s.name}
+                    </Link>
                     <div className="font-mono text-xs text-slate-600">{s.key}</div>
                   </td>
                   <td className="px-3 py-2 font-mono text-xs">{s.reasons.join(", ") || "—"}</td>

@@ -33,7 +33,10 @@ export default function ImportLabelSet() {
   return (
     <>
       <p className="mb-2 text-sm">
-        <Link to="/labels" className="text-blue-800 hover:underline">Label sets</Link> /
+        <Link to="/labels" className="text-blue-800 hover:underline">
+          Label sets
+        </Link>{" "}
+        /
       </p>
       <PageHeader
         title="Import a label set"
@@ -42,7 +45,9 @@ export default function ImportLabelSet() {
       {message ? <Notice tone="error">{message}</Notice> : null}
       {issues.length ? (
         <section aria-labelledby="import-issues" className="mb-6 rounded border border-red-200 bg-red-50 p-4">
-          <h2 id="import-issues" className="font-semibold text-red-900">Problems in the file ({issues.length})</h2>
+          <h2 id="import-issues" className="font-semibold text-red-900">
+            Problems in the file ({issues.length})
+          </h2>
           <ul className="mt-2 space-y-1 text-sm">
             {issues.map((issue, i) => (
               <li key={i}>
@@ -54,15 +59,30 @@ export default function ImportLabelSet() {
       ) : null}
       <Form method="post" encType="multipart/form-data" className="max-w-3xl space-y-4 rounded border border-slate-200 bg-white p-4">
         <div>
-          <label htmlFor="import-file" className="block text-sm font-medium">JSON file</label>
+          <label htmlFor="import-file" className="block text-sm font-medium">
+            JSON file
+          </label>
           <input id="import-file" name="file" type="file" accept="application/json,.json" className="mt-1 block text-sm" />
         </div>
         <div>
-          <label htmlFor="import-json" className="block text-sm font-medium">Or paste the JSON</label>
-          <textarea id="import-json" name="json" rows={12} defaultValue={textOf(result?.form.initialValue?.json)} className={`${inputClass} font-mono text-xs`} aria-describedby="import-json-hint" />
-          <p id="import-json-hint" className="mt-1 text-xs text-slate-600">The format is what “Export” writes: key, name, description, reasons, changeNote and labels.</p>
+          <label htmlFor="import-json" className="block text-sm font-medium">
+            Or paste the JSON
+          </label>
+          <textarea
+            id="import-json"
+            name="json"
+            rows={12}
+            defaultValue={textOf(result?.form.initialValue?.json)}
+            className={`${inputClass} font-mono text-xs`}
+            aria-describedby="import-json-hint"
+          />
+          <p id="import-json-hint" className="mt-1 text-xs text-slate-600">
+            The format is what “Export” writes: key, name, description, reasons, changeNote and labels.
+          </p>
         </div>
-        <button type="submit" className={buttonClass}>Import as a draft</button>
+        <button type="submit" className={buttonClass}>
+          Import as a draft
+        </button>
       </Form>
     </>
   );

@@ -38,7 +38,10 @@ export default function Overview() {
         ))}
       </dl>
       <div className="grid gap-6 lg:grid-cols-2">
-        <BarChart title="Open items by strongest source" bars={SOURCES.map((source) => ({ label: SOURCE_NAMES[source], value: data.openBySource[source] ?? 0 }))} />
+        <BarChart
+          title="Open items by strongest source"
+          bars={SOURCES.map((source) => ({ label: SOURCE_NAMES[source], value: data.openBySource[source] ?? 0 }))}
+        />
         <StackedColumns
           title="Decisions per day (UTC) by action"
           series={[...ACTIONS]}

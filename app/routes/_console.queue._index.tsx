@@ -36,7 +36,9 @@ const NOTICES: Record<string, [string, "success" | "info"]> = {
 
 export default function QueueHome() {
   const { summary, current, now, notice } = useLoaderData<typeof loader>();
-  const message = notice ? NOTICES[notice] ?? (notice.startsWith("decided-copies-") ? ["Decision saved for the item and its copies. Nothing else is waiting.", "success"] : null) : null;
+  const message = notice
+    ? (NOTICES[notice] ?? (notice.startsWith("decided-copies-") ? ["Decision saved for the item and its copies. Nothing else is waiting.", "success"] : null))
+    : null;
   return (
     <>
       <PageHeader title="Review" description="Take the next item: overdue items first, then by priority and age." />

@@ -39,9 +39,29 @@ export default function QueueList() {
     <>
       <PageHeader title="Queue" description={`${data.total.toLocaleString("en")} items match; ${data.overdueTotal.toLocaleString("en")} overdue.`} />
       <Form method="get" className="mb-4 grid gap-3 rounded border border-slate-200 bg-white p-3 sm:grid-cols-6">
-        <CountSelect id="f-state" name="state" label="State" value={filters.state} options={ITEM_STATES.map((s) => ({ value: s, label: STATE_NAMES[s], count: counts.state[s] ?? 0 }))} />
-        <CountSelect id="f-source" name="source" label="Source" value={filters.source ?? ""} any options={SOURCES.map((s) => ({ value: s, label: SOURCE_NAMES[s], count: counts.source[s] ?? 0 }))} />
-        <CountSelect id="f-reason" name="reason" label="Reason" value={filters.reason ?? ""} any options={reasons.map((r) => ({ value: r, label: r, count: counts.reason[r] }))} />
+        <CountSelect
+          id="f-state"
+          name="state"
+          label="State"
+          value={filters.state}
+          options={ITEM_STATES.map((s) => ({ value: s, label: STATE_NAMES[s], count: counts.state[s] ?? 0 }))}
+        />
+        <CountSelect
+          id="f-source"
+          name="source"
+          label="Source"
+          value={filters.source ?? ""}
+          any
+          options={SOURCES.map((s) => ({ value: s, label: SOURCE_NAMES[s], count: counts.source[s] ?? 0 }))}
+        />
+        <CountSelect
+          id="f-reason"
+          name="reason"
+          label="Reason"
+          value={filters.reason ?? ""}
+          any
+          options={reasons.map((r) => ({ value: r, label: r, count: counts.reason[r] }))}
+        />
         <CountSelect
           id="f-language"
           name="language"
@@ -55,16 +75,26 @@ export default function QueueList() {
           <label htmlFor="f-overdue" className="text-sm font-medium">{`Overdue only (${data.overdueTotal.toLocaleString("en")})`}</label>
         </div>
         <div className="flex items-end">
-          <button type="submit" className={buttonClass}>Apply filters</button>
+          <button type="submit" className={buttonClass}>
+            Apply filters
+          </button>
         </div>
       </Form>
       <ItemTable items={data.items} now={data.now} canOpen={data.canOpen} caption="Items in queue order" />
       <nav aria-label="Pages" className="mt-4 flex items-center gap-4 text-sm">
-        {filters.page > 1 ? <Link to={pageLink(filters.page - 1)} className="text-blue-800 underline">Previous page</Link> : null}
+        {filters.page > 1 ? (
+          <Link to={pageLink(filters.page - 1)} className="text-blue-800 underline">
+            Previous page
+          </Link>
+        ) : null}
         <span>
           Page {filters.page} of {data.pages.toLocaleString("en")}
         </span>
-        {filters.page < data.pages ? <Link to={pageLink(filters.page + 1)} className="text-blue-800 underline">Next page</Link> : null}
+        {filters.page < data.pages ? (
+          <Link to={pageLink(filters.page + 1)} className="text-blue-800 underline">
+            Next page
+          </Link>
+        ) : null}
         <span className="ml-auto text-slate-500">Server time {data.serverMs} ms</span>
       </nav>
     </>
@@ -72,10 +102,19 @@ export default function QueueList() {
 }
 
 /** A filter whose options say how many items each would show. */
-function CountSelect(props: { id: string; name: string; label: string; value: string; any?: boolean; options: { value: string; label: string; count: number }[] }) {
+function CountSelect(props: {
+  id: string;
+  name: string;
+  label: string;
+  value: string;
+  any?: boolean;
+  options: { value: string; label: string; count: number }[];
+}) {
   return (
     <div>
-      <label htmlFor={props.id} className="block text-sm font-medium">{props.label}</label>
+      <label htmlFor={props.id} className="block text-sm font-medium">
+        {props.label}
+      </label>
       <select id={props.id} name={props.name} defaultValue={props.value} className={inputClass}>
         {props.any ? <option value="">Any</option> : null}
         {props.options.map((o) => (

@@ -40,12 +40,12 @@ export default function SettingsPage() {
           <input id="revealMedia" name="revealMedia" type="checkbox" defaultChecked={user.revealMedia} className="mt-1 h-4 w-4" />
           <label htmlFor="revealMedia">
             <span className="font-medium">Show media unblurred</span>
-            <span className="block text-sm text-slate-600">
-              Off by default: images and video under review stay blurred and grey until you reveal each one.
-            </span>
+            <span className="block text-sm text-slate-600">Off by default: images and video under review stay blurred and grey until you reveal each one.</span>
           </label>
         </div>
-        <button type="submit" className={buttonClass}>Save</button>
+        <button type="submit" className={buttonClass}>
+          Save
+        </button>
       </Form>
     </>
   );

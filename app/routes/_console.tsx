@@ -44,8 +44,7 @@ export default function Console() {
           </nav>
           <div className="flex items-center gap-3 text-sm">
             <a href="/settings" className="text-slate-700 hover:underline">
-              <span className="font-medium">{user.name}</span>{" "}
-              <span className="text-slate-500">({ROLE_NAMES[user.role]})</span>
+              <span className="font-medium">{user.name}</span> <span className="text-slate-500">({ROLE_NAMES[user.role]})</span>
             </a>
             <Form method="post" action="/logout">
               <button type="submit" className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-100">

@@ -111,11 +111,7 @@ export default function Login() {
               </p>
             ) : null}
           </div>
-          <button
-            type="submit"
-            disabled={busy}
-            className="w-full rounded bg-blue-800 px-4 py-2 font-medium text-white hover:bg-blue-900 disabled:opacity-60"
-          >
+          <button type="submit" disabled={busy} className="w-full rounded bg-blue-800 px-4 py-2 font-medium text-white hover:bg-blue-900 disabled:opacity-60">
             {busy ? "Signing in…" : "Sign in"}
           </button>
         </Form>

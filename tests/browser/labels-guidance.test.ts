@@ -81,7 +81,12 @@ describe("a lead changes guidance and moderators see it", () => {
       method: "POST",
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
       body: JSON.stringify({
-        content: { externalId: "labels-guidance-1", type: "text", body: "Headline: the fictional Northern Ember Front releases a new message. (Synthetic test item.)", language: "en" },
+        content: {
+          externalId: "labels-guidance-1",
+          type: "text",
+          body: "Headline: the fictional Northern Ember Front releases a new message. (Synthetic test item.)",
+          language: "en",
+        },
         flag: { source: "user_report", reason: "violent_extremism" },
       }),
     });

@@ -121,7 +121,12 @@ describe("hostile content renders as inert text", () => {
     // Revealing is per item, and per user by preference.
     await page.goto(`${server.url}/review/${apiItem}?reveal=1`);
     expect(await page.getByTestId("media").first().getAttribute("data-revealed")).toBe("true");
-    expect(await page.getByTestId("media").first().evaluate((el) => getComputedStyle(el).filter)).toBe("none");
+    expect(
+      await page
+        .getByTestId("media")
+        .first()
+        .evaluate((el) => getComputedStyle(el).filter),
+    ).toBe("none");
     await page.goto(`${server.url}/review/${rawItem}`);
     expect(await page.getByTestId("media").first().getAttribute("data-revealed")).toBe("false");
     await db.user.update({ where: { id: moderator.id }, data: { revealMedia: true } });

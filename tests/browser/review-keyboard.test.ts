@@ -130,8 +130,20 @@ describe("a fast typist", () => {
         action: "remove",
         labels: ["ve_propaganda_distribution"],
       },
-      { keys: (p) => p.keyboard.press("1").then(() => p.keyboard.press("t")).then(() => p.keyboard.press("Control+Enter")), action: "restrict", labels: ["ve_news_reporting"] },
-      { keys: (p) => p.keyboard.press("1").then(() => p.getByRole("button", { name: /Decide and next/ }).click()), action: "keep", labels: ["ve_news_reporting"] },
+      {
+        keys: (p) =>
+          p.keyboard
+            .press("1")
+            .then(() => p.keyboard.press("t"))
+            .then(() => p.keyboard.press("Control+Enter")),
+        action: "restrict",
+        labels: ["ve_news_reporting"],
+      },
+      {
+        keys: (p) => p.keyboard.press("1").then(() => p.getByRole("button", { name: /Decide and next/ }).click()),
+        action: "keep",
+        labels: ["ve_news_reporting"],
+      },
     ];
     const expected = new Map<string, (typeof ways)[number]>();
     for (let n = 0; n < 20; n++) {

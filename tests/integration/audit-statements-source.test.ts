@@ -35,11 +35,21 @@ describe("the source a statement of reasons reports", () => {
       let itemId = "";
       for (const [i, source] of sources.entries()) {
         const receivedAt = new Date(Date.now() - (sources.length - i) * 60_000).toISOString();
-        const [r] = await ingestFlags(testSender, [flagRequest({ content: { externalId }, flag: { source, receivedAt, reference: `REF-${n}-${i}` } })], "single");
+        const [r] = await ingestFlags(
+          testSender,
+          [flagRequest({ content: { externalId }, flag: { source, receivedAt, reference: `REF-${n}-${i}` } })],
+          "single",
+        );
         itemId = r.itemId;
       }
       const claim = (await claimItem(moderator, itemId))!;
-      const { decisionId } = await decide(moderator, { itemId, claimId: claim.claimId, action: "remove", labelIds: [glorification], rationale: "Praises a fictional group." });
+      const { decisionId } = await decide(moderator, {
+        itemId,
+        claimId: claim.claimId,
+        action: "remove",
+        labelIds: [glorification],
+        rationale: "Praises a fictional group.",
+      });
       items.push({ itemId, decisionId });
     }
     const text = await new Response(exportStream("statements", "jsonl", { from, to: new Date(Date.now() + 60_000) })).text();
@@ -55,6 +65,13 @@ describe("the source a statement of reasons reports", () => {
       reported.push({ strongest: item.strongestSource, sourceType: statement.source_type, expected: SOURCE_TYPE[item.strongestSource] });
     }
     for (const r of reported) expect(r.sourceType, JSON.stringify(r)).toBe(r.expected);
-    expect(reported.map((r) => r.strongest)).toEqual(["trusted_flagger", "trusted_flagger", "user_report", "user_report", "removal_order", "authority_referral"]);
+    expect(reported.map((r) => r.strongest)).toEqual([
+      "trusted_flagger",
+      "trusted_flagger",
+      "user_report",
+      "user_report",
+      "removal_order",
+      "authority_referral",
+    ]);
   });
 });

@@ -30,7 +30,11 @@ beforeAll(async () => {
     }
   }
   // A mixed item: a user notice and a removal order on the same content; the order is the strongest.
-  made.push({ ...(await makeDecision({ action: "remove", sources: ["user_report", "automated", "removal_order"] })), action: "remove", source: "removal_order" });
+  made.push({
+    ...(await makeDecision({ action: "remove", sources: ["user_report", "automated", "removal_order"] })),
+    action: "remove",
+    source: "removal_order",
+  });
   // Content types other than text.
   for (const type of ["image", "video", "audio", "link", "document"] as const) {
     made.push({ ...(await makeDecision({ action: "restrict", sources: ["trusted_flagger"], type })), action: "restrict", source: "trusted_flagger" });
@@ -82,7 +86,14 @@ describe("DSA statements of reasons", () => {
         expect(s.decision_ground).toBe("DECISION_GROUND_INCOMPATIBLE_CONTENT");
         expect(s.incompatible_content_ground).toContain("Violent extremism");
       }
-      const expectedType = { text: "CONTENT_TYPE_TEXT", image: "CONTENT_TYPE_IMAGE", video: "CONTENT_TYPE_VIDEO", audio: "CONTENT_TYPE_AUDIO", link: "CONTENT_TYPE_OTHER", document: "CONTENT_TYPE_OTHER" }[snap.item.type];
+      const expectedType = {
+        text: "CONTENT_TYPE_TEXT",
+        image: "CONTENT_TYPE_IMAGE",
+        video: "CONTENT_TYPE_VIDEO",
+        audio: "CONTENT_TYPE_AUDIO",
+        link: "CONTENT_TYPE_OTHER",
+        document: "CONTENT_TYPE_OTHER",
+      }[snap.item.type];
       expect(s.content_type).toEqual([expectedType]);
       if (expectedType === "CONTENT_TYPE_OTHER") expect(s.content_type_other).toBeTruthy();
       expect(s.content_date).toBe(snap.item.postedAt!.toISOString().slice(0, 10));
@@ -98,7 +109,15 @@ describe("DSA statements of reasons", () => {
     for (const m of made.filter((x) => x.action === "remove" || x.action === "restrict")) {
       const facts = byPuid.get(`docket-${m.decision.id}`)!.decision_facts;
       const snap = parseSnapshot(m.decision.snapshot);
-      for (const secret of [snap.item.authorHandle, snap.item.authorExternalId, snap.item.url, snap.item.externalId, m.moderator.email, m.decision.rationale, ...snap.flags.map((f) => f.reporterId)]) {
+      for (const secret of [
+        snap.item.authorHandle,
+        snap.item.authorExternalId,
+        snap.item.url,
+        snap.item.externalId,
+        m.moderator.email,
+        m.decision.rationale,
+        ...snap.flags.map((f) => f.reporterId),
+      ]) {
         if (secret) expect(facts).not.toContain(secret);
       }
       expect(facts).not.toMatch(/@|https?:|www\./);

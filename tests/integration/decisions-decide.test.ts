@@ -25,7 +25,13 @@ describe("deciding", () => {
       flagRequest({ flag: { source: "trusted_flagger", note: "praise for a fictional group", reference: "TF-9" } }),
     );
     const glorification = await label("ve_glorification");
-    const result = await decide(user, { itemId, claimId: claim.claimId, action: "remove", labelIds: [glorification], rationale: "Praises the Northern Ember Front's attack." });
+    const result = await decide(user, {
+      itemId,
+      claimId: claim.claimId,
+      action: "remove",
+      labelIds: [glorification],
+      rationale: "Praises the Northern Ember Front's attack.",
+    });
     const decision = await db.decision.findUniqueOrThrow({ where: { id: result.decisionId }, include: { labels: true } });
     expect(decision.versionId).toBe(versionId);
     expect(decision.labels.map((l) => l.labelId)).toEqual([glorification]);
@@ -39,30 +45,53 @@ describe("deciding", () => {
     expect((await db.claim.findUniqueOrThrow({ where: { id: claim.claimId } })).endReason).toBe("decided");
     const event = await db.auditEvent.findUniqueOrThrow({ where: { seq: decision.seq } });
     expect(event.action).toBe("decision.made");
-    expect(JSON.parse(event.payload)).toMatchObject({ decisionId: decision.id, itemId, action: "remove", labelKeys: ["ve_glorification"], versionId, copyOf: null });
+    expect(JSON.parse(event.payload)).toMatchObject({
+      decisionId: decision.id,
+      itemId,
+      action: "remove",
+      labelKeys: ["ve_glorification"],
+      versionId,
+      copyOf: null,
+    });
   });
 
   it("a violating label or an escalation without a rationale is refused and writes nothing", async () => {
     const { itemId, user, claim } = await freshClaim();
     const before = await db.auditEvent.count();
-    await expect(decide(user, { itemId, claimId: claim.claimId, action: "remove", labelIds: [await label("ve_recruitment")], rationale: "" })).rejects.toBeInstanceOf(DecisionInvalidError);
+    await expect(
+      decide(user, { itemId, claimId: claim.claimId, action: "remove", labelIds: [await label("ve_recruitment")], rationale: "" }),
+    ).rejects.toBeInstanceOf(DecisionInvalidError);
     await expect(decide(user, { itemId, claimId: claim.claimId, action: "escalate", labelIds: [], rationale: " " })).rejects.toThrow(/rationale/);
     await expect(decide(user, { itemId, claimId: claim.claimId, action: "keep", labelIds: [], rationale: "" })).rejects.toThrow(/at least one label/);
-    await expect(decide(user, { itemId, claimId: claim.claimId, action: "keep", labelIds: ["no-such-label"], rationale: "" })).rejects.toThrow(/live label set/);
+    await expect(decide(user, { itemId, claimId: claim.claimId, action: "keep", labelIds: ["no-such-label"], rationale: "" })).rejects.toThrow(
+      /live label set/,
+    );
     expect(await db.auditEvent.count()).toBe(before);
     expect((await db.item.findUniqueOrThrow({ where: { id: itemId } })).claimId).toBe(claim.claimId);
   });
 
   it("an escalation goes to the leads' queue; only a lead's decision closes it", async () => {
     const { itemId, user, claim } = await freshClaim();
-    await decide(user, { itemId, claimId: claim.claimId, action: "escalate", labelIds: [await label("ve_needs_specialist")], rationale: "Possible credible threat; needs a lead." });
+    await decide(user, {
+      itemId,
+      claimId: claim.claimId,
+      action: "escalate",
+      labelIds: [await label("ve_needs_specialist")],
+      rationale: "Possible credible threat; needs a lead.",
+    });
     expect((await db.item.findUniqueOrThrow({ where: { id: itemId } })).state).toBe("escalated");
     const mod = await makeUser("moderator");
     expect(await claimItem(mod, itemId)).toBeNull();
     const lead = await makeUser("policy_lead");
     const lc = (await claimItem(lead, itemId))!;
     await expect(decide(lead, { itemId, claimId: lc.claimId, action: "escalate", labelIds: [], rationale: "again" })).rejects.toThrow(/already escalated/);
-    const r = await decide(lead, { itemId, claimId: lc.claimId, action: "keep", labelIds: [await label("ve_news_reporting")], rationale: "It is news reporting." });
+    const r = await decide(lead, {
+      itemId,
+      claimId: lc.claimId,
+      action: "keep",
+      labelIds: [await label("ve_news_reporting")],
+      rationale: "It is news reporting.",
+    });
     expect(r.state).toBe("decided");
     const decision = await db.decision.findUniqueOrThrow({ where: { id: r.decisionId } });
     expect(decision.byLead).toBe(true);
@@ -83,13 +112,22 @@ describe("deciding", () => {
 
   it("apply to copies writes one decision and audit event per open copy, skipping copies someone else holds", async () => {
     const body = "Fictional recruitment line: join the Placeholder Cell today (synthetic example).";
-    const ids = await seedItems(5, undefined, () => flagRequest({ content: { body, title: "Poster" }, flag: { source: "authority_referral", reference: "IRU-77" } }));
+    const ids = await seedItems(5, undefined, () =>
+      flagRequest({ content: { body, title: "Poster" }, flag: { source: "authority_referral", reference: "IRU-77" } }),
+    );
     const user = await makeUser("moderator");
     const other = await makeUser("moderator");
     const held = (await claimItem(other, ids[4]))!;
     const claim = (await claimItem(user, ids[0]))!;
     const before = await db.auditEvent.count();
-    const r = await decide(user, { itemId: ids[0], claimId: claim.claimId, action: "remove", labelIds: [await label("ve_recruitment")], rationale: "Recruitment call.", applyToCopies: true });
+    const r = await decide(user, {
+      itemId: ids[0],
+      claimId: claim.claimId,
+      action: "remove",
+      labelIds: [await label("ve_recruitment")],
+      rationale: "Recruitment call.",
+      applyToCopies: true,
+    });
     expect(r).toMatchObject({ copies: 3, skippedCopies: 1 });
     const decisions = await db.decision.findMany({ where: { itemId: { in: ids } }, orderBy: { seq: "asc" } });
     expect(decisions).toHaveLength(4);
@@ -113,7 +151,13 @@ describe("deciding", () => {
     }
     try {
       await expect(
-        decide(user, { itemId, claimId: claim.claimId, action: "remove", labelIds: [await label("ve_propaganda_distribution")], rationale: "Distributes propaganda." }),
+        decide(user, {
+          itemId,
+          claimId: claim.claimId,
+          action: "remove",
+          labelIds: [await label("ve_propaganda_distribution")],
+          rationale: "Distributes propaganda.",
+        }),
       ).rejects.toThrow();
     } finally {
       if (dialect === "sqlite") await db.$executeRawUnsafe(`DROP TRIGGER inject_audit_failure`);
@@ -128,7 +172,13 @@ describe("deciding", () => {
     expect(after).toEqual(before);
     expect((await db.claim.findUniqueOrThrow({ where: { id: claim.claimId } })).endedAt).toBeNull();
     // With the fault gone, the same lease decides normally.
-    await decide(user, { itemId, claimId: claim.claimId, action: "remove", labelIds: [await label("ve_propaganda_distribution")], rationale: "Distributes propaganda." });
+    await decide(user, {
+      itemId,
+      claimId: claim.claimId,
+      action: "remove",
+      labelIds: [await label("ve_propaganda_distribution")],
+      rationale: "Distributes propaganda.",
+    });
     expect(await db.decision.count({ where: { itemId } })).toBe(1);
   });
 });

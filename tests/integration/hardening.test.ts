@@ -49,7 +49,13 @@ describe("the request policy", () => {
     await tab.login(user.email, PASSWORD);
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = httpRequest(
-        { host: "127.0.0.1", port: server.port, method: "POST", path: "/api/%2e%2e/settings", headers: { Cookie: tab.cookie, Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded", "Content-Length": "14" } },
+        {
+          host: "127.0.0.1",
+          port: server.port,
+          method: "POST",
+          path: "/api/%2e%2e/settings",
+          headers: { Cookie: tab.cookie, Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded", "Content-Length": "14" },
+        },
         (res) => {
           let data = "";
           res.on("data", (c) => (data += c));

@@ -183,7 +183,11 @@ describe("POST /api/v1/flags", () => {
       const { token: key } = await makeApiKey("limited");
       const statuses = [];
       for (let i = 0; i < 5; i++) {
-        const res = await fetch(`${limited.url}/api/v1/flags`, { method: "POST", headers: { Authorization: `Bearer ${key}` }, body: JSON.stringify(rawFlag()) });
+        const res = await fetch(`${limited.url}/api/v1/flags`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${key}` },
+          body: JSON.stringify(rawFlag()),
+        });
         statuses.push(res.status);
         if (res.status === 429) expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
       }
@@ -218,7 +222,10 @@ describe("POST /api/v1/flags/batch", () => {
 
   it("a referral delivering many copies of one item groups them by digest", async () => {
     const entries = Array.from({ length: 50 }, (_, i) =>
-      rawFlag({ content: { body: "Recruitment poster text for the Placeholder Cell (fictional).", title: "Poster" }, flag: { source: "authority_referral", reference: `IRU-REF-${i}` } }),
+      rawFlag({
+        content: { body: "Recruitment poster text for the Placeholder Cell (fictional).", title: "Poster" },
+        flag: { source: "authority_referral", reference: `IRU-REF-${i}` },
+      }),
     );
     const json = await (await post("/api/v1/flags/batch", { flags: entries })).json();
     expect(json.accepted).toBe(50);

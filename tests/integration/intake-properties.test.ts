@@ -43,7 +43,9 @@ async function check<T>(name: string, property: fc.IRawProperty<T>, numRuns: num
   } catch (e) {
     const cause = (e as Error).cause;
     const why = cause instanceof Error ? cause.message : String(cause ?? "");
-    throw new Error(`${name} failed; reproduce with DOCKET_PROPERTY_SEED=${SEED} (fast-check's seed and path follow)\n${why}\n${(e as Error).message}`, { cause: e });
+    throw new Error(`${name} failed; reproduce with DOCKET_PROPERTY_SEED=${SEED} (fast-check's seed and path follow)\n${why}\n${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
@@ -52,7 +54,27 @@ async function check<T>(name: string, property: fc.IRawProperty<T>, numRuns: num
 const deep = (n: number): unknown => (n === 0 ? "x" : n % 2 ? { a: deep(n - 1) } : [deep(n - 1)]);
 
 const RTL = ["\u202e", "\u202d", "\u202a", "\u202b", "\u202c", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"];
-const SPECIAL = ["\ufeff", "\ufffe", "\uffff", "\ufffd", "\u0085", "\u00a0", "\u2028", "\u2029", " ", "\t", "\n", '"', "'", "<", ">", "\\", "`", "\u0001", "\u007f"];
+const SPECIAL = [
+  "\ufeff",
+  "\ufffe",
+  "\uffff",
+  "\ufffd",
+  "\u0085",
+  "\u00a0",
+  "\u2028",
+  "\u2029",
+  " ",
+  "\t",
+  "\n",
+  '"',
+  "'",
+  "<",
+  ">",
+  "\\",
+  "`",
+  "\u0001",
+  "\u007f",
+];
 
 const asciiChar = fc.constantFrom(..."abcxyzABC0129-_.:");
 const wellFormedChar = fc.oneof(
@@ -76,7 +98,10 @@ const text = fc.string({ unit: wellFormedChar, maxLength: 24 });
 const identifier = fc
   .tuple(fc.integer({ min: 0, max: 60 }), fc.option(fc.string({ unit: idChar, minLength: 1, maxLength: 6 }), { nil: "", freq: 3 }))
   .map(([n, suffix]) => `g-${n}${suffix}`);
-const url = fc.oneof(fc.string({ unit: asciiChar, maxLength: 12 }).map((s) => `https://media.example/${s}`), fc.string({ unit: idChar, maxLength: 6 }).map((s) => `http://media.example/a?q=${s}`));
+const url = fc.oneof(
+  fc.string({ unit: asciiChar, maxLength: 12 }).map((s) => `https://media.example/${s}`),
+  fc.string({ unit: idChar, maxLength: 6 }).map((s) => `http://media.example/a?q=${s}`),
+);
 const now = Date.now();
 // Past times only: a replay must be judged like the first request, and "now" moves between them.
 const pastTime = fc.integer({ min: Date.UTC(1991, 0, 1), max: now - 60_000 }).map((t) => new Date(t).toISOString());
@@ -117,15 +142,57 @@ const wrongValue = fc.oneof(
   { weight: 3, arbitrary: hostileString as fc.Arbitrary<unknown> },
   { weight: 1, arbitrary: longString },
   { weight: 2, arbitrary: fc.constant(undefined) },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>(0, -1, 1.5, true, null, "", [], {}, ["a"], { text: "x" }, "rumour", "hologram", "yesterday", "2024-02-31T25:61:00Z", "2999-01-01T00:00:00Z", "javascript:alert(1)", "https://media.example/a\u0000b") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<unknown>(
+      0,
+      -1,
+      1.5,
+      true,
+      null,
+      "",
+      [],
+      {},
+      ["a"],
+      { text: "x" },
+      "rumour",
+      "hologram",
+      "yesterday",
+      "2024-02-31T25:61:00Z",
+      "2999-01-01T00:00:00Z",
+      "javascript:alert(1)",
+      "https://media.example/a\u0000b",
+    ),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 300 }).map(deep) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
 );
 const FIELDS = [
-  "content", "flag", "content.externalId", "content.type", "content.title", "content.body", "content.url", "content.mediaUrls",
-  "content.mediaUrls.0", "content.language", "content.postedAt", "content.author", "content.author.externalId", "content.author.handle",
-  "flag.externalId", "flag.source", "flag.reason", "flag.note", "flag.reporterId", "flag.reference", "flag.receivedAt",
-  "extra", "content.extra", "flag.extra", "content.author.extra",
+  "content",
+  "flag",
+  "content.externalId",
+  "content.type",
+  "content.title",
+  "content.body",
+  "content.url",
+  "content.mediaUrls",
+  "content.mediaUrls.0",
+  "content.language",
+  "content.postedAt",
+  "content.author",
+  "content.author.externalId",
+  "content.author.handle",
+  "flag.externalId",
+  "flag.source",
+  "flag.reason",
+  "flag.note",
+  "flag.reporterId",
+  "flag.reference",
+  "flag.receivedAt",
+  "extra",
+  "content.extra",
+  "flag.extra",
+  "content.author.extra",
 ];
 const mutation = fc.tuple(fc.constantFrom(...FIELDS), wrongValue);
 
@@ -163,15 +230,29 @@ const batchEntries = fc
     const out = [...entries, ...copies.map((i) => entries[i % entries.length])];
     for (const [i, id] of shared) {
       const e = out[i % out.length];
-      if (isObject(e) && isObject(e.content)) out.push({ content: { ...e.content, externalId: id }, flag: isObject(e.flag) ? { ...e.flag, externalId: undefined } : e.flag });
+      if (isObject(e) && isObject(e.content))
+        out.push({ content: { ...e.content, externalId: id }, flag: isObject(e.flag) ? { ...e.flag, externalId: undefined } : e.flag });
     }
     return out;
   });
 const batch = fc.oneof(
   { weight: 20, arbitrary: batchEntries.map((flags) => ({ flags }) as unknown) },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>({ flags: [] }, { flags: "x" }, [], null, { flags: [{}], extra: 1 }, { flags: Array.from({ length: 1001 }, () => ({})) }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<unknown>(
+      { flags: [] },
+      { flags: "x" },
+      [],
+      null,
+      { flags: [{}], extra: 1 },
+      { flags: Array.from({ length: 1001 }, () => ({})) },
+    ),
+  },
 );
-const request = fc.oneof({ weight: 2, arbitrary: single.map((body) => ({ kind: "single" as const, body })) }, { weight: 1, arbitrary: batch.map((body) => ({ kind: "batch" as const, body })) });
+const request = fc.oneof(
+  { weight: 2, arbitrary: single.map((body) => ({ kind: "single" as const, body })) },
+  { weight: 1, arbitrary: batch.map((body) => ({ kind: "batch" as const, body })) },
+);
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -204,7 +285,8 @@ function fail(message: string, detail: unknown): never {
 
 function expectErrorShape(json: unknown) {
   const error = isObject(json) && isObject(json.error) ? json.error : fail("a refusal without { error }", json);
-  if (typeof error.code !== "string" || typeof error.message !== "string" || !error.message || !Array.isArray(error.issues)) fail("a refusal without code, message and issues", json);
+  if (typeof error.code !== "string" || typeof error.message !== "string" || !error.message || !Array.isArray(error.issues))
+    fail("a refusal without code, message and issues", json);
 }
 
 /** The single and batch answers reduced to per-entry results, with the rows they claim to have written. */
@@ -282,69 +364,90 @@ async function expectIntakeHolds(send: Send, kind: "single" | "batch", body: unk
   });
   const afterReplay = await counts();
   const expectedReplay = expectedRows(afterFirst, again);
-  if (JSON.stringify(afterReplay) !== JSON.stringify(expectedReplay)) fail("rows written by the replay differ from its answer", { expectedReplay, afterReplay });
+  if (JSON.stringify(afterReplay) !== JSON.stringify(expectedReplay))
+    fail("rows written by the replay differ from its answer", { expectedReplay, afterReplay });
 }
 
 // ---- the properties ---------------------------------------------------------------------------
 
 describe(`intake properties (seed ${SEED})`, () => {
-  it(`the schema never throws, and whatever it accepts is storable exactly as sent (${RUNS.schema.toLocaleString("en")} payloads)`, async () => {
-    let runs = 0;
-    await check(
-      "schema property",
-      fc.asyncProperty(fc.oneof({ weight: 4, arbitrary: single }, { weight: 1, arbitrary: batch }), async (body) => {
-        // Let the test runner's own messages through during a long synchronous run.
-        if (++runs % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
-        for (const candidate of [body, ...(isObject(body) && Array.isArray(body.flags) ? body.flags : [])]) {
-          const parsed = FlagRequest.safeParse(candidate);
-          if (parsed.success) {
-            for (const s of strings(parsed.data)) if (unstorableText("value", s)) fail("an unstorable string was accepted", s);
-          } else {
-            for (const issue of parsed.error.issues) if (!issue.message) fail("an issue without a message", issue);
+  it(
+    `the schema never throws, and whatever it accepts is storable exactly as sent (${RUNS.schema.toLocaleString("en")} payloads)`,
+    async () => {
+      let runs = 0;
+      await check(
+        "schema property",
+        fc.asyncProperty(fc.oneof({ weight: 4, arbitrary: single }, { weight: 1, arbitrary: batch }), async (body) => {
+          // Let the test runner's own messages through during a long synchronous run.
+          if (++runs % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
+          for (const candidate of [body, ...(isObject(body) && Array.isArray(body.flags) ? body.flags : [])]) {
+            const parsed = FlagRequest.safeParse(candidate);
+            if (parsed.success) {
+              for (const s of strings(parsed.data)) if (unstorableText("value", s)) fail("an unstorable string was accepted", s);
+            } else {
+              for (const issue of parsed.error.issues) if (!issue.message) fail("an issue without a message", issue);
+            }
           }
+          BatchEnvelope.safeParse(body);
+        }),
+        RUNS.schema,
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    `the endpoints in-process on the real database: no 5xx, no partial rows, replays answer the same ids (${RUNS.inProcess.toLocaleString("en")} payloads)`,
+    async () => {
+      const send: Send = async (kind, body) => {
+        // The database driver answers synchronously: let the test runner's own messages through.
+        await new Promise((resolve) => setImmediate(resolve));
+        const req = new Request(`http://docket.test/api/v1/flags${kind === "batch" ? "/batch" : ""}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        let res: Response;
+        try {
+          res = await (kind === "single" ? receiveFlag(req, client) : receiveBatch(req, client));
+        } catch (thrown) {
+          // A refusal is thrown as a Response; anything else is what the server would answer with a 500.
+          if (!(thrown instanceof Response)) fail("intake threw", String((thrown as Error)?.stack ?? thrown));
+          res = thrown;
         }
-        BatchEnvelope.safeParse(body);
-      }),
-      RUNS.schema,
-    );
-  }, TIMEOUT_MS);
+        return { status: res.status, json: await res.json() };
+      };
+      await check(
+        "in-process intake property",
+        fc.asyncProperty(request, ({ kind, body }) => expectIntakeHolds(send, kind, body)),
+        RUNS.inProcess,
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  it(`the endpoints in-process on the real database: no 5xx, no partial rows, replays answer the same ids (${RUNS.inProcess.toLocaleString("en")} payloads)`, async () => {
-    const send: Send = async (kind, body) => {
-      // The database driver answers synchronously: let the test runner's own messages through.
-      await new Promise((resolve) => setImmediate(resolve));
-      const req = new Request(`http://docket.test/api/v1/flags${kind === "batch" ? "/batch" : ""}`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      let res: Response;
-      try {
-        res = await (kind === "single" ? receiveFlag(req, client) : receiveBatch(req, client));
-      } catch (thrown) {
-        // A refusal is thrown as a Response; anything else is what the server would answer with a 500.
-        if (!(thrown instanceof Response)) fail("intake threw", String((thrown as Error)?.stack ?? thrown));
-        res = thrown;
-      }
-      return { status: res.status, json: await res.json() };
-    };
-    await check("in-process intake property", fc.asyncProperty(request, ({ kind, body }) => expectIntakeHolds(send, kind, body) ), RUNS.inProcess);
-  }, TIMEOUT_MS);
-
-  it(`the real server over HTTP: the same holds (${RUNS.http.toLocaleString("en")} payloads)`, async () => {
-    const send: Send = async (kind, body) => {
-      const res = await fetch(`${server.url}/api/v1/flags${kind === "batch" ? "/batch" : ""}`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-        body: JSON.stringify(body),
-      });
-      const raw = await res.text();
-      try {
-        return { status: res.status, json: JSON.parse(raw) };
-      } catch {
-        return { status: res.status, json: { unparsed: raw.slice(0, 500) } };
-      }
-    };
-    await check("HTTP intake property", fc.asyncProperty(request, ({ kind, body }) => expectIntakeHolds(send, kind, body)), RUNS.http);
-  }, TIMEOUT_MS);
+  it(
+    `the real server over HTTP: the same holds (${RUNS.http.toLocaleString("en")} payloads)`,
+    async () => {
+      const send: Send = async (kind, body) => {
+        const res = await fetch(`${server.url}/api/v1/flags${kind === "batch" ? "/batch" : ""}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+          body: JSON.stringify(body),
+        });
+        const raw = await res.text();
+        try {
+          return { status: res.status, json: JSON.parse(raw) };
+        } catch {
+          return { status: res.status, json: { unparsed: raw.slice(0, 500) } };
+        }
+      };
+      await check(
+        "HTTP intake property",
+        fc.asyncProperty(request, ({ kind, body }) => expectIntakeHolds(send, kind, body)),
+        RUNS.http,
+      );
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -60,7 +60,10 @@ const freeTextCases: [string, (v: string) => Override][] = [
   ["content.mediaUrls.0", (v) => ({ content: { mediaUrls: [`https://media.example/${v}`] } })],
 ];
 
-function expectRefused(res: { status: number; json: { error: { code: string; message: string; issues: { path: string; message: string }[] } } }, field: string) {
+function expectRefused(
+  res: { status: number; json: { error: { code: string; message: string; issues: { path: string; message: string }[] } } },
+  field: string,
+) {
   expect(res.status).toBe(400);
   expect(res.json.error.code).toBe("invalid_request");
   expect(res.json.error.message).toBeTruthy();
@@ -81,7 +84,11 @@ describe("identifiers that are not well-formed Unicode", () => {
   });
 
   for (const [field, put] of identifierCases) {
-    for (const [label, value] of [["an unpaired low surrogate", LONE_LOW], ["an unpaired high surrogate", LONE_HIGH], ["a NUL", "rs\u0000x"]]) {
+    for (const [label, value] of [
+      ["an unpaired low surrogate", LONE_LOW],
+      ["an unpaired high surrogate", LONE_HIGH],
+      ["a NUL", "rs\u0000x"],
+    ]) {
       it(`${field} holding ${label} is refused with a 400 naming it, twice in a row`, async () => {
         const body = rawFlag(put(value));
         const before = await counts();
@@ -140,10 +147,13 @@ describe("free text", () => {
       "trailing spaces   ",
     ].join(" | ");
     const id = `tricky-\u{1F600}-\u00e9`;
-    const res = await post("/api/v1/flags", rawFlag({
-      content: { externalId: id, title: tricky, body: tricky, author: { externalId: `a-\u05d0\u05d1`, handle: tricky } },
-      flag: { externalId: `f-${id}`, note: tricky, reference: tricky, reporterId: `r-\u{10FFFD}` },
-    }));
+    const res = await post(
+      "/api/v1/flags",
+      rawFlag({
+        content: { externalId: id, title: tricky, body: tricky, author: { externalId: `a-\u05d0\u05d1`, handle: tricky } },
+        flag: { externalId: `f-${id}`, note: tricky, reference: tricky, reporterId: `r-\u{10FFFD}` },
+      }),
+    );
     expect(res.status).toBe(201);
     const item = await db.item.findUniqueOrThrow({ where: { id: res.json.itemId } });
     expect(item.externalId).toBe(id);

@@ -92,7 +92,10 @@ describe("editing and publishing through the console", () => {
     expect(html).toContain("Severity is 0 to 4.");
     expect(html).toMatch(/aria-invalid="true"/);
 
-    const saved = await lead.post(`/labels/${setId}/draft`, { ...form, definition: "Disapproval, criticism, mockery or counter-speech aimed at the group or act." });
+    const saved = await lead.post(`/labels/${setId}/draft`, {
+      ...form,
+      definition: "Disapproval, criticism, mockery or counter-speech aimed at the group or act.",
+    });
     expect(saved.status).toBe(302);
     expect(saved.headers.get("location")).toContain("saved=ve_condemnation");
 
@@ -100,7 +103,11 @@ describe("editing and publishing through the console", () => {
     expect(noNote.status).toBe(400);
     expect(await noNote.text()).toContain("Write a change note");
 
-    const published = await lead.post(`/labels/${setId}/draft`, { intent: "publish", versionId, changeNote: "Condemnation covers counter-speech aimed at the group." });
+    const published = await lead.post(`/labels/${setId}/draft`, {
+      intent: "publish",
+      versionId,
+      changeNote: "Condemnation covers counter-speech aimed at the group.",
+    });
     expect(published.status).toBe(302);
     const page = await lead.get(published.headers.get("location")!);
     const text = await page.text();
@@ -119,7 +126,9 @@ describe("editing and publishing through the console", () => {
     await a.post(`/labels/${setId}/draft`, { intent: "start" });
     const versionId = await draftId();
     const { form } = await labelForm(versionId, "ve_incitement");
-    expect((await a.post(`/labels/${setId}/draft`, { ...form, notWhen: "The call to violence is quoted inside a news report or a condemnation." })).status).toBe(302);
+    expect(
+      (await a.post(`/labels/${setId}/draft`, { ...form, notWhen: "The call to violence is quoted inside a news report or a condemnation." })).status,
+    ).toBe(302);
     const [ra, rb] = await Promise.all([
       a.post(`/labels/${setId}/draft`, { intent: "publish", versionId, changeNote: "Incitement: quoted calls in a news frame are not incitement." }),
       b.post(`/labels/${setId}/draft`, { intent: "publish", versionId, changeNote: "Same change, second lead." }),
@@ -205,7 +214,13 @@ describe("GET /api/v1/label-sets", () => {
     const liveVe = live.find((s) => s.setKey === "violent_extremism")!;
     expect(ve.version).toBe(liveVe.versionNumber);
     expect(ve.publishedAt).toBe(liveVe.publishedAt!.toISOString());
-    expect(ve.labels[0]).toEqual({ key: expect.any(String), name: expect.any(String), group: expect.any(String), definition: expect.any(String), defaultAction: expect.any(String) });
+    expect(ve.labels[0]).toEqual({
+      key: expect.any(String),
+      name: expect.any(String),
+      group: expect.any(String),
+      definition: expect.any(String),
+      defaultAction: expect.any(String),
+    });
     expect(ve.labels.map((l: { key: string }) => l.key)).toEqual(liveVe.labels.map((l) => l.key));
 
     const anonymous = await fetch(`${server.url}/api/v1/label-sets`);

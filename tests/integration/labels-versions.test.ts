@@ -90,7 +90,10 @@ describe("versions of a label set", () => {
 
     const draft = await startDraft(leadActor(lead), setId);
     const news = await labelInDraft(draft.versionId, "ve_news_reporting");
-    await saveDraftLabel(leadActor(lead), draft.versionId, news.id, { ...editable(news), definition: "Reports on events involving extremist groups, with attribution in the item itself." });
+    await saveDraftLabel(leadActor(lead), draft.versionId, news.id, {
+      ...editable(news),
+      definition: "Reports on events involving extremist groups, with attribution in the item itself.",
+    });
     const published = await publishDraft(leadActor(lead), draft.versionId, "Tighten news reporting: the attribution must be in the item.");
 
     const live = (await liveLabelSets()).find((s) => s.setId === setId)!;
@@ -126,14 +129,20 @@ describe("versions of a label set", () => {
     expect(event.actorId).toBe(otherLead.id);
 
     const frozen = await labelInDraft(done.versionId, "ve_glorification");
-    await expectLabelSetError(saveDraftLabel(leadActor(lead), done.versionId, frozen.id, { ...editable(frozen), name: "Changed after publication" }), "conflict");
+    await expectLabelSetError(
+      saveDraftLabel(leadActor(lead), done.versionId, frozen.id, { ...editable(frozen), name: "Changed after publication" }),
+      "conflict",
+    );
     expect((await labelInDraft(done.versionId, "ve_glorification")).name).toBe("Glorification");
   });
 
   it("two leads publishing the same draft at once: one wins, the other gets a conflict, and one version is live", async () => {
     const draft = await startDraft(leadActor(lead), setId);
     const label = await labelInDraft(draft.versionId, "ve_recruitment");
-    await saveDraftLabel(leadActor(lead), draft.versionId, label.id, { ...editable(label), cues: [...label.cues, "a fictional Placeholder Cell contact handle"] });
+    await saveDraftLabel(leadActor(lead), draft.versionId, label.id, {
+      ...editable(label),
+      cues: [...label.cues, "a fictional Placeholder Cell contact handle"],
+    });
     const results = await Promise.allSettled([
       publishDraft(leadActor(lead), draft.versionId, "Recruitment cue added (first lead)."),
       publishDraft(leadActor(otherLead), draft.versionId, "Recruitment cue added (second lead)."),
@@ -169,17 +178,31 @@ describe("versions of a label set", () => {
     const draft = await startDraft(leadActor(lead), setId);
     const glorification = await labelInDraft(draft.versionId, "ve_glorification");
 
-    const duplicate = await expectLabelSetError(saveDraftLabel(leadActor(lead), draft.versionId, null, { ...editable(glorification), name: "Copy" }), "invalid");
+    const duplicate = await expectLabelSetError(
+      saveDraftLabel(leadActor(lead), draft.versionId, null, { ...editable(glorification), name: "Copy" }),
+      "invalid",
+    );
     expect(duplicate.issues).toEqual([expect.objectContaining({ path: "key" })]);
 
-    const regroup = await expectLabelSetError(saveDraftLabel(leadActor(lead), draft.versionId, glorification.id, { ...editable(glorification), group: "allowed", sor: null }), "invalid");
+    const regroup = await expectLabelSetError(
+      saveDraftLabel(leadActor(lead), draft.versionId, glorification.id, { ...editable(glorification), group: "allowed", sor: null }),
+      "invalid",
+    );
     expect(regroup.issues.map((i) => i.path)).toEqual(["group"]);
 
-    const rekey = await expectLabelSetError(saveDraftLabel(leadActor(lead), draft.versionId, glorification.id, { ...editable(glorification), key: "ve_praise" }), "invalid");
+    const rekey = await expectLabelSetError(
+      saveDraftLabel(leadActor(lead), draft.versionId, glorification.id, { ...editable(glorification), key: "ve_praise" }),
+      "invalid",
+    );
     expect(rekey.issues.map((i) => i.path)).toEqual(["key"]);
 
     // A new violating label without a mapping may sit in the draft, but the draft cannot go live.
-    await saveDraftLabel(leadActor(lead), draft.versionId, null, { ...editable(glorification), key: "ve_fundraising_events", name: "Fundraising events", sor: null });
+    await saveDraftLabel(leadActor(lead), draft.versionId, null, {
+      ...editable(glorification),
+      key: "ve_fundraising_events",
+      name: "Fundraising events",
+      sor: null,
+    });
     const unpublishable = await expectLabelSetError(publishDraft(leadActor(lead), draft.versionId, "Add fundraising events."), "invalid");
     const index = (await getVersion(draft.versionId))!.labels.findIndex((l) => l.key === "ve_fundraising_events");
     expect(unpublishable.issues).toEqual([expect.objectContaining({ path: `labels.${index}.sor` })]);
@@ -270,7 +293,12 @@ describe("import and export", () => {
     bad.labels[3].sor = { category: "STATEMENT_CATEGORY_NOT_A_CATEGORY", keywords: [], ground: "DECISION_GROUND_INCOMPATIBLE_CONTENT" };
     bad.labels[1].severity = 9;
     delete bad.labels[0].definition;
-    const counts = async () => ({ sets: await db.labelSet.count(), versions: await db.labelSetVersion.count(), labels: await db.label.count(), audit: await db.auditEvent.count() });
+    const counts = async () => ({
+      sets: await db.labelSet.count(),
+      versions: await db.labelSetVersion.count(),
+      labels: await db.label.count(),
+      audit: await db.auditEvent.count(),
+    });
     const before = await counts();
     const error = await expectLabelSetError(importLabelSet(leadActor(lead), bad), "invalid");
     expect(error.issues.map((i) => i.path).sort()).toEqual(["labels.0.definition", "labels.1.severity", "labels.3.sor.category"]);

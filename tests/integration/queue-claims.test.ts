@@ -64,7 +64,9 @@ describe("claiming", () => {
     const old = new Date(Date.now() - 2 * 3600_000).toISOString();
     const [automated] = await seedItems(1, undefined, () => flagRequest({ flag: { source: "automated" } }));
     const [trusted] = await seedItems(1, undefined, () => flagRequest({ flag: { source: "trusted_flagger" } }));
-    const [overdueReport] = await seedItems(1, undefined, () => flagRequest({ flag: { source: "user_report", receivedAt: new Date(Date.now() - 80 * 3600_000).toISOString() } }));
+    const [overdueReport] = await seedItems(1, undefined, () =>
+      flagRequest({ flag: { source: "user_report", receivedAt: new Date(Date.now() - 80 * 3600_000).toISOString() } }),
+    );
     const [overdueOrder] = await seedItems(1, undefined, () => flagRequest({ flag: { source: "removal_order", receivedAt: old, reference: "TCO-1" } }));
     const m = await makeUser("moderator");
     const order = [];
@@ -91,7 +93,9 @@ describe("claiming", () => {
     expect(staleClaim.endReason).toBe("expired");
 
     const auditBefore = await db.auditEvent.count();
-    await expect(decide(first, { itemId, claimId: stale.claimId, action: "keep", labelIds: [keepLabelId], rationale: "" })).rejects.toBeInstanceOf(LeaseConflictError);
+    await expect(decide(first, { itemId, claimId: stale.claimId, action: "keep", labelIds: [keepLabelId], rationale: "" })).rejects.toBeInstanceOf(
+      LeaseConflictError,
+    );
     expect(await db.decision.count({ where: { itemId } })).toBe(0);
     expect(await db.auditEvent.count()).toBe(auditBefore);
     const row = await db.item.findUniqueOrThrow({ where: { id: itemId } });
@@ -99,7 +103,9 @@ describe("claiming", () => {
     expect(row.state).toBe("pending");
     // An expired lease that nobody re-claimed cannot decide either.
     await db.item.update({ where: { id: itemId }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
-    await expect(decide(second, { itemId, claimId: fresh.claimId, action: "keep", labelIds: [keepLabelId], rationale: "" })).rejects.toBeInstanceOf(LeaseConflictError);
+    await expect(decide(second, { itemId, claimId: fresh.claimId, action: "keep", labelIds: [keepLabelId], rationale: "" })).rejects.toBeInstanceOf(
+      LeaseConflictError,
+    );
   });
 
   it("renewing extends only the holder's live lease", async () => {

@@ -21,7 +21,13 @@ describe("a policy lead working escalations", () => {
     const specialist = await db.label.findFirstOrThrow({ where: { key: "ve_needs_specialist", version: { status: "published" } } });
     for (let i = 0; i < 2; i++) {
       const claim = (await claimNext(moderator, "pending"))!;
-      await decide(moderator, { itemId: claim.itemId, claimId: claim.claimId, action: "escalate", labelIds: [specialist.id], rationale: "Mixed frame; needs a lead." });
+      await decide(moderator, {
+        itemId: claim.itemId,
+        claimId: claim.claimId,
+        action: "escalate",
+        labelIds: [specialist.id],
+        rationale: "Mixed frame; needs a lead.",
+      });
     }
     const lead = await makeUser("policy_lead");
     const tab = new Client(server.url);

@@ -75,7 +75,13 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
     expect(ticked).toContain('checked=""');
     const refusedData = await client.post(`/review/${itemId}?_data=${encodeURIComponent("routes/_console.review.$itemId")}`, noAction);
     expect(refusedData.status).toBe(400);
-    expect(await refusedData.json()).toMatchObject({ error: { code: "invalid_form", message: "Check the highlighted fields.", issues: [{ path: "action", message: "Choose an action: keep, remove, restrict or escalate." }] } });
+    expect(await refusedData.json()).toMatchObject({
+      error: {
+        code: "invalid_form",
+        message: "Check the highlighted fields.",
+        issues: [{ path: "action", message: "Choose an action: keep, remove, restrict or escalate." }],
+      },
+    });
     expect(await db.decision.count({ where: { itemId } })).toBe(0);
 
     const decided = await client.post(`/review/${itemId}`, {
@@ -133,7 +139,9 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
     expect(done.headers.get("location")).toBe("/escalations?notice=decided-empty");
     expect((await db.item.findUniqueOrThrow({ where: { id: itemId } })).state).toBe("decided");
     const feed = await (await api("/api/v1/decisions?limit=1000")).json();
-    const actions = feed.decisions.filter((d: { externalId: string }) => d.externalId === "http-flow-esc").map((d: { action: string; byLead: boolean }) => [d.action, d.byLead]);
+    const actions = feed.decisions
+      .filter((d: { externalId: string }) => d.externalId === "http-flow-esc")
+      .map((d: { action: string; byLead: boolean }) => [d.action, d.byLead]);
     expect(actions).toEqual([
       ["escalate", false],
       ["remove", true],
@@ -150,7 +158,12 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
     await db.item.update({ where: { id: itemId }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
     expect((await second.client.post("/queue")).headers.get("location")).toBe(`/review/${itemId}`);
     const before = { decisions: await db.decision.count(), audit: await db.auditEvent.count() };
-    const res = await first.client.post(`/review/${itemId}`, { intent: "decide", claimId: stale, action: "keep", labelIds: [await label("ve_news_reporting")] });
+    const res = await first.client.post(`/review/${itemId}`, {
+      intent: "decide",
+      claimId: stale,
+      action: "keep",
+      labelIds: [await label("ve_news_reporting")],
+    });
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("You no longer hold this item");
     expect({ decisions: await db.decision.count(), audit: await db.auditEvent.count() }).toEqual(before);
@@ -178,13 +191,23 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
     const released = await lead.client.post("/claims", { itemId, claimId: item.claimId!, reason: "Shift handover" });
     expect(released.status).toBe(200);
     expect((await db.item.findUniqueOrThrow({ where: { id: itemId } })).claimId).toBeNull();
-    const conflict = await mod.client.post(`/review/${itemId}`, { intent: "decide", claimId: item.claimId!, action: "keep", labelIds: [await label("ve_news_reporting")] });
+    const conflict = await mod.client.post(`/review/${itemId}`, {
+      intent: "decide",
+      claimId: item.claimId!,
+      action: "keep",
+      labelIds: [await label("ve_news_reporting")],
+    });
     expect(conflict.status).toBe(409);
   });
 
   it("the queue list filters by state, source, reason, overdue and language with counts; admins may view it", async () => {
     await parkPending();
-    await ingest(rawFlag({ content: { language: "de" }, flag: { source: "removal_order", reference: "RO-1", receivedAt: new Date(Date.now() - 2 * 3600_000).toISOString() } }));
+    await ingest(
+      rawFlag({
+        content: { language: "de" },
+        flag: { source: "removal_order", reference: "RO-1", receivedAt: new Date(Date.now() - 2 * 3600_000).toISOString() },
+      }),
+    );
     await ingest(rawFlag({ content: { language: "fr", title: "Automated find" }, flag: { source: "automated" } }));
     const { client } = await loggedIn("admin");
     const all = await (await client.get("/queue/list")).text();

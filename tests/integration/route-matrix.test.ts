@@ -26,9 +26,7 @@ async function discoverRoutes() {
     }
     return `/${parts.join("/")}`.replace(/\/+/g, "/");
   };
-  return routes
-    .filter((r) => r.id !== "root")
-    .map((r) => ({ id: r.id, pattern: fullPath(r), ownPath: Boolean(r.path || r.index), module: r.module }));
+  return routes.filter((r) => r.id !== "root").map((r) => ({ id: r.id, pattern: fullPath(r), ownPath: Boolean(r.path || r.index), module: r.module }));
 }
 
 async function concretePath(pattern: string): Promise<string> {

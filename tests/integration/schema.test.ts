@@ -60,7 +60,12 @@ describe("the schema", () => {
   it("the audit log refuses updates and deletes", async () => {
     await db.$transaction(async (tx) => {
       const { appendAuditEvent } = await import("~/modules/audit/writer.server.ts");
-      await appendAuditEvent(tx, { actor: { kind: "system", name: "test" }, action: "user.preference_changed", subjectType: "test", payload: { revealMedia: false } });
+      await appendAuditEvent(tx, {
+        actor: { kind: "system", name: "test" },
+        action: "user.preference_changed",
+        subjectType: "test",
+        payload: { revealMedia: false },
+      });
     });
     await expect(db.$executeRawUnsafe(`UPDATE "AuditEvent" SET "payload" = '{}'`)).rejects.toThrow(/append-only/);
     await expect(db.$executeRawUnsafe(`DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only/);
@@ -70,8 +75,6 @@ describe("the schema", () => {
   it("a label set can never have two published versions", async () => {
     await db.labelSet.create({ data: { id: "set-1", key: "k", name: "K" } });
     await db.labelSetVersion.create({ data: { id: "v1", labelSetId: "set-1", number: 1, status: "published" } });
-    await expect(
-      db.labelSetVersion.create({ data: { id: "v2", labelSetId: "set-1", number: 2, status: "published" } }),
-    ).rejects.toThrow();
+    await expect(db.labelSetVersion.create({ data: { id: "v2", labelSetId: "set-1", number: 2, status: "published" } })).rejects.toThrow();
   });
 });

@@ -46,7 +46,11 @@ export async function seriousA11yViolations(page: Page) {
   // Evaluated over the DevTools protocol: the page's CSP (rightly) refuses injected script tags.
   await page.evaluate(readFileSync(axePath, "utf8"));
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe;
     return axe.run(document, { resultTypes: ["violations"] });
   });
   return result.violations

@@ -23,17 +23,12 @@ export async function makeUser(role: Role, overrides: { email?: string; disabled
 
 /** One account per role, for tests that walk the console as each of them. */
 export async function makeTeam() {
-  const [moderator, policy_lead, auditor, admin] = await Promise.all([
-    makeUser("moderator"),
-    makeUser("policy_lead"),
-    makeUser("auditor"),
-    makeUser("admin"),
-  ]);
+  const [moderator, policy_lead, auditor, admin] = await Promise.all([makeUser("moderator"), makeUser("policy_lead"), makeUser("auditor"), makeUser("admin")]);
   return { moderator, policy_lead, auditor, admin };
 }
 
 export async function makeApiKey(platform = "test") {
-  const admin = await db.user.findFirst({ where: { role: "admin" } }) ?? (await makeUser("admin"));
+  const admin = (await db.user.findFirst({ where: { role: "admin" } })) ?? (await makeUser("admin"));
   const { key, token } = await createApiKey(
     { id: admin.id, email: admin.email, name: admin.name, role: admin.role, revealMedia: false },
     { name: `key ${platform}`, platform },

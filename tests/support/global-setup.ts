@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 
-
 export default async function setup() {
   process.env.DOCKET_TEST_RUN_ID ??= String(process.pid);
   const { prepareTemplate, ROOT, TMP } = await import("./databases.ts");

@@ -59,7 +59,10 @@ export async function settleOpenItems() {
   const lead = await makeUser("policy_lead");
   const labelFor = new Map<string, string>();
   for (;;) {
-    const item = await db.item.findFirst({ where: { state: { in: [...OPEN_STATES] } }, select: { id: true, claimId: true, leaseExpiresAt: true, topReason: true } });
+    const item = await db.item.findFirst({
+      where: { state: { in: [...OPEN_STATES] } },
+      select: { id: true, claimId: true, leaseExpiresAt: true, topReason: true },
+    });
     if (!item) return;
     if (item.claimId && isLeaseLive(item.leaseExpiresAt)) {
       await endClaim(lead, { itemId: item.id, claimId: item.claimId, kind: "lead_released", reason: "test set-up: closing earlier items" });
@@ -71,6 +74,12 @@ export async function settleOpenItems() {
       if (!allowed) throw new Error(`no live allowed label for ${item.topReason}`);
       labelFor.set(item.topReason, allowed.id);
     }
-    await decide(lead, { itemId: item.id, claimId: claim.claimId, action: "keep", labelIds: [labelFor.get(item.topReason)!], rationale: "Closed before the next test." });
+    await decide(lead, {
+      itemId: item.id,
+      claimId: claim.claimId,
+      action: "keep",
+      labelIds: [labelFor.get(item.topReason)!],
+      rationale: "Closed before the next test.",
+    });
   }
 }

@@ -10,11 +10,40 @@ const valid = {
   content_type: ["CONTENT_TYPE_TEXT"],
   category: "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
   category_specification: ["KEYWORD_TERRORIST_CONTENT"],
-  territorial_scope: ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"],
+  territorial_scope: [
+    "AT",
+    "BE",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GR",
+    "HR",
+    "HU",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
+  ],
   content_language: "EN",
   content_date: "2025-11-03",
   application_date: "2025-11-04",
-  decision_facts: "Reported by a user notice. A trained moderator reviewed it under the violent-extremism policy and applied the glorification label. Content removed; account not restricted.",
+  decision_facts:
+    "Reported by a user notice. A trained moderator reviewed it under the violent-extremism policy and applied the glorification label. Content removed; account not restricted.",
   source_type: "SOURCE_ARTICLE_16",
   automated_detection: "No",
   automated_decision: "AUTOMATED_DECISION_NOT_AUTOMATED",
@@ -56,7 +85,9 @@ describe("the statement-of-reasons schema", () => {
   it("_OTHER visibility needs decision_visibility_other of at most 500 characters", () => {
     failsOn({ ...valid, decision_visibility: ["DECISION_VISIBILITY_OTHER"] }, "decision_visibility_other");
     failsOn({ ...valid, decision_visibility: ["DECISION_VISIBILITY_OTHER"], decision_visibility_other: "x".repeat(501) }, "decision_visibility_other");
-    expect(StatementOfReasons.safeParse({ ...valid, decision_visibility: ["DECISION_VISIBILITY_OTHER"], decision_visibility_other: "Shadow limited" }).success).toBe(true);
+    expect(
+      StatementOfReasons.safeParse({ ...valid, decision_visibility: ["DECISION_VISIBILITY_OTHER"], decision_visibility_other: "Shadow limited" }).success,
+    ).toBe(true);
   });
 
   it("the ground is required, and each ground requires its own reasons within their lengths", () => {
@@ -137,7 +168,9 @@ describe("the statement-of-reasons schema", () => {
     failsOn({ ...valid, source_type: "SOURCE_AUTHORITY" }, "source_type");
     failsOn({ ...valid, source_identity: "x".repeat(501) }, "source_identity");
     failsOn({ ...valid, source_type: "SOURCE_VOLUNTARY", source_identity: "Classifier v3" }, "source_identity");
-    expect(StatementOfReasons.safeParse({ ...valid, source_type: "SOURCE_TRUSTED_FLAGGER", source_identity: "A fictional flagger association" }).success).toBe(true);
+    expect(StatementOfReasons.safeParse({ ...valid, source_type: "SOURCE_TRUSTED_FLAGGER", source_identity: "A fictional flagger association" }).success).toBe(
+      true,
+    );
   });
 
   it("automated_detection is the literal Yes or No; automated_decision a key", () => {

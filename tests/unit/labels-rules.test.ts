@@ -49,7 +49,16 @@ describe("the editor's live checks", () => {
     for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) data.append(k, one);
     return labelInputFromForm(data);
   };
-  const base = { key: "ve_new", name: "New", group: "violating", definition: "Something.", severity: "2", defaultAction: "remove", sorCategory: "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY", sorGround: "DECISION_GROUND_INCOMPATIBLE_CONTENT" };
+  const base = {
+    key: "ve_new",
+    name: "New",
+    group: "violating",
+    definition: "Something.",
+    severity: "2",
+    defaultAction: "remove",
+    sorCategory: "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
+    sorGround: "DECISION_GROUND_INCOMPATIBLE_CONTENT",
+  };
 
   it("turns form fields into a label: one cue per line, keywords from checkboxes", () => {
     const input = form({ ...base, cues: "first\n\n second ", sorKeywords: ["KEYWORD_TERRORIST_CONTENT"], rationaleRequired: "on" });
@@ -58,7 +67,9 @@ describe("the editor's live checks", () => {
   });
 
   it("names the field each problem belongs to", () => {
-    expect(checkLabelForm(form({ ...base, definition: "" }), { otherKeys: [], earlierGroups: {} })).toEqual({ definition: "A label needs a definition: what it covers." });
+    expect(checkLabelForm(form({ ...base, definition: "" }), { otherKeys: [], earlierGroups: {} })).toEqual({
+      definition: "A label needs a definition: what it covers.",
+    });
     expect(Object.keys(checkLabelForm(form({ ...base, sorCategory: "", sorGround: "" }), { otherKeys: [], earlierGroups: {} }))).toEqual(["sorCategory"]);
     expect(Object.keys(checkLabelForm(form(base), { otherKeys: ["ve_new"], earlierGroups: {} }))).toEqual(["key"]);
     expect(Object.keys(checkLabelForm(form(base), { otherKeys: [], earlierGroups: { ve_new: "allowed" } }))).toEqual(["group"]);
@@ -89,7 +100,11 @@ describe("comparing two versions", () => {
     const before = views(file().labels);
     const after = before.map((l) => (l.key === "ve_recruitment" ? { ...l, cues: [...l.cues.slice(1), "a fictional Placeholder Cell contact handle"] } : l));
     const changed = diffLabels(before, after).find((d) => d.kind === "changed");
-    expect(changed?.kind === "changed" && changed.changes[0]).toMatchObject({ field: "cues", added: ["a fictional Placeholder Cell contact handle"], removed: ["invitations"] });
+    expect(changed?.kind === "changed" && changed.changes[0]).toMatchObject({
+      field: "cues",
+      added: ["a fictional Placeholder Cell contact handle"],
+      removed: ["invitations"],
+    });
   });
 
   it("shows retirement and statement-of-reasons changes as field changes", () => {

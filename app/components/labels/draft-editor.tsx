@@ -59,7 +59,9 @@ export function DraftEditor({ data, actionData }: { data: DraftEditorData; actio
         }
       />
       {search.get("saved") ? <Notice tone="success">Saved “{search.get("saved")}” in the draft.</Notice> : null}
-      {search.get("retired") ? <Notice tone="success">Retired “{search.get("retired")}”: earlier versions and their decisions still show it; this version will not offer it.</Notice> : null}
+      {search.get("retired") ? (
+        <Notice tone="success">Retired “{search.get("retired")}”: earlier versions and their decisions still show it; this version will not offer it.</Notice>
+      ) : null}
       {search.get("deleted") ? <Notice tone="success">Removed “{search.get("deleted")}” (it was new in this draft).</Notice> : null}
       {search.get("imported") ? <Notice tone="success">Imported into this draft. Review it, then publish.</Notice> : null}
       {refusal && !saved ? <Notice tone="error">{refusal}</Notice> : null}
@@ -120,7 +122,8 @@ export function DraftEditor({ data, actionData }: { data: DraftEditorData; actio
         changeNote={published ? textOf(published.initialValue?.changeNote) : draft.changeNote}
       />
       <p className="mt-4 text-xs text-slate-500">
-        Groups: {LABEL_GROUPS.map((g) => GROUP_NAMES[g].title).join(", ")}. <Badge className={groupBadgeClass.violating}>Violating</Badge> labels need a statement-of-reasons mapping.
+        Groups: {LABEL_GROUPS.map((g) => GROUP_NAMES[g].title).join(", ")}. <Badge className={groupBadgeClass.violating}>Violating</Badge> labels need a
+        statement-of-reasons mapping.
       </p>
     </>
   );

@@ -7,7 +7,10 @@ export function DraftStart({ set, live, refusal }: { set: { id: string; name: st
   return (
     <>
       <DraftBreadcrumb set={set} />
-      <PageHeader title={`${set.name}: no draft`} description="Changes happen in a draft copied from the live version. Nothing changes for moderators until you publish it." />
+      <PageHeader
+        title={`${set.name}: no draft`}
+        description="Changes happen in a draft copied from the live version. Nothing changes for moderators until you publish it."
+      />
       {refusal ? <Notice tone="error">{refusal}</Notice> : null}
       <Form method="post">
         <input type="hidden" name="intent" value="start" />

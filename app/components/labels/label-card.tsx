@@ -7,7 +7,15 @@ import { Badge } from "./label-details.tsx";
 import { formValuesOf, LabelForm } from "./label-form.tsx";
 
 /** The small forms that act on one label of the draft; each names the label, the draft and what to do. */
-function LabelButton({ draftId, labelId, intent, direction, disabled, label, children }: {
+function LabelButton({
+  draftId,
+  labelId,
+  intent,
+  direction,
+  disabled,
+  label,
+  children,
+}: {
   draftId: string;
   labelId: string;
   intent: "move" | "retire" | "restore";
@@ -57,7 +65,10 @@ export function LabelCard({
 }) {
   const removal = l.retired ? "Restore" : earlier[l.key] ? "Retire" : "Remove";
   return (
-    <li id={`card-${l.id}`} className={`rounded border bg-white p-4 ${l.retired ? "border-dashed border-slate-300" : issues.length ? "border-red-300" : "border-slate-200"}`}>
+    <li
+      id={`card-${l.id}`}
+      className={`rounded border bg-white p-4 ${l.retired ? "border-dashed border-slate-300" : issues.length ? "border-red-300" : "border-slate-200"}`}
+    >
       <div className="flex flex-wrap items-start gap-3">
         <div className="min-w-0 flex-1">
           <h3 className="flex flex-wrap items-baseline gap-2 font-semibold">

@@ -38,7 +38,11 @@ function List({ items, empty }: { items: string[]; empty: string }) {
 /** Everything a label says, as a moderator or auditor reads it. */
 export function LabelDetails({ label, usage }: { label: LabelView; usage?: number }) {
   return (
-    <article id={`label-${label.key}`} aria-labelledby={`label-${label.key}-name`} className={`rounded border bg-white p-4 ${label.retired ? "border-dashed border-slate-300 opacity-80" : "border-slate-200"}`}>
+    <article
+      id={`label-${label.key}`}
+      aria-labelledby={`label-${label.key}-name`}
+      className={`rounded border bg-white p-4 ${label.retired ? "border-dashed border-slate-300 opacity-80" : "border-slate-200"}`}
+    >
       <header className="flex flex-wrap items-baseline gap-2">
         <h3 id={`label-${label.key}-name`} className="text-base font-semibold">
           {label.name}

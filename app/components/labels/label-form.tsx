@@ -173,9 +173,21 @@ export function LabelForm({
       {errors.form ? <FieldError id={id("form-error")} message={errors.form} /> : null}
       <div className="grid gap-4 sm:grid-cols-3">
         <Field id={id("name")} label="Name" error={errors.name}>
-          <input id={id("name")} name="name" defaultValue={values.name} className={inputClass} aria-describedby={describedBy(id("name"), false)} aria-invalid={invalid("name")} />
+          <input
+            id={id("name")}
+            name="name"
+            defaultValue={values.name}
+            className={inputClass}
+            aria-describedby={describedBy(id("name"), false)}
+            aria-invalid={invalid("name")}
+          />
         </Field>
-        <Field id={id("key")} label="Key" hint={lockedKey ? "Fixed: earlier versions and their decisions use this key." : "Lower case and underscores; it never changes once published."} error={errors.key}>
+        <Field
+          id={id("key")}
+          label="Key"
+          hint={lockedKey ? "Fixed: earlier versions and their decisions use this key." : "Lower case and underscores; it never changes once published."}
+          error={errors.key}
+        >
           <input
             id={id("key")}
             name="key"
@@ -206,25 +218,77 @@ export function LabelForm({
         </Field>
       </div>
       <Field id={id("definition")} label="Definition" hint="What the label covers, in one or two sentences." error={errors.definition}>
-        <textarea id={id("definition")} name="definition" rows={3} defaultValue={values.definition} className={inputClass} aria-describedby={describedBy(id("definition"), true)} aria-invalid={invalid("definition")} />
+        <textarea
+          id={id("definition")}
+          name="definition"
+          rows={3}
+          defaultValue={values.definition}
+          className={inputClass}
+          aria-describedby={describedBy(id("definition"), true)}
+          aria-invalid={invalid("definition")}
+        />
       </Field>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field id={id("cues")} label="Cues" hint="Signs in the item that point to this label; one per line." error={errors.cues}>
-          <textarea id={id("cues")} name="cues" rows={4} defaultValue={values.cues} className={inputClass} aria-describedby={describedBy(id("cues"), true)} aria-invalid={invalid("cues")} />
+          <textarea
+            id={id("cues")}
+            name="cues"
+            rows={4}
+            defaultValue={values.cues}
+            className={inputClass}
+            aria-describedby={describedBy(id("cues"), true)}
+            aria-invalid={invalid("cues")}
+          />
         </Field>
         <Field id={id("notWhen")} label="Not when" hint="When this label does not apply even though it looks like it might." error={errors.notWhen}>
-          <textarea id={id("notWhen")} name="notWhen" rows={4} defaultValue={values.notWhen} className={inputClass} aria-describedby={describedBy(id("notWhen"), true)} aria-invalid={invalid("notWhen")} />
+          <textarea
+            id={id("notWhen")}
+            name="notWhen"
+            rows={4}
+            defaultValue={values.notWhen}
+            className={inputClass}
+            aria-describedby={describedBy(id("notWhen"), true)}
+            aria-invalid={invalid("notWhen")}
+          />
         </Field>
         <Field id={id("positiveExamples")} label="Examples that fit" hint="Synthetic examples only; one per line." error={errors.positiveExamples}>
-          <textarea id={id("positiveExamples")} name="positiveExamples" rows={3} defaultValue={values.positiveExamples} className={inputClass} aria-describedby={describedBy(id("positiveExamples"), true)} aria-invalid={invalid("positiveExamples")} />
+          <textarea
+            id={id("positiveExamples")}
+            name="positiveExamples"
+            rows={3}
+            defaultValue={values.positiveExamples}
+            className={inputClass}
+            aria-describedby={describedBy(id("positiveExamples"), true)}
+            aria-invalid={invalid("positiveExamples")}
+          />
         </Field>
-        <Field id={id("negativeExamples")} label="Examples that do not fit" hint="Near misses that belong under another label; one per line." error={errors.negativeExamples}>
-          <textarea id={id("negativeExamples")} name="negativeExamples" rows={3} defaultValue={values.negativeExamples} className={inputClass} aria-describedby={describedBy(id("negativeExamples"), true)} aria-invalid={invalid("negativeExamples")} />
+        <Field
+          id={id("negativeExamples")}
+          label="Examples that do not fit"
+          hint="Near misses that belong under another label; one per line."
+          error={errors.negativeExamples}
+        >
+          <textarea
+            id={id("negativeExamples")}
+            name="negativeExamples"
+            rows={3}
+            defaultValue={values.negativeExamples}
+            className={inputClass}
+            aria-describedby={describedBy(id("negativeExamples"), true)}
+            aria-invalid={invalid("negativeExamples")}
+          />
         </Field>
       </div>
       <div className="grid gap-4 sm:grid-cols-3">
         <Field id={id("severity")} label="Severity" hint="Feeds queue priority for flags of this kind." error={errors.severity}>
-          <select id={id("severity")} name="severity" defaultValue={values.severity} className={inputClass} aria-describedby={describedBy(id("severity"), true)} aria-invalid={invalid("severity")}>
+          <select
+            id={id("severity")}
+            name="severity"
+            defaultValue={values.severity}
+            className={inputClass}
+            aria-describedby={describedBy(id("severity"), true)}
+            aria-invalid={invalid("severity")}
+          >
             {SEVERITY_NAMES.map((name, n) => (
               <option key={n} value={n}>
                 {n} – {name}
@@ -233,7 +297,14 @@ export function LabelForm({
           </select>
         </Field>
         <Field id={id("defaultAction")} label="Default action" error={errors.defaultAction}>
-          <select id={id("defaultAction")} name="defaultAction" defaultValue={values.defaultAction} className={inputClass} aria-describedby={describedBy(id("defaultAction"), false)} aria-invalid={invalid("defaultAction")}>
+          <select
+            id={id("defaultAction")}
+            name="defaultAction"
+            defaultValue={values.defaultAction}
+            className={inputClass}
+            aria-describedby={describedBy(id("defaultAction"), false)}
+            aria-invalid={invalid("defaultAction")}
+          >
             {DEFAULT_ACTIONS.map((a) => (
               <option key={a} value={a}>
                 {a}
@@ -252,7 +323,14 @@ export function LabelForm({
         <legend className="px-1 text-sm font-medium">Statement of reasons (required for violating labels)</legend>
         <div className="grid gap-4 sm:grid-cols-2">
           <Field id={id("sorCategory")} label="Category" error={errors.sorCategory}>
-            <select id={id("sorCategory")} name="sorCategory" defaultValue={values.sorCategory} className={inputClass} aria-describedby={describedBy(id("sorCategory"), false)} aria-invalid={invalid("sorCategory")}>
+            <select
+              id={id("sorCategory")}
+              name="sorCategory"
+              defaultValue={values.sorCategory}
+              className={inputClass}
+              aria-describedby={describedBy(id("sorCategory"), false)}
+              aria-invalid={invalid("sorCategory")}
+            >
               <option value="">None</option>
               {SOR_CATEGORIES.map((c) => (
                 <option key={c} value={c}>
@@ -262,7 +340,14 @@ export function LabelForm({
             </select>
           </Field>
           <Field id={id("sorGround")} label="Ground" error={errors.sorGround}>
-            <select id={id("sorGround")} name="sorGround" defaultValue={values.sorGround} className={inputClass} aria-describedby={describedBy(id("sorGround"), false)} aria-invalid={invalid("sorGround")}>
+            <select
+              id={id("sorGround")}
+              name="sorGround"
+              defaultValue={values.sorGround}
+              className={inputClass}
+              aria-describedby={describedBy(id("sorGround"), false)}
+              aria-invalid={invalid("sorGround")}
+            >
               <option value="">None</option>
               {SOR_GROUNDS.map((g) => (
                 <option key={g} value={g}>

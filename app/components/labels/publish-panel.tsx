@@ -17,7 +17,9 @@ export function PublishPanel({
   changeNote: string;
 }) {
   const noteError = publishIssues.find((x) => x.path === "changeNote")?.message;
-  const blocking = [...issues, ...publishIssues.filter((p) => !issues.some((x) => x.path === p.path && x.message === p.message))].filter((x) => x.path !== "changeNote");
+  const blocking = [...issues, ...publishIssues.filter((p) => !issues.some((x) => x.path === p.path && x.message === p.message))].filter(
+    (x) => x.path !== "changeNote",
+  );
   return (
     <section aria-labelledby="publish" className="max-w-3xl rounded border border-slate-300 bg-white p-4">
       <h2 id="publish" className="text-lg font-semibold">

@@ -35,15 +35,23 @@ export function VersionDiff({ diff, fromLabel, toLabel }: { diff: LabelDiff[]; f
                 </caption>
                 <thead className="text-left text-slate-600">
                   <tr>
-                    <th scope="col" className="w-40 py-1 pr-3">Field</th>
-                    <th scope="col" className="py-1 pr-3">Before ({fromLabel})</th>
-                    <th scope="col" className="py-1">After ({toLabel})</th>
+                    <th scope="col" className="w-40 py-1 pr-3">
+                      Field
+                    </th>
+                    <th scope="col" className="py-1 pr-3">
+                      Before ({fromLabel})
+                    </th>
+                    <th scope="col" className="py-1">
+                      After ({toLabel})
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {d.changes.map((c) => (
                     <tr key={c.field} className="border-t border-slate-100 align-top">
-                      <th scope="row" className="py-2 pr-3 text-left font-medium">{c.title}</th>
+                      <th scope="row" className="py-2 pr-3 text-left font-medium">
+                        {c.title}
+                      </th>
                       <td className="bg-red-50 py-2 pr-3 text-red-950">
                         <del className="no-underline">
                           <Text value={c.before} />
@@ -55,8 +63,16 @@ export function VersionDiff({ diff, fromLabel, toLabel }: { diff: LabelDiff[]; f
                         </ins>
                         {c.added?.length || c.removed?.length ? (
                           <ul className="mt-2 border-t border-green-200 pt-1 text-xs">
-                            {c.added?.map((x, i) => <li key={`a${i}`}><span className="font-semibold">Added:</span> {x}</li>)}
-                            {c.removed?.map((x, i) => <li key={`r${i}`}><span className="font-semibold">Removed:</span> {x}</li>)}
+                            {c.added?.map((x, i) => (
+                              <li key={`a${i}`}>
+                                <span className="font-semibold">Added:</span> {x}
+                              </li>
+                            ))}
+                            {c.removed?.map((x, i) => (
+                              <li key={`r${i}`}>
+                                <span className="font-semibold">Removed:</span> {x}
+                              </li>
+                            ))}
                           </ul>
                         ) : null}
                       </td>

@@ -28,7 +28,12 @@ export function Deadline({ dueAt, now }: { dueAt: string | Date | null; now: str
   const iso = due.toISOString();
   if (left <= 0) {
     return (
-      <time dateTime={iso} title={iso} className="inline-flex items-center gap-1 rounded bg-red-100 px-1.5 py-0.5 text-xs font-semibold text-red-800" data-overdue="true">
+      <time
+        dateTime={iso}
+        title={iso}
+        className="inline-flex items-center gap-1 rounded bg-red-100 px-1.5 py-0.5 text-xs font-semibold text-red-800"
+        data-overdue="true"
+      >
         <span aria-hidden="true">●</span> Overdue by {formatSpan(left)}
       </time>
     );

@@ -25,14 +25,30 @@ export function ItemTable({ items, now, canOpen, caption }: { items: ItemRow[]; 
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left">
           <tr>
-            <th scope="col" className="px-3 py-2">Deadline</th>
-            <th scope="col" className="px-3 py-2">Source</th>
-            <th scope="col" className="px-3 py-2">Reason</th>
-            <th scope="col" className="px-3 py-2">Content</th>
-            <th scope="col" className="px-3 py-2">Lang</th>
-            <th scope="col" className="px-3 py-2 text-right">Flags</th>
-            <th scope="col" className="px-3 py-2 text-right">Priority</th>
-            <th scope="col" className="px-3 py-2">Held by</th>
+            <th scope="col" className="px-3 py-2">
+              Deadline
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Source
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Reason
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Content
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Lang
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              Flags
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              Priority
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Held by
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -17,7 +17,8 @@ export function ClaimBanner({
     <div className="mb-4 rounded border border-amber-300 bg-amber-50 p-3 text-sm">
       {holder ? (
         <p>
-          {holder.name} ({holder.email}) holds this item until {leaseExpiresAt ? new Date(leaseExpiresAt).toISOString().slice(11, 16) : "?"} UTC. You can read it but not decide it.
+          {holder.name} ({holder.email}) holds this item until {leaseExpiresAt ? new Date(leaseExpiresAt).toISOString().slice(11, 16) : "?"} UTC. You can read
+          it but not decide it.
         </p>
       ) : canClaim ? (
         <Form method="post" className="flex items-center gap-3">

@@ -28,7 +28,17 @@ function loadable(url: string, origins: string[]) {
  * only, links are shown as text (never anchors, never fetched by the server), and media stay
  * blurred and grey until the reviewer reveals them, unless their preference says otherwise.
  */
-export function ContentView({ content, revealed, revealHref, mediaOrigins }: { content: Content; revealed: boolean; revealHref: string; mediaOrigins: string[] }) {
+export function ContentView({
+  content,
+  revealed,
+  revealHref,
+  mediaOrigins,
+}: {
+  content: Content;
+  revealed: boolean;
+  revealHref: string;
+  mediaOrigins: string[];
+}) {
   return (
     <article aria-labelledby="content-heading" className="rounded border border-slate-200 bg-white p-4">
       <h2 id="content-heading" className="sr-only">

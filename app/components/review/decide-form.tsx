@@ -66,7 +66,10 @@ export function DecideForm({
         {fields.action.errors?.length ? <p className="text-sm text-red-700">{fields.action.errors[0]}</p> : null}
         <div className="mt-1 flex flex-wrap gap-3">
           {ACTION_CHOICES.filter((c) => actions.includes(c.action)).map(({ action, name, key }) => (
-            <label key={action} className={`flex items-center gap-2 rounded border px-3 py-1.5 ${chosen === action ? "border-blue-600 bg-blue-50" : "border-slate-300"}`}>
+            <label
+              key={action}
+              className={`flex items-center gap-2 rounded border px-3 py-1.5 ${chosen === action ? "border-blue-600 bg-blue-50" : "border-slate-300"}`}
+            >
               <input type="radio" name="action" value={action} checked={chosen === action} onChange={() => onChoose(action)} aria-keyshortcuts={key.aria} />
               {name}
               <kbd className="rounded border border-slate-300 px-1 text-xs">{key.shown}</kbd>
@@ -76,7 +79,8 @@ export function DecideForm({
       </fieldset>
       <div>
         <label htmlFor="rationale" className="block font-semibold">
-          Rationale <span className="font-normal text-slate-600">(required for violating labels and escalations; press {REVIEW_KEYS.rationale.shown} to write)</span>
+          Rationale{" "}
+          <span className="font-normal text-slate-600">(required for violating labels and escalations; press {REVIEW_KEYS.rationale.shown} to write)</span>
         </label>
         <textarea
           ref={rationaleRef}

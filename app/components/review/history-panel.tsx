@@ -1,4 +1,13 @@
-type HistoryRow = { id: string; action: string; labelKeys: string[]; rationale: string; createdAt: string; byLead: boolean; user: { email: string }; item: { externalId: string } };
+type HistoryRow = {
+  id: string;
+  action: string;
+  labelKeys: string[];
+  rationale: string;
+  createdAt: string;
+  byLead: boolean;
+  user: { email: string };
+  item: { externalId: string };
+};
 
 /** Earlier decisions on this item and on its author's other items. */
 export function HistoryPanel({ onItem, onAuthor }: { onItem: HistoryRow[]; onAuthor: HistoryRow[] }) {

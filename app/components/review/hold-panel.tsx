@@ -68,7 +68,8 @@ export function HoldPanel({
         </button>
       </Form>
       <p className="text-xs text-slate-600">
-        Your lease runs until {leaseExpiresAt ? <time dateTime={leaseExpiresAt}>{leaseExpiresAt.slice(11, 16)} UTC</time> : null} and renews while this page is open.
+        Your lease runs until {leaseExpiresAt ? <time dateTime={leaseExpiresAt}>{leaseExpiresAt.slice(11, 16)} UTC</time> : null} and renews while this page is
+        open.
       </p>
     </div>
   );

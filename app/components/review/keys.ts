@@ -2,12 +2,7 @@ import type { DecisionAction } from "~/modules/decisions/actions.ts";
 
 /** What a key does on the review screen. */
 export type ReviewCommand =
-  | { kind: "action"; action: DecisionAction }
-  | { kind: "rationale" }
-  | { kind: "submit" }
-  | { kind: "skip" }
-  | { kind: "help" }
-  | { kind: "escape" };
+  { kind: "action"; action: DecisionAction } | { kind: "rationale" } | { kind: "submit" } | { kind: "skip" } | { kind: "help" } | { kind: "escape" };
 
 export type ReviewKey = {
   /** How the key is written on buttons and in the help overlay. */
@@ -27,13 +22,22 @@ export type ReviewKey = {
  * the handler's number reader, N by the queue pages).
  */
 export const REVIEW_KEYS = {
-  labels: { shown: "1 … 9, then 10 …", does: "Toggle the label with that number (type two digits quickly for 10 and up); picking a label also picks its default action if none is chosen" },
+  labels: {
+    shown: "1 … 9, then 10 …",
+    does: "Toggle the label with that number (type two digits quickly for 10 and up); picking a label also picks its default action if none is chosen",
+  },
   keep: { shown: "K", aria: "k", does: "Action: keep", match: { key: "k" }, command: { kind: "action", action: "keep" } },
   remove: { shown: "R", aria: "r", does: "Action: remove", match: { key: "r" }, command: { kind: "action", action: "remove" } },
   restrict: { shown: "T", aria: "t", does: "Action: restrict", match: { key: "t" }, command: { kind: "action", action: "restrict" } },
   escalate: { shown: "E", aria: "e", does: "Action: escalate to a policy lead", match: { key: "e" }, command: { kind: "action", action: "escalate" } },
   rationale: { shown: "/", aria: "/", does: "Write the rationale", match: { key: "/" }, command: { kind: "rationale" } },
-  submit: { shown: "Ctrl+Enter", aria: "Control+Enter", does: "Decide and take the next item", match: { key: "enter", ctrl: true }, command: { kind: "submit" } },
+  submit: {
+    shown: "Ctrl+Enter",
+    aria: "Control+Enter",
+    does: "Decide and take the next item",
+    match: { key: "enter", ctrl: true },
+    command: { kind: "submit" },
+  },
   skip: { shown: "S", aria: "s", does: "Skip this item (with the reason chosen below)", match: { key: "s" }, command: { kind: "skip" } },
   next: { shown: "N", does: "Next item (on the queue pages)" },
   help: { shown: "?", aria: "?", does: "Show or hide this help", match: { key: "?" }, command: { kind: "help" } },

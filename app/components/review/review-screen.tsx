@@ -163,7 +163,13 @@ export function ReviewScreen({ data, actionData }: { data: ReviewScreenData; act
             rationaleRef={rationale}
           />
           {holding && item.claimId ? (
-            <HoldPanel itemId={item.id} claimId={item.claimId} leaseExpiresAt={item.leaseExpiresAt} releaseResult={lastResultOf(actionData, "release")} skipRef={skipForm} />
+            <HoldPanel
+              itemId={item.id}
+              claimId={item.claimId}
+              leaseExpiresAt={item.leaseExpiresAt}
+              releaseResult={lastResultOf(actionData, "release")}
+              skipRef={skipForm}
+            />
           ) : null}
         </div>
       </div>

@@ -15,15 +15,22 @@ export function BarChart({ title, bars, unit = "" }: { title: string; bars: Bar[
   const width = 520;
   return (
     <figure className="rounded border border-slate-200 bg-white p-4">
-      <figcaption id={`${id}-title`} className="mb-2 font-medium">{title}</figcaption>
+      <figcaption id={`${id}-title`} className="mb-2 font-medium">
+        {title}
+      </figcaption>
       <svg viewBox={`0 0 ${width} ${bars.length * row + 4}`} className="w-full max-w-xl" role="img" aria-labelledby={`${id}-title`}>
         {bars.map((b, i) => {
           const w = Math.round(((width - labelWidth - 60) * b.value) / max);
           return (
             <g key={b.label} transform={`translate(0, ${i * row + 2})`}>
-              <text x={labelWidth - 8} y={18} textAnchor="end" className="fill-slate-700 text-[13px]">{b.label}</text>
+              <text x={labelWidth - 8} y={18} textAnchor="end" className="fill-slate-700 text-[13px]">
+                {b.label}
+              </text>
               <rect x={labelWidth} y={4} width={Math.max(w, b.value > 0 ? 2 : 0)} height={18} rx={2} className={FILLS[0]} />
-              <text x={labelWidth + w + 6} y={18} className="fill-slate-900 text-[13px]">{b.value}{unit}</text>
+              <text x={labelWidth + w + 6} y={18} className="fill-slate-900 text-[13px]">
+                {b.value}
+                {unit}
+              </text>
             </g>
           );
         })}
@@ -32,7 +39,13 @@ export function BarChart({ title, bars, unit = "" }: { title: string; bars: Bar[
         <caption>{title}</caption>
         <tbody>
           {bars.map((b) => (
-            <tr key={b.label}><th scope="row">{b.label}</th><td>{b.value}{unit}</td></tr>
+            <tr key={b.label}>
+              <th scope="row">{b.label}</th>
+              <td>
+                {b.value}
+                {unit}
+              </td>
+            </tr>
           ))}
         </tbody>
       </table>
@@ -54,7 +67,9 @@ export function StackedColumns({ title, series, columns }: { title: string; seri
   const width = columns.length * (colWidth + gap) + 30;
   return (
     <figure className="rounded border border-slate-200 bg-white p-4">
-      <figcaption id={`${id}-title`} className="mb-2 font-medium">{title}</figcaption>
+      <figcaption id={`${id}-title`} className="mb-2 font-medium">
+        {title}
+      </figcaption>
       <ul className="mb-2 flex flex-wrap gap-4 text-sm" aria-hidden="true">
         {series.map((s, i) => (
           <li key={s} className="flex items-center gap-1">
@@ -77,7 +92,9 @@ export function StackedColumns({ title, series, columns }: { title: string; seri
               <text x={x + colWidth / 2} y={height - (height * totals[ci]) / max - 4} textAnchor="middle" className="fill-slate-900 text-[11px]">
                 {totals[ci] || ""}
               </text>
-              <text x={x + colWidth / 2} y={height + 16} textAnchor="middle" className="fill-slate-600 text-[11px]">{c.label}</text>
+              <text x={x + colWidth / 2} y={height + 16} textAnchor="middle" className="fill-slate-600 text-[11px]">
+                {c.label}
+              </text>
             </g>
           );
         })}
@@ -86,11 +103,23 @@ export function StackedColumns({ title, series, columns }: { title: string; seri
       <table className="sr-only">
         <caption>{title}</caption>
         <thead>
-          <tr><th scope="col">Day</th>{series.map((s) => <th key={s} scope="col">{s}</th>)}</tr>
+          <tr>
+            <th scope="col">Day</th>
+            {series.map((s) => (
+              <th key={s} scope="col">
+                {s}
+              </th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {columns.map((c) => (
-            <tr key={c.label}><th scope="row">{c.label}</th>{series.map((s) => <td key={s}>{c.parts[s] ?? 0}</td>)}</tr>
+            <tr key={c.label}>
+              <th scope="row">{c.label}</th>
+              {series.map((s) => (
+                <td key={s}>{c.parts[s] ?? 0}</td>
+              ))}
+            </tr>
           ))}
         </tbody>
       </table>

@@ -4,8 +4,7 @@ import { isRouteErrorResponse } from "@remix-run/react";
 export function errorMessage(error: unknown): { status: number; title: string; detail: string } {
   if (isRouteErrorResponse(error)) {
     const data = error.data as { error?: { message?: string } } | string | undefined;
-    const detail =
-      typeof data === "string" ? data : data?.error?.message ?? "The request could not be completed.";
+    const detail = typeof data === "string" ? data : (data?.error?.message ?? "The request could not be completed.");
     const titles: Record<number, string> = {
       400: "That request was not valid",
       403: "Not allowed",

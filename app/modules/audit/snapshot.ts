@@ -5,7 +5,10 @@ import { REMOVAL_ORDER_HOURS, SOURCES, strongestOf, type Source } from "~/module
 /** A decision's action, as auditors filter by it. */
 export const OUTCOMES = ACTIONS;
 
-const dateish = z.union([z.string(), z.date(), z.number()]).nullish().transform((v) => (v === null || v === undefined ? null : new Date(v)));
+const dateish = z
+  .union([z.string(), z.date(), z.number()])
+  .nullish()
+  .transform((v) => (v === null || v === undefined ? null : new Date(v)));
 
 const SnapshotFlag = z
   .object({
@@ -82,7 +85,7 @@ export function firstReceived(snapshot: DecisionSnapshot, source?: Source): Date
     if (source && f.source !== source) continue;
     if (f.receivedAt && (!first || f.receivedAt < first)) first = f.receivedAt;
   }
-  return first ?? (source ? null : snapshot.item.firstFlaggedAt ?? null);
+  return first ?? (source ? null : (snapshot.item.firstFlaggedAt ?? null));
 }
 
 export const REMOVAL_ORDER_MS = REMOVAL_ORDER_HOURS * 60 * 60 * 1000;

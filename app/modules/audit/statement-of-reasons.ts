@@ -69,18 +69,45 @@ export const SOURCE_TYPES = ["SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER", "SOU
 export const AUTOMATED_DECISION = ["AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY", "AUTOMATED_DECISION_NOT_AUTOMATED"] as const;
 
 export const EU_COUNTRIES = [
-  "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
-  "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+  "AT",
+  "BE",
+  "BG",
+  "CY",
+  "CZ",
+  "DE",
+  "DK",
+  "EE",
+  "ES",
+  "FI",
+  "FR",
+  "GR",
+  "HR",
+  "HU",
+  "IE",
+  "IT",
+  "LT",
+  "LU",
+  "LV",
+  "MT",
+  "NL",
+  "PL",
+  "PT",
+  "RO",
+  "SE",
+  "SI",
+  "SK",
 ] as const;
 export const EEA_COUNTRIES = [...EU_COUNTRIES, "IS", "LI", "NO"] as const;
 
 // ISO 639-1, the two-letter codes the database accepts (upper case).
 const ISO_639_1 = new Set(
-  ("aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu " +
+  (
+    "aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu " +
     "fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km " +
     "kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om " +
     "or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr " +
-    "ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu")
+    "ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu"
+  )
     .split(" ")
     .map((c) => c.toUpperCase()),
 );
@@ -180,7 +207,8 @@ export const StatementOfReasons = z
     if (s.application_date < s.content_date) issue("application_date", "must not be before content_date");
     const pd = personalDataIn(s.decision_facts);
     if (pd) issue("decision_facts", `must hold no personal data, but contains ${pd}`);
-    if (s.source_type === "SOURCE_VOLUNTARY" && s.source_identity !== undefined) issue("source_identity", "must be dropped for voluntary (own-initiative) statements");
+    if (s.source_type === "SOURCE_VOLUNTARY" && s.source_identity !== undefined)
+      issue("source_identity", "must be dropped for voluntary (own-initiative) statements");
   });
 
 export type StatementOfReasons = z.infer<typeof StatementOfReasons>;
@@ -263,7 +291,8 @@ export function buildStatement(d: SorDecision): StatementOfReasons | null {
   const isOrder = source === "removal_order";
 
   // A label's stored category is checked when its version is published, and again by validStatement.
-  const category = (primary?.category ?? (isOrder ? "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" : "STATEMENT_CATEGORY_OTHER_VIOLATION_TC")) as StatementOfReasons["category"];
+  const category = (primary?.category ??
+    (isOrder ? "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" : "STATEMENT_CATEGORY_OTHER_VIOLATION_TC")) as StatementOfReasons["category"];
   const keywords = [...new Set(violating.flatMap((l) => l.sor?.keywords ?? []))];
   if (keywords.length === 0 && isOrder) keywords.push("KEYWORD_TERRORIST_CONTENT");
   const illegal = isOrder || violating.some((l) => l.sor?.ground === "DECISION_GROUND_ILLEGAL_CONTENT");
@@ -272,9 +301,7 @@ export function buildStatement(d: SorDecision): StatementOfReasons | null {
   const labelNames = d.labels.filter((l) => l.group !== "allowed").map((l) => l.name);
   const labelList = labelNames.length > 0 ? labelNames.join(", ") : "no specific label";
   const explanation = clip(
-    violating.length > 0
-      ? violating.map((l) => `${l.name}: ${l.definition}`).join(" ")
-      : "The content was found to breach the platform's rules on review.",
+    violating.length > 0 ? violating.map((l) => `${l.name}: ${l.definition}`).join(" ") : "The content was found to breach the platform's rules on review.",
     2000,
   );
 

@@ -48,7 +48,4 @@ export const HOME: Record<Role, string> = {
  * What a route demands, declared next to it and exported as `access`. The route matrix test reads
  * these declarations from the built app and proves the server enforces each one.
  */
-export type Access =
-  | { kind: "public" }
-  | { kind: "user"; capability: Capability }
-  | { kind: "api" };
+export type Access = { kind: "public" } | { kind: "user"; capability: Capability } | { kind: "api" };

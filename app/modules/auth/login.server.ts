@@ -41,10 +41,7 @@ export async function login(emailInput: string, password: string, address: strin
     await recordAnonymous("auth.login_blocked", email, address, {
       failures: { perAccount: perAccount.count - 1, perAddress: perAddress.count - 1 },
     });
-    const retryAfterSeconds = Math.max(
-      perAccount.allowed ? 0 : perAccount.retryAfterSeconds,
-      perAddress.allowed ? 0 : perAddress.retryAfterSeconds,
-    );
+    const retryAfterSeconds = Math.max(perAccount.allowed ? 0 : perAccount.retryAfterSeconds, perAddress.allowed ? 0 : perAddress.retryAfterSeconds);
     const minutes = Math.ceil(retryAfterSeconds / 60);
     return {
       ok: false,

@@ -28,7 +28,10 @@ export class LeaseConflictError extends Error {
 /** The decision itself is incomplete or not allowed (missing rationale, unknown labels...). */
 export class DecisionInvalidError extends Error {
   readonly status = 400;
-  constructor(message: string, readonly field: "labelIds" | "rationale" | "action" | "form" = "form") {
+  constructor(
+    message: string,
+    readonly field: "labelIds" | "rationale" | "action" | "form" = "form",
+  ) {
     super(message);
   }
 }
@@ -109,7 +112,9 @@ function validate(input: DecideInput, labels: LabelView[]) {
   const needsRationale = input.action === "escalate" || labels.some((l) => l.group === "violating" || l.rationaleRequired);
   if (needsRationale && input.rationale.trim().length < 3) {
     throw new DecisionInvalidError(
-      input.action === "escalate" ? "Say why this needs a policy lead: a rationale is required for escalations." : "A rationale is required for violating labels.",
+      input.action === "escalate"
+        ? "Say why this needs a policy lead: a rationale is required for escalations."
+        : "A rationale is required for violating labels.",
       "rationale",
     );
   }
@@ -184,41 +189,44 @@ async function writeDecision(
  */
 export async function decide(user: Decider, input: DecideInput): Promise<DecideResult> {
   const actor: Actor = { kind: "user", id: user.id, email: user.email, role: user.role };
-  return transaction(async (tx) => {
-    const now = new Date();
-    const item = await loadItem(tx, input.itemId);
-    if (!item) throw new DecisionInvalidError("That item does not exist.");
-    const live = item.claimId === input.claimId && item.claimedById === user.id && isLeaseLive(item.leaseExpiresAt, now);
-    if (!live || !isOpen(item.state)) {
-      throw new LeaseConflictError(
-        "You no longer hold this item: your lease expired or was released, and it may have been claimed by someone else. Nothing was saved; take the next item.",
-      );
-    }
-    const transition = decisionTransition(input.action, item.state);
-    if (!transition) {
-      throw new DecisionInvalidError("This item is already escalated; a policy lead's decision closes it: keep, remove or restrict.", "action");
-    }
-    if (!mayCause(user.role, transition)) {
-      throw new DecisionInvalidError("Only a policy lead can decide an escalated item.", "action");
-    }
-    const { versionId, labels } = await resolveLabels(tx, item, input);
-    validate(input, labels);
-    const main = await writeDecision(tx, actor, user, item, input, transition, versionId, labels, now, input.claimId, null);
-    let copies = 0;
-    let skippedCopies = 0;
-    if (input.applyToCopies && item.contentDigest) {
-      const others = await tx.item.findMany({
-        where: { contentDigest: item.contentDigest, id: { not: item.id }, state: item.state },
-        include: { flags: { orderBy: { receivedAt: "asc" } } },
-        orderBy: { firstFlaggedAt: "asc" },
-      });
-      for (const copy of others) {
-        const heldByOther = isLeaseLive(copy.leaseExpiresAt, now) && copy.claimedById !== user.id;
-        const written = heldByOther ? null : await writeDecision(tx, actor, user, copy, input, transition, versionId, labels, now, null, main!.decisionId);
-        if (written) copies++;
-        else skippedCopies++;
+  return transaction(
+    async (tx) => {
+      const now = new Date();
+      const item = await loadItem(tx, input.itemId);
+      if (!item) throw new DecisionInvalidError("That item does not exist.");
+      const live = item.claimId === input.claimId && item.claimedById === user.id && isLeaseLive(item.leaseExpiresAt, now);
+      if (!live || !isOpen(item.state)) {
+        throw new LeaseConflictError(
+          "You no longer hold this item: your lease expired or was released, and it may have been claimed by someone else. Nothing was saved; take the next item.",
+        );
       }
-    }
-    return { decisionId: main!.decisionId, seq: main!.seq, state: main!.state, byLead: transition === "decideEscalation", copies, skippedCopies };
-  }, { timeout: 60_000 });
+      const transition = decisionTransition(input.action, item.state);
+      if (!transition) {
+        throw new DecisionInvalidError("This item is already escalated; a policy lead's decision closes it: keep, remove or restrict.", "action");
+      }
+      if (!mayCause(user.role, transition)) {
+        throw new DecisionInvalidError("Only a policy lead can decide an escalated item.", "action");
+      }
+      const { versionId, labels } = await resolveLabels(tx, item, input);
+      validate(input, labels);
+      const main = await writeDecision(tx, actor, user, item, input, transition, versionId, labels, now, input.claimId, null);
+      let copies = 0;
+      let skippedCopies = 0;
+      if (input.applyToCopies && item.contentDigest) {
+        const others = await tx.item.findMany({
+          where: { contentDigest: item.contentDigest, id: { not: item.id }, state: item.state },
+          include: { flags: { orderBy: { receivedAt: "asc" } } },
+          orderBy: { firstFlaggedAt: "asc" },
+        });
+        for (const copy of others) {
+          const heldByOther = isLeaseLive(copy.leaseExpiresAt, now) && copy.claimedById !== user.id;
+          const written = heldByOther ? null : await writeDecision(tx, actor, user, copy, input, transition, versionId, labels, now, null, main!.decisionId);
+          if (written) copies++;
+          else skippedCopies++;
+        }
+      }
+      return { decisionId: main!.decisionId, seq: main!.seq, state: main!.state, byLead: transition === "decideEscalation", copies, skippedCopies };
+    },
+    { timeout: 60_000 },
+  );
 }

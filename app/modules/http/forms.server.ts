@@ -36,7 +36,8 @@ export type Refusal = {
 export function refuseForm(submission: Submission<unknown, string[], unknown>, refusal: Refusal, init?: { headers?: HeadersInit }) {
   // A password is never sent back, not even to the person who typed it.
   const form = submission.reply({ fieldErrors: refusal.fieldErrors, formErrors: refusal.formErrors, hideFields: ["password"] });
-  const issues: ApiIssue[] = refusal.issues ?? Object.entries(form.error ?? {}).flatMap(([path, messages]) => (messages ?? []).map((message) => ({ path: path || "form", message })));
+  const issues: ApiIssue[] =
+    refusal.issues ?? Object.entries(form.error ?? {}).flatMap(([path, messages]) => (messages ?? []).map((message) => ({ path: path || "form", message })));
   return json<FormRefusal>({ error: { code: refusal.code, message: refusal.message, issues }, form }, { status: refusal.status, headers: init?.headers });
 }
 

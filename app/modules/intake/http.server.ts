@@ -46,7 +46,12 @@ export async function receiveBatch(request: Request, client: ApiClient) {
   });
   const refused = answers.length - good.length;
   if (good.length > 0) {
-    const results = await ingestFlags(senderFor(client), good.map((g) => g.data), "batch", refused);
+    const results = await ingestFlags(
+      senderFor(client),
+      good.map((g) => g.data),
+      "batch",
+      refused,
+    );
     results.forEach((r, i) => {
       answers[good[i].index] = { index: good[i].index, status: r.duplicate ? 200 : 201, itemId: r.itemId, flagId: r.flagId, newItem: r.newItem };
     });
@@ -60,5 +65,4 @@ export async function receiveBatch(request: Request, client: ApiClient) {
   });
 }
 
-export const methodNotAllowed = (allowed: string) =>
-  apiError(405, "method_not_allowed", `Use ${allowed} on this endpoint.`, [], { Allow: allowed });
+export const methodNotAllowed = (allowed: string) => apiError(405, "method_not_allowed", `Use ${allowed} on this endpoint.`, [], { Allow: allowed });

@@ -26,7 +26,23 @@ export type LabelDiff =
   | { kind: "changed"; key: string; name: string; changes: FieldChange[] }
   | { kind: "unchanged"; key: string; name: string };
 
-export type DiffableLabel = Pick<LabelView, "key" | "name" | "group" | "definition" | "cues" | "notWhen" | "positiveExamples" | "negativeExamples" | "severity" | "defaultAction" | "rationaleRequired" | "sor" | "retired" | "position">;
+export type DiffableLabel = Pick<
+  LabelView,
+  | "key"
+  | "name"
+  | "group"
+  | "definition"
+  | "cues"
+  | "notWhen"
+  | "positiveExamples"
+  | "negativeExamples"
+  | "severity"
+  | "defaultAction"
+  | "rationaleRequired"
+  | "sor"
+  | "retired"
+  | "position"
+>;
 
 /** A field as text, so before and after read the same way on screen and in tests. */
 export function fieldText(label: DiffableLabel, field: DiffField): string {

@@ -29,8 +29,14 @@ export async function draftEditor(setId: string) {
   const draftRow = set.versions.find((v) => v.status === "draft");
   const live = set.versions.find((v) => v.status === "published") ?? null;
   const head = { set: { id: set.id, name: set.name }, live };
-  if (!draftRow) return { ...head, draft: null, issues: [] as Issue[], earlier: {} as Record<string, string>, changedKeys: {} as Record<string, "new" | "changed"> };
-  const [draft, issues, earlier, liveVersion] = await Promise.all([getVersion(draftRow.id), draftIssues(draftRow.id), earlierGroups(set.id), live ? getVersion(live.id) : null]);
+  if (!draftRow)
+    return { ...head, draft: null, issues: [] as Issue[], earlier: {} as Record<string, string>, changedKeys: {} as Record<string, "new" | "changed"> };
+  const [draft, issues, earlier, liveVersion] = await Promise.all([
+    getVersion(draftRow.id),
+    draftIssues(draftRow.id),
+    earlierGroups(set.id),
+    live ? getVersion(live.id) : null,
+  ]);
   const changedKeys: Record<string, "new" | "changed"> = {};
   for (const d of diffLabels(liveVersion?.labels ?? [], draft!.labels, { ignorePosition: true })) {
     if (d.kind === "added") changedKeys[d.key] = "new";

@@ -60,7 +60,10 @@ export async function startDraft(actor: Actor, setId: string): Promise<{ version
       const set = await tx.labelSet.findUnique({ where: { id: setId }, select: { id: true, key: true } });
       if (!set) throw new LabelSetError("not_found", "That label set does not exist.");
       const last = await tx.labelSetVersion.findFirst({ where: { labelSetId: setId }, orderBy: { number: "desc" }, select: { number: true } });
-      const live = await tx.labelSetVersion.findFirst({ where: { labelSetId: setId, status: "published" }, include: { labels: { orderBy: { position: "asc" } } } });
+      const live = await tx.labelSetVersion.findFirst({
+        where: { labelSetId: setId, status: "published" },
+        include: { labels: { orderBy: { position: "asc" } } },
+      });
       const versionId = randomUUID();
       const number = (last?.number ?? 0) + 1;
       await tx.labelSetVersion.create({ data: { id: versionId, labelSetId: setId, number, status: "draft", createdById: userId(actor) } });
@@ -121,7 +124,11 @@ function fieldsChanged(before: LabelView, after: LabelInput): string[] {
 export async function saveDraftLabel(actor: Actor, versionId: string, labelId: string | null, raw: unknown): Promise<{ labelId: string }> {
   const parsed = LabelInput.safeParse(raw);
   if (!parsed.success) {
-    throw new LabelSetError("invalid", "Check the highlighted fields.", parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })));
+    throw new LabelSetError(
+      "invalid",
+      "Check the highlighted fields.",
+      parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+    );
   }
   const input = parsed.data;
   return transaction(async (tx) => {
@@ -131,9 +138,13 @@ export async function saveDraftLabel(actor: Actor, versionId: string, labelId: s
     const current = labelId ? labels.find((l) => l.id === labelId) : undefined;
     if (labelId && !current) throw new LabelSetError("not_found", "That label is not in this draft.");
     const issues: Issue[] = [];
-    if (labels.some((l) => l.key === input.key && l.id !== labelId)) issues.push({ path: "key", message: `Another label in this draft already uses the key “${input.key}”.` });
+    if (labels.some((l) => l.key === input.key && l.id !== labelId))
+      issues.push({ path: "key", message: `Another label in this draft already uses the key “${input.key}”.` });
     if (current && current.key !== input.key && earlier.has(current.key)) {
-      issues.push({ path: "key", message: `“${current.key}” is used by earlier versions, so its key stays. To change what it means, add a new label and retire this one.` });
+      issues.push({
+        path: "key",
+        message: `“${current.key}” is used by earlier versions, so its key stays. To change what it means, add a new label and retire this one.`,
+      });
     }
     const earlierGroup = earlier.get(input.key);
     if (earlierGroup && earlierGroup !== input.group) {
@@ -260,9 +271,16 @@ export async function draftIssues(versionId: string, client: Tx = db): Promise<I
  * version, in one transaction with the audit event. A second lead publishing the same draft at
  * the same moment waits for the first and then gets a conflict; there is never a second live version.
  */
-export async function publishDraft(actor: Actor, versionId: string, changeNote: string): Promise<{ versionId: string; number: number; retiredVersionId: string | null }> {
+export async function publishDraft(
+  actor: Actor,
+  versionId: string,
+  changeNote: string,
+): Promise<{ versionId: string; number: number; retiredVersionId: string | null }> {
   const note = changeNote.trim();
-  if (note.length < 3) throw new LabelSetError("invalid", "Say what changed and why: the change note is shown to every lead reading the history.", [{ path: "changeNote", message: "Write a change note (at least 3 characters)." }]);
+  if (note.length < 3)
+    throw new LabelSetError("invalid", "Say what changed and why: the change note is shown to every lead reading the history.", [
+      { path: "changeNote", message: "Write a change note (at least 3 characters)." },
+    ]);
   try {
     return await transaction(async (tx) => {
       const version = await lockDraft(tx, versionId);
@@ -281,13 +299,22 @@ export async function publishDraft(actor: Actor, versionId: string, changeNote: 
         action: "label_set.published",
         subjectType: "label_set",
         subjectId: version.labelSetId,
-        payload: { setKey: version.labelSet.key, versionId, number: version.number, changeNote: note, labels, retiredVersionId: live?.id ?? null, retiredNumber: live?.number ?? null },
+        payload: {
+          setKey: version.labelSet.key,
+          versionId,
+          number: version.number,
+          changeNote: note,
+          labels,
+          retiredVersionId: live?.id ?? null,
+          retiredNumber: live?.number ?? null,
+        },
       });
       return { versionId, number: version.number, retiredVersionId: live?.id ?? null };
     });
   } catch (error) {
     // The partial unique index is the last line of defence: it is what makes two live versions impossible.
-    if (isUniqueViolation(error)) throw new LabelSetError("conflict", "Another lead published this set at the same moment; open the set again to see the live version.");
+    if (isUniqueViolation(error))
+      throw new LabelSetError("conflict", "Another lead published this set at the same moment; open the set again to see the live version.");
     throw error;
   }
 }
@@ -343,12 +370,16 @@ export async function importLabelSet(actor: Actor, raw: unknown): Promise<{ setI
         const last = await tx.labelSetVersion.findFirst({ where: { labelSetId: setId }, orderBy: { number: "desc" }, select: { number: true } });
         versionId = randomUUID();
         number = (last?.number ?? 0) + 1;
-        await tx.labelSetVersion.create({ data: { id: versionId, labelSetId: setId, number, status: "draft", createdById: userId(actor), changeNote: file.changeNote } });
+        await tx.labelSetVersion.create({
+          data: { id: versionId, labelSetId: setId, number, status: "draft", createdById: userId(actor), changeNote: file.changeNote },
+        });
       }
       if (draft) await tx.labelSetVersion.update({ where: { id: versionId }, data: { changeNote: file.changeNote } });
       const rows: Prisma.LabelCreateManyInput[] = file.labels.map((l, position) => ({ ...labelRowData(l), id: randomUUID(), versionId, position }));
       const imported = new Set(file.labels.map((l) => l.key));
-      const live = existing ? await tx.labelSetVersion.findFirst({ where: { labelSetId: setId, status: "published" }, include: { labels: { orderBy: { position: "asc" } } } }) : null;
+      const live = existing
+        ? await tx.labelSetVersion.findFirst({ where: { labelSetId: setId, status: "published" }, include: { labels: { orderBy: { position: "asc" } } } })
+        : null;
       const keptRetired: string[] = [];
       for (const old of live?.labels ?? []) {
         if (imported.has(old.key)) continue;
@@ -379,9 +410,16 @@ export async function exportLabelSet(actor: Actor, setId: string, versionId?: st
   const chosen =
     versionId ??
     (await db.labelSetVersion.findFirst({ where: { labelSetId: setId, status: "published" }, select: { id: true } }))?.id ??
-    (await db.labelSetVersion.findFirst({ where: { labelSetId: setId, ...(options.includeDrafts ? {} : { status: { not: "draft" } }) }, orderBy: { number: "desc" }, select: { id: true } }))?.id;
+    (
+      await db.labelSetVersion.findFirst({
+        where: { labelSetId: setId, ...(options.includeDrafts ? {} : { status: { not: "draft" } }) },
+        orderBy: { number: "desc" },
+        select: { id: true },
+      })
+    )?.id;
   const version = chosen ? await getVersion(chosen) : null;
-  if (!version || version.setId !== setId || (version.status === "draft" && !options.includeDrafts)) throw new LabelSetError("not_found", "That version does not exist in this set.");
+  if (!version || version.setId !== setId || (version.status === "draft" && !options.includeDrafts))
+    throw new LabelSetError("not_found", "That version does not exist in this set.");
   const file = toLabelSetFile({ key: set.key, name: set.name, description: set.description, reasons: JSON.parse(set.reasons) as string[] }, version);
   await transaction(async (tx) => {
     await appendAuditEvent(tx, {

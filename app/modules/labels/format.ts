@@ -26,7 +26,10 @@ const line = (max: number, what: string) => z.string().trim().min(1, `An empty $
 
 export const SorMappingInput = z.object({
   category: z.enum(SOR_CATEGORIES, { errorMap: () => ({ message: "Choose a statement-of-reasons category from the DSA list." }) }),
-  keywords: z.array(z.enum(SOR_KEYWORDS, { errorMap: () => ({ message: "Use a KEYWORD_* value from the DSA list." }) })).max(6).default([]),
+  keywords: z
+    .array(z.enum(SOR_KEYWORDS, { errorMap: () => ({ message: "Use a KEYWORD_* value from the DSA list." }) }))
+    .max(6)
+    .default([]),
   ground: z.enum(SOR_GROUNDS, { errorMap: () => ({ message: "Choose incompatible content (terms of service) or illegal content." }) }),
 });
 
@@ -39,7 +42,11 @@ export const LabelInput = z.object({
   notWhen: z.string().trim().max(2000, "Keep “not when” under 2,000 characters.").default(""),
   positiveExamples: z.array(line(1000, "example")).max(20, "At most 20 examples.").default([]),
   negativeExamples: z.array(line(1000, "example")).max(20, "At most 20 examples.").default([]),
-  severity: z.number({ invalid_type_error: "Severity is a whole number from 0 to 4." }).int("Severity is a whole number from 0 to 4.").min(0, "Severity is 0 to 4.").max(SEVERITY_MAX, "Severity is 0 to 4."),
+  severity: z
+    .number({ invalid_type_error: "Severity is a whole number from 0 to 4." })
+    .int("Severity is a whole number from 0 to 4.")
+    .min(0, "Severity is 0 to 4.")
+    .max(SEVERITY_MAX, "Severity is 0 to 4."),
   defaultAction: z.enum(DEFAULT_ACTIONS, { errorMap: () => ({ message: "Choose keep, remove, restrict or escalate." }) }),
   rationaleRequired: z.boolean().default(false),
   sor: SorMappingInput.nullable().default(null),
@@ -71,7 +78,11 @@ export function publicationIssues(labels: LabelInput[], earlierGroups: Map<strin
   labels.forEach((label, i) => {
     const at = `${prefix}.${i}`;
     const seen = firstIndex.get(label.key);
-    if (seen !== undefined) issues.push({ path: `${at}.key`, message: `The key “${label.key}” is already used by label ${seen + 1} (${labels[seen].name}); keys are unique within a version.` });
+    if (seen !== undefined)
+      issues.push({
+        path: `${at}.key`,
+        message: `The key “${label.key}” is already used by label ${seen + 1} (${labels[seen].name}); keys are unique within a version.`,
+      });
     else firstIndex.set(label.key, i);
     if (label.group === "violating" && !label.retired && !label.sor) {
       issues.push({ path: `${at}.sor`, message: `“${label.name}” is violating, so it needs a statement-of-reasons mapping (category, keywords, ground).` });
@@ -81,7 +92,8 @@ export function publicationIssues(labels: LabelInput[], earlierGroups: Map<strin
       issues.push({ path: `${at}.group`, message: `“${label.key}” was ${earlier} in earlier versions; a label whose meaning changes needs a new key.` });
     }
   });
-  if (labels.length > 0 && labels.every((l) => l.retired)) issues.push({ path: prefix, message: "Every label is retired; a live version needs at least one label in use." });
+  if (labels.length > 0 && labels.every((l) => l.retired))
+    issues.push({ path: prefix, message: "Every label is retired; a live version needs at least one label in use." });
   return issues;
 }
 
@@ -97,7 +109,10 @@ export function validateLabelSetFile(input: unknown, earlierGroups?: Map<string,
 
 /** Textarea lines to a list: one cue or example per line, blank lines dropped. */
 export function linesOf(text: string | undefined | null): string[] {
-  return (text ?? "").split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return (text ?? "")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** Form field names of the label editor, shared by the server action and the browser's live checks. */
@@ -144,14 +159,20 @@ export function issuesByField(issues: Issue[]): Record<string, string> {
  * The editor's live checks for one label: its own fields, plus the rules that need the rest of the
  * draft (another label's key, a key's group in earlier versions, the mapping a violating label needs).
  */
-export function checkLabelForm(raw: Record<string, unknown>, context: { otherKeys: string[]; earlierGroups: Record<string, string>; lockedKey?: string }): Record<string, string> {
+export function checkLabelForm(
+  raw: Record<string, unknown>,
+  context: { otherKeys: string[]; earlierGroups: Record<string, string>; lockedKey?: string },
+): Record<string, string> {
   const parsed = LabelInput.safeParse(raw);
   const issues: Issue[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
   const key = typeof raw.key === "string" ? raw.key.trim() : "";
   if (key && context.otherKeys.includes(key)) issues.push({ path: "key", message: `Another label in this draft already uses the key “${key}”.` });
-  if (context.lockedKey && key !== context.lockedKey) issues.push({ path: "key", message: `“${context.lockedKey}” is used by earlier versions, so its key stays.` });
+  if (context.lockedKey && key !== context.lockedKey)
+    issues.push({ path: "key", message: `“${context.lockedKey}” is used by earlier versions, so its key stays.` });
   const earlier = context.earlierGroups[key];
-  if (earlier && raw.group && earlier !== raw.group) issues.push({ path: "group", message: `“${key}” was ${earlier} in earlier versions; a label whose meaning changes needs a new key.` });
-  if (raw.group === "violating" && raw.sor === null) issues.push({ path: "sor", message: "A violating label needs a statement-of-reasons mapping (category and ground)." });
+  if (earlier && raw.group && earlier !== raw.group)
+    issues.push({ path: "group", message: `“${key}” was ${earlier} in earlier versions; a label whose meaning changes needs a new key.` });
+  if (raw.group === "violating" && raw.sor === null)
+    issues.push({ path: "sor", message: "A violating label needs a statement-of-reasons mapping (category and ground)." });
   return issuesByField(issues);
 }

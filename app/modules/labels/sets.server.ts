@@ -54,10 +54,10 @@ export async function getLabelSet(setId: string) {
       status: v.status,
       changeNote: v.changeNote,
       createdAt: v.createdAt,
-      createdBy: v.createdById ? emails.get(v.createdById) ?? null : null,
+      createdBy: v.createdById ? (emails.get(v.createdById) ?? null) : null,
       updatedAt: v.updatedAt,
       publishedAt: v.publishedAt,
-      publishedBy: v.publishedById ? emails.get(v.publishedById) ?? null : null,
+      publishedBy: v.publishedById ? (emails.get(v.publishedById) ?? null) : null,
       retiredAt: v.retiredAt,
       labelCount: v._count.labels,
       decisionCount: v._count.decisions,
@@ -84,10 +84,10 @@ export async function getVersion(versionId: string, client: Tx = db) {
     status: version.status,
     changeNote: version.changeNote,
     createdAt: version.createdAt,
-    createdBy: version.createdById ? emails.get(version.createdById) ?? null : null,
+    createdBy: version.createdById ? (emails.get(version.createdById) ?? null) : null,
     updatedAt: version.updatedAt,
     publishedAt: version.publishedAt,
-    publishedBy: version.publishedById ? emails.get(version.publishedById) ?? null : null,
+    publishedBy: version.publishedById ? (emails.get(version.publishedById) ?? null) : null,
     retiredAt: version.retiredAt,
     labels: version.labels.map(toLabelView),
   };
@@ -176,8 +176,7 @@ export async function previousVersionId(setId: string, number: number): Promise<
 export async function diffVersions(fromId: string, toId: string) {
   const [from, to] = await Promise.all([getVersion(fromId), getVersion(toId)]);
   if (!from || !to || from.setId !== to.setId) return null;
-  const ranked = (labels: LabelView[]) =>
-    labels.map((l) => ({ ...l, position: labels.filter((o) => o.group === l.group && o.position < l.position).length }));
+  const ranked = (labels: LabelView[]) => labels.map((l) => ({ ...l, position: labels.filter((o) => o.group === l.group && o.position < l.position).length }));
   return { from, to, diff: diffLabels(ranked(from.labels), ranked(to.labels)) };
 }
 
@@ -192,10 +191,11 @@ export async function labelsAppliedTogether(versionId: string, limit = 5): Promi
   const pairs = new Map<string, number>();
   for (const ids of byDecision.values()) {
     const sorted = [...ids].sort();
-    for (let i = 0; i < sorted.length; i++) for (let j = i + 1; j < sorted.length; j++) {
-      const key = `${sorted[i]} ${sorted[j]}`;
-      pairs.set(key, (pairs.get(key) ?? 0) + 1);
-    }
+    for (let i = 0; i < sorted.length; i++)
+      for (let j = i + 1; j < sorted.length; j++) {
+        const key = `${sorted[i]} ${sorted[j]}`;
+        pairs.set(key, (pairs.get(key) ?? 0) + 1);
+      }
   }
   return [...pairs.entries()]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))

@@ -17,7 +17,10 @@ export async function ensureStarterLabelSet(actor: Actor): Promise<{ created: bo
     return await createStarter(actor);
   } catch (error) {
     // Two processes starting demo mode at once: the set's unique key lets one create it.
-    const raced = await db.labelSet.findUnique({ where: { key: starter.key }, include: { versions: { where: { status: "published" }, select: { id: true } } } });
+    const raced = await db.labelSet.findUnique({
+      where: { key: starter.key },
+      include: { versions: { where: { status: "published" }, select: { id: true } } },
+    });
     if (raced) return { created: false, versionId: raced.versions[0]?.id ?? "" };
     throw error;
   }

@@ -3,7 +3,16 @@ import { db, dialect, Prisma, transaction, type Tx } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import type { Role } from "~/modules/auth/capabilities.ts";
-import { CLAIM_END, ESCALATED_STATE, INITIAL_STATE, isOpen, OPEN_STATES, workableStates, type ClaimEndReason, type OpenState } from "~/modules/items/lifecycle.ts";
+import {
+  CLAIM_END,
+  ESCALATED_STATE,
+  INITIAL_STATE,
+  isOpen,
+  OPEN_STATES,
+  workableStates,
+  type ClaimEndReason,
+  type OpenState,
+} from "~/modules/items/lifecycle.ts";
 
 /** Which queue a claimer draws from: each open state is one (moderators take pending items, policy leads escalated ones). */
 export type QueueName = OpenState;
@@ -179,7 +188,13 @@ export async function endClaim(user: Claimer, input: { itemId: string; claimId: 
       action: input.kind === CLAIM_END.skipped ? "claim.skipped" : "claim.released",
       subjectType: "item",
       subjectId: input.itemId,
-      payload: { itemId: input.itemId, claimId: input.claimId, holderId: holder.claimedById, reason: input.reason, byLead: input.kind === CLAIM_END.leadReleased },
+      payload: {
+        itemId: input.itemId,
+        claimId: input.claimId,
+        holderId: holder.claimedById,
+        reason: input.reason,
+        byLead: input.kind === CLAIM_END.leadReleased,
+      },
     });
     return true;
   });
@@ -190,11 +205,24 @@ export async function liveClaims() {
   const now = new Date();
   const items = await db.item.findMany({
     where: { leaseExpiresAt: { gt: now }, claimId: { not: null } },
-    select: { id: true, externalId: true, title: true, state: true, claimId: true, leaseExpiresAt: true, dueAt: true, claimedById: true, strongestSource: true },
+    select: {
+      id: true,
+      externalId: true,
+      title: true,
+      state: true,
+      claimId: true,
+      leaseExpiresAt: true,
+      dueAt: true,
+      claimedById: true,
+      strongestSource: true,
+    },
     orderBy: { leaseExpiresAt: "asc" },
     take: 500,
   });
-  const users = await db.user.findMany({ where: { id: { in: [...new Set(items.map((i) => i.claimedById!))] } }, select: { id: true, email: true, name: true } });
+  const users = await db.user.findMany({
+    where: { id: { in: [...new Set(items.map((i) => i.claimedById!))] } },
+    select: { id: true, email: true, name: true },
+  });
   const byId = new Map(users.map((u) => [u.id, u]));
   const claims = await db.claim.findMany({ where: { id: { in: items.map((i) => i.claimId!) } }, select: { id: true, claimedAt: true } });
   const claimedAt = new Map(claims.map((c) => [c.id, c.claimedAt]));
@@ -215,7 +243,10 @@ export async function releaseLeasesOf(tx: Tx, userId: string, note: string): Pro
   const now = new Date();
   const held = await tx.item.findMany({ where: { claimedById: userId, leaseExpiresAt: { gt: now } }, select: { id: true, claimId: true } });
   if (held.length === 0) return 0;
-  await tx.item.updateMany({ where: { id: { in: held.map((h) => h.id) }, claimedById: userId }, data: { claimId: null, claimedById: null, leaseExpiresAt: null } });
+  await tx.item.updateMany({
+    where: { id: { in: held.map((h) => h.id) }, claimedById: userId },
+    data: { claimId: null, claimedById: null, leaseExpiresAt: null },
+  });
   await tx.claim.updateMany({
     where: { id: { in: held.map((h) => h.claimId).filter((c): c is string => !!c) }, endedAt: null },
     data: { endedAt: now, endReason: CLAIM_END.leadReleased, note },

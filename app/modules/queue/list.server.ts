@@ -10,8 +10,20 @@ const empty = (v: unknown) => (v === "" || v === null ? undefined : v);
 export const ListFilters = z.object({
   state: z.preprocess(empty, z.enum(ITEM_STATES).default(INITIAL_STATE)),
   source: z.preprocess(empty, z.enum(SOURCES).optional()),
-  reason: z.preprocess(empty, z.string().regex(/^[a-z][a-z0-9_]{0,63}$/).optional()),
-  language: z.preprocess(empty, z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/).optional()),
+  reason: z.preprocess(
+    empty,
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,63}$/)
+      .optional(),
+  ),
+  language: z.preprocess(
+    empty,
+    z
+      .string()
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/)
+      .optional(),
+  ),
   overdue: z.preprocess(empty, z.enum(["1"]).optional()),
   page: z.preprocess(empty, z.coerce.number().int().min(1).max(10_000).default(1)),
 });
@@ -95,7 +107,7 @@ export async function listQueue(f: ListFilters, now = new Date()) {
     items: rows.map((r) => ({
       ...r,
       body: r.body ? r.body.slice(0, 160) : null,
-      heldBy: r.leaseExpiresAt && r.leaseExpiresAt > now && r.claimedById ? holderEmail.get(r.claimedById) ?? "someone" : null,
+      heldBy: r.leaseExpiresAt && r.leaseExpiresAt > now && r.claimedById ? (holderEmail.get(r.claimedById) ?? "someone") : null,
     })),
     total,
     overdueTotal,
@@ -112,11 +124,20 @@ type Facet = { state: string; source: string; reason: string; language: string |
  * language, state, dueAt) index in order, so it neither reads the table nor sorts.
  */
 async function facetCounts(f: ListFilters, now: Date) {
-  const rows = await db.$queryRaw<{ state: string; source: string; reason: string; language: string | null; n: number | bigint; overdueN: number | bigint | null }[]>`
+  const rows = await db.$queryRaw<
+    { state: string; source: string; reason: string; language: string | null; n: number | bigint; overdueN: number | bigint | null }[]
+  >`
     SELECT "state", "strongestSource" AS "source", "topReason" AS "reason", "language",
       COUNT(*) AS "n", SUM(CASE WHEN "dueAt" <= ${now} THEN 1 ELSE 0 END) AS "overdueN"
     FROM "Item" GROUP BY "strongestSource", "topReason", "language", "state"`;
-  const facets: Facet[] = rows.map((r) => ({ state: String(r.state), source: String(r.source), reason: r.reason, language: r.language, n: Number(r.n), overdueN: Number(r.overdueN ?? 0) }));
+  const facets: Facet[] = rows.map((r) => ({
+    state: String(r.state),
+    source: String(r.source),
+    reason: r.reason,
+    language: r.language,
+    n: Number(r.n),
+    overdueN: Number(r.overdueN ?? 0),
+  }));
   const keep = (r: Facet, omit?: keyof ListFilters) =>
     (omit === "state" || r.state === f.state) &&
     (omit === "source" || !f.source || r.source === f.source) &&

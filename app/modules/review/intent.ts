@@ -14,7 +14,10 @@ export const DecideForm = z.object({
   action: z.enum(ACTIONS, { errorMap: () => ({ message: "Choose an action: keep, remove, restrict or escalate." }) }),
   labelIds: checkedValues(z.array(z.string().max(100)).max(50)),
   rationale: z.string().max(5000, "Keep the rationale under 5,000 characters.").default(""),
-  applyToCopies: z.literal("on").optional().transform((v) => v === "on"),
+  applyToCopies: z
+    .literal("on")
+    .optional()
+    .transform((v) => v === "on"),
 });
 
 export const SkipForm = z.object({
@@ -38,9 +41,4 @@ export const ReviewIntent = z.discriminatedUnion("intent", [
 ]);
 export type ReviewIntent = z.infer<typeof ReviewIntent>;
 
-export const SKIP_REASONS = [
-  "Needs a reviewer who reads this language",
-  "Conflict of interest",
-  "Needs more context than I have",
-  "Taking a break",
-] as const;
+export const SKIP_REASONS = ["Needs a reviewer who reads this language", "Conflict of interest", "Needs more context than I have", "Taking a break"] as const;
