@@ -5,7 +5,7 @@ import pg from "pg";
 import { sqliteFilePath } from "./db-url.server.ts";
 
 // Hand-written SQL migrations, one folder per database, applied in file-name order and recorded in
-// "Migration". See docs/decisions/002-migrations.md for why not `prisma migrate`.
+// "Migration". See docs/decisions/002-hand-written-sql-migrations.md for why not `prisma migrate`.
 export function migrationsDir(dialect: "sqlite" | "postgresql", root = process.cwd()) {
   return path.join(root, "prisma", "migrations", dialect);
 }

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { NAV } from "~/components/nav.ts";
-import { can, capabilitiesOf, ROLE_NAMES, type Access } from "~/modules/auth/capabilities.ts";
+import { capabilitiesOf, ROLE_NAMES, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 
 export const access: Access = { kind: "user", capability: "account:self" };
@@ -13,8 +13,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Console() {
-  const { user } = useLoaderData<typeof loader>();
-  const items = NAV.filter((n) => can(user.role, n.capability));
+  const { user, capabilities } = useLoaderData<typeof loader>();
+  const items = NAV.filter((n) => (capabilities as string[]).includes(n.capability));
   return (
     <div className="flex min-h-full flex-col">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">

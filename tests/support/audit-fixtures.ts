@@ -6,10 +6,10 @@ import { claimItem } from "~/modules/queue/claims.server.ts";
 import { decide, type DecisionAction } from "~/modules/decisions/decide.server.ts";
 import { ensureStarterLabelSet } from "~/modules/labels/starter.server.ts";
 import { liveLabelSets } from "~/modules/labels/live.server.ts";
-import type { Source as FlagSource } from "~/modules/items/sources.ts";
+import { SOURCES, type Source as FlagSource } from "~/modules/items/sources.ts";
 import { makeUser } from "./fixtures.ts";
 
-export const ALL_SOURCES: FlagSource[] = ["removal_order", "authority_referral", "trusted_flagger", "user_report", "automated"];
+export const ALL_SOURCES: readonly FlagSource[] = SOURCES;
 export const ALL_ACTIONS: DecisionAction[] = ["keep", "remove", "restrict", "escalate"];
 
 /** A label for each action, from the starter set: keep → news reporting, remove → glorification... */

@@ -1,5 +1,5 @@
 import { db, type Tx } from "~/db.server.ts";
-import { toLabelView, type LabelView, type LiveLabelSet } from "./types.ts";
+import { toLabelView, type LiveLabelSet } from "./types.ts";
 
 /**
  * Reads of the published versions, for the queue, the review screen and the API. Other modules
@@ -40,17 +40,6 @@ export async function severityForReason(reason: string, client: Tx = db): Promis
   let max = 0;
   for (const set of sets) for (const l of set.labels) if (l.group === "violating") max = Math.max(max, l.severity);
   return max;
-}
-
-/** Labels by id, from whatever version they belong to (decisions keep the version they were made under). */
-export async function labelsByIds(ids: string[], client: Tx = db): Promise<(LabelView & { setKey: string; versionNumber: number })[]> {
-  if (ids.length === 0) return [];
-  const rows = await client.label.findMany({
-    where: { id: { in: ids } },
-    include: { version: { select: { number: true, labelSet: { select: { key: true } } } } },
-    orderBy: { position: "asc" },
-  });
-  return rows.map((r) => ({ ...toLabelView(r), setKey: r.version.labelSet.key, versionNumber: r.version.number }));
 }
 
 export { labelsForDecision } from "./sets.server.ts";
