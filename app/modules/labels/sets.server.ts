@@ -65,7 +65,6 @@ export async function getLabelSet(setId: string) {
   };
 }
 
-
 /** One version with every label (retired ones included), in position order. */
 export async function getVersion(versionId: string, client: Tx = db) {
   const version = await client.labelSetVersion.findUnique({
