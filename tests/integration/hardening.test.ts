@@ -19,6 +19,24 @@ afterAll(() => server?.stop());
 const api = (path: string) => fetch(server.url + path, { headers: { Authorization: `Bearer ${token}` } });
 
 describe("bad input gets a 4xx, never a 500", () => {
+  it("an unknown API path answers 404 in the API error shape, and 401 without a key", async () => {
+    for (const path of ["/api/v1/nope", "/api/v2/flags", "/api/v1/flags/batch/extra"]) {
+      const res = await api(path);
+      expect(res.status, path).toBe(404);
+      const body = await res.json();
+      expect(body.error).toMatchObject({ code: "not_found", issues: [] });
+      expect(body.error.message).toContain(path);
+      const posted = await fetch(server.url + path, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: "{}",
+      });
+      expect(posted.status, `POST ${path}`).toBe(404);
+      expect((await posted.json()).error.code).toBe("not_found");
+      expect((await fetch(server.url + path)).status, `${path} without a key`).toBe(401);
+    }
+  });
+
   it("an unparseable time range is a 400 with the API error shape", async () => {
     for (const query of ["from=x&to=y", "from=2020-01-01T00:00:00Z&to=y", "from=x&to=2020-01-01T00:00:00Z"]) {
       const res = await api(`/api/v1/statements-of-reasons?${query}`);
