@@ -32,7 +32,7 @@ export default function Escalations() {
   const notice =
     data.notice === "empty"
       ? "No escalation is free to take right now."
-      : data.notice?.startsWith("decided-")
+      : data.notice?.startsWith("saved-")
         ? "Decision saved. No other escalation is waiting."
         : null;
   return (

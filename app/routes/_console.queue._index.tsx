@@ -30,14 +30,14 @@ export async function action({ request }: ActionFunctionArgs) {
 const NOTICES: Record<string, [string, "success" | "info"]> = {
   empty: ["Nothing is waiting for review right now.", "info"],
   released: ["Released: the item is back in the queue.", "success"],
-  "decided-empty": ["Decision saved. Nothing else is waiting right now.", "success"],
+  "saved-empty": ["Decision saved. Nothing else is waiting right now.", "success"],
   "skipped-empty": ["Skipped. Nothing else is waiting right now.", "info"],
 };
 
 export default function QueueHome() {
   const { summary, current, now, notice } = useLoaderData<typeof loader>();
   const message = notice
-    ? (NOTICES[notice] ?? (notice.startsWith("decided-copies-") ? ["Decision saved for the item and its copies. Nothing else is waiting.", "success"] : null))
+    ? (NOTICES[notice] ?? (notice.startsWith("saved-copies-") ? ["Decision saved for the item and its copies. Nothing else is waiting.", "success"] : null))
     : null;
   return (
     <>

@@ -59,7 +59,7 @@ describe("reviewing with the keyboard alone", () => {
     await page.waitForFunction(() => (document.getElementById("label-1") as HTMLInputElement).checked);
     await page.keyboard.press("k");
     expect(await page.locator('input[name="action"][value="keep"]').isChecked()).toBe(true);
-    await Promise.all([page.waitForURL(`**/review/${second.itemId}?notice=decided`), page.keyboard.press("Control+Enter")]);
+    await Promise.all([page.waitForURL(`**/review/${second.itemId}?notice=saved`), page.keyboard.press("Control+Enter")]);
     const d1 = await db.decision.findFirstOrThrow({ where: { itemId: first.itemId } });
     expect(d1.action).toBe("keep");
     expect(JSON.parse(d1.labelKeys)).toEqual(["ve_news_reporting"]);
@@ -71,7 +71,7 @@ describe("reviewing with the keyboard alone", () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("rationale");
     await page.keyboard.type("Could be praise or reporting; needs a policy lead.");
     await page.keyboard.press("Escape");
-    await Promise.all([page.waitForURL(`**/review/${third.itemId}?notice=decided`), page.keyboard.press("Control+Enter")]);
+    await Promise.all([page.waitForURL(`**/review/${third.itemId}?notice=saved`), page.keyboard.press("Control+Enter")]);
     expect((await db.item.findUniqueOrThrow({ where: { id: second.itemId } })).state).toBe("escalated");
     // The next item starts with a clean form: nothing carries over from the previous decision.
     const d2 = await db.decision.findFirstOrThrow({ where: { itemId: second.itemId } });

@@ -92,7 +92,7 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
       rationale: "",
     });
     expect(decided.status).toBe(302);
-    expect(decided.headers.get("location")).toBe("/queue?notice=decided-empty");
+    expect(decided.headers.get("location")).toBe("/queue?notice=saved-empty");
     expect((await db.item.findUniqueOrThrow({ where: { id: itemId } })).state).toBe("decided");
 
     const feed = await (await api("/api/v1/decisions?after=0&limit=100")).json();
@@ -136,7 +136,7 @@ describe("intake to queue to claim to decision to feed, over HTTP", () => {
       rationale: "Glorifies the group.",
     });
     expect(done.status).toBe(302);
-    expect(done.headers.get("location")).toBe("/escalations?notice=decided-empty");
+    expect(done.headers.get("location")).toBe("/escalations?notice=saved-empty");
     expect((await db.item.findUniqueOrThrow({ where: { id: itemId } })).state).toBe("decided");
     const feed = await (await api("/api/v1/decisions?limit=1000")).json();
     const actions = feed.decisions

@@ -23,13 +23,13 @@ import { useLeaseRenewal, useReviewKeys } from "./use-review-keys.ts";
 export type ReviewScreenData = SerializeFrom<NonNullable<Awaited<ReturnType<typeof reviewScreen>>>>;
 
 const NOTICES: Record<string, string> = {
-  decided: "Decision saved. Here is the next item.",
+  saved: "Decision saved. Here is the next item.",
   skipped: "Skipped. Here is the next item.",
 };
 
 function noticeText(notice: string | null) {
   if (!notice) return null;
-  if (notice.startsWith("decided-copies-")) return `Decision saved, and applied to ${notice.slice(15)} copies. Here is the next item.`;
+  if (notice.startsWith("saved-copies-")) return `Decision saved, and applied to ${notice.slice(13)} copies. Here is the next item.`;
   return NOTICES[notice] ?? null;
 }
 

@@ -66,7 +66,7 @@ export async function handleReviewIntent(user: Reviewer, itemId: string, submiss
           rationale: data.rationale,
           applyToCopies: data.applyToCopies,
         });
-        return nextItem(user, result.byLead ? ESCALATED_STATE : INITIAL_STATE, result.copies > 0 ? `decided-copies-${result.copies}` : "decided");
+        return nextItem(user, result.byLead ? ESCALATED_STATE : INITIAL_STATE, result.copies > 0 ? `saved-copies-${result.copies}` : "saved");
       } catch (e) {
         if (e instanceof LeaseConflictError) return refused(409, "lease_ended", e.message);
         if (e instanceof DecisionInvalidError) return refused(400, "invalid_decision", e.message, { [e.field === "form" ? "" : e.field]: [e.message] });
