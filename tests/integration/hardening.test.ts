@@ -49,6 +49,26 @@ describe("bad input gets a 4xx, never a 500", () => {
     expect((await tab.get("/audit/export/file?kind=events&format=csv&from=2020-01-01&to=y")).status).toBe(400);
   });
 
+  it("a console form sent as something other than a form is a 415 in the error shape", async () => {
+    const moderator = await makeUser("moderator");
+    const tab = new Client(server.url);
+    await tab.login(moderator.email, PASSWORD);
+    const anonymous = new Client(server.url);
+    for (const [client, path, route] of [
+      [anonymous, "/login", "routes/login"],
+      [tab, "/settings", "routes/_console.settings"],
+      [tab, "/review/no-such-item", "routes/_console.review.$itemId"],
+    ] as const) {
+      for (const type of ["application/json", "text/plain", "multipart/form-data"]) {
+        const send = (url: string) => client.request(url, { method: "POST", headers: { "Content-Type": type }, body: '{"intent":"claim"}' });
+        expect((await send(path)).status, `${path} as ${type}`).toBe(415);
+        const data = await send(`${path}?_data=${encodeURIComponent(route)}`);
+        expect(data.status, `${path} as ${type}, data request`).toBe(415);
+        expect((await data.json()).error).toMatchObject({ code: "unsupported_media_type", issues: [] });
+      }
+    }
+  });
+
   it("sequence numbers beyond 32 bits are refused or not found, on every engine", async () => {
     expect((await api("/api/v1/decisions?after=2147483648")).status).toBe(400);
     const auditor = await makeUser("auditor");

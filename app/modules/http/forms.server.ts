@@ -2,7 +2,7 @@ import type { Submission, SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { json } from "@remix-run/node";
 import type { z } from "zod";
-import type { ApiIssue } from "./errors.server.ts";
+import { apiError, type ApiIssue } from "./errors.server.ts";
 
 /**
  * What a console form answers when it refuses a submission: the error shape every 4xx has, and
@@ -17,7 +17,17 @@ export type FormRefusal = { error: { code: string; message: string; issues: ApiI
  * their own messages for empty fields. The browser checks forms the same way (components/ui/form.ts).
  */
 export async function parseSubmission<S extends z.ZodTypeAny>(request: Request, schema: S) {
-  return parseWithZod(await request.formData(), { schema, disableAutoCoercion: true });
+  return parseWithZod(await readFormData(request), { schema, disableAutoCoercion: true });
+}
+
+// A body that is not a form (JSON, plain text, a multipart body without its boundary) cannot be read
+// as one: that is the sender's mistake, answered in the error shape, not a server error.
+async function readFormData(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw apiError(415, "unsupported_media_type", "Send this form as application/x-www-form-urlencoded or multipart/form-data.");
+  }
 }
 
 export type Refusal = {
