@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StatementBatch, StatementOfReasons } from "~/modules/audit/statement-of-reasons.ts";
+import { EU_COUNTRIES, StatementBatch, StatementOfReasons } from "~/modules/audit/statement-of-reasons.ts";
 
 // The example from the shared field table: a valid statement to break one rule at a time.
 const valid = {
@@ -10,35 +10,7 @@ const valid = {
   content_type: ["CONTENT_TYPE_TEXT"],
   category: "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
   category_specification: ["KEYWORD_TERRORIST_CONTENT"],
-  territorial_scope: [
-    "AT",
-    "BE",
-    "BG",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "ES",
-    "FI",
-    "FR",
-    "GR",
-    "HR",
-    "HU",
-    "IE",
-    "IT",
-    "LT",
-    "LU",
-    "LV",
-    "MT",
-    "NL",
-    "PL",
-    "PT",
-    "RO",
-    "SE",
-    "SI",
-    "SK",
-  ],
+  territorial_scope: [...EU_COUNTRIES],
   content_language: "EN",
   content_date: "2025-11-03",
   application_date: "2025-11-04",
