@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { PageHeader, buttonClass, inputClass } from "~/components/ui/page.tsx";
 import { StatusBadge } from "~/components/labels/label-details.tsx";
@@ -10,6 +10,7 @@ import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { notFound } from "~/modules/http/errors.server.ts";
 import { diffSummary } from "~/modules/labels/diff.ts";
 import { diffVersions, getLabelSet } from "~/modules/labels/sets.server.ts";
+import { SetBreadcrumb } from "~/components/labels/set-breadcrumb.tsx";
 
 export const access: Access = { kind: "user", capability: "labels:read" };
 export const meta: MetaFunction = () => [{ title: "Compare versions · Docket" }];
@@ -45,16 +46,7 @@ export default function DiffPage() {
     v ? `version ${v.number}${v.status === "draft" ? " (draft)" : v.status === "published" ? " (live)" : ""}` : "";
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link to="/labels" className="text-blue-800 hover:underline">
-          Label sets
-        </Link>{" "}
-        /{" "}
-        <Link to={`/labels/${set.id}`} className="text-blue-800 hover:underline">
-          {set.name}
-        </Link>{" "}
-        /
-      </p>
+      <SetBreadcrumb set={set} />
       <PageHeader title={`Compare ${set.name}: ${name(from)} → ${name(to)}`} />
       <Form method="get" className="mb-6 grid max-w-2xl gap-4 rounded border border-slate-200 bg-white p-4 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
         <div>

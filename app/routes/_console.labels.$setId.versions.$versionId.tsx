@@ -7,6 +7,7 @@ import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { notFound } from "~/modules/http/errors.server.ts";
 import { getVersion, labelsAppliedTogether, previousVersionId, usageForVersion } from "~/modules/labels/sets.server.ts";
+import { SetBreadcrumb } from "~/components/labels/set-breadcrumb.tsx";
 
 export const access: Access = { kind: "user", capability: "labels:read" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -35,16 +36,7 @@ export default function VersionPage() {
   const unused = version.labels.filter((l) => !l.retired && !usage[l.id]).length;
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link to="/labels" className="text-blue-800 hover:underline">
-          Label sets
-        </Link>{" "}
-        /{" "}
-        <Link to={`/labels/${version.setId}`} className="text-blue-800 hover:underline">
-          {version.setName}
-        </Link>{" "}
-        /
-      </p>
+      <SetBreadcrumb set={{ id: version.setId, name: version.setName }} />
       <PageHeader
         title={`${version.setName}: version ${version.number}`}
         description={version.changeNote || undefined}

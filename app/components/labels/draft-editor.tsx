@@ -5,7 +5,7 @@ import { Notice, PageHeader, secondaryButtonClass } from "~/components/ui/page.t
 import type { draftEditor } from "~/modules/labels/draft.server.ts";
 import { GROUP_NAMES, type Issue } from "~/modules/labels/format.ts";
 import { LABEL_GROUPS, type LabelView } from "~/modules/labels/types.ts";
-import { DraftBreadcrumb } from "./draft-breadcrumb.tsx";
+import { SetBreadcrumb } from "./set-breadcrumb.tsx";
 import { DraftStart } from "./draft-start.tsx";
 import { LabelCard } from "./label-card.tsx";
 import { Badge, formatTime, groupBadgeClass, groupLabels } from "./label-details.tsx";
@@ -46,7 +46,7 @@ export function DraftEditor({ data, actionData }: { data: DraftEditorData; actio
 
   return (
     <>
-      <DraftBreadcrumb set={set} />
+      <SetBreadcrumb set={set} />
       <PageHeader
         title={`${set.name}: draft version ${draft.number}`}
         description={`Started ${formatTime(draft.createdAt)}${draft.createdBy ? ` by ${draft.createdBy}` : ""}. Moderators keep seeing ${live ? `version ${live.number}` : "no version"} until this draft is published.`}

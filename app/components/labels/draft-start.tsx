@@ -1,12 +1,12 @@
 import { Form } from "@remix-run/react";
 import { Notice, PageHeader, buttonClass } from "~/components/ui/page.tsx";
-import { DraftBreadcrumb } from "./draft-breadcrumb.tsx";
+import { SetBreadcrumb } from "./set-breadcrumb.tsx";
 
 /** A set without a draft: the one thing to do is start one. */
 export function DraftStart({ set, live, refusal }: { set: { id: string; name: string }; live: { number: number } | null; refusal: string | undefined }) {
   return (
     <>
-      <DraftBreadcrumb set={set} />
+      <SetBreadcrumb set={set} />
       <PageHeader
         title={`${set.name}: no draft`}
         description="Changes happen in a draft copied from the live version. Nothing changes for moderators until you publish it."
