@@ -1,10 +1,9 @@
 import { db } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
 import { decisionHistory } from "~/modules/decisions/feed.server.ts";
-import { can } from "~/modules/auth/capabilities.ts";
 import type { SessionUser } from "~/modules/auth/session.server.ts";
 import { ACTIONS } from "~/modules/decisions/actions.ts";
-import { ESCALATED_STATE, isLeaseLive, isOpen } from "~/modules/items/lifecycle.ts";
+import { decisionTransition, isLeaseLive, isOpen, workableStates } from "~/modules/items/lifecycle.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import { leaseMs } from "~/modules/queue/claims.server.ts";
 
@@ -16,16 +15,15 @@ export async function reviewScreen(user: SessionUser, itemId: string, url: URL) 
   const data = await reviewData(itemId, user.id);
   if (!data) return null;
   const { state } = data.item;
-  const escalated = state === ESCALATED_STATE;
   return {
     ...data,
     now: new Date().toISOString(),
     revealed: user.revealMedia || url.searchParams.get("reveal") === "1",
     renewEveryMs: Math.max(5_000, Math.min(120_000, Math.floor(leaseMs() / 3))),
-    /** Nobody holds it, it waits for review, and (if escalated) this reviewer may decide escalations. */
-    canClaim: !data.heldByMe && !data.holder && isOpen(state) && (!escalated || can(user.role, "escalations:decide")),
-    /** An escalated item cannot be escalated again. */
-    actions: ACTIONS.filter((a) => !(escalated && a === "escalate")),
+    /** Nobody holds it and it waits in a queue this reviewer may work. */
+    canClaim: !data.heldByMe && !data.holder && isOpen(state) && workableStates(user.role).includes(state),
+    /** The actions the item's state allows (an escalated item cannot be escalated again); a closed item lists them all. */
+    actions: isOpen(state) ? ACTIONS.filter((a) => decisionTransition(a, state) !== null) : ACTIONS,
     notice: url.searchParams.get("notice"),
   };
 }
