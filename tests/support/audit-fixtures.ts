@@ -3,14 +3,15 @@ import { db } from "~/db.server.ts";
 import { ingestFlags } from "~/modules/intake/ingest.server.ts";
 import type { FlagRequest } from "~/modules/intake/schema.ts";
 import { claimItem } from "~/modules/queue/claims.server.ts";
-import { decide, type DecisionAction } from "~/modules/decisions/decide.server.ts";
+import { ACTIONS, type DecisionAction } from "~/modules/decisions/actions.ts";
+import { decide } from "~/modules/decisions/decide.server.ts";
 import { ensureStarterLabelSet } from "~/modules/labels/starter.server.ts";
 import { liveLabelSets } from "~/modules/labels/live.server.ts";
 import { SOURCES, type Source as FlagSource } from "~/modules/items/sources.ts";
 import { makeUser } from "./fixtures.ts";
 
 export const ALL_SOURCES: readonly FlagSource[] = SOURCES;
-export const ALL_ACTIONS: DecisionAction[] = ["keep", "remove", "restrict", "escalate"];
+export const ALL_ACTIONS: readonly DecisionAction[] = ACTIONS;
 
 /** A label for each action, from the starter set: keep → news reporting, remove → glorification... */
 const LABEL_FOR: Record<DecisionAction, string[]> = {

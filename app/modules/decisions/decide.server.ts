@@ -5,9 +5,7 @@ import type { Role } from "~/modules/auth/capabilities.ts";
 import { CLAIM_END, DECIDED_STATE, decisionTransition, isLeaseLive, isOpen, mayCause, TRANSITIONS, type ItemState } from "~/modules/items/lifecycle.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import type { LabelView } from "~/modules/labels/types.ts";
-import { ACTIONS, type DecisionAction } from "./actions.ts";
-
-export { ACTIONS, type DecisionAction };
+import type { DecisionAction } from "./actions.ts";
 
 export type Decider = { id: string; email: string; role: Role };
 
