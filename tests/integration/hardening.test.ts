@@ -69,6 +69,21 @@ describe("bad input gets a 4xx, never a 500", () => {
     }
   });
 
+  it("a console form holding a NUL character is a 400 naming the field and writes nothing, on every engine", async () => {
+    const admin = await makeUser("admin");
+    const tab = new Client(server.url);
+    await tab.login(admin.email, PASSWORD);
+    const res = await tab.post("/admin/api-keys?_data=routes%2F_console.admin.api-keys", { intent: "create", name: "Night\u0000shift", platform: "example" });
+    expect(res.status).toBe(400);
+    const { error } = await res.json();
+    expect(error.code).toBe("invalid_form");
+    expect(error.issues).toEqual([{ path: "name", message: expect.stringContaining("NUL") }]);
+    expect(await db.apiKey.count({ where: { name: { startsWith: "Night" } } })).toBe(0);
+    const page = await tab.post("/admin/api-keys", { intent: "create", name: "Night\u0000shift", platform: "example" });
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain("may not contain NUL");
+  });
+
   it("sequence numbers beyond 32 bits are refused or not found, on every engine", async () => {
     expect((await api("/api/v1/decisions?after=2147483648")).status).toBe(400);
     const auditor = await makeUser("auditor");

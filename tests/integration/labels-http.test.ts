@@ -91,6 +91,10 @@ describe("editing and publishing through the console", () => {
     expect(html).toContain("A label needs a definition: what it covers.");
     expect(html).toContain("Severity is 0 to 4.");
     expect(html).toMatch(/aria-invalid="true"/);
+    const nul = await lead.post(`/labels/${setId}/draft`, { ...form, definition: "Disapproval\u0000 of the act." });
+    expect(nul.status).toBe(400);
+    expect(await nul.text()).toContain("may not contain NUL");
+    expect((await getVersion(versionId))!.labels.find((l) => l.key === "ve_condemnation")!.definition).toBe(form.definition);
 
     const saved = await lead.post(`/labels/${setId}/draft`, {
       ...form,

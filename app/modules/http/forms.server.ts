@@ -1,7 +1,8 @@
 import type { Submission, SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { json } from "@remix-run/node";
-import type { z } from "zod";
+import { z } from "zod";
+import { unstorableText } from "~/modules/intake/unicode.ts";
 import { apiError, type ApiIssue } from "./errors.server.ts";
 
 /**
@@ -17,7 +18,29 @@ export type FormRefusal = { error: { code: string; message: string; issues: ApiI
  * their own messages for empty fields. The browser checks forms the same way (components/ui/form.ts).
  */
 export async function parseSubmission<S extends z.ZodTypeAny>(request: Request, schema: S) {
-  return parseWithZod(await readFormData(request), { schema, disableAutoCoercion: true });
+  return parseWithZod(await readFormData(request), { schema: storable(schema), disableAutoCoercion: true });
+}
+
+/**
+ * Refuses text the database cannot store exactly as sent (PostgreSQL text cannot hold NUL), beside
+ * its field, as intake does. A password is never stored, so it may hold anything.
+ */
+function storable<S extends z.ZodTypeAny>(schema: S) {
+  // On the whole payload, not the schema's output: some forms read fields their schema does not list.
+  const checked = z.unknown().superRefine((payload, ctx) => {
+    for (const [path, text] of stringsIn(payload)) {
+      const problem = path[0] === "password" ? null : unstorableText(path.join("."), text);
+      if (problem) ctx.addIssue({ code: "custom", path, message: problem });
+    }
+  });
+  return checked.pipe(schema);
+}
+
+function* stringsIn(value: unknown, path: (string | number)[] = []): Generator<[(string | number)[], string]> {
+  if (typeof value === "string") yield [path, value];
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* stringsIn(v, [...path, i]);
+  else if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype)
+    for (const [k, v] of Object.entries(value)) yield* stringsIn(v, [...path, k]);
 }
 
 // A body that is not a form (JSON, plain text, a multipart body without its boundary) cannot be read
