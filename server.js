@@ -24,7 +24,7 @@ app.use(express.static("public", { maxAge: "1h", index: false }));
 app.use((req, res, next) => {
   const refusal = requestPolicy({
     method: req.method,
-    path: req.path,
+    path: req.originalUrl,
     origin: req.get("origin") ?? null,
     referer: req.get("referer") ?? null,
     host: req.get("host") ?? "",

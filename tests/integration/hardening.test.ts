@@ -84,6 +84,18 @@ describe("bad input gets a 4xx, never a 500", () => {
     expect(await page.text()).toContain("may not contain NUL");
   });
 
+  it("a NUL character in an address is a 400 in the error shape, on every engine", async () => {
+    const auditor = await makeUser("auditor");
+    const tab = new Client(server.url);
+    await tab.login(auditor.email, PASSWORD);
+    for (const path of ["/audit/decisions/a%00b", "/audit?actor=a%00b", "/audit?item=a%00b", "/labels/a%00b"]) {
+      const res = await tab.get(path);
+      expect(res.status, path).toBe(400);
+      expect((await res.json()).error, path).toMatchObject({ code: "invalid_request", issues: [] });
+    }
+    expect((await api("/api/v1/decisions?after=%00")).status).toBe(400);
+  });
+
   it("sequence numbers beyond 32 bits are refused or not found, on every engine", async () => {
     expect((await api("/api/v1/decisions?after=2147483648")).status).toBe(400);
     const auditor = await makeUser("auditor");

@@ -3,6 +3,7 @@ import { errorBody, type ErrorBody } from "./errors.server.ts";
 
 export type PolicyRequest = {
   method: string;
+  /** The request target as sent: the path and the query, still percent-encoded. */
   path: string;
   origin: string | null;
   referer: string | null;
@@ -36,6 +37,8 @@ function originOf(value: string | null): string | null {
  * exempt from the origin check.
  */
 export function requestPolicy(req: PolicyRequest): Refusal | null {
+  // No identifier holds NUL, and PostgreSQL text cannot: refused here, before a route looks one up.
+  if (req.path.includes("%00")) return refuse(400, "invalid_request", "The address holds a NUL character (%00); no page or record is named so.");
   if (SAFE_METHODS.has(req.method)) return null;
   // Judge the path the router will see: "/api/%2e%2e/settings" is "/settings", not the API.
   const path = new URL(req.path, "http://docket.invalid").pathname;
