@@ -3,7 +3,7 @@ import { dialect, isUniqueViolation, Prisma, transaction, type Tx } from "~/db.s
 import { env } from "~/env.server.ts";
 import { canonicalJson } from "~/modules/audit/chain.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
-import { INITIAL_STATE, canTransition, isOpen } from "~/modules/items/lifecycle.ts";
+import { INITIAL_STATE, TRANSITIONS, canTransition, isOpen } from "~/modules/items/lifecycle.ts";
 import { severityForReason } from "~/modules/labels/live.server.ts";
 import { strongerSource, type Source } from "~/modules/items/sources.ts";
 import { computePriority, deadlineFor, normaliseText, type DeadlineHours } from "~/modules/queue/policy.ts";
@@ -193,7 +193,7 @@ async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], 
     }
     // A removal order about content already decided puts it back in the queue: the one-hour clock runs.
     if (flag.source === "removal_order" && canTransition("reopenByOrder", acc.state)) {
-      acc.state = INITIAL_STATE;
+      acc.state = TRANSITIONS.reopenByOrder.to;
       acc.reopen = true;
       acc.dueAt = null;
     }
@@ -252,7 +252,7 @@ async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], 
     else
       await tx.item.update({
         where: { id: acc.id },
-        data: { ...fields, ...(acc.reopen ? { state: INITIAL_STATE, decidedAt: null } : {}) },
+        data: { ...fields, ...(acc.reopen ? { state: TRANSITIONS.reopenByOrder.to, decidedAt: null } : {}) },
       });
   }
   for (const part of chunks(creates, 400)) await insertRows(tx, "Item", ITEM_COLUMNS, part as Record<string, unknown>[]);
