@@ -2,8 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { getFormProps, useForm } from "@conform-to/react";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { firstError, lastResultOf, refusalMessage, textOf } from "~/components/ui/form.ts";
-import { FieldError, Notice, PageHeader, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
+import { lastResultOf, refusalMessage } from "~/components/ui/form.ts";
+import { TextField } from "~/components/ui/text-field.tsx";
+import { Notice, PageHeader, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { ApiKeyAdminAction, createApiKey, listApiKeys, revokeApiKey } from "~/modules/auth/api-keys.server.ts";
@@ -107,36 +108,8 @@ export default function ApiKeys() {
         </h2>
         <Form method="post" {...getFormProps(form)} className="mt-4 grid gap-4 sm:grid-cols-2">
           <input type="hidden" name="intent" value="create" />
-          <div>
-            <label htmlFor="key-name" className="block text-sm font-medium">
-              Name
-            </label>
-            <input
-              id="key-name"
-              name="name"
-              required
-              defaultValue={textOf(fields.name.initialValue)}
-              className={inputClass}
-              aria-describedby="key-name-error"
-              aria-invalid={fields.name.errors ? true : undefined}
-            />
-            <FieldError id="key-name-error" message={firstError(fields.name.errors)} />
-          </div>
-          <div>
-            <label htmlFor="key-platform" className="block text-sm font-medium">
-              Platform
-            </label>
-            <input
-              id="key-platform"
-              name="platform"
-              defaultValue={textOf(fields.platform.initialValue) || "default"}
-              required
-              className={inputClass}
-              aria-describedby="key-platform-error"
-              aria-invalid={fields.platform.errors ? true : undefined}
-            />
-            <FieldError id="key-platform-error" message={firstError(fields.platform.errors)} />
-          </div>
+          <TextField id="key-name" label="Name" field={fields.name} />
+          <TextField id="key-platform" label="Platform" field={fields.platform} fallback="default" />
           <div className="sm:col-span-2">
             <button type="submit" className={buttonClass}>
               Create key

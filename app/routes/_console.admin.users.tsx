@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { getFormProps, useForm } from "@conform-to/react";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { firstError, lastResultOf, refusalMessage, textOf } from "~/components/ui/form.ts";
+import { TextField } from "~/components/ui/text-field.tsx";
 import { FieldError, Notice, PageHeader, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import { ROLE_NAMES, ROLES, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
@@ -128,37 +129,8 @@ export default function Users() {
         </h2>
         <Form method="post" {...getFormProps(form)} className="mt-4 grid gap-4 sm:grid-cols-2">
           <input type="hidden" name="intent" value="create" />
-          <div>
-            <label htmlFor="new-name" className="block text-sm font-medium">
-              Name
-            </label>
-            <input
-              id="new-name"
-              name="name"
-              required
-              defaultValue={textOf(fields.name.initialValue)}
-              className={inputClass}
-              aria-describedby="new-name-error"
-              aria-invalid={fields.name.errors ? true : undefined}
-            />
-            <FieldError id="new-name-error" message={firstError(fields.name.errors)} />
-          </div>
-          <div>
-            <label htmlFor="new-email" className="block text-sm font-medium">
-              Email
-            </label>
-            <input
-              id="new-email"
-              name="email"
-              type="email"
-              required
-              defaultValue={textOf(fields.email.initialValue)}
-              className={inputClass}
-              aria-describedby="new-email-error"
-              aria-invalid={fields.email.errors ? true : undefined}
-            />
-            <FieldError id="new-email-error" message={firstError(fields.email.errors)} />
-          </div>
+          <TextField id="new-name" label="Name" field={fields.name} />
+          <TextField id="new-email" label="Email" type="email" field={fields.email} />
           <div>
             <label htmlFor="new-role" className="block text-sm font-medium">
               Role
@@ -172,22 +144,7 @@ export default function Users() {
             </select>
             <FieldError id="new-role-error" message={firstError(fields.role.errors)} />
           </div>
-          <div>
-            <label htmlFor="new-password" className="block text-sm font-medium">
-              Initial password
-            </label>
-            <input
-              id="new-password"
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              className={inputClass}
-              aria-describedby="new-password-error"
-              aria-invalid={fields.password.errors ? true : undefined}
-            />
-            <FieldError id="new-password-error" message={firstError(fields.password.errors)} />
-          </div>
+          <TextField id="new-password" label="Initial password" type="password" autoComplete="new-password" field={fields.password} />
           <div className="sm:col-span-2">
             <button type="submit" className={buttonClass}>
               Create user
