@@ -43,6 +43,21 @@ export function eventBody(e: ChainedFields): string {
   );
 }
 
+/**
+ * The canonical encoding split around the sequence number: `before + seq + after` equals
+ * `eventBody` of the same fields. The database seals an event with these two strings once it
+ * knows the event's place in the chain, so the hash is computed where the head is locked.
+ */
+export function eventBodyAround(e: Omit<ChainedFields, "seq">): { before: string; after: string } {
+  const s = JSON.stringify;
+  return {
+    before:
+      `{"action":${s(e.action)},"actorId":${s(e.actorId ?? null)},"actorLabel":${s(e.actorLabel)},` +
+      `"at":${s(e.at.toISOString())},"payload":${s(e.payload)},"seq":`,
+    after: `,"subjectId":${s(e.subjectId ?? null)},"subjectType":${s(e.subjectType)}}`,
+  };
+}
+
 // The one-shot digest skips the Hash object verification would otherwise make per event.
 const sha256hex = (data: string) => crypto.hash("sha256", data, "hex");
 

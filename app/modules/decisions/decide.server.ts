@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { transaction, type Tx } from "~/db.server.ts";
-import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
+import { db, dialect, transaction, type Tx } from "~/db.server.ts";
+import { literal, pgValue, pgWrite, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
+import { appendAuditEvent, prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor } from "~/modules/audit/writer.server.ts";
 import type { Role } from "~/modules/auth/capabilities.ts";
 import { CLAIM_END, DECIDED_STATE, decisionTransition, isLeaseLive, isOpen, mayCause, TRANSITIONS, type ItemState } from "~/modules/items/lifecycle.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
@@ -40,7 +41,7 @@ export type DecideResult = { decisionId: string; seq: number; state: ItemState; 
 
 type ItemWithFlags = NonNullable<Awaited<ReturnType<typeof loadItem>>>;
 
-function loadItem(tx: Tx, itemId: string) {
+function loadItem(tx: Tx | typeof db, itemId: string) {
   return tx.item.findUnique({ where: { id: itemId }, include: { flags: { orderBy: { receivedAt: "asc" } } } });
 }
 
@@ -145,9 +146,7 @@ async function writeDecision(
   });
   if (count !== 1) {
     if (copyOf) return null;
-    throw new LeaseConflictError(
-      "You no longer hold this item: your lease expired or was released, and it may have been claimed by someone else. Nothing was saved; take the next item.",
-    );
+    throw new LeaseConflictError(LEASE_LOST);
   }
   await tx.claim.updateMany({ where: { itemId: item.id, endedAt: null }, data: { endedAt: now, endReason: CLAIM_END.decided } });
   const event = await appendAuditEvent(tx, {
@@ -178,39 +177,125 @@ async function writeDecision(
   return { decisionId, seq: event.seq, state };
 }
 
+const LEASE_LOST =
+  "You no longer hold this item: your lease expired or was released, and it may have been claimed by someone else. Nothing was saved; take the next item.";
+const VERSION_GONE = "The label set version you decided under is no longer live; reload the page to see the current version.";
+
+/** What a decision may be, checked against the item as read: the lease, the transition and the labels. */
+async function checkDecision(client: Tx, user: Decider, item: ItemWithFlags | null, input: DecideInput, now: Date) {
+  if (!item) throw new DecisionInvalidError("That item does not exist.");
+  const live = item.claimId === input.claimId && item.claimedById === user.id && isLeaseLive(item.leaseExpiresAt, now);
+  if (!live || !isOpen(item.state)) throw new LeaseConflictError(LEASE_LOST);
+  const transition = decisionTransition(input.action, item.state);
+  if (!transition) {
+    throw new DecisionInvalidError("This item is already escalated; a policy lead's decision closes it: keep, remove or restrict.", "action");
+  }
+  if (!mayCause(user.role, transition)) {
+    throw new DecisionInvalidError("Only a policy lead can decide an escalated item.", "action");
+  }
+  const { versionId, labels } = await resolveLabels(client, item, input);
+  validate(input, labels);
+  return { item, transition, versionId, labels };
+}
+
 /**
- * Decides an item in one transaction: the decision and its labels, the item's new state, the
- * lease released, and the audit event. A decision made under a lease the user no longer holds
- * writes nothing and raises LeaseConflictError. With applyToCopies, every open copy (same
- * normalised text) that nobody else holds gets its own decision and audit event in the same
- * transaction.
+ * Decides an item: the decision and its labels, the item's new state, the lease released, and the
+ * audit event, in one transaction. A decision made under a lease the user no longer holds writes
+ * nothing and raises LeaseConflictError. With applyToCopies, every open copy (same normalised
+ * text) that nobody else holds gets its own decision and audit event in the same transaction.
+ *
+ * A single decision reads first and then writes on the direct connection, where the statement that
+ * changes the item re-checks the lease and the state it was read in: the write is one synchronous
+ * transaction on SQLite, and on PostgreSQL one statement plus the decision rows sent with the
+ * COMMIT, so the audit head is locked only for that last round trip.
  */
 export async function decide(user: Decider, input: DecideInput): Promise<DecideResult> {
+  if (input.applyToCopies) return decideWithCopies(user, input);
+  const now = new Date();
+  const { item, transition, versionId, labels } = await checkDecision(db, user, await loadItem(db, input.itemId), input, now);
+  const state = TRANSITIONS[transition].to;
+  const byLead = transition === "decideEscalation";
+  const decisionId = randomUUID();
+  const labelKeys = labels.map((l) => l.key);
+  const event = prepareAuditEvent(
+    {
+      actor: { kind: "user", id: user.id, email: user.email, role: user.role },
+      action: "decision.made",
+      subjectType: "item",
+      subjectId: item.id,
+      payload: { decisionId, itemId: item.id, externalId: item.externalId, action: input.action, labelKeys, versionId, rationale: input.rationale, copyOf: null },
+    },
+    now,
+  );
+  const itemChange = {
+    state,
+    decidedAt: state === DECIDED_STATE ? now : null,
+    guard: [item.id, input.claimId, user.id, now, item.state] as const,
+  };
+  const decision = [decisionId, item.id, user.id, input.claimId, versionId, input.action, input.rationale, JSON.stringify(labelKeys), JSON.stringify(snapshotOf(item)), byLead, now];
+  let seq: number;
+  if (dialect === "sqlite") {
+    seq = await sqliteWrite((conn) => {
+      const changed = conn
+        .prepare(
+          `UPDATE "Item" SET "state" = ?, "decidedAt" = ?, "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ?
+           WHERE "id" = ? AND "claimId" = ? AND "claimedById" = ? AND "leaseExpiresAt" > ? AND "state" = ?`,
+        )
+        .run(state, sqliteValue(itemChange.decidedAt), sqliteValue(now), ...itemChange.guard.map(sqliteValue)).changes;
+      if (changed !== 1) throw new LeaseConflictError(LEASE_LOST);
+      if (versionId && !conn.prepare(`SELECT 1 FROM "LabelSetVersion" WHERE "id" = ? AND "status" = 'published'`).get(versionId)) {
+        throw new DecisionInvalidError(VERSION_GONE, "labelIds");
+      }
+      conn.prepare(`UPDATE "Claim" SET "endedAt" = ?, "endReason" = ? WHERE "itemId" = ? AND "endedAt" IS NULL`).run(sqliteValue(now), CLAIM_END.decided, item.id);
+      const [sealed] = sealOnSqlite(conn, [event]);
+      conn
+        .prepare(
+          `INSERT INTO "Decision" ("id", "itemId", "userId", "claimId", "versionId", "action", "rationale", "labelKeys", "snapshot", "byLead", "createdAt", "seq")
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(...decision.map(sqliteValue), sealed.seq);
+      const label = conn.prepare(`INSERT INTO "DecisionLabel" ("decisionId", "labelId") VALUES (?, ?)`);
+      for (const l of labels) label.run(decisionId, l.id);
+      return sealed.seq;
+    });
+  } else {
+    seq = await pgWrite(async (tx) => {
+      const [check] = await tx.query<{ changed: number; live: boolean }>(
+        `WITH "changed" AS (
+           UPDATE "Item" SET "state" = CAST($1 AS "ItemState"), "decidedAt" = $2, "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = $3
+           WHERE "id" = $4 AND "claimId" = $5 AND "claimedById" = $6 AND "leaseExpiresAt" > $7 AND "state" = CAST($8 AS "ItemState") RETURNING "id"),
+         "ended" AS (UPDATE "Claim" SET "endedAt" = $3, "endReason" = $9 WHERE "itemId" IN (SELECT "id" FROM "changed") AND "endedAt" IS NULL)
+         SELECT (SELECT COUNT(*) FROM "changed")::int AS "changed",
+           ($10::text IS NULL OR EXISTS (SELECT 1 FROM "LabelSetVersion" WHERE "id" = $10 AND "status" = 'published')) AS "live"`,
+        [state, itemChange.decidedAt, now, ...itemChange.guard, CLAIM_END.decided, versionId].map(pgValue),
+      );
+      if (check.changed !== 1) throw new LeaseConflictError(LEASE_LOST);
+      if (!check.live) throw new DecisionInvalidError(VERSION_GONE, "labelIds");
+      const [sealed] = await tx.commitWith<{ seq: number }>(
+        [
+          sealOnPostgresSql(event),
+          `INSERT INTO "Decision" ("id", "itemId", "userId", "claimId", "versionId", "action", "rationale", "labelKeys", "snapshot", "byLead", "createdAt", "seq")
+           VALUES (${decision.map(literal).join(", ")}, (SELECT "seq" FROM "AuditHead" WHERE "id" = 1))`,
+          ...labels.map((l) => `INSERT INTO "DecisionLabel" ("decisionId", "labelId") VALUES (${literal(decisionId)}, ${literal(l.id)})`),
+        ].join(";\n"),
+      );
+      return Number(sealed.seq);
+    });
+  }
+  return { decisionId, seq, state, byLead, copies: 0, skippedCopies: 0 };
+}
+
+/** A decision applied to the item's open copies too: many events in one ORM transaction (rare and bulk). */
+async function decideWithCopies(user: Decider, input: DecideInput): Promise<DecideResult> {
   const actor: Actor = { kind: "user", id: user.id, email: user.email, role: user.role };
   return transaction(
     async (tx) => {
       const now = new Date();
-      const item = await loadItem(tx, input.itemId);
-      if (!item) throw new DecisionInvalidError("That item does not exist.");
-      const live = item.claimId === input.claimId && item.claimedById === user.id && isLeaseLive(item.leaseExpiresAt, now);
-      if (!live || !isOpen(item.state)) {
-        throw new LeaseConflictError(
-          "You no longer hold this item: your lease expired or was released, and it may have been claimed by someone else. Nothing was saved; take the next item.",
-        );
-      }
-      const transition = decisionTransition(input.action, item.state);
-      if (!transition) {
-        throw new DecisionInvalidError("This item is already escalated; a policy lead's decision closes it: keep, remove or restrict.", "action");
-      }
-      if (!mayCause(user.role, transition)) {
-        throw new DecisionInvalidError("Only a policy lead can decide an escalated item.", "action");
-      }
-      const { versionId, labels } = await resolveLabels(tx, item, input);
-      validate(input, labels);
+      const { item, transition, versionId, labels } = await checkDecision(tx, user, await loadItem(tx, input.itemId), input, now);
       const main = await writeDecision(tx, actor, user, item, input, transition, versionId, labels, now, input.claimId, null);
       let copies = 0;
       let skippedCopies = 0;
-      if (input.applyToCopies && item.contentDigest) {
+      if (item.contentDigest) {
         const others = await tx.item.findMany({
           where: { contentDigest: item.contentDigest, id: { not: item.id }, state: item.state },
           include: { flags: { orderBy: { receivedAt: "asc" } } },

@@ -1,10 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
-import { dialect, isUniqueViolation, Prisma, transaction, type Tx } from "~/db.server.ts";
+import type Database from "better-sqlite3";
+import { dialect, isUniqueViolation, type Prisma } from "~/db.server.ts";
+import { pgValue, pgWrite, sqliteValue, sqliteWrite, type PgWrite } from "~/db-direct.server.ts";
 import { env } from "~/env.server.ts";
 import { canonicalJson } from "~/modules/audit/chain.ts";
-import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
+import { prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor, type PreparedEvent } from "~/modules/audit/writer.server.ts";
 import { INITIAL_STATE, TRANSITIONS, canTransition, isOpen } from "~/modules/items/lifecycle.ts";
-import { severityForReason } from "~/modules/labels/live.server.ts";
+import { severityLookup } from "~/modules/labels/live.server.ts";
 import { strongerSource, type Source } from "~/modules/items/sources.ts";
 import { computePriority, deadlineFor, normaliseText, type DeadlineHours } from "~/modules/queue/policy.ts";
 import type { FlagRequest } from "./schema.ts";
@@ -42,24 +44,64 @@ type ItemAcc = {
   reporters: Set<string>;
   firstFlaggedAt: Date;
   lastFlaggedAt: Date;
+  decidedAt: Date | null;
   create?: Prisma.ItemCreateManyInput;
 };
 
-// Severity only changes when a label set is published; re-reading the live sets for every flag
+// Severity only changes when a label set is published; re-reading the live sets for every call
 // would cost more than the rest of a single intake call. A publication reaches priorities within this.
 const SEVERITY_TTL_MS = 30_000;
-const severityCache = new Map<string, { severity: number; until: number }>();
+let severityCache: { lookup: (reason: string) => number; until: number } | null = null;
+async function severities() {
+  if (!severityCache || severityCache.until <= Date.now()) severityCache = { lookup: await severityLookup(), until: Date.now() + SEVERITY_TTL_MS };
+  return severityCache.lookup;
+}
+
+/** The rows intake reads before it writes: flags already taken, items already known, reporters already counted. */
+type IntakeReads = {
+  knownFlags: Map<string, { id: string; itemId: string }>;
+  existing: Map<string, ExistingItem>;
+  seenReporters: Set<string>;
+};
+type ExistingItem = {
+  id: string;
+  externalId: string;
+  state: string;
+  strongestSource: string;
+  dueAt: Date | null;
+  flagCount: number;
+  reporterCount: number;
+  countsBySource: string;
+  countsByReason: string;
+  firstFlaggedAt: Date;
+  lastFlaggedAt: Date;
+  decidedAt: Date | null;
+};
+
+/** What one intake call writes, worked out from its reads without touching the database. */
+type IntakePlan = {
+  results: IngestResult[];
+  creates: Prisma.ItemCreateManyInput[];
+  updates: { id: string; fields: Record<string, unknown> }[];
+  newFlags: Prisma.FlagCreateManyInput[];
+  event: PreparedEvent | null;
+};
 
 /**
  * Attaches flags to items in one transaction: new content becomes an item, known content gets the
  * flag counted, and a flag whose externalId was already taken is answered with the earlier ids
  * (idempotent replays write nothing). A batch is recorded as one audit event carrying a digest
  * of its accepted flags, so intake speed is not capped by the audit chain.
+ *
+ * The transaction runs on the direct connection: synchronously on SQLite; on PostgreSQL it locks
+ * the known items, reads, writes the rows and sends the audit event with the COMMIT.
  */
 export async function ingestFlags(sender: IntakeSender, entries: FlagRequest[], mode: "single" | "batch", refused = 0): Promise<IngestResult[]> {
+  const severityOf = await severities();
   for (let attempt = 0; ; attempt++) {
     try {
-      return await transaction((tx) => ingestInTx(tx, sender, entries, mode, refused), { timeout: 60_000 });
+      const plan = (reads: IntakeReads) => planIntake(sender, entries, mode, refused, reads, severityOf, new Date());
+      return dialect === "sqlite" ? await ingestOnSqlite(sender, entries, plan) : await ingestOnPostgres(sender, entries, plan);
     } catch (e) {
       // Two senders creating the same item at once: the loser retries and finds it.
       if (attempt < 3 && isUniqueViolation(e)) continue;
@@ -68,50 +110,138 @@ export async function ingestFlags(sender: IntakeSender, entries: FlagRequest[], 
   }
 }
 
-async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], mode: "single" | "batch", refused: number) {
-  const now = new Date();
+const flagExternalIds = (entries: FlagRequest[]) => [...new Set(entries.map((e) => e.flag.externalId).filter((x): x is string => !!x))];
+const itemExternalIds = (entries: FlagRequest[]) => [...new Set(entries.map((e) => e.content.externalId))];
+const reporterIds = (entries: FlagRequest[]) => [...new Set(entries.map((e) => e.flag.reporterId).filter((x): x is string => !!x))];
+const EXISTING_COLUMNS = `"id", "externalId", "state", "strongestSource", "dueAt", "flagCount", "reporterCount", "countsBySource", "countsByReason", "firstFlaggedAt", "lastFlaggedAt", "decidedAt"`;
+const UPDATED_COLUMNS = [
+  "priority",
+  "dueAt",
+  "strongestSource",
+  "topReason",
+  "flagCount",
+  "reporterCount",
+  "countsBySource",
+  "countsByReason",
+  "firstFlaggedAt",
+  "lastFlaggedAt",
+  "state",
+  "decidedAt",
+  "updatedAt",
+] as const;
+
+function ingestOnSqlite(sender: IntakeSender, entries: FlagRequest[], plan: (reads: IntakeReads) => IntakePlan) {
+  const toDate = (v: unknown) => (v === null ? null : new Date(Number(v)));
+  return sqliteWrite((conn) => {
+    const reads: IntakeReads = { knownFlags: new Map(), existing: new Map(), seenReporters: new Set() };
+    for (const part of chunks(flagExternalIds(entries), 500)) {
+      const rows = conn
+        .prepare(`SELECT "id", "itemId", "externalId" FROM "Flag" WHERE "platform" = ? AND "externalId" IN (${part.map(() => "?").join(",")})`)
+        .all(sender.platform, ...part) as { id: string; itemId: string; externalId: string }[];
+      for (const f of rows) reads.knownFlags.set(f.externalId, { id: f.id, itemId: f.itemId });
+    }
+    for (const part of chunks(itemExternalIds(entries), 500)) {
+      const rows = conn
+        .prepare(`SELECT ${EXISTING_COLUMNS} FROM "Item" WHERE "platform" = ? AND "externalId" IN (${part.map(() => "?").join(",")})`)
+        .all(sender.platform, ...part) as Record<string, unknown>[];
+      for (const r of rows) {
+        const it = { ...r, dueAt: toDate(r.dueAt), decidedAt: toDate(r.decidedAt), firstFlaggedAt: toDate(r.firstFlaggedAt)!, lastFlaggedAt: toDate(r.lastFlaggedAt)! } as ExistingItem;
+        reads.existing.set(it.externalId, it);
+      }
+    }
+    const reporters = reporterIds(entries);
+    if (reads.existing.size > 0 && reporters.length > 0) {
+      for (const part of chunks([...reads.existing.values()].map((i) => i.id), 400)) {
+        const rows = conn
+          .prepare(
+            `SELECT "itemId", "reporterId" FROM "Flag" WHERE "itemId" IN (${part.map(() => "?").join(",")}) AND "reporterId" IN (${reporters.map(() => "?").join(",")})`,
+          )
+          .all(...part, ...reporters) as { itemId: string; reporterId: string }[];
+        for (const r of rows) reads.seenReporters.add(`${r.itemId}\u0000${r.reporterId}`);
+      }
+    }
+    const { results, creates, updates, newFlags, event } = plan(reads);
+    const setList = UPDATED_COLUMNS.map((c) => `"${c}" = ?`).join(", ");
+    const update = conn.prepare(`UPDATE "Item" SET ${setList} WHERE "id" = ?`);
+    for (const u of updates) update.run(...UPDATED_COLUMNS.map((c) => sqliteValue(u.fields[c])), u.id);
+    for (const part of chunks(creates, 400)) insertOnSqlite(conn, "Item", ITEM_COLUMNS, part as Record<string, unknown>[]);
+    for (const part of chunks(newFlags, 800)) insertOnSqlite(conn, "Flag", FLAG_COLUMNS, part as Record<string, unknown>[]);
+    if (event) sealOnSqlite(conn, [event]);
+    return results;
+  });
+}
+
+function ingestOnPostgres(sender: IntakeSender, entries: FlagRequest[], plan: (reads: IntakeReads) => IntakePlan) {
+  return pgWrite(async (tx) => {
+    const reads: IntakeReads = { knownFlags: new Map(), existing: new Map(), seenReporters: new Set() };
+    const flagIds = flagExternalIds(entries);
+    if (flagIds.length > 0) {
+      const rows = await tx.query<{ id: string; itemId: string; externalId: string }>(
+        `SELECT "id", "itemId", "externalId" FROM "Flag" WHERE "platform" = $1 AND "externalId" = ANY($2::text[])`,
+        [sender.platform, flagIds],
+      );
+      for (const f of rows) reads.knownFlags.set(f.externalId, { id: f.id, itemId: f.itemId });
+    }
+    // Locked in one order, so concurrent senders updating the same items' counts queue instead of losing flags.
+    const items = await tx.query<ExistingItem>(
+      `SELECT ${EXISTING_COLUMNS} FROM "Item" WHERE "platform" = $1 AND "externalId" = ANY($2::text[]) ORDER BY "id" FOR UPDATE`,
+      [sender.platform, itemExternalIds(entries)],
+    );
+    for (const it of items) reads.existing.set(it.externalId, it);
+    const reporters = reporterIds(entries);
+    if (items.length > 0 && reporters.length > 0) {
+      const rows = await tx.query<{ itemId: string; reporterId: string }>(
+        `SELECT "itemId", "reporterId" FROM "Flag" WHERE "itemId" = ANY($1::text[]) AND "reporterId" = ANY($2::text[])`,
+        [items.map((i) => i.id), reporters],
+      );
+      for (const r of rows) reads.seenReporters.add(`${r.itemId}\u0000${r.reporterId}`);
+    }
+    const { results, creates, updates, newFlags, event } = plan(reads);
+    if (updates.length > 0) {
+      const values: unknown[] = [];
+      const tuples = updates.map((u) => {
+        const slots = [u.id, ...UPDATED_COLUMNS.map((c) => u.fields[c])].map((v) => {
+          values.push(pgValue(v));
+          return `$${values.length}`;
+        });
+        return `(${slots.join(", ")})`;
+      });
+      const casts: Record<string, string> = {
+        priority: "INTEGER",
+        flagCount: "INTEGER",
+        reporterCount: "INTEGER",
+        dueAt: "TIMESTAMP(3)",
+        firstFlaggedAt: "TIMESTAMP(3)",
+        lastFlaggedAt: "TIMESTAMP(3)",
+        decidedAt: "TIMESTAMP(3)",
+        updatedAt: "TIMESTAMP(3)",
+        strongestSource: '"FlagSource"',
+        state: '"ItemState"',
+      };
+      const setList = UPDATED_COLUMNS.map((c) => `"${c}" = ${casts[c] ? `CAST(v."${c}" AS ${casts[c]})` : `v."${c}"`}`).join(", ");
+      await tx.query(
+        `UPDATE "Item" SET ${setList} FROM (VALUES ${tuples.join(", ")}) AS v("id", ${UPDATED_COLUMNS.map((c) => `"${c}"`).join(", ")}) WHERE "Item"."id" = v."id"`,
+        values,
+      );
+    }
+    for (const part of chunks(creates, 400)) await insertOnPostgres(tx, "Item", ITEM_COLUMNS, part as Record<string, unknown>[]);
+    for (const part of chunks(newFlags, 800)) await insertOnPostgres(tx, "Flag", FLAG_COLUMNS, part as Record<string, unknown>[]);
+    if (event) await tx.commitWith(sealOnPostgresSql(event));
+    return results;
+  });
+}
+
+function planIntake(
+  sender: IntakeSender,
+  entries: FlagRequest[],
+  mode: "single" | "batch",
+  refused: number,
+  { knownFlags, existing, seenReporters }: IntakeReads,
+  severityOf: (reason: string) => number,
+  now: Date,
+): IntakePlan {
   const { platform } = sender;
   const hours = deadlineHours();
-
-  const flagIds = [...new Set(entries.map((e) => e.flag.externalId).filter((x): x is string => !!x))];
-  const knownFlags = new Map<string, { id: string; itemId: string }>();
-  for (const part of chunks(flagIds, 500)) {
-    for (const f of await tx.flag.findMany({ where: { platform, externalId: { in: part } }, select: { id: true, itemId: true, externalId: true } })) {
-      knownFlags.set(f.externalId!, { id: f.id, itemId: f.itemId });
-    }
-  }
-
-  const itemExternalIds = [...new Set(entries.map((e) => e.content.externalId))];
-  if (dialect === "postgresql" && itemExternalIds.length > 0) {
-    // Concurrent senders updating the same item's counts must not lose each other's flags.
-    await tx.$queryRaw`SELECT "id" FROM "Item" WHERE "platform" = ${platform} AND "externalId" IN (${Prisma.join(itemExternalIds)}) ORDER BY "id" FOR UPDATE`;
-  }
-  const existing = new Map<string, Awaited<ReturnType<typeof tx.item.findMany>>[number]>();
-  for (const part of chunks(itemExternalIds, 500)) {
-    for (const it of await tx.item.findMany({ where: { platform, externalId: { in: part } } })) existing.set(it.externalId, it);
-  }
-
-  const reporterIds = [...new Set(entries.map((e) => e.flag.reporterId).filter((x): x is string => !!x))];
-  const seenReporters = new Set<string>();
-  if (existing.size > 0 && reporterIds.length > 0) {
-    const existingIds = [...existing.values()].map((i) => i.id);
-    for (const part of chunks(existingIds, 500)) {
-      const rows = await tx.flag.findMany({
-        where: { itemId: { in: part }, reporterId: { in: reporterIds } },
-        select: { itemId: true, reporterId: true },
-      });
-      for (const r of rows) seenReporters.add(`${r.itemId}\u0000${r.reporterId}`);
-    }
-  }
-
-  const severityOf = async (reason: string) => {
-    const hit = severityCache.get(reason);
-    if (hit && hit.until > Date.now()) return hit.severity;
-    const severity = await severityForReason(reason, tx);
-    severityCache.set(reason, { severity, until: Date.now() + SEVERITY_TTL_MS });
-    return severity;
-  };
-
   const items = new Map<string, ItemAcc>();
   const newFlags: Prisma.FlagCreateManyInput[] = [];
   const results: IngestResult[] = [];
@@ -151,6 +281,7 @@ async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], 
           reporters: new Set(),
           firstFlaggedAt: row.firstFlaggedAt,
           lastFlaggedAt: row.lastFlaggedAt,
+          decidedAt: row.decidedAt,
         };
       } else {
         acc = {
@@ -167,6 +298,7 @@ async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], 
           reporters: new Set(),
           firstFlaggedAt: receivedAt,
           lastFlaggedAt: receivedAt,
+          decidedAt: null,
           create: {
             id: "",
             platform,
@@ -185,6 +317,7 @@ async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], 
             topReason: flag.reason,
             firstFlaggedAt: receivedAt,
             lastFlaggedAt: receivedAt,
+            createdAt: now,
             updatedAt: now,
           },
         };
@@ -224,6 +357,7 @@ async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], 
       receivedAt,
       dueAt: flagDue,
       apiKeyId: sender.apiKeyId,
+      createdAt: now,
     });
     const result = { itemId: acc.id, flagId, newItem: acc.isNew && acc.flagCount === 1, duplicate: false };
     if (flag.externalId) batchFlagIds.set(flag.externalId, result);
@@ -231,10 +365,10 @@ async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], 
   }
 
   const creates: Prisma.ItemCreateManyInput[] = [];
+  const updates: IntakePlan["updates"] = [];
   for (const acc of items.values()) {
     const topReason = Object.entries(acc.countsByReason).sort((a, b) => b[1] - a[1])[0][0];
-    let severity = 0;
-    for (const reason of Object.keys(acc.countsByReason)) severity = Math.max(severity, await severityOf(reason));
+    const severity = Math.max(0, ...Object.keys(acc.countsByReason).map(severityOf));
     const priority = computePriority({ source: acc.strongestSource, severity, reporters: acc.reporterCount, dueAt: acc.dueAt, now });
     const fields = {
       priority,
@@ -249,74 +383,78 @@ async function ingestInTx(tx: Tx, sender: IntakeSender, entries: FlagRequest[], 
       lastFlaggedAt: acc.lastFlaggedAt,
     };
     if (acc.isNew) creates.push({ ...acc.create!, ...fields, id: acc.id });
-    else
-      await tx.item.update({
-        where: { id: acc.id },
-        data: { ...fields, ...(acc.reopen ? { state: TRANSITIONS.reopenByOrder.to, decidedAt: null } : {}) },
-      });
+    else {
+      updates.push({ id: acc.id, fields: { ...fields, state: acc.state, decidedAt: acc.reopen ? null : acc.decidedAt, updatedAt: now } });
+    }
   }
-  for (const part of chunks(creates, 400)) await insertRows(tx, "Item", ITEM_COLUMNS, part as Record<string, unknown>[]);
-  for (const part of chunks(newFlags, 800)) await insertRows(tx, "Flag", FLAG_COLUMNS, part as Record<string, unknown>[]);
+  return { results, creates, updates, newFlags, event: newFlags.length > 0 ? intakeEvent(sender, entries, mode, refused, newFlags, results, creates.length) : null };
+}
 
-  if (newFlags.length > 0) {
-    if (mode === "single") {
-      const f = newFlags[0];
-      await appendAuditEvent(tx, {
-        actor: sender.actor,
-        action: "flag.received",
-        subjectType: "item",
-        subjectId: f.itemId,
-        payload: {
+function intakeEvent(
+  sender: IntakeSender,
+  entries: FlagRequest[],
+  mode: "single" | "batch",
+  refused: number,
+  newFlags: Prisma.FlagCreateManyInput[],
+  results: IngestResult[],
+  newItems: number,
+): PreparedEvent {
+  const { platform } = sender;
+  if (mode === "single") {
+    const f = newFlags[0];
+    return prepareAuditEvent({
+      actor: sender.actor,
+      action: "flag.received",
+      subjectType: "item",
+      subjectId: f.itemId,
+      payload: {
+        flagId: f.id!,
+        itemId: f.itemId,
+        platform,
+        contentExternalId: entries[0].content.externalId,
+        flagExternalId: f.externalId ?? null,
+        source: f.source,
+        reason: f.reason,
+        reference: f.reference ?? null,
+        receivedAt: f.receivedAt,
+        dueAt: f.dueAt ?? null,
+        newItem: results[0].newItem,
+      },
+    });
+  }
+  const digest = createHash("sha256")
+    .update(
+      canonicalJson(
+        newFlags.map((f) => ({
           flagId: f.id,
           itemId: f.itemId,
-          platform,
-          contentExternalId: entries[0].content.externalId,
-          flagExternalId: f.externalId,
+          externalId: f.externalId,
           source: f.source,
           reason: f.reason,
           reference: f.reference,
           receivedAt: f.receivedAt,
-          dueAt: f.dueAt,
-          newItem: results[0].newItem,
-        },
-      });
-    } else {
-      const digest = createHash("sha256")
-        .update(
-          canonicalJson(
-            newFlags.map((f) => ({
-              flagId: f.id,
-              itemId: f.itemId,
-              externalId: f.externalId,
-              source: f.source,
-              reason: f.reason,
-              reference: f.reference,
-              receivedAt: f.receivedAt,
-            })),
-          ),
-        )
-        .digest("hex");
-      await appendAuditEvent(tx, {
-        actor: sender.actor,
-        action: "flag.batch_received",
-        subjectType: sender.apiKeyId ? "api_key" : "intake",
-        subjectId: sender.apiKeyId ?? platform,
-        payload: {
-          platform,
-          digest,
-          accepted: newFlags.length,
-          duplicates: results.filter((r) => r.duplicate).length,
-          refused,
-          newItems: creates.length,
-          removalOrders: newFlags.filter((f) => f.source === "removal_order").length,
-        },
-      });
-    }
-  }
-  return results;
+        })),
+      ),
+    )
+    .digest("hex");
+  return prepareAuditEvent({
+    actor: sender.actor,
+    action: "flag.batch_received",
+    subjectType: sender.apiKeyId ? "api_key" : "intake",
+    subjectId: sender.apiKeyId ?? platform,
+    payload: {
+      platform,
+      digest,
+      accepted: newFlags.length,
+      duplicates: results.filter((r) => r.duplicate).length,
+      refused,
+      newItems,
+      removalOrders: newFlags.filter((f) => f.source === "removal_order").length,
+    },
+  });
 }
 
-type Column = { name: string; enumType?: string; json?: boolean };
+type Column = { name: string; enumType?: string };
 const ITEM_COLUMNS: Column[] = [
   { name: "id" },
   { name: "platform" },
@@ -361,28 +499,26 @@ const FLAG_COLUMNS: Column[] = [
   { name: "createdAt" },
 ];
 
-/**
- * One multi-row INSERT. Intake writes thousands of rows a second, and the ORM's createMany costs
- * several times more than the statement itself (measured in bench/queue.ts).
- */
-async function insertRows(tx: Tx, table: "Item" | "Flag", columns: Column[], rows: Record<string, unknown>[]) {
+// One multi-row INSERT per chunk: intake writes thousands of rows a second, and the ORM's
+// createMany costs several times more than the statement itself (measured in bench/queue.ts).
+function insertOnSqlite(conn: Database.Database, table: "Item" | "Flag", columns: Column[], rows: Record<string, unknown>[]) {
   if (rows.length === 0) return;
-  const now = new Date();
+  const tuple = `(${columns.map(() => "?").join(",")})`;
+  const params = rows.flatMap((row) => columns.map((c) => sqliteValue(row[c.name] ?? (c.name === "state" ? INITIAL_STATE : null))));
+  conn.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${rows.map(() => tuple).join(",")}`).run(...params);
+}
+
+async function insertOnPostgres(tx: PgWrite, table: "Item" | "Flag", columns: Column[], rows: Record<string, unknown>[]) {
+  if (rows.length === 0) return;
   const params: unknown[] = [];
-  const tuples: string[] = [];
-  for (const row of rows) {
-    const slots: string[] = [];
-    for (const c of columns) {
-      let v = row[c.name];
-      if (v === undefined) v = c.name === "createdAt" || c.name === "updatedAt" ? now : c.name === "state" ? INITIAL_STATE : null;
-      params.push(v);
-      if (dialect === "postgresql") slots.push(c.enumType ? `CAST($${params.length} AS "${c.enumType}")` : `$${params.length}`);
-      else slots.push("?");
-    }
-    tuples.push(`(${slots.join(",")})`);
-  }
-  const names = columns.map((c) => `"${c.name}"`).join(", ");
-  await tx.$executeRawUnsafe(`INSERT INTO "${table}" (${names}) VALUES ${tuples.join(",")}`, ...params);
+  const tuples = rows.map((row) => {
+    const slots = columns.map((c) => {
+      params.push(pgValue(row[c.name] ?? (c.name === "state" ? INITIAL_STATE : null)));
+      return c.enumType ? `CAST($${params.length} AS "${c.enumType}")` : `$${params.length}`;
+    });
+    return `(${slots.join(",")})`;
+  });
+  await tx.query(`INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${tuples.join(",")}`, params);
 }
 
 function chunks<T>(list: T[], size: number): T[][] {

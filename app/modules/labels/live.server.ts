@@ -42,4 +42,19 @@ export async function severityForReason(reason: string, client: Tx = db): Promis
   return max;
 }
 
+/**
+ * Severity of any reason from one read of the live sets, answered without further reads: intake
+ * looks up every reason of a batch inside a transaction that must not wait on the database.
+ */
+export async function severityLookup(client: Tx = db): Promise<(reason: string) => number> {
+  const sets = await liveLabelSets(client);
+  const rows = await client.labelSet.findMany({ where: { id: { in: sets.map((s) => s.setId) } }, select: { id: true, reasons: true } });
+  const reasonsBySet = new Map(rows.map((s) => [s.id, JSON.parse(s.reasons) as string[]]));
+  const severest = (list: LiveLabelSet[]) => Math.max(0, ...list.flatMap((set) => set.labels.filter((l) => l.group === "violating").map((l) => l.severity)));
+  const fallback = severest(sets);
+  const known = new Map<string, number>();
+  for (const set of sets) for (const reason of reasonsBySet.get(set.setId) ?? []) known.set(reason, Math.max(known.get(reason) ?? 0, severest([set])));
+  return (reason) => known.get(reason) ?? fallback;
+}
+
 export { labelsForDecision } from "./sets.server.ts";

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
+import type Database from "better-sqlite3";
 import { db, dialect, Prisma, transaction, type Tx } from "~/db.server.ts";
+import { literal, pgValue, pgWrite, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { env } from "~/env.server.ts";
-import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
+import { appendAuditEvent, prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor } from "~/modules/audit/writer.server.ts";
 import type { Role } from "~/modules/auth/capabilities.ts";
 import {
   CLAIM_END,
@@ -37,10 +39,22 @@ const skipLocked = () => Prisma.raw(dialect === "postgresql" ? "FOR UPDATE SKIP 
  * Each statement picks and leases one row atomically: SQLite holds the write lock for the whole
  * statement, PostgreSQL locks the chosen row and lets other claimers skip past it.
  */
-export function claimStatements(queue: QueueName, user: { id: string }, claimId: string, now: Date, expires: Date) {
+export function claimStatements(
+  queue: QueueName,
+  user: { id: string },
+  claimId: string,
+  now: Date,
+  expires: Date,
+  options: { unlessHolding?: boolean } = {},
+) {
+  // Claiming for a user who already holds an item of this queue picks nothing (they get that item back instead).
+  const notHolding = options.unlessHolding
+    ? Prisma.sql`AND NOT EXISTS (SELECT 1 FROM "Item" h WHERE h."claimedById" = ${user.id} AND h."state" = ${stateSql(queue)} AND h."leaseExpiresAt" > ${now})`
+    : Prisma.empty;
   const available = Prisma.sql`"state" = ${stateSql(queue)}
       AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
-      AND NOT EXISTS (SELECT 1 FROM "Claim" s WHERE s."itemId" = "Item"."id" AND s."userId" = ${user.id} AND s."endReason" = ${CLAIM_END.skipped})`;
+      AND NOT EXISTS (SELECT 1 FROM "Claim" s WHERE s."itemId" = "Item"."id" AND s."userId" = ${user.id} AND s."endReason" = ${CLAIM_END.skipped})
+      ${notHolding}`;
   const set = Prisma.sql`UPDATE "Item" SET "claimId" = ${claimId}, "claimedById" = ${user.id}, "leaseExpiresAt" = ${expires}, "updatedAt" = ${now}`;
   const guard = Prisma.sql`AND "state" = ${stateSql(queue)} AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})`;
   // Whether an earlier claim on the item is still open (its lease lapsed): only then is there one to close.
@@ -76,31 +90,65 @@ async function heldIn(tx: Tx, userId: string, queue: QueueName, now: Date): Prom
 /**
  * Leases the best available item to the user, or returns the live lease they already hold in this
  * queue: a user holds at most one item of a queue, however many tabs press "Next item" at once.
- * One transaction locks the user, runs the claim statement, closes a lapsed earlier claim on the
- * item, records the new Claim row and its audit event.
+ * One transaction takes the user's turn, runs the claim statement, closes a lapsed earlier claim
+ * on the item, records the new Claim row and seals its audit event: synchronously on SQLite, and
+ * on PostgreSQL with the Claim row and the event sent with the COMMIT, so the audit head is locked
+ * only for that last round trip.
  */
 export async function claimNext(user: Claimer, queue: QueueName = INITIAL_STATE): Promise<ClaimedItem | null> {
-  return transaction(async (tx) => {
-    const now = new Date();
-    await lockClaimer(tx, user.id);
-    const held = await heldIn(tx, user.id, queue, now);
-    if (held) return held;
-    const claimId = randomUUID();
-    const expires = new Date(now.getTime() + leaseMs());
-    let itemId: string | null = null;
-    let lapsed = false;
-    for (const statement of claimStatements(queue, user, claimId, now, expires)) {
-      const rows = await tx.$queryRaw<{ id: string; lapsed: number | bigint }[]>(statement);
-      if (rows.length > 0) {
-        itemId = rows[0].id;
-        lapsed = Number(rows[0].lapsed) === 1;
-        break;
+  const now = new Date();
+  const claimId = randomUUID();
+  const expires = new Date(now.getTime() + leaseMs());
+  const statements = claimStatements(queue, user, claimId, now, expires, { unlessHolding: true });
+  const event = (itemId: string) =>
+    prepareAuditEvent(
+      { actor: actorOf(user), action: "item.claimed", subjectType: "item", subjectId: itemId, payload: { itemId, claimId, queue, leaseExpiresAt: expires } },
+      now,
+    );
+  if (dialect === "sqlite") {
+    return sqliteWrite((conn) => {
+      for (const statement of statements) {
+        const row = conn.prepare(statement.sql).get(...statement.values.map(sqliteValue)) as { id: string; lapsed: number } | undefined;
+        if (!row) continue;
+        if (row.lapsed === 1) conn.prepare(CLOSE_LAPSED.sqlite).run(sqliteValue(now), CLAIM_END.expired, row.id);
+        conn.prepare(INSERT_CLAIM.sqlite).run(claimId, row.id, user.id, sqliteValue(now), sqliteValue(expires));
+        sealOnSqlite(conn, [event(row.id)]);
+        return { itemId: row.id, claimId, leaseExpiresAt: expires };
       }
+      return heldOnSqlite(conn, user.id, queue, now);
+    });
+  }
+  return pgWrite(async (tx) => {
+    await tx.query(`SELECT 1 FROM "User" WHERE "id" = $1 FOR UPDATE`, [user.id]);
+    for (const statement of statements) {
+      const [row] = await tx.query<{ id: string; lapsed: number }>(statement.text, statement.values.map(pgValue));
+      if (!row) continue;
+      const values = [now, CLAIM_END.expired, row.id].map(literal);
+      await tx.commitWith(
+        [
+          ...(Number(row.lapsed) === 1 ? [`UPDATE "Claim" SET "endedAt" = ${values[0]}, "endReason" = ${values[1]} WHERE "itemId" = ${values[2]} AND "endedAt" IS NULL`] : []),
+          `INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (${[claimId, row.id, user.id, now, expires].map(literal).join(", ")})`,
+          sealOnPostgresSql(event(row.id)),
+        ].join(";\n"),
+      );
+      return { itemId: row.id, claimId, leaseExpiresAt: expires };
     }
-    if (!itemId) return null;
-    await recordClaim(tx, user, itemId, claimId, now, expires, queue, lapsed);
-    return { itemId, claimId, leaseExpiresAt: expires };
+    const [held] = await tx.query<{ id: string; claimId: string; leaseExpiresAt: Date }>(HELD.postgresql, [user.id, queue, pgValue(now)]);
+    return held ? { itemId: held.id, claimId: held.claimId, leaseExpiresAt: held.leaseExpiresAt } : null;
   });
+}
+
+// The statements of a claim on the direct connections, per engine.
+const HELD = {
+  sqlite: `SELECT "id", "claimId", "leaseExpiresAt" FROM "Item" WHERE "claimedById" = ? AND "state" = ? AND "leaseExpiresAt" > ? ORDER BY "leaseExpiresAt" DESC LIMIT 1`,
+  postgresql: `SELECT "id", "claimId", "leaseExpiresAt" FROM "Item" WHERE "claimedById" = $1 AND "state" = CAST($2 AS "ItemState") AND "leaseExpiresAt" > $3 ORDER BY "leaseExpiresAt" DESC LIMIT 1`,
+};
+const CLOSE_LAPSED = { sqlite: `UPDATE "Claim" SET "endedAt" = ?, "endReason" = ? WHERE "itemId" = ? AND "endedAt" IS NULL` };
+const INSERT_CLAIM = { sqlite: `INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (?, ?, ?, ?, ?)` };
+
+function heldOnSqlite(conn: Database.Database, userId: string, queue: QueueName, now: Date): ClaimedItem | null {
+  const held = conn.prepare(HELD.sqlite).get(userId, queue, sqliteValue(now)) as { id: string; claimId: string; leaseExpiresAt: number } | undefined;
+  return held ? { itemId: held.id, claimId: held.claimId, leaseExpiresAt: new Date(held.leaseExpiresAt) } : null;
 }
 
 /**

@@ -1,0 +1,125 @@
+import Database from "better-sqlite3";
+import pg from "pg";
+import { sqliteFilePath } from "./db-url.server.ts";
+import { env } from "./env.server.ts";
+
+// The hot write paths (claim, decide, intake) talk to the driver directly, beside the ORM client in
+// db.server.ts: an interactive ORM transaction holds its locks while Node waits between statements,
+// which on one busy database is the whole cost. See docs/decisions/022-hot-paths-without-interactive-transactions.md.
+
+const BUSY_RETRY_UNTIL_MS = 10_000;
+
+let sqlite: Database.Database | null = null;
+function sqliteConnection(): Database.Database {
+  if (!sqlite) {
+    sqlite = new Database(sqliteFilePath(env.DATABASE_URL), { fileMustExist: true });
+    // No busy wait inside the driver: it would block the event loop, and with it the ORM
+    // transaction in this same process that holds the lock we wait for. Busy is retried below.
+    sqlite.pragma("busy_timeout = 0");
+    sqlite.pragma("journal_mode = WAL");
+  }
+  return sqlite;
+}
+
+const isBusy = (e: unknown) => e instanceof Error && /^SQLITE_BUSY/.test((e as Error & { code?: string }).code ?? "");
+
+/**
+ * Runs `fn` as one synchronous SQLite transaction (BEGIN IMMEDIATE … COMMIT): no await can fall
+ * inside it, so the write lock is held only for the statements themselves. When another
+ * connection holds the lock, the attempt is retried after a short pause instead of blocking.
+ */
+export async function sqliteWrite<T>(fn: (conn: Database.Database) => T): Promise<T> {
+  const conn = sqliteConnection();
+  const run = conn.transaction(fn);
+  const started = Date.now();
+  for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
+    try {
+      return run.immediate(conn);
+    } catch (e) {
+      if (!isBusy(e) || Date.now() - started > BUSY_RETRY_UNTIL_MS) throw e;
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+}
+
+let pool: pg.Pool | null = null;
+function pgPool(): pg.Pool {
+  // Zone-less timestamps are UTC in Docket: read them as UTC whatever the server's time zone.
+  pool ??= new pg.Pool({
+    connectionString: env.DATABASE_URL,
+    max: 10,
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === 1114 ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  return pool;
+}
+
+export type PgWrite = {
+  /** One parameterised statement (one round trip). */
+  query<R extends Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
+  /**
+   * Sends `sql` (literal values only, built with `literal`) and COMMIT in one round trip, so locks
+   * the final statements take are held only while the server runs them and flushes the commit.
+   * Returns the rows of the first statement.
+   */
+  commitWith<R extends Record<string, unknown>>(sql: string): Promise<R[]>;
+};
+
+/** Thrown by a PgWrite body to roll back and hand `value` to the caller (a refused write). */
+export class Rollback<T> {
+  constructor(readonly value: T) {}
+}
+
+/** Runs `fn` in one PostgreSQL transaction on a direct connection; COMMITs unless `commitWith` did. */
+export async function pgWrite<T>(fn: (tx: PgWrite) => Promise<T>): Promise<T> {
+  const client = await pgPool().connect();
+  let committed = false;
+  try {
+    await client.query("BEGIN");
+    const tx: PgWrite = {
+      query: async (text, values) => (await client.query(text, values)).rows,
+      commitWith: async (sql) => {
+        const results = (await client.query(`${sql};\nCOMMIT`)) as unknown as pg.QueryResult | pg.QueryResult[];
+        committed = true;
+        return (Array.isArray(results) ? results[0].rows : results.rows) as never;
+      },
+    };
+    const result = await fn(tx);
+    if (!committed) await client.query("COMMIT");
+    committed = true;
+    return result;
+  } catch (e) {
+    if (!committed) await client.query("ROLLBACK").catch(() => {});
+    if (e instanceof Rollback) return e.value as T;
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/** A SQL literal for `commitWith`: strings escaped (standard_conforming_strings), dates as UTC timestamps. */
+export function literal(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error("non-finite number in SQL");
+    return String(value);
+  }
+  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+  if (value instanceof Date) return `'${value.toISOString()}'::timestamp(3)`;
+  return pg.escapeLiteral(String(value));
+}
+
+/** Values for a direct SQLite statement: dates as epoch milliseconds and booleans as 0/1, as the ORM stores them. */
+export function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return value === undefined ? null : value;
+}
+
+/** Values for a direct PostgreSQL statement: dates as UTC text, which a zone-less column keeps as written. */
+export function pgValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  return value === undefined ? null : value;
+}
