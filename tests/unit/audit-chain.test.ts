@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, eventBody, eventHash, GENESIS_HASH, type ChainedFields } from "~/modules/audit/chain.ts";
+import { canonicalJson, eventBody, eventBodyAround, eventHash, GENESIS_HASH, type ChainedFields } from "~/modules/audit/chain.ts";
 import { createHash } from "node:crypto";
 
 const sample = (over: Partial<ChainedFields> = {}): ChainedFields => ({
@@ -20,6 +20,13 @@ describe("the chain's canonical encoding", () => {
       const viaCanonical = canonicalJson({ ...e, at: e.at.toISOString() });
       expect(eventBody(e)).toBe(viaCanonical);
       expect(eventHash(GENESIS_HASH, e)).toBe(createHash("sha256").update(`${GENESIS_HASH}\n${viaCanonical}`).digest("hex"));
+    }
+  });
+
+  it("the encoding split around the sequence number joins back into the event's encoding at any number", () => {
+    for (const e of [sample(), sample({ actorId: "u-1", subjectId: null }), sample({ actorLabel: ',"seq":7,"subjectId":"x"' })]) {
+      const { before, after } = eventBodyAround(e);
+      for (const seq of [1, 9, 10, 42, 2_147_483_647]) expect(before + String(seq) + after).toBe(eventBody({ ...e, seq }));
     }
   });
 

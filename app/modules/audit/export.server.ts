@@ -1,9 +1,9 @@
-import { db, transaction } from "~/db.server.ts";
+import { db } from "~/db.server.ts";
 import { countDecisions, decisionPage, labelsForDecisions, toSorLabels, type DecisionExportRow } from "./decisions.server.ts";
 import { decisionTimings, parseSnapshot, strongestSource } from "./snapshot.ts";
 import { RESTRICTING_ACTIONS, SOR_BATCH_SIZE, validStatement, type StatementOfReasons } from "./statement-of-reasons.ts";
 import { parseAuditPayload } from "./events.ts";
-import { appendAuditEvent, type Actor } from "./writer.server.ts";
+import { recordAuditEvent, type Actor } from "./writer.server.ts";
 import type { ChainedFields } from "./chain.ts";
 
 export const EXPORT_KINDS = ["events", "decisions", "statements"] as const;
@@ -224,21 +224,19 @@ export function exportContentType(kind: ExportKind, format: ExportFormat) {
 /** Records the export as an audit event (who, what, which range, how many rows), then streams it. */
 export async function startExport(actor: Actor, kind: ExportKind, format: ExportFormat, range: Range) {
   const rows = await countForExport(kind, range);
-  const event = await transaction((tx) =>
-    appendAuditEvent(tx, {
-      actor,
-      action: "audit.exported",
-      subjectType: "audit_log",
-      subjectId: null,
-      payload: {
-        kind,
-        format: kind === "statements" ? "ndjson" : format,
-        from: range.from.toISOString(),
-        to: range.to.toISOString(),
-        rows,
-      },
-    }),
-  );
+  const event = await recordAuditEvent({
+    actor,
+    action: "audit.exported",
+    subjectType: "audit_log",
+    subjectId: null,
+    payload: {
+      kind,
+      format: kind === "statements" ? "ndjson" : format,
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      rows,
+    },
+  });
   return { rows, eventSeq: event.seq, stream: exportStream(kind, format, range) };
 }
 

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { dialect, type Tx } from "~/db.server.ts";
-import { literal, sqliteValue } from "~/db-direct.server.ts";
+import { literal, pgWrite, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { canonicalJson, eventBodyAround, eventHash, type ChainedFields } from "./chain.ts";
 import { checkedPayload, type AuditAction, type AuditPayloadInput } from "./events.ts";
 
@@ -111,4 +111,15 @@ export async function appendAuditEvent<A extends AuditAction>(tx: Tx, input: Aud
   await tx.auditEvent.create({ data: { ...fields, seq, prevHash, hash } });
   await tx.$executeRaw`UPDATE "AuditHead" SET "hash" = ${hash} WHERE "id" = 1`;
   return { seq, hash, at: e.at };
+}
+
+/**
+ * Records one event on its own (a sign-in, an export): one synchronous transaction on SQLite, one
+ * round trip on PostgreSQL, so the head is never locked while Node waits.
+ */
+export async function recordAuditEvent<A extends AuditAction>(input: AuditInput<A>): Promise<AppendedEvent> {
+  const e = prepareAuditEvent(input);
+  if (dialect === "sqlite") return (await sqliteWrite((conn) => sealOnSqlite(conn, [e])))[0];
+  const [row] = await pgWrite((tx) => tx.commitWith<{ seq: number; hash: string }>(sealOnPostgresSql(e)));
+  return { seq: Number(row.seq), hash: row.hash, at: e.at };
 }

@@ -1,6 +1,6 @@
-import { db, transaction } from "~/db.server.ts";
+import { db } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
-import { appendAuditEvent } from "~/modules/audit/writer.server.ts";
+import { recordAuditEvent } from "~/modules/audit/writer.server.ts";
 import type { AuditPayloadInput } from "~/modules/audit/events.ts";
 import { burnPasswordCheck, verifyPassword } from "./password.server.ts";
 import { createSessionCookie } from "./session.server.ts";
@@ -67,28 +67,24 @@ export async function login(emailInput: string, password: string, address: strin
   }
   await Promise.all([uncountAttempt(keys.account, windowSeconds), uncountAttempt(keys.address, windowSeconds)]);
   const cookie = await createSessionCookie(user.id);
-  await transaction((tx) =>
-    appendAuditEvent(tx, {
-      actor: { kind: "user", id: user.id, email: user.email, role: user.role },
-      action: "auth.logged_in",
-      subjectType: "account",
-      subjectId: email,
-      payload: { address },
-    }),
-  );
+  await recordAuditEvent({
+    actor: { kind: "user", id: user.id, email: user.email, role: user.role },
+    action: "auth.logged_in",
+    subjectType: "account",
+    subjectId: email,
+    payload: { address },
+  });
   return { ok: true, cookie, user: { id: user.id, role: user.role } };
 }
 
 type RefusedLogin = "auth.login_blocked" | "auth.login_failed" | "auth.login_refused";
 
 async function recordAnonymous<A extends RefusedLogin>(action: A, email: string, address: string, payload: Omit<AuditPayloadInput<A>, "address">) {
-  await transaction((tx) =>
-    appendAuditEvent(tx, {
-      actor: { kind: "anonymous", label: anonymousLabel(address) },
-      action,
-      subjectType: "account",
-      subjectId: email,
-      payload: { address, ...payload } as AuditPayloadInput<A>,
-    }),
-  );
+  await recordAuditEvent({
+    actor: { kind: "anonymous", label: anonymousLabel(address) },
+    action,
+    subjectType: "account",
+    subjectId: email,
+    payload: { address, ...payload } as AuditPayloadInput<A>,
+  });
 }

@@ -220,30 +220,49 @@ export type EndKind = Extract<ClaimEndReason, "released" | "skipped" | "lead_rel
  * again); a lead may release anyone's. Returns false when the lease is no longer live.
  */
 export async function endClaim(user: Claimer, input: { itemId: string; claimId: string; kind: EndKind; reason: string }): Promise<boolean> {
-  return transaction(async (tx) => {
-    const now = new Date();
-    const where =
-      input.kind === CLAIM_END.leadReleased
-        ? { id: input.itemId, claimId: input.claimId, leaseExpiresAt: { gt: now } }
-        : { id: input.itemId, claimId: input.claimId, claimedById: user.id, leaseExpiresAt: { gt: now } };
-    const holder = await tx.item.findFirst({ where, select: { claimedById: true } });
-    if (!holder) return false;
-    const { count } = await tx.item.updateMany({ where, data: { claimId: null, claimedById: null, leaseExpiresAt: null } });
-    if (count !== 1) return false;
-    await tx.claim.updateMany({ where: { id: input.claimId, endedAt: null }, data: { endedAt: now, endReason: input.kind, note: input.reason } });
-    await appendAuditEvent(tx, {
-      actor: actorOf(user),
-      action: input.kind === CLAIM_END.skipped ? "claim.skipped" : "claim.released",
-      subjectType: "item",
-      subjectId: input.itemId,
-      payload: {
-        itemId: input.itemId,
-        claimId: input.claimId,
-        holderId: holder.claimedById,
-        reason: input.reason,
-        byLead: input.kind === CLAIM_END.leadReleased,
+  const now = new Date();
+  const byLead = input.kind === CLAIM_END.leadReleased;
+  const event = (holderId: string) =>
+    prepareAuditEvent(
+      {
+        actor: actorOf(user),
+        action: input.kind === CLAIM_END.skipped ? "claim.skipped" : "claim.released",
+        subjectType: "item",
+        subjectId: input.itemId,
+        payload: { itemId: input.itemId, claimId: input.claimId, holderId, reason: input.reason, byLead },
       },
+      now,
+    );
+  // The holder may end only their own lease; a lead may end anyone's.
+  const holder = byLead ? null : user.id;
+  if (dialect === "sqlite") {
+    return sqliteWrite((conn) => {
+      const row = conn
+        .prepare(`SELECT "claimedById" AS "holderId" FROM "Item" WHERE "id" = ? AND "claimId" = ? AND "leaseExpiresAt" > ? AND (? IS NULL OR "claimedById" = ?)`)
+        .get(input.itemId, input.claimId, sqliteValue(now), holder, holder) as { holderId: string } | undefined;
+      if (!row) return false;
+      conn
+        .prepare(`UPDATE "Item" SET "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ? WHERE "id" = ?`)
+        .run(sqliteValue(now), input.itemId);
+      conn
+        .prepare(`UPDATE "Claim" SET "endedAt" = ?, "endReason" = ?, "note" = ? WHERE "id" = ? AND "endedAt" IS NULL`)
+        .run(sqliteValue(now), input.kind, input.reason, input.claimId);
+      sealOnSqlite(conn, [event(row.holderId)]);
+      return true;
     });
+  }
+  return pgWrite(async (tx) => {
+    const [row] = await tx.query<{ holderId: string }>(
+      `WITH "freed" AS (
+         UPDATE "Item" SET "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = $1
+         WHERE "id" = $2 AND "claimId" = $3 AND "leaseExpiresAt" > $1 AND ($4::text IS NULL OR "claimedById" = $4)
+         RETURNING (SELECT "userId" FROM "Claim" WHERE "id" = $3) AS "holderId"),
+       "ended" AS (UPDATE "Claim" SET "endedAt" = $1, "endReason" = $5, "note" = $6 WHERE "id" = $3 AND "endedAt" IS NULL AND EXISTS (SELECT 1 FROM "freed"))
+       SELECT "holderId" FROM "freed"`,
+      [now, input.itemId, input.claimId, holder, input.kind, input.reason].map(pgValue),
+    );
+    if (!row) return false;
+    await tx.commitWith(sealOnPostgresSql(event(row.holderId)));
     return true;
   });
 }
