@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { db, Prisma } from "~/db.server.ts";
+import { db, dialect, Prisma } from "~/db.server.ts";
 import { ESCALATED_STATE, INITIAL_STATE, OPEN_STATES } from "~/modules/items/lifecycle.ts";
 import { SOURCES } from "~/modules/items/sources.ts";
 import { decodeCursor, encodeCursor, type ListCursor } from "./list-cursor.ts";
@@ -238,9 +238,7 @@ export async function queueSummary(userId: string, now = new Date()) {
     openStateTotals(),
     db.item.count({ where: { state: INITIAL_STATE, dueAt: { lte: now } } }),
     db.item.count({ where: { state: ESCALATED_STATE, dueAt: { lte: now } } }),
-    // Leased items still carry their holder (a decision or a release clears it), so this walks the
-    // claimedById index over the items in someone's hands, not the queue.
-    db.item.count({ where: { claimedById: { not: null }, state: INITIAL_STATE, leaseExpiresAt: { gte: now } } }),
+    leasedPending(now),
     db.item.count({ where: { claimedById: userId, leaseExpiresAt: { gt: now } } }),
     db.decision.count({ where: { userId, createdAt: { gte: new Date(now.getTime() - 86_400_000) } } }),
     db.item.findFirst({ where: { state: INITIAL_STATE, dueAt: { not: null } }, orderBy: { dueAt: "asc" }, select: { dueAt: true } }),
@@ -255,6 +253,19 @@ export async function queueSummary(userId: string, now = new Date()) {
     decidedByMeToday,
     nextDueAt: nextDue?.dueAt ?? null,
   };
+}
+
+/**
+ * How many pending items are under a live lease. A leased item carries its holder until a decision or a
+ * release clears it, so this walks the claimedById index over the items in someone's hands, never the
+ * queue; SQLite would otherwise prefer the state index and visit every pending row.
+ */
+async function leasedPending(now: Date) {
+  const index = dialect === "sqlite" ? Prisma.raw(`INDEXED BY "Item_claimedById_idx"`) : Prisma.empty;
+  const [row] = await db.$queryRaw<{ n: number | bigint }[]>`
+    SELECT COUNT(*) AS "n" FROM "Item" ${index}
+    WHERE "claimedById" > '' AND "state" = ${Prisma.raw(`'${INITIAL_STATE}'`)} AND "leaseExpiresAt" >= ${now}`;
+  return Number(row?.n ?? 0);
 }
 
 /** The escalated items, for the leads' home, in the order they will be claimed. */
