@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { ItemTable } from "~/components/queue/item-table.tsx";
+import { Pager } from "~/components/queue/pager.tsx";
 import { PageHeader, buttonClass, inputClass } from "~/components/ui/page.tsx";
 import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { listQueue, parseListFilters } from "~/modules/queue/list.server.ts";
-import { ITEM_STATES, STATE_NAMES } from "~/modules/items/lifecycle.ts";
+import { OPEN_STATES, STATE_NAMES } from "~/modules/items/lifecycle.ts";
 import { SOURCE_NAMES, SOURCES } from "~/modules/items/sources.ts";
 
 export const access: Access = { kind: "user", capability: "queue:view" };
@@ -27,12 +28,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function QueueList() {
   const data = useLoaderData<typeof loader>();
   const { filters, counts } = data;
-  const pageLink = (page: number) => {
+  const pageLink = (cursor?: { after: string } | { before: string }) => {
     const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(filters)) if (v !== undefined && k !== "page") p.set(k, String(v));
-    p.set("page", String(page));
+    for (const [k, v] of Object.entries(filters)) if (v !== undefined && k !== "after" && k !== "before") p.set(k, String(v));
+    for (const [k, v] of Object.entries(cursor ?? {})) p.set(k, v);
     return `?${p}`;
   };
+  const { page } = data;
   const reasons = Object.keys(counts.reason).sort();
   const languages = Object.keys(counts.language).sort();
   return (
@@ -44,7 +46,7 @@ export default function QueueList() {
           name="state"
           label="State"
           value={filters.state}
-          options={ITEM_STATES.map((s) => ({ value: s, label: STATE_NAMES[s], count: counts.state[s] ?? 0 }))}
+          options={OPEN_STATES.map((s) => ({ value: s, label: STATE_NAMES[s], count: counts.state[s] ?? 0 }))}
         />
         <CountSelect
           id="f-source"
@@ -81,22 +83,16 @@ export default function QueueList() {
         </div>
       </Form>
       <ItemTable items={data.items} now={data.now} canOpen={data.canOpen} caption="Items in queue order" />
-      <nav aria-label="Pages" className="mt-4 flex items-center gap-4 text-sm">
-        {filters.page > 1 ? (
-          <Link to={pageLink(filters.page - 1)} className="text-blue-800 underline">
-            Previous page
-          </Link>
-        ) : null}
-        <span>
-          Page {filters.page} of {data.pages.toLocaleString("en")}
-        </span>
-        {filters.page < data.pages ? (
-          <Link to={pageLink(filters.page + 1)} className="text-blue-800 underline">
-            Next page
-          </Link>
-        ) : null}
+      <Pager
+        first={page.isFirst ? null : pageLink()}
+        previous={page.previous ? pageLink({ before: page.previous }) : null}
+        next={page.next ? pageLink({ after: page.next }) : null}
+        from={page.from}
+        to={page.to}
+        total={data.total}
+      >
         <span className="ml-auto text-slate-500">Server time {data.serverMs} ms</span>
-      </nav>
+      </Pager>
     </>
   );
 }

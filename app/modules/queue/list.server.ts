@@ -1,14 +1,28 @@
 import { z } from "zod";
-import { db, type Prisma } from "~/db.server.ts";
-import { ESCALATED_STATE, INITIAL_STATE, ITEM_STATES } from "~/modules/items/lifecycle.ts";
+import { db, dialect, Prisma } from "~/db.server.ts";
+import { ESCALATED_STATE, INITIAL_STATE, OPEN_STATES } from "~/modules/items/lifecycle.ts";
 import { SOURCES } from "~/modules/items/sources.ts";
+import { decodeCursor, encodeCursor, type ListCursor } from "./list-cursor.ts";
+import { openFacets, openStateTotals, type OpenFacet } from "./open-counts.server.ts";
 
 export const PAGE_SIZE = 50;
 
 const empty = (v: unknown) => (v === "" || v === null ? undefined : v);
+const cursor = z.preprocess(
+  empty,
+  z
+    .string()
+    .refine((s) => decodeCursor(s) !== null)
+    .optional(),
+);
 
+/**
+ * The queue list's filters. The list shows the open states only: each is a queue, counted by the
+ * open-item counters; decided history is the audit's to search. `after` and `before` are cursors
+ * (list-cursor.ts): the page after a row, or the page before one.
+ */
 export const ListFilters = z.object({
-  state: z.preprocess(empty, z.enum(ITEM_STATES).default(INITIAL_STATE)),
+  state: z.preprocess(empty, z.enum(OPEN_STATES).default(INITIAL_STATE)),
   source: z.preprocess(empty, z.enum(SOURCES).optional()),
   reason: z.preprocess(
     empty,
@@ -25,12 +39,15 @@ export const ListFilters = z.object({
       .optional(),
   ),
   overdue: z.preprocess(empty, z.enum(["1"]).optional()),
-  page: z.preprocess(empty, z.coerce.number().int().min(1).max(10_000).default(1)),
+  after: cursor,
+  before: cursor,
 });
-export type ListFilters = z.infer<typeof ListFilters>;
+type Filters = z.infer<typeof ListFilters>;
+/** What listQueue takes: the filters as a query string gives them. Other keys (such as the `page` of old links) are ignored. */
+export type ListQuery = z.input<ReturnType<typeof ListFilters.passthrough>>;
 
-/** Parses list filters from a URL, dropping anything malformed rather than failing the page. */
-export function parseListFilters(url: URL): ListFilters {
+/** Parses list filters from a URL, dropping anything malformed (a broken cursor included) rather than failing the page. */
+export function parseListFilters(url: URL): Filters {
   const raw = Object.fromEntries(url.searchParams);
   const parsed = ListFilters.safeParse(raw);
   if (parsed.success) return parsed.data;
@@ -40,16 +57,6 @@ export function parseListFilters(url: URL): ListFilters {
     if (one?.success) clean[k] = v;
   }
   return ListFilters.parse(clean);
-}
-
-function whereFor(f: ListFilters, now: Date, omit?: keyof ListFilters): Prisma.ItemWhereInput {
-  const where: Prisma.ItemWhereInput = {};
-  if (omit !== "state") where.state = f.state;
-  if (f.source && omit !== "source") where.strongestSource = f.source;
-  if (f.reason && omit !== "reason") where.topReason = f.reason;
-  if (f.language && omit !== "language") where.language = f.language;
-  if (f.overdue && omit !== "overdue") where.dueAt = { lte: now };
-  return where;
 }
 
 const listSelect = {
@@ -72,37 +79,111 @@ const listSelect = {
 } as const;
 
 /**
- * One page of the queue in claim order (overdue first by deadline, then priority and age), with
- * counts for each filter. Two ordered reads, each an index walk for the chosen state, instead of
- * one sort over the whole table.
+ * The page-walking statements. Every one is a seek into an index led by "state" and a walk of at most
+ * one page: overdue items along (state, dueAt, id), the rest along (state, priority DESC,
+ * firstFlaggedAt, id). A "rest" cursor needs two seeks (the rest of its priority, then the lower
+ * priorities) because the index mixes directions, which a row comparison cannot span.
  */
-export async function listQueue(f: ListFilters, now = new Date()) {
-  const where = whereFor(f, now);
-  const overdueWhere: Prisma.ItemWhereInput = { ...where, dueAt: { lte: now } };
-  const restWhere: Prisma.ItemWhereInput = f.overdue ? { id: "" } : { ...where, OR: [{ dueAt: null }, { dueAt: { gt: now } }] };
-  const skip = (f.page - 1) * PAGE_SIZE;
-  const overdueTotal = await db.item.count({ where: overdueWhere });
-  const rows = [];
-  if (skip < overdueTotal) {
-    rows.push(...(await db.item.findMany({ where: overdueWhere, orderBy: [{ dueAt: "asc" }], skip, take: PAGE_SIZE, select: listSelect })));
+function walker(f: Filters, now: Date) {
+  // The state is a literal, as in the claim statements: PostgreSQL compares it with its enum, and the
+  // planner then sees the index range it bounds. Source is one of SOURCES, so a literal too.
+  const conditions = [Prisma.raw(`"state" = '${f.state}'`)];
+  if (f.source) conditions.push(Prisma.raw(`"strongestSource" = '${f.source}'`));
+  if (f.reason) conditions.push(Prisma.sql`"topReason" = ${f.reason}`);
+  if (f.language) conditions.push(Prisma.sql`"language" = ${f.language}`);
+  const scope = Prisma.join(conditions, " AND ");
+  const ids = async (where: Prisma.Sql, order: string, limit: number) => {
+    if (limit <= 0) return [];
+    const rows = await db.$queryRaw<{ id: string }[]>`
+      SELECT "id" FROM "Item" WHERE ${scope} AND ${where} ORDER BY ${Prisma.raw(order)} LIMIT ${limit}`;
+    return rows.map((r) => r.id);
+  };
+  const overdue = Prisma.sql`"dueAt" <= ${now}`;
+  const rest = Prisma.sql`("dueAt" IS NULL OR "dueAt" > ${now})`;
+  const byDue = `"state", "dueAt", "id"`;
+  const byDueBack = `"state" DESC, "dueAt" DESC, "id" DESC`;
+  const byPriority = `"state", "priority" DESC, "firstFlaggedAt", "id"`;
+  const byPriorityBack = `"state" DESC, "priority", "firstFlaggedAt" DESC, "id" DESC`;
+
+  /** Up to `limit` ids in claim order after `from` (from the start without one). */
+  async function forward(from: ListCursor | null, limit: number) {
+    const out: string[] = [];
+    if (!from) out.push(...(await ids(overdue, byDue, limit)));
+    else if (from.phase === "overdue") {
+      out.push(...(await ids(Prisma.sql`${overdue} AND ("dueAt", "id") > (${new Date(from.dueAt)}, ${from.id})`, byDue, limit)));
+    }
+    if (f.overdue) return out;
+    if (from?.phase === "rest") {
+      const same = Prisma.sql`${rest} AND "priority" = ${from.priority} AND ("firstFlaggedAt", "id") > (${new Date(from.firstFlaggedAt)}, ${from.id})`;
+      out.push(...(await ids(same, byPriority, limit - out.length)));
+      out.push(...(await ids(Prisma.sql`${rest} AND "priority" < ${from.priority}`, byPriority, limit - out.length)));
+    } else {
+      out.push(...(await ids(rest, byPriority, limit - out.length)));
+    }
+    return out;
   }
-  if (rows.length < PAGE_SIZE && !f.overdue) {
-    rows.push(
-      ...(await db.item.findMany({
-        where: restWhere,
-        orderBy: [{ priority: "desc" }, { firstFlaggedAt: "asc" }],
-        skip: Math.max(0, skip - overdueTotal),
-        take: PAGE_SIZE - rows.length,
-        select: listSelect,
-      })),
-    );
+
+  /** Up to `limit` ids before `from`, nearest first (so in reverse claim order). */
+  async function backward(from: ListCursor, limit: number) {
+    const out: string[] = [];
+    if (from.phase === "rest") {
+      const same = Prisma.sql`${rest} AND "priority" = ${from.priority} AND ("firstFlaggedAt", "id") < (${new Date(from.firstFlaggedAt)}, ${from.id})`;
+      out.push(...(await ids(same, byPriorityBack, limit)));
+      out.push(...(await ids(Prisma.sql`${rest} AND "priority" > ${from.priority}`, byPriorityBack, limit - out.length)));
+      out.push(...(await ids(overdue, byDueBack, limit - out.length)));
+    } else {
+      out.push(...(await ids(Prisma.sql`${overdue} AND ("dueAt", "id") < (${new Date(from.dueAt)}, ${from.id})`, byDueBack, limit)));
+    }
+    return out;
   }
-  const { counts, total } = await facetCounts(f, now);
+
+  return { forward, backward };
+}
+
+type Page = { ids: string[]; start: number; hasPrevious: boolean; hasNext: boolean };
+
+/** Which ids the requested page holds, and whether pages lie before and after it. */
+async function pageIds(f: Filters, now: Date, size: number): Promise<Page> {
+  const walk = walker(f, now);
+  const after = decodeCursor(f.after);
+  const before = after ? null : decodeCursor(f.before);
+  if (before) {
+    const ids = await walk.backward(before, size + 1);
+    // A page before the first full one is the first page: walking back never shows a short page.
+    if (ids.length > size) return { ids: ids.slice(0, size).reverse(), start: Math.max(1, before.at - size), hasPrevious: true, hasNext: true };
+    if (ids.length === size) return { ids: ids.reverse(), start: 0, hasPrevious: false, hasNext: true };
+  }
+  const ids = await walk.forward(after, size + 1);
+  return { ids: ids.slice(0, size), start: after ? after.at + 1 : 0, hasPrevious: after !== null, hasNext: ids.length > size };
+}
+
+type Row = { id: string; dueAt: Date | null; priority: number; firstFlaggedAt: Date };
+
+function cursorAt(row: Row, at: number, now: Date): string {
+  return encodeCursor(
+    row.dueAt && row.dueAt <= now
+      ? { phase: "overdue", dueAt: row.dueAt.getTime(), id: row.id, at }
+      : { phase: "rest", priority: row.priority, firstFlaggedAt: row.firstFlaggedAt.getTime(), id: row.id, at },
+  );
+}
+
+/**
+ * One page of the queue in claim order (overdue first by deadline, then priority and age, the id
+ * breaking ties), found from a cursor rather than an offset, with counts for each filter from the
+ * open-item counters. However deep the page, its reads are a few index seeks.
+ */
+export async function listQueue(input: ListQuery, now = new Date(), pageSize = PAGE_SIZE) {
+  const f = ListFilters.parse(input);
+  const [page, facets] = await Promise.all([pageIds(f, now, pageSize), openFacets(now)]);
+  const found = await db.item.findMany({ where: { id: { in: page.ids } }, select: listSelect });
+  const byId = new Map(found.map((r) => [r.id, r]));
+  const rows = page.ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
   const holders = await db.user.findMany({
     where: { id: { in: [...new Set(rows.map((r) => r.claimedById).filter((x): x is string => !!x))] } },
     select: { id: true, email: true },
   });
   const holderEmail = new Map(holders.map((h) => [h.id, h.email]));
+  const { counts, total, overdueTotal } = tally(f, facets);
   return {
     items: rows.map((r) => ({
       ...r,
@@ -111,75 +192,83 @@ export async function listQueue(f: ListFilters, now = new Date()) {
     })),
     total,
     overdueTotal,
-    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
     counts,
-  };
-}
-
-type Facet = { state: string; source: string; reason: string; language: string | null; n: number; overdueN: number };
-
-/**
- * Counts for every filter, each under the other filters (so a count says what choosing it would
- * give). One grouped pass answers all of them; it walks the Item(strongestSource, topReason,
- * language, state, dueAt) index in order, so it neither reads the table nor sorts.
- */
-async function facetCounts(f: ListFilters, now: Date) {
-  const rows = await db.$queryRaw<
-    { state: string; source: string; reason: string; language: string | null; n: number | bigint; overdueN: number | bigint | null }[]
-  >`
-    SELECT "state", "strongestSource" AS "source", "topReason" AS "reason", "language",
-      COUNT(*) AS "n", SUM(CASE WHEN "dueAt" <= ${now} THEN 1 ELSE 0 END) AS "overdueN"
-    FROM "Item" GROUP BY "strongestSource", "topReason", "language", "state"`;
-  const facets: Facet[] = rows.map((r) => ({
-    state: String(r.state),
-    source: String(r.source),
-    reason: r.reason,
-    language: r.language,
-    n: Number(r.n),
-    overdueN: Number(r.overdueN ?? 0),
-  }));
-  const keep = (r: Facet, omit?: keyof ListFilters) =>
-    (omit === "state" || r.state === f.state) &&
-    (omit === "source" || !f.source || r.source === f.source) &&
-    (omit === "reason" || !f.reason || r.reason === f.reason) &&
-    (omit === "language" || !f.language || r.language === f.language);
-  const size = (r: Facet, omit?: keyof ListFilters) => (f.overdue && omit !== "overdue" ? r.overdueN : r.n);
-  const tally = (omit: keyof ListFilters, key: (r: Facet) => string) => {
-    const out: Record<string, number> = {};
-    for (const r of facets) if (keep(r, omit)) out[key(r)] = (out[key(r)] ?? 0) + size(r, omit);
-    return out;
-  };
-  return {
-    total: facets.filter((r) => keep(r)).reduce((n, r) => n + size(r), 0),
-    counts: {
-      state: tally("state", (r) => r.state),
-      source: tally("source", (r) => r.source),
-      reason: tally("reason", (r) => r.reason),
-      language: tally("language", (r) => r.language ?? "unknown"),
+    page: {
+      /** 1-based number of the first row shown (0 on an empty page). */
+      from: rows.length ? page.start + 1 : 0,
+      to: page.start + rows.length,
+      previous: page.hasPrevious && rows.length ? cursorAt(rows[0], page.start, now) : null,
+      next: page.hasNext && rows.length ? cursorAt(rows[rows.length - 1], page.start + rows.length - 1, now) : null,
+      isFirst: !page.hasPrevious,
     },
   };
 }
 
-/** The moderator's and the lead's home figures. */
+type Facet = keyof Pick<Filters, "state" | "source" | "reason" | "language" | "overdue">;
+
+/** Counts for every filter, each under the other filters (so a count says what choosing it would give). */
+function tally(f: Filters, facets: OpenFacet[]) {
+  const keep = (r: OpenFacet, omit?: Facet) =>
+    (omit === "state" || r.state === f.state) &&
+    (omit === "source" || !f.source || r.source === f.source) &&
+    (omit === "reason" || !f.reason || r.reason === f.reason) &&
+    (omit === "language" || !f.language || r.language === f.language);
+  const size = (r: OpenFacet, omit?: Facet) => (f.overdue && omit !== "overdue" ? r.overdueN : r.n);
+  const by = (omit: Facet, key: (r: OpenFacet) => string) => {
+    const out: Record<string, number> = {};
+    for (const r of facets) if (keep(r, omit)) out[key(r)] = (out[key(r)] ?? 0) + size(r, omit);
+    return out;
+  };
+  const matching = facets.filter((r) => keep(r));
+  return {
+    total: matching.reduce((n, r) => n + size(r), 0),
+    overdueTotal: matching.reduce((n, r) => n + r.overdueN, 0),
+    counts: {
+      state: by("state", (r) => r.state),
+      source: by("source", (r) => r.source),
+      reason: by("reason", (r) => r.reason),
+      language: by("language", (r) => r.language ?? "unknown"),
+    },
+  };
+}
+
+/** The moderator's and the lead's home figures: whole states from the counters, the rest from bounded index reads. */
 export async function queueSummary(userId: string, now = new Date()) {
-  const [pending, pendingOverdue, escalated, escalatedOverdue, available, heldByMe, decidedByMeToday] = await Promise.all([
-    db.item.count({ where: { state: INITIAL_STATE } }),
+  const [totals, pendingOverdue, escalatedOverdue, heldPending, heldByMe, decidedByMeToday, nextDue] = await Promise.all([
+    openStateTotals(),
     db.item.count({ where: { state: INITIAL_STATE, dueAt: { lte: now } } }),
-    db.item.count({ where: { state: ESCALATED_STATE } }),
     db.item.count({ where: { state: ESCALATED_STATE, dueAt: { lte: now } } }),
-    db.item.count({ where: { state: INITIAL_STATE, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] } }),
+    leasedPending(now),
     db.item.count({ where: { claimedById: userId, leaseExpiresAt: { gt: now } } }),
     db.decision.count({ where: { userId, createdAt: { gte: new Date(now.getTime() - 86_400_000) } } }),
+    db.item.findFirst({ where: { state: INITIAL_STATE, dueAt: { not: null } }, orderBy: { dueAt: "asc" }, select: { dueAt: true } }),
   ]);
-  const nextDue = await db.item.findFirst({
-    where: { state: INITIAL_STATE, dueAt: { not: null } },
-    orderBy: { dueAt: "asc" },
-    select: { dueAt: true },
-  });
-  return { pending, pendingOverdue, escalated, escalatedOverdue, available, heldByMe, decidedByMeToday, nextDueAt: nextDue?.dueAt ?? null };
+  return {
+    pending: totals[INITIAL_STATE],
+    pendingOverdue,
+    escalated: totals[ESCALATED_STATE],
+    escalatedOverdue,
+    available: Math.max(0, totals[INITIAL_STATE] - heldPending),
+    heldByMe,
+    decidedByMeToday,
+    nextDueAt: nextDue?.dueAt ?? null,
+  };
+}
+
+/**
+ * How many pending items are under a live lease. A leased item carries its holder until a decision or a
+ * release clears it, so this walks the claimedById index over the items in someone's hands, never the
+ * queue; SQLite would otherwise prefer the state index and visit every pending row.
+ */
+async function leasedPending(now: Date) {
+  const index = dialect === "sqlite" ? Prisma.raw(`INDEXED BY "Item_claimedById_idx"`) : Prisma.empty;
+  const [row] = await db.$queryRaw<{ n: number | bigint }[]>`
+    SELECT COUNT(*) AS "n" FROM "Item" ${index}
+    WHERE "claimedById" > '' AND "state" = ${Prisma.raw(`'${INITIAL_STATE}'`)} AND "leaseExpiresAt" >= ${now}`;
+  return Number(row?.n ?? 0);
 }
 
 /** The escalated items, for the leads' home, in the order they will be claimed. */
 export async function escalatedItems(now = new Date()) {
-  return listQueue({ state: ESCALATED_STATE, page: 1 }, now);
+  return listQueue({ state: ESCALATED_STATE }, now);
 }
