@@ -72,8 +72,25 @@ export class Rollback<T> {
   constructor(readonly value: T) {}
 }
 
-/** Runs `fn` in one PostgreSQL transaction on a direct connection; COMMITs unless `commitWith` did. */
+// A deadlock (two writers' counter rows taken in opposite orders) or a serialisation failure aborts
+// one transaction, which then wrote nothing: running it again is always safe.
+const RETRYABLE = new Set(["40P01", "40001"]);
+
+/**
+ * Runs `fn` in one PostgreSQL transaction on a direct connection; COMMITs unless `commitWith` did.
+ * `fn` may run more than once (a deadlock victim is retried), so it reads everything it decides on.
+ */
 export async function pgWrite<T>(fn: (tx: PgWrite) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pgWriteOnce(fn);
+    } catch (e) {
+      if (attempt >= 4 || !RETRYABLE.has((e as { code?: string }).code ?? "")) throw e;
+    }
+  }
+}
+
+async function pgWriteOnce<T>(fn: (tx: PgWrite) => Promise<T>): Promise<T> {
   const client = await pgPool().connect();
   let committed = false;
   try {

@@ -223,7 +223,16 @@ export async function decide(user: Decider, input: DecideInput): Promise<DecideR
       action: "decision.made",
       subjectType: "item",
       subjectId: item.id,
-      payload: { decisionId, itemId: item.id, externalId: item.externalId, action: input.action, labelKeys, versionId, rationale: input.rationale, copyOf: null },
+      payload: {
+        decisionId,
+        itemId: item.id,
+        externalId: item.externalId,
+        action: input.action,
+        labelKeys,
+        versionId,
+        rationale: input.rationale,
+        copyOf: null,
+      },
     },
     now,
   );
@@ -232,7 +241,19 @@ export async function decide(user: Decider, input: DecideInput): Promise<DecideR
     decidedAt: state === DECIDED_STATE ? now : null,
     guard: [item.id, input.claimId, user.id, now, item.state] as const,
   };
-  const decision = [decisionId, item.id, user.id, input.claimId, versionId, input.action, input.rationale, JSON.stringify(labelKeys), JSON.stringify(snapshotOf(item)), byLead, now];
+  const decision = [
+    decisionId,
+    item.id,
+    user.id,
+    input.claimId,
+    versionId,
+    input.action,
+    input.rationale,
+    JSON.stringify(labelKeys),
+    JSON.stringify(snapshotOf(item)),
+    byLead,
+    now,
+  ];
   let seq: number;
   if (dialect === "sqlite") {
     seq = await sqliteWrite((conn) => {
@@ -246,7 +267,9 @@ export async function decide(user: Decider, input: DecideInput): Promise<DecideR
       if (versionId && !conn.prepare(`SELECT 1 FROM "LabelSetVersion" WHERE "id" = ? AND "status" = 'published'`).get(versionId)) {
         throw new DecisionInvalidError(VERSION_GONE, "labelIds");
       }
-      conn.prepare(`UPDATE "Claim" SET "endedAt" = ?, "endReason" = ? WHERE "itemId" = ? AND "endedAt" IS NULL`).run(sqliteValue(now), CLAIM_END.decided, item.id);
+      conn
+        .prepare(`UPDATE "Claim" SET "endedAt" = ?, "endReason" = ? WHERE "itemId" = ? AND "endedAt" IS NULL`)
+        .run(sqliteValue(now), CLAIM_END.decided, item.id);
       const [sealed] = sealOnSqlite(conn, [event]);
       conn
         .prepare(

@@ -145,13 +145,22 @@ function ingestOnSqlite(sender: IntakeSender, entries: FlagRequest[], plan: (rea
         .prepare(`SELECT ${EXISTING_COLUMNS} FROM "Item" WHERE "platform" = ? AND "externalId" IN (${part.map(() => "?").join(",")})`)
         .all(sender.platform, ...part) as Record<string, unknown>[];
       for (const r of rows) {
-        const it = { ...r, dueAt: toDate(r.dueAt), decidedAt: toDate(r.decidedAt), firstFlaggedAt: toDate(r.firstFlaggedAt)!, lastFlaggedAt: toDate(r.lastFlaggedAt)! } as ExistingItem;
+        const it = {
+          ...r,
+          dueAt: toDate(r.dueAt),
+          decidedAt: toDate(r.decidedAt),
+          firstFlaggedAt: toDate(r.firstFlaggedAt)!,
+          lastFlaggedAt: toDate(r.lastFlaggedAt)!,
+        } as ExistingItem;
         reads.existing.set(it.externalId, it);
       }
     }
     const reporters = reporterIds(entries);
     if (reads.existing.size > 0 && reporters.length > 0) {
-      for (const part of chunks([...reads.existing.values()].map((i) => i.id), 400)) {
+      for (const part of chunks(
+        [...reads.existing.values()].map((i) => i.id),
+        400,
+      )) {
         const rows = conn
           .prepare(
             `SELECT "itemId", "reporterId" FROM "Flag" WHERE "itemId" IN (${part.map(() => "?").join(",")}) AND "reporterId" IN (${reporters.map(() => "?").join(",")})`,
@@ -387,7 +396,13 @@ function planIntake(
       updates.push({ id: acc.id, fields: { ...fields, state: acc.state, decidedAt: acc.reopen ? null : acc.decidedAt, updatedAt: now } });
     }
   }
-  return { results, creates, updates, newFlags, event: newFlags.length > 0 ? intakeEvent(sender, entries, mode, refused, newFlags, results, creates.length) : null };
+  return {
+    results,
+    creates,
+    updates,
+    newFlags,
+    event: newFlags.length > 0 ? intakeEvent(sender, entries, mode, refused, newFlags, results, creates.length) : null,
+  };
 }
 
 function intakeEvent(

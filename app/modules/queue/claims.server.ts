@@ -39,14 +39,7 @@ const skipLocked = () => Prisma.raw(dialect === "postgresql" ? "FOR UPDATE SKIP 
  * Each statement picks and leases one row atomically: SQLite holds the write lock for the whole
  * statement, PostgreSQL locks the chosen row and lets other claimers skip past it.
  */
-export function claimStatements(
-  queue: QueueName,
-  user: { id: string },
-  claimId: string,
-  now: Date,
-  expires: Date,
-  options: { unlessHolding?: boolean } = {},
-) {
+export function claimStatements(queue: QueueName, user: { id: string }, claimId: string, now: Date, expires: Date, options: { unlessHolding?: boolean } = {}) {
   // Claiming for a user who already holds an item of this queue picks nothing (they get that item back instead).
   const notHolding = options.unlessHolding
     ? Prisma.sql`AND NOT EXISTS (SELECT 1 FROM "Item" h WHERE h."claimedById" = ${user.id} AND h."state" = ${stateSql(queue)} AND h."leaseExpiresAt" > ${now})`
@@ -126,7 +119,9 @@ export async function claimNext(user: Claimer, queue: QueueName = INITIAL_STATE)
       const values = [now, CLAIM_END.expired, row.id].map(literal);
       await tx.commitWith(
         [
-          ...(Number(row.lapsed) === 1 ? [`UPDATE "Claim" SET "endedAt" = ${values[0]}, "endReason" = ${values[1]} WHERE "itemId" = ${values[2]} AND "endedAt" IS NULL`] : []),
+          ...(Number(row.lapsed) === 1
+            ? [`UPDATE "Claim" SET "endedAt" = ${values[0]}, "endReason" = ${values[1]} WHERE "itemId" = ${values[2]} AND "endedAt" IS NULL`]
+            : []),
           `INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (${[claimId, row.id, user.id, now, expires].map(literal).join(", ")})`,
           sealOnPostgresSql(event(row.id)),
         ].join(";\n"),
@@ -238,7 +233,9 @@ export async function endClaim(user: Claimer, input: { itemId: string; claimId: 
   if (dialect === "sqlite") {
     return sqliteWrite((conn) => {
       const row = conn
-        .prepare(`SELECT "claimedById" AS "holderId" FROM "Item" WHERE "id" = ? AND "claimId" = ? AND "leaseExpiresAt" > ? AND (? IS NULL OR "claimedById" = ?)`)
+        .prepare(
+          `SELECT "claimedById" AS "holderId" FROM "Item" WHERE "id" = ? AND "claimId" = ? AND "leaseExpiresAt" > ? AND (? IS NULL OR "claimedById" = ?)`,
+        )
         .get(input.itemId, input.claimId, sqliteValue(now), holder, holder) as { holderId: string } | undefined;
       if (!row) return false;
       conn
