@@ -80,21 +80,22 @@ const RETRYABLE = new Set(["40P01", "40001"]);
  * Runs `fn` in one PostgreSQL transaction on a direct connection; COMMITs unless `commitWith` did.
  * `fn` may run more than once (a deadlock victim is retried), so it reads everything it decides on.
  */
-export async function pgWrite<T>(fn: (tx: PgWrite) => Promise<T>): Promise<T> {
+export async function pgWrite<T>(fn: (tx: PgWrite) => Promise<T>, options: { begin?: string } = {}): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await pgWriteOnce(fn);
+      return await pgWriteOnce(fn, options.begin);
     } catch (e) {
       if (attempt >= 4 || !RETRYABLE.has((e as { code?: string }).code ?? "")) throw e;
     }
   }
 }
 
-async function pgWriteOnce<T>(fn: (tx: PgWrite) => Promise<T>): Promise<T> {
+// `begin`: statements (literal values only) sent with BEGIN in its round trip, such as a lock to take first.
+async function pgWriteOnce<T>(fn: (tx: PgWrite) => Promise<T>, begin?: string): Promise<T> {
   const client = await pgPool().connect();
   let committed = false;
   try {
-    await client.query("BEGIN");
+    await client.query(begin ? `BEGIN;\n${begin}` : "BEGIN");
     const tx: PgWrite = {
       query: async (text, values) => (await client.query(text, values)).rows,
       commitWith: async (sql) => {

@@ -111,26 +111,29 @@ export async function claimNext(user: Claimer, queue: QueueName = INITIAL_STATE)
       return heldOnSqlite(conn, user.id, queue, now);
     });
   }
-  return pgWrite(async (tx) => {
-    await tx.query(`SELECT 1 FROM "User" WHERE "id" = $1 FOR UPDATE`, [user.id]);
-    for (const statement of statements) {
-      const [row] = await tx.query<{ id: string; lapsed: number }>(statement.text, statement.values.map(pgValue));
-      if (!row) continue;
-      const values = [now, CLAIM_END.expired, row.id].map(literal);
-      await tx.commitWith(
-        [
-          ...(Number(row.lapsed) === 1
-            ? [`UPDATE "Claim" SET "endedAt" = ${values[0]}, "endReason" = ${values[1]} WHERE "itemId" = ${values[2]} AND "endedAt" IS NULL`]
-            : []),
-          `INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (${[claimId, row.id, user.id, now, expires].map(literal).join(", ")})`,
-          sealOnPostgresSql(event(row.id)),
-        ].join(";\n"),
-      );
-      return { itemId: row.id, claimId, leaseExpiresAt: expires };
-    }
-    const [held] = await tx.query<{ id: string; claimId: string; leaseExpiresAt: Date }>(HELD.postgresql, [user.id, queue, pgValue(now)]);
-    return held ? { itemId: held.id, claimId: held.claimId, leaseExpiresAt: held.leaseExpiresAt } : null;
-  });
+  // The claimer's user row is locked with BEGIN: one claim at a time per user, across processes.
+  return pgWrite(
+    async (tx) => {
+      for (const statement of statements) {
+        const [row] = await tx.query<{ id: string; lapsed: number }>(statement.text, statement.values.map(pgValue));
+        if (!row) continue;
+        const values = [now, CLAIM_END.expired, row.id].map(literal);
+        await tx.commitWith(
+          [
+            ...(Number(row.lapsed) === 1
+              ? [`UPDATE "Claim" SET "endedAt" = ${values[0]}, "endReason" = ${values[1]} WHERE "itemId" = ${values[2]} AND "endedAt" IS NULL`]
+              : []),
+            `INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (${[claimId, row.id, user.id, now, expires].map(literal).join(", ")})`,
+            sealOnPostgresSql(event(row.id)),
+          ].join(";\n"),
+        );
+        return { itemId: row.id, claimId, leaseExpiresAt: expires };
+      }
+      const [held] = await tx.query<{ id: string; claimId: string; leaseExpiresAt: Date }>(HELD.postgresql, [user.id, queue, pgValue(now)]);
+      return held ? { itemId: held.id, claimId: held.claimId, leaseExpiresAt: held.leaseExpiresAt } : null;
+    },
+    { begin: `SELECT 1 FROM "User" WHERE "id" = ${literal(user.id)} FOR UPDATE` },
+  );
 }
 
 // The statements of a claim on the direct connections, per engine.
