@@ -9,14 +9,29 @@ import { env } from "./env.server.ts";
 
 const BUSY_RETRY_UNTIL_MS = 10_000;
 
-let sqlite: Database.Database | null = null;
-function sqliteConnection(): Database.Database {
+/** What a synchronous SQLite transaction body may do: prepare statements (compiled once per text). */
+export type SqliteTx = { prepare: (sql: string) => Database.Statement };
+
+const STATEMENT_CACHE_SIZE = 500;
+let sqlite: { conn: Database.Database; tx: SqliteTx } | null = null;
+function sqliteConnection() {
   if (!sqlite) {
-    sqlite = new Database(sqliteFilePath(env.DATABASE_URL), { fileMustExist: true });
+    const conn = new Database(sqliteFilePath(env.DATABASE_URL), { fileMustExist: true });
     // No busy wait inside the driver: it would block the event loop, and with it the ORM
     // transaction in this same process that holds the lock we wait for. Busy is retried below.
-    sqlite.pragma("busy_timeout = 0");
-    sqlite.pragma("journal_mode = WAL");
+    conn.pragma("busy_timeout = 0");
+    conn.pragma("journal_mode = WAL");
+    const statements = new Map<string, Database.Statement>();
+    const prepare = (sql: string) => {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+        statement = conn.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    };
+    sqlite = { conn, tx: { prepare } };
   }
   return sqlite;
 }
@@ -28,13 +43,13 @@ const isBusy = (e: unknown) => e instanceof Error && /^SQLITE_BUSY/.test((e as E
  * inside it, so the write lock is held only for the statements themselves. When another
  * connection holds the lock, the attempt is retried after a short pause instead of blocking.
  */
-export async function sqliteWrite<T>(fn: (conn: Database.Database) => T): Promise<T> {
-  const conn = sqliteConnection();
-  const run = conn.transaction(fn);
+export async function sqliteWrite<T>(fn: (tx: SqliteTx) => T): Promise<T> {
+  const { conn, tx } = sqliteConnection();
+  const run = conn.transaction(() => fn(tx));
   const started = Date.now();
   for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
     try {
-      return run.immediate(conn);
+      return run.immediate();
     } catch (e) {
       if (!isBusy(e) || Date.now() - started > BUSY_RETRY_UNTIL_MS) throw e;
       await new Promise((r) => setTimeout(r, pause));

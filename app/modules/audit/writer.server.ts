@@ -1,6 +1,5 @@
-import type Database from "better-sqlite3";
 import { dialect, type Tx } from "~/db.server.ts";
-import { literal, pgWrite, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
+import { literal, pgWrite, type SqliteTx, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { canonicalJson, eventBodyAround, eventHash, type ChainedFields } from "./chain.ts";
 import { checkedPayload, type AuditAction, type AuditPayloadInput } from "./events.ts";
 
@@ -57,7 +56,7 @@ export function prepareAuditEvent<A extends AuditAction>(input: AuditInput<A>, a
  * Seals events into the chain inside a synchronous SQLite transaction (which already holds the
  * database's write lock): each takes the next number and the hash of the one before.
  */
-export function sealOnSqlite(conn: Database.Database, events: PreparedEvent[]): AppendedEvent[] {
+export function sealOnSqlite(conn: SqliteTx, events: PreparedEvent[]): AppendedEvent[] {
   const head = conn.prepare(`SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = 1`).get() as { seq: number; hash: string } | undefined;
   if (!head) throw new Error("the audit head row is missing");
   const insert = conn.prepare(

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import type Database from "better-sqlite3";
 import { dialect, isUniqueViolation, type Prisma } from "~/db.server.ts";
-import { pgValue, pgWrite, sqliteValue, sqliteWrite, type PgWrite } from "~/db-direct.server.ts";
+import { pgValue, pgWrite, type PgWrite, type SqliteTx, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { env } from "~/env.server.ts";
 import { canonicalJson } from "~/modules/audit/chain.ts";
 import { prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor, type PreparedEvent } from "~/modules/audit/writer.server.ts";
@@ -516,7 +515,7 @@ const FLAG_COLUMNS: Column[] = [
 
 // One multi-row INSERT per chunk: intake writes thousands of rows a second, and the ORM's
 // createMany costs several times more than the statement itself (measured in bench/queue.ts).
-function insertOnSqlite(conn: Database.Database, table: "Item" | "Flag", columns: Column[], rows: Record<string, unknown>[]) {
+function insertOnSqlite(conn: SqliteTx, table: "Item" | "Flag", columns: Column[], rows: Record<string, unknown>[]) {
   if (rows.length === 0) return;
   const tuple = `(${columns.map(() => "?").join(",")})`;
   const params = rows.flatMap((row) => columns.map((c) => sqliteValue(row[c.name] ?? (c.name === "state" ? INITIAL_STATE : null))));

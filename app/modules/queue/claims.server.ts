@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type Database from "better-sqlite3";
 import { db, dialect, Prisma, transaction, type Tx } from "~/db.server.ts";
-import { literal, pgValue, pgWrite, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
+import { literal, pgValue, pgWrite, type SqliteTx, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { env } from "~/env.server.ts";
 import { appendAuditEvent, prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor } from "~/modules/audit/writer.server.ts";
 import type { Role } from "~/modules/auth/capabilities.ts";
@@ -144,7 +143,7 @@ const HELD = {
 const CLOSE_LAPSED = { sqlite: `UPDATE "Claim" SET "endedAt" = ?, "endReason" = ? WHERE "itemId" = ? AND "endedAt" IS NULL` };
 const INSERT_CLAIM = { sqlite: `INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (?, ?, ?, ?, ?)` };
 
-function heldOnSqlite(conn: Database.Database, userId: string, queue: QueueName, now: Date): ClaimedItem | null {
+function heldOnSqlite(conn: SqliteTx, userId: string, queue: QueueName, now: Date): ClaimedItem | null {
   const held = conn.prepare(HELD.sqlite).get(userId, queue, sqliteValue(now)) as { id: string; claimId: string; leaseExpiresAt: number } | undefined;
   return held ? { itemId: held.id, claimId: held.claimId, leaseExpiresAt: new Date(held.leaseExpiresAt) } : null;
 }
