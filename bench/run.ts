@@ -3,7 +3,7 @@
 // the audit benchmark; then gathers every section on file into docs/benchmarks.md.
 //
 //   npm run bench -- [--items 100000[,1000000]] [--engine sqlite|postgresql|both] [--quick]
-//                    [--only=queue|ozone|audit] [--report-only]
+//                    [--only=queue,ozone,audit] [--report-only]
 //
 // Each engine runs in its own child process: the application fixes its engine per process from
 // DATABASE_URL.
@@ -32,7 +32,8 @@ const sizes = String(values.items)
 if (sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error("--items takes whole numbers of at least 1,000, comma-separated");
 const engines = values.engine === "both" ? ["sqlite", "postgresql"] : [values.engine!];
 if (!engines.every((e) => e === "sqlite" || e === "postgresql")) throw new Error("--engine is sqlite, postgresql or both");
-const wants = (part: string) => !values["report-only"] && (!values.only || values.only === part);
+const only = values.only ? values.only.split(",") : null;
+const wants = (part: string) => !values["report-only"] && (!only || only.includes(part));
 const quick = values.quick ? ["--quick"] : [];
 
 let failed = false;
