@@ -2,7 +2,7 @@
 // inserts on SQLite, COPY through psql on PostgreSQL. About 10% of items are open (pending, a few
 // escalated) with realistic sources, reasons, languages, deadlines and priorities; the rest are
 // decided history with their flags. Deterministic: row i is the same on every run and engine.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { SOURCE_WEIGHT, SOURCES, type Source } from "../app/modules/items/sources.ts";
@@ -212,7 +212,7 @@ const copyField = (v: Value, column: string) =>
   v === null ? "\\N" : TIME_COLUMNS.has(column) ? pgTime(v as number) : String(v).replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");
 
 /** Streams rows into one table with COPY FROM STDIN through psql. */
-async function copyInto(url: string, table: string, columns: readonly string[], rows: Iterable<Row>) {
+async function copyInto(url: string, table: string, columns: readonly string[], rows: Iterable<Row> | AsyncIterable<Row>) {
   const psql = spawn("psql", [url, "-Xqv", "ON_ERROR_STOP=1", "-c", `COPY "${table}" (${columns.map((c) => `"${c}"`).join(",")}) FROM STDIN`], {
     stdio: ["pipe", "ignore", "inherit"],
   });
@@ -221,7 +221,7 @@ async function copyInto(url: string, table: string, columns: readonly string[], 
     psql.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`COPY "${table}" failed (psql exit ${code})`))));
   });
   let chunk = "";
-  for (const row of rows) {
+  for await (const row of rows) {
     chunk += row.map((v, k) => copyField(v, columns[k])).join("\t") + "\n";
     if (chunk.length > 1 << 20) {
       if (!psql.stdin.write(chunk)) await new Promise((r) => psql.stdin.once("drain", r));
@@ -232,18 +232,71 @@ async function copyInto(url: string, table: string, columns: readonly string[], 
   await done;
 }
 
-/** COPYs items, then their flags (the flags reference the items). */
+const psqlAt = (url: string, sql: string) => execFileSync("psql", [url, "-XAtqv", "ON_ERROR_STOP=1", "-c", sql], { encoding: "utf8" });
+
+/**
+ * COPYs items and their flags. Secondary indexes are dropped first and built again afterwards, and
+ * the flags' foreign-key check is paused (the generator makes every flag's item), since building
+ * an index once is several times cheaper than maintaining it row by row. The definitions are read
+ * from the catalog, so whatever the migrations create is what gets rebuilt.
+ */
 export async function writePostgres(url: string, from: number, count: number, make: (i: number) => Generated) {
-  const flags: Row[] = [];
+  const indexes = psqlAt(
+    url,
+    `SELECT indexname || E'\t' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename IN ('Item', 'Flag')
+       AND indexname NOT IN (SELECT conname FROM pg_constraint)`,
+  )
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.split("\t"));
+  for (const [name] of indexes) psqlAt(url, `DROP INDEX "${name}"`);
+  let paused = true;
+  try {
+    psqlAt(url, `ALTER TABLE "Flag" DISABLE TRIGGER ALL`);
+  } catch {
+    paused = false; // not a superuser on an existing server: the check stays on, the load is slower
+  }
+  const flagQueue: Row[] = [];
+  let itemsDone = false;
   function* items() {
     for (let i = from; i < from + count; i++) {
       const g = make(i);
-      for (const f of g.flags) flags.push(f);
+      for (const f of g.flags) flagQueue.push(f);
       yield g.item;
     }
+    itemsDone = true;
   }
-  await copyInto(url, "Item", ITEM_COLUMNS, items());
-  await copyInto(url, "Flag", FLAG_COLUMNS, flags);
+  // Without the check the flags can stream beside the items, on a second connection.
+  async function* flags() {
+    let head = 0;
+    for (;;) {
+      while (head < flagQueue.length) yield flagQueue[head++];
+      if (itemsDone) return;
+      flagQueue.splice(0, head);
+      head = 0;
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  if (paused) {
+    await Promise.all([copyInto(url, "Item", ITEM_COLUMNS, items()), copyInto(url, "Flag", FLAG_COLUMNS, flags())]);
+    psqlAt(url, `ALTER TABLE "Flag" ENABLE TRIGGER ALL`);
+  } else {
+    await copyInto(url, "Item", ITEM_COLUMNS, items());
+    await copyInto(url, "Flag", FLAG_COLUMNS, flagQueue);
+  }
+  // Two builds at a time: one per core of the machine this was sized for.
+  const queue = [...indexes];
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const [, def] = next;
+        await new Promise<void>((resolve, reject) => {
+          const p = spawn("psql", [url, "-Xqv", "ON_ERROR_STOP=1", "-c", def], { stdio: ["ignore", "ignore", "inherit"] });
+          p.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${def} failed`))));
+        });
+      }
+    }),
+  );
 }
 
 /** Parameter form of a row for a multi-row INSERT through pg (times as timestamps). */
