@@ -1,260 +1,348 @@
-// Queue benchmark: `npx tsx bench/queue.ts [--items 100000]`.
-// Seeds a fresh SQLite database under tmp/ with queued items (raw multi-row inserts), then
-// measures claim-next with 1 and 20 concurrent claimers against the claim statements alone,
-// intake through the real HTTP server (single and batch) against raw inserts, and the queue
-// list loader's server time. Prints a markdown section and writes docs/benchmarks/queue.md.
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { createHash, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+// Queue benchmark on one engine: `npx tsx bench/queue.ts --engine sqlite|postgresql --items 100000
+// [--pg-url URL] [--quick]`. The application fixes its engine per process from DATABASE_URL, so
+// bench/run.ts starts this once per engine and size. Seeds a fresh database with the shared
+// generator (bench/seed.ts), then measures through the application's own module functions and its
+// real HTTP server: claim next (claimNext) against the bare claim SQL, decide, the queue list
+// loader (listQueue), HTTP intake against raw inserts, request overhead, and UUIDv4 against UUIDv7
+// keys for raw inserts. After every concurrent run it counts double claims, verifies the audit
+// chain and checks that every acknowledged write is on file. Writes
+// docs/benchmarks/queue-<engine>-<N>.md and tmp/bench-queue/<engine>-<N>.json (for run.ts).
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
-import { DECIDED_STATE, INITIAL_STATE } from "../app/modules/items/lifecycle.ts";
-import { SOURCES } from "../app/modules/items/sources.ts";
+import pg from "pg";
+import { freshDatabase } from "./pg-cluster.ts";
+import { FLAG_COLUMNS, generate, ITEM_COLUMNS, pgParams, writePostgres, writeSqlite, type Generated, type Row, type Value } from "./seed.ts";
+import { fmt, summary, type Summary } from "./stats.ts";
+import { uuidv7 } from "./uuid7.ts";
 
+process.env.TZ = "UTC";
 const ROOT = path.resolve(import.meta.dirname, "..");
-const { values } = parseArgs({ options: { items: { type: "string", default: "100000" } }, strict: false });
-const ITEMS = Number(values.items);
+const { values: args } = parseArgs({
+  options: {
+    engine: { type: "string", default: "sqlite" },
+    items: { type: "string", default: "100000" },
+    "pg-url": { type: "string" },
+    quick: { type: "boolean", default: false },
+  },
+  strict: false,
+});
+const ENGINE = args.engine === "postgresql" ? "postgresql" : "sqlite";
+const N = Number(args.items);
+const QUICK = Boolean(args.quick);
 const DIR = path.join(ROOT, "tmp", "bench-queue");
-const FILE = path.join(DIR, `queue-${ITEMS}.db`);
-const URL_ = `file:${FILE}`;
-const HOUR = 3_600_000;
-
-const fmt = (n: number) => Math.round(n).toLocaleString("en");
-const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
-function pct(list: number[], p: number) {
-  const s = [...list].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
-
-rmSync(DIR, { recursive: true, force: true });
 mkdirSync(DIR, { recursive: true });
-process.env.DATABASE_URL = URL_;
+const log = (m: string) => console.error(`[${ENGINE} ${fmt(N)}] ${m}`);
+
+// ---- database -----------------------------------------------------------------------------------
+let url: string;
+let sqliteFile = "";
+if (ENGINE === "sqlite") {
+  sqliteFile = path.join(DIR, `queue-${N}.db`);
+  for (const f of [sqliteFile, `${sqliteFile}-wal`, `${sqliteFile}-shm`]) rmSync(f, { force: true });
+  url = `file:${sqliteFile}`;
+} else {
+  const admin = (args["pg-url"] as string | undefined) ?? process.env.DOCKET_BENCH_PG_URL;
+  if (!admin) throw new Error("--engine postgresql needs --pg-url (bench/run.ts starts a cluster and passes it)");
+  url = freshDatabase(admin, `docket_bench_${N}`);
+}
+process.env.DATABASE_URL = url;
 process.env.NODE_ENV = "production";
-
 const { migrate } = await import("../app/migrate.server.ts");
-await migrate(URL_, { root: ROOT });
+await migrate(url, { root: ROOT });
 
-// ---- seed -------------------------------------------------------------------------------------
-// Share of the queue per source, in the order of SOURCES.
-const WEIGHTS = [0.002, 0.1, 0.1, 0.6, 0.198];
-const LANGS = ["en", "de", "fr", "es", "nl", "it", "pt-BR"];
-function sourceFor(i: number) {
-  let x = ((i * 7919) % 1000) / 1000;
-  for (let k = 0; k < SOURCES.length; k++) {
-    if (x < WEIGHTS[k]) return SOURCES[k];
-    x -= WEIGHTS[k];
-  }
-  return "user_report";
-}
-
+// ---- seed ---------------------------------------------------------------------------------------
+const NOW = Date.now();
 const seedStarted = performance.now();
-{
-  const sqlite = new Database(FILE);
-  sqlite.pragma("journal_mode = WAL");
-  // Seeding only: the measured phases run with the application's own settings.
-  sqlite.pragma("synchronous = OFF");
-  sqlite.pragma("cache_size = -262144");
-  const now = Date.now();
-  const cols = [
-    "id",
-    "platform",
-    "externalId",
-    "type",
-    "title",
-    "body",
-    "mediaUrls",
-    "language",
-    "authorExternalId",
-    "authorHandle",
-    "contentDigest",
-    "state",
-    "priority",
-    "dueAt",
-    "strongestSource",
-    "topReason",
-    "flagCount",
-    "reporterCount",
-    "countsBySource",
-    "countsByReason",
-    "firstFlaggedAt",
-    "lastFlaggedAt",
-    "createdAt",
-    "updatedAt",
-  ];
-  const fcols = ["id", "itemId", "platform", "externalId", "source", "reason", "note", "reporterId", "reference", "receivedAt", "dueAt", "createdAt"];
-  const ROWS = 200;
-  const insItems = sqlite.prepare(
-    `INSERT INTO "Item" (${cols.map((c) => `"${c}"`).join(",")}) VALUES ${Array(ROWS)
-      .fill(`(${cols.map(() => "?").join(",")})`)
-      .join(",")}`,
-  );
-  const insFlags = sqlite.prepare(
-    `INSERT INTO "Flag" (${fcols.map((c) => `"${c}"`).join(",")}) VALUES ${Array(ROWS)
-      .fill(`(${fcols.map(() => "?").join(",")})`)
-      .join(",")}`,
-  );
-  const seed = sqlite.transaction((from: number) => {
-    const items: unknown[] = [];
-    const flags: unknown[] = [];
-    for (let i = from; i < from + ROWS; i++) {
-      const source = sourceFor(i);
-      const received = now - ((i * 104729) % (72 * HOUR));
-      // About 0.5% of the queue is overdue at any time.
-      const due =
-        source === "automated"
-          ? null
-          : i % 200 === 0
-            ? now - (i % 50) * 60_000 - 60_000
-            : received + (source === "removal_order" ? HOUR : 72 * HOUR) + 2 * HOUR;
-      const id = randomUUID();
-      const text = `Synthetic report ${i} about the Northern Ember Front`;
-      items.push(
-        id,
-        "bench",
-        `bench-${i}`,
-        "text",
-        `Report ${i}`,
-        text,
-        "[]",
-        LANGS[i % LANGS.length],
-        `u-${i % 5000}`,
-        `user_${i % 5000}`,
-        createHash("sha256").update(text).digest("hex"),
-        INITIAL_STATE,
-        300 + ((i * 31) % 1200),
-        due,
-        source,
-        "violent_extremism",
-        1,
-        1,
-        JSON.stringify({ [source]: 1 }),
-        '{"violent_extremism":1}',
-        received,
-        received,
-        now,
-        now,
-      );
-      flags.push(randomUUID(), id, "bench", `bench-flag-${i}`, source, "violent_extremism", null, `r-${i % 9000}`, null, received, due, now);
-    }
-    insItems.run(...items);
-    insFlags.run(...flags);
-  });
-  const many = sqlite.transaction((from: number) => {
-    for (let i = from; i < Math.min(ITEMS, from + 20_000); i += ROWS) seed(i);
-  });
-  for (let i = 0; i < ITEMS; i += 20_000) many(i);
-  sqlite.pragma("wal_checkpoint(TRUNCATE)");
-  sqlite.exec(`ANALYZE`);
-  sqlite.close();
+const make = (i: number) => generate(i, NOW);
+if (ENGINE === "sqlite") {
+  writeSqlite(sqliteFile, 0, N, make);
+  const s = new Database(sqliteFile);
+  s.exec("ANALYZE");
+  s.pragma("wal_checkpoint(TRUNCATE)");
+  s.close();
+} else {
+  await writePostgres(url, 0, N, make);
+  execFileSync("psql", [url, "-Xqc", "VACUUM (ANALYZE)"], { stdio: ["ignore", "ignore", "inherit"] });
 }
-const seedMs = performance.now() - seedStarted;
-console.error(`seeded ${fmt(ITEMS)} items and flags in ${(seedMs / 1000).toFixed(1)} s`);
+const seedSeconds = (performance.now() - seedStarted) / 1000;
+log(`seeded in ${seedSeconds.toFixed(1)} s`);
 
+// Direct connections for the bare statements and the raw inserts, outside the application.
+const pool = ENGINE === "postgresql" ? new pg.Pool({ connectionString: url, max: 20 }) : null;
+const direct = ENGINE === "sqlite" ? new Database(sqliteFile) : null;
+direct?.pragma("busy_timeout = 10000");
+
+async function sizes() {
+  if (direct) {
+    const bytes = statSync(sqliteFile).size + (existsSync(`${sqliteFile}-wal`) ? statSync(`${sqliteFile}-wal`).size : 0);
+    return { bytes };
+  }
+  const r = await pool!.query(`SELECT pg_database_size(current_database())::bigint AS bytes`);
+  return { bytes: Number(r.rows[0].bytes) };
+}
+const dataSize = await sizes();
+const counts = await (async () => {
+  const sql = `SELECT (SELECT COUNT(*) FROM "Item") AS items, (SELECT COUNT(*) FROM "Flag") AS flags, (SELECT COUNT(*) FROM "Item" WHERE "state" IN ('pending','escalated')) AS open, (SELECT COUNT(*) FROM "Item" WHERE "state" = 'pending') AS pending`;
+  const row = direct ? (direct.prepare(sql).get() as Record<string, number>) : (await pool!.query(sql)).rows[0];
+  return { items: Number(row.items), flags: Number(row.flags), open: Number(row.open), pending: Number(row.pending) };
+})();
+
+// ---- the application ----------------------------------------------------------------------------
 const { db } = await import("../app/db.server.ts");
-const { claimNext, claimStatements } = await import("../app/modules/queue/claims.server.ts");
-const { listQueue } = await import("../app/modules/queue/list.server.ts");
+const claims = await import("../app/modules/queue/claims.server.ts");
+const list = await import("../app/modules/queue/list.server.ts");
+const { decide } = await import("../app/modules/decisions/decide.server.ts");
+const { verifyChain } = await import("../app/modules/audit/verify.server.ts");
 const { ensureStarterLabelSet } = await import("../app/modules/labels/starter.server.ts");
 const { hashToken } = await import("../app/modules/auth/session.server.ts");
-await ensureStarterLabelSet({ kind: "system", name: "bench" });
+const { versionId } = await ensureStarterLabelSet({ kind: "system", name: "bench" });
+const keepLabel = await db.label.findFirst({ where: { versionId, group: "allowed" }, select: { id: true } });
+if (!keepLabel) throw new Error("the starter label set has no allowed label to decide with");
 
 const users = [];
 for (let i = 0; i < 20; i++) {
   users.push(await db.user.create({ data: { id: randomUUID(), email: `bench-${i}@bench.test`, name: `Bench ${i}`, role: "moderator", passwordHash: "x" } }));
 }
-const claimers = users.map((u) => ({ id: u.id, email: u.email, role: u.role }));
+const claimers = users.map((u) => ({ id: u.id, email: u.email, role: u.role as "moderator" }));
 
-// The plan the claim statement gets: it must walk an index, never sort the table.
-const plan = await db.$queryRawUnsafe<{ detail: string }[]>(
-  `EXPLAIN QUERY PLAN SELECT "id" FROM "Item" WHERE "state" = ? AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < 0) ORDER BY "state", "priority" DESC, "firstFlaggedAt" LIMIT 1`,
-  INITIAL_STATE,
-);
-const planText = plan.map((p) => p.detail).join("; ");
+// ---- direct SQL ---------------------------------------------------------------------------------
+type SqlObject = { sql: string; text: string; values: unknown[] };
+const toDirect = (v: unknown): Value => (v instanceof Date ? (direct ? v.getTime() : pgParams([v.getTime()], ["dueAt"])[0]) : (v as Value));
+async function run(sql: SqlObject): Promise<{ id: string }[]> {
+  if (direct) return direct.prepare(sql.sql).all(...sql.values.map(toDirect)) as { id: string }[];
+  return (await pool!.query(sql.text, sql.values.map(toDirect))).rows;
+}
+/** The claim SQL itself, committed on its own: the application's statements when it exports them. */
+const bareStatements: (user: { id: string }, now: Date) => SqlObject[] =
+  typeof (claims as Record<string, unknown>).claimStatements === "function"
+    ? (user, now) =>
+        (claims as unknown as { claimStatements: (q: string, u: { id: string }, c: string, n: Date, e: Date) => SqlObject[] }).claimStatements(
+          "pending",
+          user,
+          randomUUID(),
+          now,
+          new Date(now.getTime() + 600_000),
+        )
+    : (user, now) => {
+        const lock = ENGINE === "postgresql" ? "FOR UPDATE SKIP LOCKED" : "";
+        const sqlite = `UPDATE "Item" SET "claimId" = ?, "claimedById" = ?, "leaseExpiresAt" = ? WHERE "id" = (SELECT "id" FROM "Item" WHERE "state" = 'pending' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ?) ORDER BY "state", "priority" DESC, "firstFlaggedAt" LIMIT 1 ${lock}) RETURNING "id"`;
+        let k = 0;
+        return [{ sql: sqlite, text: sqlite.replace(/\?/g, () => `$${++k}`), values: [randomUUID(), user.id, new Date(now.getTime() + 600_000), now] }];
+      };
+const bareSource =
+  typeof (claims as Record<string, unknown>).claimStatements === "function" ? "the application's claimStatements()" : "the bench's own claim statement";
 
-// A claimed item is then decided by its moderator; that work is outside what is timed here, so
-// mark it decided directly to keep the leased set the size of the team, as in real use.
-const finish = (itemId: string) =>
-  db.$executeRaw`UPDATE "Item" SET "state" = ${DECIDED_STATE}, "claimId" = NULL, "leaseExpiresAt" = NULL WHERE "id" = ${itemId}`;
-
-async function rawClaim(user: { id: string }) {
-  const now = new Date();
-  for (const statement of claimStatements(INITIAL_STATE, user, randomUUID(), now, new Date(now.getTime() + 600_000))) {
-    const rows = await db.$queryRaw<{ id: string }[]>(statement);
+async function bareClaim(user: { id: string }) {
+  for (const statement of bareStatements(user, new Date())) {
+    const rows = await run(statement);
     if (rows.length) return rows[0].id;
   }
   return null;
 }
+// A claimed item is then decided by its moderator; that work is outside the claim timing, so it is
+// marked decided directly, keeping the leased set the size of the team as in real use.
+const finishSql = `UPDATE "Item" SET "state" = 'decided', "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL WHERE "id" = `;
+async function finish(itemId: string) {
+  if (direct) direct.prepare(`${finishSql}?`).run(itemId);
+  else await pool!.query(`${finishSql}$1`, [itemId]);
+}
 
-async function runClaims(kind: "full" | "raw", concurrency: number, total: number) {
+// ---- integrity ----------------------------------------------------------------------------------
+type Integrity = { doubleClaims: number; duplicateReturns: number; chainOk: boolean; lostWrites: number };
+const integrity: Record<string, Integrity> = {};
+async function doubleClaims() {
+  // Two claims on one item that were live at the same time (the later one began before the
+  // earlier one ended or lapsed), or two claims still open.
+  const rows = await db.$queryRawUnsafe<{ n: number | bigint }[]>(
+    `SELECT COUNT(*) AS n FROM "Claim" a JOIN "Claim" b ON a."itemId" = b."itemId" AND a."id" < b."id"
+     WHERE (a."endedAt" IS NULL AND b."endedAt" IS NULL)
+        OR (b."claimedAt" < COALESCE(a."endedAt", a."expiresAt") AND a."claimedAt" < COALESCE(b."endedAt", b."expiresAt"))`,
+  );
+  return Number(rows[0].n);
+}
+async function check(name: string, returnedIds: string[], missing: () => Promise<number>) {
+  const chain = await verifyChain();
+  integrity[name] = {
+    doubleClaims: await doubleClaims(),
+    duplicateReturns: returnedIds.length - new Set(returnedIds).size,
+    chainOk: chain.ok,
+    lostWrites: await missing(),
+  };
+  log(`${name}: ${JSON.stringify(integrity[name])}`);
+}
+async function missingRows(table: string, column: string, ids: string[]) {
+  let found = 0;
+  for (let k = 0; k < ids.length; k += 500) {
+    const part = ids.slice(k, k + 500);
+    const r = await db.$queryRawUnsafe<{ n: number | bigint }[]>(
+      `SELECT COUNT(*) AS n FROM "${table}" WHERE "${column}" IN (${part.map((_, j) => (ENGINE === "postgresql" ? `$${j + 1}` : "?")).join(",")})`,
+      ...part,
+    );
+    found += Number(r[0].n);
+  }
+  return ids.length - found;
+}
+
+// ---- queue list loader --------------------------------------------------------------------------
+// listQueue pages by number today and is moving to keyset cursors: the bench follows whichever the
+// module offers (a cursor field in its filters and in its result, or a page number).
+const Filters = (list as unknown as { ListFilters?: { parse: (v: unknown) => Record<string, unknown>; shape?: Record<string, unknown> } }).ListFilters;
+const filterKeys = Object.keys(Filters?.shape ?? {});
+const cursorIn = filterKeys.find((k) => /cursor|after/i.test(k));
+const parse = (v: Record<string, unknown>) => (Filters ? Filters.parse(v) : v);
+const listQueue = list.listQueue as unknown as (f: Record<string, unknown>) => Promise<Record<string, unknown>>;
+const cursorOut = (res: Record<string, unknown>) => {
+  const key = Object.keys(res).find((k) => /cursor|^next/i.test(k) && (typeof res[k] === "string" || res[k] === null));
+  return key ? (res[key] as string | null) : undefined;
+};
+const PAGE = Number((list as Record<string, unknown>).PAGE_SIZE ?? 50);
+const pagingMode = cursorIn ? `keyset cursor (\`${cursorIn}\`)` : "page number";
+/** The filters that land on `depth` rows into the pending queue. */
+async function filtersAt(depth: number, extra: Record<string, unknown> = {}) {
+  if (!cursorIn) return parse({ state: "pending", page: Math.floor(depth / PAGE) + 1, ...extra });
+  let f = parse({ state: "pending", ...extra });
+  for (let seen = 0; seen < depth; seen += PAGE) {
+    const next = cursorOut(await listQueue(f));
+    if (!next) break;
+    f = parse({ state: "pending", ...extra, [cursorIn]: next });
+  }
+  return f;
+}
+const deepest = Math.max(PAGE, Math.floor((counts.pending * 0.9) / PAGE) * PAGE);
+const listCases: [string, number, Record<string, unknown>][] = [
+  ["pending, page 1", 0, {}],
+  ["pending, 1,000 rows deep (Ozone q2d's depth)", 1000, {}],
+  [`pending, ${fmt(deepest)} rows deep (near the end)`, deepest, {}],
+  ["overdue only, page 1", 0, { overdue: "1" }],
+  ["source = trusted flagger, page 1", 0, { source: "trusted_flagger" }],
+  ["language = de, page 1", 0, { language: "de" }],
+];
+const listResults: { name: string; s: Summary }[] = [];
+for (const [name, depth, extra] of listCases) {
+  const f = await filtersAt(depth, extra);
+  await listQueue(f);
+  const t: number[] = [];
+  for (let i = 0; i < (QUICK ? 10 : 30); i++) {
+    const s = performance.now();
+    await listQueue(f);
+    t.push(performance.now() - s);
+  }
+  listResults.push({ name, s: summary(t) });
+}
+log(`list ${JSON.stringify(listResults.map((r) => [r.name, r.s.p50, r.s.p95]))}`);
+
+// ---- claim next ---------------------------------------------------------------------------------
+type Timed = Summary & { perSec: number; n: number };
+// Each claimer finishes its item (outside the timing) before its next claim, since a user holds at
+// most one item of a queue. Claims per second is claimers / mean claim latency (Little's law), so
+// the untimed finishing does not count against the claim path.
+async function claimRunFinishing(kind: "app" | "bare", concurrency: number, total: number) {
+  const got: string[] = [];
+  const claimIds: string[] = [];
   const latencies: number[] = [];
   let left = total;
-  const started = performance.now();
+  let busy = 0;
   await Promise.all(
-    claimers.slice(0, concurrency).map(async (u) => {
+    Array.from({ length: concurrency }, async (_, w) => {
       while (left-- > 0) {
         const t = performance.now();
-        const id = kind === "full" ? (await claimNext(u))?.itemId : await rawClaim(u);
-        latencies.push(performance.now() - t);
+        let id: string | null;
+        if (kind === "app") {
+          const c = await claims.claimNext(claimers[w]);
+          id = c?.itemId ?? null;
+          if (c) claimIds.push(c.claimId);
+        } else id = await bareClaim(claimers[w]);
+        const took = performance.now() - t;
+        latencies.push(took);
+        busy += took;
         if (!id) throw new Error("queue ran dry");
+        got.push(id);
         await finish(id);
       }
     }),
   );
-  const secs = (performance.now() - started) / 1000;
-  return { p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), perSec: total / secs, n: total };
+  const r: Timed = { ...summary(latencies), perSec: (total * concurrency * 1000) / busy, n: total };
+  return { r, got, claimIds };
 }
 
-// Warm both paths (statement cache, page cache).
-await runClaims("full", 1, 50);
-await runClaims("raw", 1, 50);
-const claimResults: Record<string, Awaited<ReturnType<typeof runClaims>>> = {};
+// Every claim and decision consumes a pending item: the runs are scaled down when the queue is small.
+const PLANNED = QUICK ? { c1: 100, c20: 400, d1: 50, d20: 200 } : { c1: 800, c20: 2000, d1: 200, d20: 600 };
+const planned = 80 + 2 * (PLANNED.c1 + PLANNED.c20) + PLANNED.d1 + PLANNED.d20;
+const scale = Math.min(1, (0.85 * counts.pending) / planned);
+const runSize = (n: number) => Math.max(20, Math.floor(n * scale));
+const claimN = (c: number) => runSize(c === 1 ? PLANNED.c1 : PLANNED.c20);
+log("claims: warming up");
+await claimRunFinishing("app", 1, 30);
+await claimRunFinishing("bare", 1, 30);
+const claimResults: Record<string, Timed> = {};
 for (const c of [1, 20]) {
-  const n = c === 1 ? 1000 : 2000;
-  claimResults[`raw-${c}`] = await runClaims("raw", c, n);
-  claimResults[`full-${c}`] = await runClaims("full", c, n);
+  const bare = await claimRunFinishing("bare", c, claimN(c));
+  claimResults[`bare-${c}`] = bare.r;
+  await check(`bare claim SQL, ${c} claimer${c > 1 ? "s" : ""}`, bare.got, async () => 0);
+  const app = await claimRunFinishing("app", c, claimN(c));
+  claimResults[`app-${c}`] = app.r;
+  await check(`claimNext, ${c} claimer${c > 1 ? "s" : ""}`, app.got, () => missingRows("Claim", "id", app.claimIds));
 }
-console.error("claims measured", JSON.stringify(claimResults));
+log(`claims ${JSON.stringify(claimResults)}`);
 
-// ---- queue list loader -------------------------------------------------------------------------
-const listCases: [string, Parameters<typeof listQueue>[0]][] = [
-  ["pending, first page", { state: INITIAL_STATE, page: 1 }],
-  ["pending, page 40", { state: INITIAL_STATE, page: 40 }],
-  ["overdue only", { state: INITIAL_STATE, overdue: "1", page: 1 }],
-  ["source = trusted flagger", { state: INITIAL_STATE, source: "trusted_flagger", page: 1 }],
-  ["language = de, reason", { state: INITIAL_STATE, language: "de", reason: "violent_extremism", page: 1 }],
-];
-const listResults: { name: string; p50: number; p95: number }[] = [];
-for (const [name, filters] of listCases) {
-  await listQueue(filters);
-  const t: number[] = [];
-  for (let i = 0; i < 15; i++) {
-    const s = performance.now();
-    await listQueue(filters);
-    t.push(performance.now() - s);
-  }
-  listResults.push({ name, p50: pct(t, 50), p95: pct(t, 95) });
+// ---- decide -------------------------------------------------------------------------------------
+async function decideRun(concurrency: number, total: number) {
+  const decisionIds: string[] = [];
+  const latencies: number[] = [];
+  let left = total;
+  let busy = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      while (left-- > 0) {
+        const c = await claims.claimNext(claimers[w]);
+        if (!c) throw new Error("queue ran dry");
+        const t = performance.now();
+        const d = await decide(claimers[w], {
+          itemId: c.itemId,
+          claimId: c.claimId,
+          action: "keep",
+          labelIds: [keepLabel!.id],
+          rationale: "Benchmark decision",
+        });
+        const took = performance.now() - t;
+        busy += took;
+        latencies.push(took);
+        decisionIds.push(d.decisionId);
+      }
+    }),
+  );
+  return { r: { ...summary(latencies), perSec: (total * concurrency * 1000) / busy, n: total } as Timed, decisionIds };
 }
-console.error("list measured", JSON.stringify(listResults));
+await decideRun(1, 10);
+const decideResults: Record<string, Timed> = {};
+for (const c of [1, 20]) {
+  const d = await decideRun(c, runSize(c === 1 ? PLANNED.d1 : PLANNED.d20));
+  decideResults[`${c}`] = d.r;
+  await check(`decide, ${c} decider${c > 1 ? "s" : ""}`, [], () => missingRows("Decision", "id", d.decisionIds));
+}
+log(`decide ${JSON.stringify(decideResults)}`);
 
-// ---- ingestion ---------------------------------------------------------------------------------
+// ---- HTTP: intake and request overhead ----------------------------------------------------------
 const token = `bench-${randomUUID()}`;
 await db.apiKey.create({
   data: { id: randomUUID(), name: "bench", platform: "bench-http", prefix: token.slice(0, 7), hash: hashToken(token), createdById: users[0].id },
 });
-const flagBody = (i: number, tag: string) => ({
+const flagBody = (g: Generated) => ({
   content: {
-    externalId: `${tag}-${i}`,
+    externalId: g.item[2],
     type: "text",
-    title: `Report ${i}`,
-    body: `Synthetic ${tag} report ${i} about the Placeholder Cell`,
-    language: "en",
-    author: { externalId: `a-${i % 100}`, handle: `h${i % 100}` },
+    title: g.item[4],
+    body: g.item[5],
+    language: g.item[7] ?? "en",
+    author: { externalId: g.item[8], handle: g.item[9] },
   },
-  flag: { externalId: `${tag}-f-${i}`, source: "user_report", reason: "violent_extremism", reporterId: `r-${i}` },
+  flag: { externalId: g.flags[0][3], source: g.flags[0][4], reason: g.flags[0][5], reporterId: g.flags[0][7] },
 });
-
 if (!existsSync(path.join(ROOT, "build", "index.js"))) {
   execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
     cwd: ROOT,
@@ -273,14 +361,16 @@ const server: ChildProcess = spawn(process.execPath, [path.join(ROOT, "server.js
   cwd: ROOT,
   env: {
     ...process.env,
-    DATABASE_URL: URL_,
+    DATABASE_URL: url,
     PORT: String(port),
     HOST: "127.0.0.1",
     NODE_ENV: "production",
     DOCKET_DEMO: "0",
     DOCKET_API_MAX_PER_MINUTE: "100000000",
+    DOCKET_BENCH_BARE_ROUTE: "1",
   },
-  stdio: ["ignore", "ignore", "inherit"],
+  // Its slow-query warnings under load would bury the progress lines: they go to a file beside the data.
+  stdio: ["ignore", "ignore", openSync(path.join(DIR, `server-${ENGINE}-${N}.log`), "w")],
 });
 process.on("exit", () => server.kill("SIGTERM"));
 const base = `http://127.0.0.1:${port}`;
@@ -296,201 +386,170 @@ for (let i = 0; ; i++) {
 const post = (p: string, body: unknown) =>
   fetch(base + p, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
 
-async function httpSingle(total: number, concurrency: number) {
-  let next = 0;
+let httpSerial = 10_000_000;
+async function httpSingle(clients: number, seconds: number) {
   const lat: number[] = [];
+  const acknowledged: string[] = [];
+  const until = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: Math.max(1, concurrency) }, async () => {
-      while (next < total) {
-        const i = next++;
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < until) {
+        const g = generate(httpSerial++, Date.now(), randomUUID, "bench-http");
         const t = performance.now();
-        const res = await post("/api/v1/flags", flagBody(i, `single${concurrency}-${total}`));
+        const res = await post("/api/v1/flags", flagBody(g));
         if (res.status !== 201) throw new Error(`single: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
         lat.push(performance.now() - t);
+        acknowledged.push(g.flags[0][3] as string);
       }
     }),
   );
-  return { perSec: total / ((performance.now() - started) / 1000), p50: pct(lat, 50), p95: pct(lat, 95) };
+  return { r: { ...summary(lat), perSec: lat.length / ((performance.now() - started) / 1000), n: lat.length } as Timed, acknowledged };
 }
-async function httpBatch(batches: number, size: number, concurrency: number) {
-  let next = 0;
+const BATCH = 1000;
+async function httpBatch(batches: number) {
   const lat: number[] = [];
+  const acknowledged: string[] = [];
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.max(1, concurrency) }, async () => {
-      while (next < batches) {
-        const b = next++;
-        const flags = Array.from({ length: size }, (_, i) => flagBody(b * size + i, `batch${concurrency}-${batches}`));
-        const t = performance.now();
-        const res = await post("/api/v1/flags/batch", { flags });
-        const json = (await res.json()) as { accepted: number };
-        if (res.status !== 200 || json.accepted !== size) throw new Error(`batch: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
-        lat.push(performance.now() - t);
-      }
-    }),
-  );
-  return { perSec: (batches * size) / ((performance.now() - started) / 1000), p50: pct(lat, 50), p95: pct(lat, 95) };
-}
-await httpSingle(50, 0);
-const single1 = await httpSingle(500, 1);
-const single8 = await httpSingle(1000, 8);
-await httpBatch(1, 1000, 0);
-const batch1 = await httpBatch(10, 1000, 1);
-const batch2 = await httpBatch(10, 1000, 2);
-server.kill("SIGTERM");
-console.error("http measured", JSON.stringify({ single1, single8, batch1, batch2 }));
-
-// Raw inserts: the same item and flag rows as one multi-row INSERT each per 1,000, no validation.
-async function rawInserts(batches: number, size: number) {
-  const started = performance.now();
-  const sqlite = new Database(FILE);
-  sqlite.pragma("busy_timeout = 10000");
-  const cols = [
-    "id",
-    "platform",
-    "externalId",
-    "type",
-    "title",
-    "body",
-    "language",
-    "authorExternalId",
-    "authorHandle",
-    "contentDigest",
-    "priority",
-    "dueAt",
-    "strongestSource",
-    "topReason",
-    "flagCount",
-    "reporterCount",
-    "countsBySource",
-    "countsByReason",
-    "firstFlaggedAt",
-    "lastFlaggedAt",
-    "updatedAt",
-  ];
-  const fcols = ["id", "itemId", "platform", "externalId", "source", "reason", "reporterId", "receivedAt", "dueAt"];
-  const step = 400;
-  const ins = sqlite.prepare(
-    `INSERT INTO "Item" (${cols.map((c) => `"${c}"`).join(",")}) VALUES ${Array(step)
-      .fill(`(${cols.map(() => "?").join(",")})`)
-      .join(",")}`,
-  );
-  const insF = sqlite.prepare(
-    `INSERT INTO "Flag" (${fcols.map((c) => `"${c}"`).join(",")}) VALUES ${Array(step)
-      .fill(`(${fcols.map(() => "?").join(",")})`)
-      .join(",")}`,
-  );
   for (let b = 0; b < batches; b++) {
-    sqlite.transaction(() => {
-      for (let off = 0; off < size; off += step) {
-        const items: unknown[] = [];
-        const flags: unknown[] = [];
-        for (let k = 0; k < step; k++) {
-          const i = b * size + off + k;
-          const now = Date.now();
-          const id = randomUUID();
-          const body = `Synthetic raw report ${i}`;
-          items.push(
-            id,
-            "bench-raw",
-            `raw-${i}`,
-            "text",
-            `Report ${i}`,
-            body,
-            "en",
-            `a-${i % 100}`,
-            `h${i % 100}`,
-            createHash("sha256").update(body).digest("hex"),
-            500,
-            now + 72 * HOUR,
-            "user_report",
-            "violent_extremism",
-            1,
-            1,
-            '{"user_report":1}',
-            '{"violent_extremism":1}',
-            now,
-            now,
-            now,
-          );
-          flags.push(randomUUID(), id, "bench-raw", `raw-f-${i}`, "user_report", "violent_extremism", `r-${i}`, now, now + 72 * HOUR);
-        }
-        ins.run(...items);
-        insF.run(...flags);
-      }
-    })();
+    const gs = Array.from({ length: BATCH }, () => generate(httpSerial++, Date.now(), randomUUID, "bench-http"));
+    const t = performance.now();
+    const res = await post("/api/v1/flags/batch", { flags: gs.map(flagBody) });
+    const json = (await res.json()) as { accepted: number };
+    if (res.status !== 200 || json.accepted !== BATCH) throw new Error(`batch: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+    lat.push(performance.now() - t);
+    acknowledged.push(...gs.map((g) => g.flags[0][3] as string));
   }
-  sqlite.close();
-  return { perSec: (batches * size) / ((performance.now() - started) / 1000) };
+  return { r: { ...summary(lat), perSec: (batches * BATCH) / ((performance.now() - started) / 1000), n: batches * BATCH } as Timed, acknowledged };
 }
-const raw = await rawInserts(10, 1200);
+const seconds = QUICK ? 1 : 4;
+await httpSingle(1, 0.5);
+const single1 = await httpSingle(1, seconds);
+await check("HTTP intake, 1 client", [], () => missingRows("Flag", "externalId", single1.acknowledged));
+const single16 = await httpSingle(16, seconds);
+await check("HTTP intake, 16 clients", [], () => missingRows("Flag", "externalId", single16.acknowledged));
+await httpBatch(1);
+const batch = await httpBatch(QUICK ? 2 : 6);
+await check("HTTP batch intake", [], () => missingRows("Flag", "externalId", batch.acknowledged));
 
-// ---- report ------------------------------------------------------------------------------------
-const f1 = claimResults["full-1"],
-  r1 = claimResults["raw-1"],
-  f20 = claimResults["full-20"],
-  r20 = claimResults["raw-20"];
-const cpu = os.cpus();
-const row = (name: string, r: { p50: number; p95: number; p99: number; perSec: number; n: number }) =>
-  `| ${name} | ${fmt(r.n)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${fmt(r.perSec)} |`;
-const verdict = (ok: boolean) => (ok ? "met" : "**not met**");
-const report = `## Queue: claiming, intake, listing
+async function sequentialGets(p: string, n: number) {
+  const lat: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const res = await fetch(base + p);
+    await res.arrayBuffer();
+    if (res.status !== 200) return null;
+    lat.push(performance.now() - t);
+  }
+  return summary(lat.slice(Math.floor(n / 10)));
+}
+const healthz = await sequentialGets("/healthz", QUICK ? 100 : 500);
+const bare = await sequentialGets("/__bare", QUICK ? 100 : 500);
+server.kill("SIGTERM");
+log(`http ${JSON.stringify({ single1: single1.r, single16: single16.r, batch: batch.r, healthz, bare })}`);
 
-Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`npx tsx bench/queue.ts --items ${ITEMS}\`.
-Data: ${fmt(ITEMS)} queued items (and one flag each) in a fresh SQLite file (WAL), about 0.5% overdue;
-seeded in ${(seedMs / 1000).toFixed(1)} s with raw multi-row inserts.
-Machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.
+// ---- raw inserts (intake baseline, and UUIDv4 against UUIDv7) -----------------------------------
+/** Items and their flags with multi-row INSERTs in one transaction per 1,000 items, nothing else. */
+async function rawInsert(gs: Generated[]) {
+  const started = performance.now();
+  for (let k = 0; k < gs.length; k += 1000) {
+    const part = gs.slice(k, k + 1000);
+    await insertRows(
+      "Item",
+      ITEM_COLUMNS,
+      part.map((g) => g.item),
+      part.flatMap((g) => g.flags),
+    );
+  }
+  return (performance.now() - started) / 1000;
+}
+async function insertRows(table: string, columns: readonly string[], items: Row[], flags: Row[]) {
+  const step = Math.floor(30_000 / columns.length);
+  const chunks = (rows: Row[], cols: readonly string[], s: number) => {
+    const out: Row[][] = [];
+    for (let k = 0; k < rows.length; k += s) out.push(rows.slice(k, k + s));
+    return { out, cols };
+  };
+  const sqlFor = (t: string, cols: readonly string[], n: number) => {
+    let p = 0;
+    const row = () => `(${cols.map(() => (direct ? "?" : `$${++p}`)).join(",")})`;
+    return `INSERT INTO "${t}" (${cols.map((c) => `"${c}"`).join(",")}) VALUES ${Array.from({ length: n }, row).join(",")}`;
+  };
+  const parts = [
+    { t: table, ...chunks(items, columns, step) },
+    { t: "Flag", ...chunks(flags, FLAG_COLUMNS, Math.floor(30_000 / FLAG_COLUMNS.length)) },
+  ];
+  if (direct) {
+    direct.transaction(() => {
+      for (const p of parts) for (const rows of p.out) direct.prepare(sqlFor(p.t, p.cols, rows.length)).run(...rows.flat());
+    })();
+    return;
+  }
+  const client = await pool!.connect();
+  try {
+    await client.query("BEGIN");
+    for (const p of parts)
+      for (const rows of p.out)
+        await client.query(
+          sqlFor(p.t, p.cols, rows.length),
+          rows.flatMap((r) => pgParams(r, p.cols)),
+        );
+    await client.query("COMMIT");
+  } finally {
+    client.release();
+  }
+}
+let rawSerial = 20_000_000;
+const rawGs = Array.from({ length: (QUICK ? 2 : 6) * BATCH }, () => generate(rawSerial++, Date.now(), randomUUID, "bench-raw"));
+const rawSeconds = await rawInsert(rawGs);
+const raw = { perSec: rawGs.length / rawSeconds };
 
-### Claim next (milliseconds per claim)
+const uuidRows = QUICK ? 2000 : 20_000;
+const uuidResults: Record<"v4" | "v7", { items: number; flags: number; seconds: number }> = {
+  v4: { items: 0, flags: 0, seconds: 0 },
+  v7: { items: 0, flags: 0, seconds: 0 },
+};
+for (let round = 0; round < 4; round++) {
+  // Alternating rounds with the same rows, so drift in the machine's load falls on both kinds.
+  const kind = round % 2 === 0 ? "v4" : "v7";
+  const start = 30_000_000 + Math.floor(round / 2) * uuidRows;
+  const gs = Array.from({ length: uuidRows }, (_, k) => generate(start + k, Date.now(), kind === "v4" ? randomUUID : () => uuidv7(), `bench-${kind}`));
+  const s = await rawInsert(gs);
+  uuidResults[kind].items += gs.length;
+  uuidResults[kind].flags += gs.reduce((n, g) => n + g.flags.length, 0);
+  uuidResults[kind].seconds += s;
+}
+log(`raw ${fmt(raw.perSec)}/s, uuid ${JSON.stringify(uuidResults)}`);
 
-"Claim next" is the whole operation: the claim statement, closing a lapsed claim, the Claim row and
-the audit event, in one transaction. "Statement alone" is the claim statement(s) by themselves
-(overdue first, then by priority) through the same client, committed on their own. After each
-claim the item is marked decided outside the timing, so the leased set stays the size of the team.
-The statement's plan: \`${planText}\`.
-
-| path | claims | p50 | p95 | p99 | claims/s |
-| --- | ---: | ---: | ---: | ---: | ---: |
-${row("claim next, 1 claimer", f1)}
-${row("statement alone, 1 claimer", r1)}
-${row("claim next, 20 concurrent claimers", f20)}
-${row("statement alone, 20 concurrent claimers", r20)}
-
-Ratio claim next / statement alone at p95: ${(f1.p95 / r1.p95).toFixed(2)}x with 1 claimer, ${(f20.p95 / r20.p95).toFixed(2)}x with 20.
-With 20 claimers every claim waits for the database's single writer, so its latency includes the
-queue of claims ahead of it; claims per second is the throughput the team sees.
-
-Targets: p95 under 10 ms (1 claimer: ${verdict(f1.p95 < 10)}; 20 claimers: ${verdict(f20.p95 < 10)}),
-no more than 3x the statement alone (1 claimer: ${verdict(f1.p95 <= 3 * r1.p95)}; 20 claimers: ${verdict(f20.p95 <= 3 * r20.p95)}).
-
-### Intake (flags per second)
-
-Through the real server (\`node server.js\`) over HTTP on this machine, API key auth, validation,
-idempotency checks, item grouping, priority and deadlines, and the audit event (one per single flag,
-one per batch). Raw inserts write the same item and flag rows with multi-row INSERTs and nothing else.
-
-| path | flags/s | request p50 (ms) | request p95 (ms) |
-| --- | ---: | ---: | ---: |
-| POST /api/v1/flags, 1 client | ${fmt(single1.perSec)} | ${ms(single1.p50)} | ${ms(single1.p95)} |
-| POST /api/v1/flags, 8 clients | ${fmt(single8.perSec)} | ${ms(single8.p50)} | ${ms(single8.p95)} |
-| POST /api/v1/flags/batch (1,000 per batch), 1 client | ${fmt(batch1.perSec)} | ${ms(batch1.p50)} | ${ms(batch1.p95)} |
-| POST /api/v1/flags/batch (1,000 per batch), 2 clients | ${fmt(batch2.perSec)} | ${ms(batch2.p50)} | ${ms(batch2.p95)} |
-| raw multi-row inserts (better-sqlite3) | ${fmt(raw.perSec)} | | |
-
-Target: batch intake at least 5,000 flags/s: ${verdict(Math.max(batch1.perSec, batch2.perSec) >= 5000)}.
-
-### Queue list loader (server time, milliseconds)
-
-\`listQueue\` as the /queue/list loader calls it: one page of 50 in claim order plus counts by state,
-source, reason and language under the current filters.
-
-| filters | p50 | p95 |
-| --- | ---: | ---: |
-${listResults.map((r) => `| ${r.name} | ${ms(r.p50)} | ${ms(r.p95)} |`).join("\n")}
-`;
-console.log(report);
+const finalChain = await verifyChain();
+const sizeAfter = await sizes();
+const result = {
+  engine: ENGINE,
+  items: N,
+  quick: QUICK,
+  at: new Date().toISOString(),
+  seedSeconds,
+  dataBytes: dataSize.bytes,
+  dataBytesAfter: sizeAfter.bytes,
+  counts,
+  bareSource,
+  pagingMode,
+  claims: claimResults,
+  decide: decideResults,
+  list: listResults,
+  http: { single1: single1.r, single16: single16.r, batch: batch.r, raw, healthz, bare },
+  uuid: uuidResults,
+  integrity,
+  finalChain: { ok: finalChain.ok, checked: (finalChain as { checked?: number }).checked ?? null },
+};
+writeFileSync(path.join(DIR, `${ENGINE}-${N}.json`), JSON.stringify(result, null, 1));
+const { queueSection } = await import("./report.ts");
 mkdirSync(path.join(ROOT, "docs", "benchmarks"), { recursive: true });
-writeFileSync(path.join(ROOT, "docs", "benchmarks", ITEMS === 100_000 ? "queue.md" : `queue-${ITEMS}.md`), report);
+writeFileSync(path.join(ROOT, "docs", "benchmarks", `queue-${ENGINE}-${N}.md`), queueSection(result));
+log("wrote its section");
 await db.$disconnect();
+await pool?.end();
+direct?.close();
 process.exit(0);
+export type QueueResult = typeof result;
