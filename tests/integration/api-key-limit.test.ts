@@ -46,7 +46,10 @@ describe("the per-key API limit", () => {
     const { key, token } = await makeApiKey("limit-burst");
     await clearOfWindowEdge();
     const statuses = await Promise.all(Array.from({ length: 32 }, (_, i) => call(i % 2 === 0 ? a : b, token).then((r) => r.status)));
-    expect(statuses.every((s) => s === 200 || s === 429), statuses.join(",")).toBe(true);
+    expect(
+      statuses.every((s) => s === 200 || s === 429),
+      statuses.join(","),
+    ).toBe(true);
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(LIMIT);
     const counted = await countedCalls(key.id);
     expect(counted.total).toBe(32);
@@ -60,7 +63,10 @@ describe("the per-key API limit", () => {
     await clearOfWindowEdge();
     for (let i = 0; i < LIMIT; i++) expect((await call(a, token)).status).toBe(200);
     const later = await Promise.all(Array.from({ length: 24 }, (_, i) => call(i % 2 === 0 ? a : b, token).then((r) => r.status)));
-    expect(later.every((s) => s === 429), later.join(",")).toBe(true);
+    expect(
+      later.every((s) => s === 429),
+      later.join(","),
+    ).toBe(true);
     expect((await countedCalls(key.id)).rows).toBeGreaterThan(1);
   });
 });

@@ -54,10 +54,7 @@ export async function requireApiKey(request: Request): Promise<ApiClient> {
   if (!match) throw apiError(401, "unauthorized", "Send an API key as 'Authorization: Bearer <key>'.");
   const key = await db.apiKey.findUnique({ where: { hash: hashToken(match[1]) } });
   if (!key || key.revokedAt) throw apiError(401, "unauthorized", "That API key is unknown or revoked.");
-  const [limit] = await Promise.all([
-    consumeShardedRateLimit(`api:${key.id}`, env.DOCKET_API_MAX_PER_MINUTE, 60),
-    noteApiKeyUse(key, new Date()),
-  ]);
+  const [limit] = await Promise.all([consumeShardedRateLimit(`api:${key.id}`, env.DOCKET_API_MAX_PER_MINUTE, 60), noteApiKeyUse(key, new Date())]);
   if (!limit.allowed) {
     throw apiError(429, "rate_limited", `Too many requests for this key; try again in ${limit.retryAfterSeconds} s.`, [], {
       "Retry-After": String(limit.retryAfterSeconds),
