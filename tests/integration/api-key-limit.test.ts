@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server.ts";
 import { LAST_USED_RESOLUTION_SECONDS } from "~/modules/auth/api-keys.server.ts";
+import { RATE_LIMIT_SHARDS } from "~/modules/auth/rate-limit.server.ts";
 import { makeApiKey } from "../support/fixtures.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
@@ -53,8 +54,8 @@ describe("the per-key API limit", () => {
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(LIMIT);
     const counted = await countedCalls(key.id);
     expect(counted.total).toBe(32);
-    // Spread over several rows, so concurrent calls do not queue on one.
-    expect(counted.rows).toBeGreaterThan(1);
+    // On PostgreSQL spread over several rows, so concurrent calls do not queue on one.
+    expect(counted.rows).toBeGreaterThanOrEqual(Math.min(2, RATE_LIMIT_SHARDS));
     expect((await call(a, token)).status).toBe(429);
   });
 
@@ -67,7 +68,7 @@ describe("the per-key API limit", () => {
       later.every((s) => s === 429),
       later.join(","),
     ).toBe(true);
-    expect((await countedCalls(key.id)).rows).toBeGreaterThan(1);
+    expect((await countedCalls(key.id)).rows).toBeGreaterThanOrEqual(Math.min(2, RATE_LIMIT_SHARDS));
   });
 });
 

@@ -1,4 +1,4 @@
-import { db, Prisma } from "~/db.server.ts";
+import { db, dialect, Prisma } from "~/db.server.ts";
 
 export type RateLimitResult = { allowed: boolean; count: number; retryAfterSeconds: number };
 
@@ -19,8 +19,11 @@ export async function consumeRateLimit(key: string, max: number, windowSeconds: 
   return { allowed: count <= max, count, retryAfterSeconds };
 }
 
-/** How many counter rows one sharded limit spreads its calls over. */
-export const RATE_LIMIT_SHARDS = 16;
+/**
+ * How many counter rows one sharded limit spreads its calls over. SQLite lets one writer in at a
+ * time whatever the rows, so there spreading would only add the read of the sum.
+ */
+export const RATE_LIMIT_SHARDS = dialect === "postgresql" ? 16 : 1;
 
 /**
  * The same fixed-window limit as `consumeRateLimit`, for a key that many callers hit at once (a
@@ -38,7 +41,7 @@ export async function consumeShardedRateLimit(key: string, max: number, windowSe
   const shard = Math.floor(Math.random() * RATE_LIMIT_SHARDS);
   const now = Date.now();
   const own = await consumeRateLimit(`${key}:${shard}`, max, windowSeconds, now);
-  if (!own.allowed) return own;
+  if (!own.allowed || RATE_LIMIT_SHARDS === 1) return own;
   const windowStart = new Date(now - (now % (windowSeconds * 1000)));
   const rows = await db.$queryRaw<{ total: number | bigint | null }[]>`
     SELECT SUM("count") AS "total" FROM "RateLimit"
