@@ -45,6 +45,24 @@ export async function createApiKey(admin: SessionUser, input: z.infer<typeof New
   });
 }
 
+/** How stale a key's last-use time may get: the keys page shows it to the minute at best. */
+export const LAST_USED_RESOLUTION_SECONDS = 60;
+
+/**
+ * Records that a key was used, at most once per `LAST_USED_RESOLUTION_SECONDS`: writing on every
+ * call would make all of a platform's concurrent calls queue on the key's row. The caller passes the
+ * row it already read, so most calls write nothing; the condition in the UPDATE makes the calls that
+ * race past that check together write once between them, in any process.
+ */
+export async function noteApiKeyUse(key: { id: string; lastUsedAt: Date | null }, now: Date): Promise<void> {
+  const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_SECONDS * 1000);
+  if (key.lastUsedAt && key.lastUsedAt > staleBefore) return;
+  await db.apiKey.updateMany({
+    where: { id: key.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: staleBefore } }] },
+    data: { lastUsedAt: now },
+  });
+}
+
 export function listApiKeys() {
   return db.apiKey.findMany({
     orderBy: [{ revokedAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }],

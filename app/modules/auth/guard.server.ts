@@ -2,7 +2,8 @@ import { redirect } from "@remix-run/node";
 import { db } from "~/db.server.ts";
 import { can, type Capability } from "./capabilities.ts";
 import { hashToken, lucia, sessionIdFrom, type SessionUser } from "./session.server.ts";
-import { consumeRateLimit } from "./rate-limit.server.ts";
+import { consumeShardedRateLimit } from "./rate-limit.server.ts";
+import { noteApiKeyUse } from "./api-keys.server.ts";
 import { env } from "~/env.server.ts";
 import { apiError, forbidden } from "~/modules/http/errors.server.ts";
 
@@ -43,14 +44,17 @@ export async function requireCapability(request: Request, capability: Capability
 
 export type ApiClient = { id: string; name: string; platform: string };
 
-/** Bearer API keys for platforms: stored as SHA-256 hashes, checked and rate limited per key. */
+/**
+ * Bearer API keys for platforms: stored as SHA-256 hashes, checked and rate limited per key. Neither
+ * the limit nor the last-use time writes one row that every call to the key must take in turn.
+ */
 export async function requireApiKey(request: Request): Promise<ApiClient> {
   const header = request.headers.get("Authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw apiError(401, "unauthorized", "Send an API key as 'Authorization: Bearer <key>'.");
   const key = await db.apiKey.findUnique({ where: { hash: hashToken(match[1]) } });
   if (!key || key.revokedAt) throw apiError(401, "unauthorized", "That API key is unknown or revoked.");
-  const limit = await consumeRateLimit(`api:${key.id}`, env.DOCKET_API_MAX_PER_MINUTE, 60);
+  const [limit] = await Promise.all([consumeShardedRateLimit(`api:${key.id}`, env.DOCKET_API_MAX_PER_MINUTE, 60), noteApiKeyUse(key, new Date())]);
   if (!limit.allowed) {
     throw apiError(429, "rate_limited", `Too many requests for this key; try again in ${limit.retryAfterSeconds} s.`, [], {
       "Retry-After": String(limit.retryAfterSeconds),

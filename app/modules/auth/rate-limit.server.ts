@@ -1,4 +1,4 @@
-import { db } from "~/db.server.ts";
+import { db, dialect, Prisma } from "~/db.server.ts";
 
 export type RateLimitResult = { allowed: boolean; count: number; retryAfterSeconds: number };
 
@@ -6,8 +6,7 @@ export type RateLimitResult = { allowed: boolean; count: number; retryAfterSecon
  * A fixed-window counter in the database, so every Docket process sees the same count. The upsert
  * is one statement, atomic on both databases.
  */
-export async function consumeRateLimit(key: string, max: number, windowSeconds: number): Promise<RateLimitResult> {
-  const now = Date.now();
+export async function consumeRateLimit(key: string, max: number, windowSeconds: number, now = Date.now()): Promise<RateLimitResult> {
   const windowStart = new Date(now - (now % (windowSeconds * 1000)));
   const rows = await db.$queryRaw<{ count: number | bigint }[]>`
     INSERT INTO "RateLimit" ("key", "count", "windowStart") VALUES (${key}, 1, ${windowStart})
@@ -18,6 +17,41 @@ export async function consumeRateLimit(key: string, max: number, windowSeconds: 
   const count = Number(rows[0].count);
   const retryAfterSeconds = Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now) / 1000);
   return { allowed: count <= max, count, retryAfterSeconds };
+}
+
+/**
+ * How many counter rows one sharded limit spreads its calls over. SQLite lets one writer in at a
+ * time whatever the rows, so there spreading would only add the read of the sum.
+ */
+export const RATE_LIMIT_SHARDS = dialect === "postgresql" ? 16 : 1;
+
+/**
+ * The same fixed-window limit as `consumeRateLimit`, for a key that many callers hit at once (a
+ * platform's API key): each call adds one to one of `RATE_LIMIT_SHARDS` rows, picked at random, and
+ * the window's total is read back over all of them. On PostgreSQL an upsert holds its row until it
+ * commits, so a single counter row makes every concurrent call wait for the one before it; spread
+ * over rows they commit side by side. The rows live in the database, so every process shares them.
+ *
+ * The limit is never exceeded: a call reads the total after its own increment has committed, so the
+ * call whose increment is the (max+1)-th of the window sees more than `max` and is refused, as is every
+ * later one. Near the limit a concurrent burst may refuse a call a little early (it can see
+ * increments that committed after its own); it never lets one more through.
+ */
+export async function consumeShardedRateLimit(key: string, max: number, windowSeconds: number): Promise<RateLimitResult> {
+  const shard = Math.floor(Math.random() * RATE_LIMIT_SHARDS);
+  const now = Date.now();
+  const own = await consumeRateLimit(`${key}:${shard}`, max, windowSeconds, now);
+  if (!own.allowed || RATE_LIMIT_SHARDS === 1) return own;
+  const windowStart = new Date(now - (now % (windowSeconds * 1000)));
+  const rows = await db.$queryRaw<{ total: number | bigint | null }[]>`
+    SELECT SUM("count") AS "total" FROM "RateLimit"
+    WHERE "key" IN (${Prisma.join(shardKeys(key))}) AND "windowStart" = ${windowStart}`;
+  const count = Number(rows[0]?.total ?? own.count);
+  return { allowed: count <= max, count, retryAfterSeconds: own.retryAfterSeconds };
+}
+
+function shardKeys(key: string): string[] {
+  return Array.from({ length: RATE_LIMIT_SHARDS }, (_, shard) => `${key}:${shard}`);
 }
 
 /**
