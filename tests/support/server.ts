@@ -3,7 +3,14 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { ROOT } from "./databases.ts";
 
-export type RunningServer = { url: string; port: number; stop: () => Promise<void>; output: () => string };
+export type RunningServer = {
+  url: string;
+  port: number;
+  stop: () => Promise<void>;
+  /** Ends the process with SIGKILL, as a crash or an OOM kill would: no handler runs, nothing is flushed. */
+  kill: () => Promise<void>;
+  output: () => string;
+};
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -46,9 +53,15 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     output: () => log,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
+      }),
+    kill: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
       }),
   };
 }
