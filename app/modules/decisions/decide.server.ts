@@ -4,8 +4,8 @@ import { literal, pgValue, pgWrite, sqliteValue, sqliteWrite } from "~/db-direct
 import { appendAuditEvent, prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor } from "~/modules/audit/writer.server.ts";
 import type { Role } from "~/modules/auth/capabilities.ts";
 import { CLAIM_END, DECIDED_STATE, decisionTransition, isLeaseLive, isOpen, mayCause, TRANSITIONS, type ItemState } from "~/modules/items/lifecycle.ts";
-import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
-import type { LabelView } from "~/modules/labels/types.ts";
+import { liveLabelSetsForReason, recentLiveLabelSetsForReason } from "~/modules/labels/live.server.ts";
+import type { LabelView, LiveLabelSet } from "~/modules/labels/types.ts";
 import type { DecisionAction } from "./actions.ts";
 
 export type Decider = { id: string; email: string; role: Role };
@@ -83,8 +83,7 @@ export function snapshotOf(item: ItemWithFlags) {
 }
 
 /** Which live label version the decision is made under and which of its labels were chosen. */
-async function resolveLabels(tx: Tx, item: ItemWithFlags, input: DecideInput): Promise<{ versionId: string | null; labels: LabelView[] }> {
-  const sets = await liveLabelSetsForReason(item.topReason, tx);
+function resolveLabels(sets: LiveLabelSet[], input: DecideInput): { versionId: string | null; labels: LabelView[] } {
   const ids = [...new Set(input.labelIds)];
   if (ids.length === 0) return { versionId: sets[0]?.versionId ?? null, labels: [] };
   const owning = sets.filter((s) => s.labels.some((l) => ids.includes(l.id)));
@@ -182,7 +181,7 @@ const LEASE_LOST =
 const VERSION_GONE = "The label set version you decided under is no longer live; reload the page to see the current version.";
 
 /** What a decision may be, checked against the item as read: the lease, the transition and the labels. */
-async function checkDecision(client: Tx, user: Decider, item: ItemWithFlags | null, input: DecideInput, now: Date) {
+async function checkDecision(user: Decider, item: ItemWithFlags | null, input: DecideInput, now: Date, liveSets: (reason: string) => Promise<LiveLabelSet[]>) {
   if (!item) throw new DecisionInvalidError("That item does not exist.");
   const live = item.claimId === input.claimId && item.claimedById === user.id && isLeaseLive(item.leaseExpiresAt, now);
   if (!live || !isOpen(item.state)) throw new LeaseConflictError(LEASE_LOST);
@@ -193,7 +192,7 @@ async function checkDecision(client: Tx, user: Decider, item: ItemWithFlags | nu
   if (!mayCause(user.role, transition)) {
     throw new DecisionInvalidError("Only a policy lead can decide an escalated item.", "action");
   }
-  const { versionId, labels } = await resolveLabels(client, item, input);
+  const { versionId, labels } = resolveLabels(await liveSets(item.topReason), input);
   validate(input, labels);
   return { item, transition, versionId, labels };
 }
@@ -211,8 +210,19 @@ async function checkDecision(client: Tx, user: Decider, item: ItemWithFlags | nu
  */
 export async function decide(user: Decider, input: DecideInput): Promise<DecideResult> {
   if (input.applyToCopies) return decideWithCopies(user, input);
+  try {
+    return await decideOne(user, input, false);
+  } catch (e) {
+    // The label sets were read a few seconds ago; a lead may have published since. Read them afresh once.
+    if (e instanceof DecisionInvalidError && e.field === "labelIds") return decideOne(user, input, true);
+    throw e;
+  }
+}
+
+async function decideOne(user: Decider, input: DecideInput, freshLabelSets: boolean): Promise<DecideResult> {
   const now = new Date();
-  const { item, transition, versionId, labels } = await checkDecision(db, user, await loadItem(db, input.itemId), input, now);
+  const liveSets = (reason: string) => recentLiveLabelSetsForReason(reason, { fresh: freshLabelSets });
+  const { item, transition, versionId, labels } = await checkDecision(user, await loadItem(db, input.itemId), input, now, liveSets);
   const state = TRANSITIONS[transition].to;
   const byLead = transition === "decideEscalation";
   const decisionId = randomUUID();
@@ -314,7 +324,8 @@ async function decideWithCopies(user: Decider, input: DecideInput): Promise<Deci
   return transaction(
     async (tx) => {
       const now = new Date();
-      const { item, transition, versionId, labels } = await checkDecision(tx, user, await loadItem(tx, input.itemId), input, now);
+      const liveSets = (reason: string) => liveLabelSetsForReason(reason, tx);
+      const { item, transition, versionId, labels } = await checkDecision(user, await loadItem(tx, input.itemId), input, now, liveSets);
       const main = await writeDecision(tx, actor, user, item, input, transition, versionId, labels, now, input.claimId, null);
       let copies = 0;
       let skippedCopies = 0;

@@ -22,13 +22,38 @@ export async function liveLabelSets(client: Tx = db): Promise<LiveLabelSet[]> {
   }));
 }
 
+async function liveSetsWithReasons(client: Tx): Promise<{ set: LiveLabelSet; reasons: string[] }[]> {
+  const sets = await liveLabelSets(client);
+  const rows = await client.labelSet.findMany({ where: { id: { in: sets.map((s) => s.setId) } }, select: { id: true, reasons: true } });
+  const reasonsBySet = new Map(rows.map((s) => [s.id, JSON.parse(s.reasons) as string[]]));
+  return sets.map((set) => ({ set, reasons: reasonsBySet.get(set.setId) ?? [] }));
+}
+
+function forReason(list: { set: LiveLabelSet; reasons: string[] }[], reason: string): LiveLabelSet[] {
+  const matching = list.filter((s) => s.reasons.includes(reason)).map((s) => s.set);
+  return matching.length > 0 ? matching : list.map((s) => s.set);
+}
+
 /** The live sets whose reasons include the flag reason; every live set when none claims it. */
 export async function liveLabelSetsForReason(reason: string, client: Tx = db): Promise<LiveLabelSet[]> {
-  const sets = await liveLabelSets(client);
-  const sets_ = await client.labelSet.findMany({ where: { id: { in: sets.map((s) => s.setId) } }, select: { id: true, reasons: true } });
-  const reasonsBySet = new Map(sets_.map((s) => [s.id, JSON.parse(s.reasons) as string[]]));
-  const matching = sets.filter((s) => reasonsBySet.get(s.setId)?.includes(reason));
-  return matching.length > 0 ? matching : sets;
+  return forReason(await liveSetsWithReasons(client), reason);
+}
+
+// Decisions read the live sets on every call, and they change only when a lead publishes. A
+// decision's write re-checks that its version is still published, so a stale read can only refuse
+// a decision, never record one under a retired version; callers ask for a fresh read when the
+// cached sets do not have what the moderator chose.
+const LIVE_SETS_TTL_MS = 5_000;
+let liveSetsCache: { list: Promise<{ set: LiveLabelSet; reasons: string[] }[]>; until: number } | null = null;
+
+/** As liveLabelSetsForReason, from a read at most a few seconds old unless `fresh`. */
+export async function recentLiveLabelSetsForReason(reason: string, options: { fresh?: boolean } = {}): Promise<LiveLabelSet[]> {
+  if (options.fresh || !liveSetsCache || liveSetsCache.until <= Date.now()) {
+    const list = liveSetsWithReasons(db);
+    liveSetsCache = { list, until: Date.now() + LIVE_SETS_TTL_MS };
+    list.catch(() => (liveSetsCache = null));
+  }
+  return forReason(await liveSetsCache.list, reason);
 }
 
 /**

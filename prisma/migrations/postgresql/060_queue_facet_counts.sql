@@ -17,11 +17,9 @@ CREATE TABLE "QueueFacetCount" (
   CONSTRAINT "QueueFacetCount_pkey" PRIMARY KEY ("state", "source", "reason", "language", "shard")
 );
 
--- Statement-level triggers with transition tables: a batch of 1,000 items is one grouped upsert, not
--- 1,000. PostgreSQL refuses a column list (UPDATE OF ...) on a trigger with transition tables, so the
--- update trigger fires on every update of "Item"; an update that moves no item between counters (a
--- claim, a lease renewal) nets to zero in every group and writes nothing, so it locks no counter row.
--- Groups are upserted in key order, so two writers in one shard take their row locks in the same order.
+-- Inserts and deletes: statement-level triggers with transition tables, so a batch of 1,000 new items
+-- is one grouped upsert, not 1,000. Groups are upserted in key order, so two writers in one shard take
+-- their row locks in the same order.
 CREATE FUNCTION "queue_facet_count_apply"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
@@ -29,18 +27,6 @@ BEGIN
     SELECT "state", "strongestSource", "topReason", COALESCE("language", ''), pg_backend_pid() % 16, COUNT(*)
     FROM new_items WHERE "state" IN ('pending', 'escalated')
     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT ("state", "source", "reason", "language", "shard") DO UPDATE SET "n" = c."n" + EXCLUDED."n";
-  ELSIF TG_OP = 'UPDATE' THEN
-    INSERT INTO "QueueFacetCount" AS c ("state", "source", "reason", "language", "shard", "n")
-    SELECT "state", "source", "reason", "language", pg_backend_pid() % 16, SUM("d")
-    FROM (
-      SELECT "state", "strongestSource" AS "source", "topReason" AS "reason", COALESCE("language", '') AS "language", 1 AS "d"
-      FROM new_items WHERE "state" IN ('pending', 'escalated')
-      UNION ALL
-      SELECT "state", "strongestSource", "topReason", COALESCE("language", ''), -1
-      FROM old_items WHERE "state" IN ('pending', 'escalated')
-    ) AS delta
-    GROUP BY 1, 2, 3, 4 HAVING SUM("d") <> 0 ORDER BY 1, 2, 3, 4
     ON CONFLICT ("state", "source", "reason", "language", "shard") DO UPDATE SET "n" = c."n" + EXCLUDED."n";
   ELSE
     INSERT INTO "QueueFacetCount" AS c ("state", "source", "reason", "language", "shard", "n")
@@ -53,10 +39,31 @@ BEGIN
 END;
 $$;
 
+-- Updates: a row-level trigger limited to the four counted columns and to rows whose values moved.
+-- Claims, lease renewals and releases (most updates of "Item") change none of them and never fire
+-- it, where a statement-level trigger would capture transition tables for every one of them.
+CREATE FUNCTION "queue_facet_count_move"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD."state" IN ('pending', 'escalated') THEN
+    INSERT INTO "QueueFacetCount" AS c ("state", "source", "reason", "language", "shard", "n")
+    VALUES (OLD."state", OLD."strongestSource", OLD."topReason", COALESCE(OLD."language", ''), pg_backend_pid() % 16, -1)
+    ON CONFLICT ("state", "source", "reason", "language", "shard") DO UPDATE SET "n" = c."n" - 1;
+  END IF;
+  IF NEW."state" IN ('pending', 'escalated') THEN
+    INSERT INTO "QueueFacetCount" AS c ("state", "source", "reason", "language", "shard", "n")
+    VALUES (NEW."state", NEW."strongestSource", NEW."topReason", COALESCE(NEW."language", ''), pg_backend_pid() % 16, 1)
+    ON CONFLICT ("state", "source", "reason", "language", "shard") DO UPDATE SET "n" = c."n" + 1;
+  END IF;
+  RETURN NULL;
+END;
+$$;
+
 CREATE TRIGGER "Item_queue_facet_count_insert" AFTER INSERT ON "Item"
 REFERENCING NEW TABLE AS new_items FOR EACH STATEMENT EXECUTE FUNCTION "queue_facet_count_apply"();
-CREATE TRIGGER "Item_queue_facet_count_update" AFTER UPDATE ON "Item"
-REFERENCING OLD TABLE AS old_items NEW TABLE AS new_items FOR EACH STATEMENT EXECUTE FUNCTION "queue_facet_count_apply"();
+CREATE TRIGGER "Item_queue_facet_count_update" AFTER UPDATE OF "state", "strongestSource", "topReason", "language" ON "Item"
+FOR EACH ROW WHEN (OLD."state" IS DISTINCT FROM NEW."state" OR OLD."strongestSource" IS DISTINCT FROM NEW."strongestSource"
+  OR OLD."topReason" IS DISTINCT FROM NEW."topReason" OR OLD."language" IS DISTINCT FROM NEW."language")
+EXECUTE FUNCTION "queue_facet_count_move"();
 CREATE TRIGGER "Item_queue_facet_count_delete" AFTER DELETE ON "Item"
 REFERENCING OLD TABLE AS old_items FOR EACH STATEMENT EXECUTE FUNCTION "queue_facet_count_apply"();
 
