@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server.ts";
 import { verifyChain } from "~/modules/audit/verify.server.ts";
 import { parallelCheck } from "~/modules/audit/parallel-verify.server.ts";
-import { GENESIS_HASH } from "~/modules/audit/chain.ts";
+import { eventHash, GENESIS_HASH } from "~/modules/audit/chain.ts";
 import { sqliteFilePath } from "~/db-url.server.ts";
 import { freshDatabase } from "../support/databases.ts";
 import { dropAuditTriggers, forgeEvent, insertEvent, openRaw, runVerifyCommand, seedChain, type RawDb } from "../support/audit-chain.ts";
@@ -130,6 +130,49 @@ describe("verifyChain", () => {
     await dropAuditTriggers(raw);
     await raw.run(`UPDATE "AuditEvent" SET "payload" = '{}' WHERE "seq" = 13`);
     expect(await parallelCheck(kind, target, N, events[N - 1].hash, GENESIS_HASH, 3)).toBeNull();
+  });
+
+  it("reads back every field exactly: tabs, newlines, backslashes, quotes, other scripts, NULLs and every width of milliseconds", async () => {
+    const url = await freshDatabase();
+    const raw = await openRaw(url);
+    opened.push(raw);
+    const awkward = ["tab\there", "line\nbreak\r\n", "back\\slash \\N \\t", 'quote " and \u00e9\u4e2d\u{1F600}', "bell\u0007 form\f vtab\v bs\b"];
+    // .000, .100, .120 and .123: PostgreSQL drops a fraction's trailing zeros when it writes a timestamp.
+    const times = ["2025-03-01T10:00:00.000Z", "2025-03-01T10:00:01.100Z", "2025-03-01T10:00:02.120Z", "2025-03-01T10:00:03.123Z", "0999-12-31T23:59:59.009Z"];
+    let prev = GENESIS_HASH;
+    for (let seq = 1; seq <= 5; seq++) {
+      const text = awkward[seq - 1];
+      const fields = {
+        seq,
+        at: new Date(times[seq - 1]),
+        actorId: seq % 2 ? null : `actor\t${seq}`,
+        actorLabel: text,
+        action: "test.event",
+        subjectType: text,
+        subjectId: seq % 2 ? `subject\\${seq}` : null,
+        payload: JSON.stringify({ note: text }),
+      };
+      const e = { ...fields, prevHash: prev, hash: eventHash(prev, fields) };
+      await insertEvent(raw, e);
+      prev = e.hash;
+    }
+    await raw.run(`UPDATE "AuditHead" SET "seq" = $1, "hash" = $2 WHERE "id" = 1`, [5, prev]);
+    const kind = url.startsWith("file:") ? "sqlite" : "postgresql";
+    const target = kind === "sqlite" ? sqliteFilePath(url) : url;
+    expect(await parallelCheck(kind, target, 5, prev, GENESIS_HASH, 2)).toBe(5);
+    const single = await runVerifyCommand(url, ["--read-only", "--workers", "1"]);
+    expect(single.status, single.output).toBe(0);
+    expect(single.stdout).toContain("5 events checked");
+  });
+
+  it("a timestamp moved by one millisecond fails in the threaded check and is named by the single pass", async () => {
+    const { url, raw, events } = await chainDatabase();
+    const kind = url.startsWith("file:") ? "sqlite" : "postgresql";
+    const target = kind === "sqlite" ? sqliteFilePath(url) : url;
+    await dropAuditTriggers(raw);
+    await raw.run(`UPDATE "AuditEvent" SET "at" = $1 WHERE "seq" = 11`, [new Date(events[10].at.getTime() + 1)]);
+    expect(await parallelCheck(kind, target, N, events[N - 1].hash, GENESIS_HASH, 2)).toBeNull();
+    await expectBroken(url, "broken at event 11 (edited)");
   });
 
   it("checks in batches and reports progress, with the same answer as one big batch", async () => {

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { eventBody } from "./chain.ts";
+import { copyFields, copyOut, isoFromPgTimestamp } from "./copy-rows.ts";
 
 /*
  * Every event's hash depends only on its own row (which carries its predecessor's hash), so the
@@ -9,6 +10,11 @@ import { eventBody } from "./chain.ts";
  * its own database connection, and the segments are then stitched at their edges. This
  * only answers "intact or not, and roughly where"; a broken chain is diagnosed again sequentially,
  * which names the event and the kind of damage.
+ *
+ * The hashes are recomputed here from the stored fields, never taken from the database. On
+ * PostgreSQL each worker reads its whole range as one COPY stream (copy-rows.ts), and the timestamp
+ * arrives as ISO text rewritten into the form toISOString gives rather than parsed into a Date
+ * (docs/decisions/026-fast-independent-verification.md).
  */
 
 const COLUMNS = `"seq","actorId","actorLabel","action","subjectType","subjectId","payload","prevHash","hash"`;
@@ -17,44 +23,70 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const crypto = require("node:crypto");
 const eventBody = ${eventBody.toString()};
+const copyFields = ${copyFields.toString()};
+const isoFromPgTimestamp = ${isoFromPgTimestamp.toString()};
+const copyOut = ${copyOut.toString()};
 const sha = (d) => crypto.hash("sha256", d, "hex");
-let expected = workerData.from, prev = null, firstPrev = null, bad = null;
-// One row as an array (columns as in COLUMNS, then "at" in epoch ms); false once the segment is broken.
+const from = Number(workerData.from), to = Number(workerData.to);
+let expected = from, prev = null, firstPrev = null, bad = null;
+// Reused for every row: eventBody reads it synchronously and keeps nothing.
+const e = { seq: 0, actorId: null, actorLabel: "", action: "", subjectType: "", subjectId: null, payload: "", at: null };
+function report() {
+  parentPort.postMessage({ bad, firstPrev, lastHash: prev, checked: expected - from });
+}
+// One row (columns as in COLUMNS) with e.at already set; false once the segment is broken.
 function check(r) {
   const seq = Number(r[0]);
-  const e = { seq, actorId: r[1], actorLabel: r[2], action: r[3], subjectType: r[4], subjectId: r[5], payload: r[6], at: new Date(Number(r[9])) };
-  if (seq !== expected || (prev !== null && r[7] !== prev) || sha(r[7] + "\\n" + eventBody(e)) !== r[8]) { bad = Math.min(seq, expected); return false; }
+  e.seq = seq; e.actorId = r[1]; e.actorLabel = r[2]; e.action = r[3]; e.subjectType = r[4]; e.subjectId = r[5]; e.payload = r[6];
+  if (seq !== expected || (prev !== null && r[7] !== prev) || sha(r[7] + "\\n" + eventBody(e)) !== r[8]) {
+    bad = Math.min(seq, expected);
+    // The first break settles the answer: report it now and let the main thread stop every worker.
+    report();
+    return false;
+  }
   if (firstPrev === null) firstPrev = r[7];
   prev = r[8];
   expected++;
   return true;
 }
-function done() {
-  if (bad === null && expected !== workerData.to + 1) bad = expected;
-  parentPort.postMessage({ bad, firstPrev, lastHash: prev, checked: expected - workerData.from });
+function finish() {
+  if (bad !== null) return;
+  if (expected !== to + 1) bad = expected;
+  report();
 }
 if (workerData.kind === "sqlite") {
   const Database = require(workerData.driver);
   const db = new Database(workerData.url, { readonly: true, fileMustExist: true, timeout: 10000 });
   const stmt = db.prepare('SELECT ${COLUMNS},"at" FROM "AuditEvent" WHERE "seq" >= ? AND "seq" <= ? ORDER BY "seq"').raw(true);
-  for (const r of stmt.iterate(workerData.from, workerData.to)) if (!check(r)) break;
+  const at = new Date(0);
+  e.at = at;
+  for (const r of stmt.iterate(from, to)) {
+    at.setTime(Number(r[9]));
+    if (!check(r)) break;
+  }
   db.close();
-  done();
+  finish();
 } else {
   const pg = require(workerData.driver);
+  // Stands in for the Date: eventBody asks it only for its ISO text.
+  const at = { iso: "", toISOString() { return this.iso; } };
+  e.at = at;
+  function onLine(line) {
+    if (bad !== null) return;
+    const r = copyFields(line);
+    const iso = r[9] === null ? null : isoFromPgTimestamp(r[9]);
+    if (iso === null) { bad = expected; report(); return; }
+    at.iso = iso;
+    check(r);
+  }
   (async () => {
     const client = new pg.Client({ connectionString: workerData.url });
     await client.connect();
-    const text = 'SELECT ${COLUMNS}, CAST(ROUND(EXTRACT(EPOCH FROM "at") * 1000) AS BIGINT) FROM "AuditEvent" WHERE "seq" > $1 AND "seq" <= $2 ORDER BY "seq" LIMIT 5000';
-    let after = workerData.from - 1;
-    outer: for (;;) {
-      const { rows } = await client.query({ text, values: [after, workerData.to], rowMode: "array" });
-      if (rows.length === 0) break;
-      for (const r of rows) if (!check(r)) break outer;
-      after = Number(rows[rows.length - 1][0]);
-    }
+    // The timestamp's text form depends on DateStyle; ISO is what isoFromPgTimestamp reads.
+    await client.query("SET DateStyle = ISO");
+    await copyOut(client, 'COPY (SELECT ${COLUMNS}, "at" FROM "AuditEvent" WHERE "seq" >= ' + from + ' AND "seq" <= ' + to + ' ORDER BY "seq") TO STDOUT', onLine);
     await client.end();
-    done();
+    finish();
   })().catch((error) => { throw error; });
 }
 `;
@@ -63,21 +95,24 @@ type Segment = { from: number; to: number; bad: number | null; firstPrev: string
 
 type Target = { kind: "sqlite" | "postgresql"; url: string; driver: string };
 
-function runSegment(target: Target, from: number, to: number): Promise<Segment> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...target, from, to } });
+function runSegment(target: Target, from: number, to: number): { worker: Worker; segment: Promise<Segment> } {
+  const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { ...target, from, to } });
+  const segment = new Promise<Segment>((resolve, reject) => {
     worker.once("message", (m: Omit<Segment, "from" | "to">) => resolve({ from, to, ...m }));
     worker.once("error", reject);
     worker.once("exit", (code) => {
       if (code !== 0) reject(new Error(`a verification worker stopped with code ${code}`));
     });
   });
+  return { worker, segment };
 }
 
 export function verifyWorkers(): number {
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
   return Math.max(1, Math.min(cores, 4));
 }
+
+class BrokenSegment extends Error {}
 
 /**
  * Checks events 1..headSeq in `workers` segments at once: for SQLite `url` is the database file,
@@ -97,11 +132,28 @@ export async function parallelCheck(
   const size = Math.ceil(headSeq / workers);
   const ranges: [number, number][] = [];
   for (let from = 1; from <= headSeq; from += size) ranges.push([from, Math.min(headSeq, from + size - 1)]);
-  const segments = await Promise.all(ranges.map(([from, to]) => runSegment({ kind, url, driver }, from, to)));
+  const runs = ranges.map(([from, to]) => runSegment({ kind, url, driver }, from, to));
+  let segments: Segment[];
+  try {
+    // A broken segment answers for the whole chain, so the others are not waited for.
+    segments = await Promise.all(
+      runs.map((r) =>
+        r.segment.then((s) => {
+          if (s.bad !== null) throw new BrokenSegment();
+          return s;
+        }),
+      ),
+    );
+  } catch (error) {
+    if (error instanceof BrokenSegment) return null;
+    throw error;
+  } finally {
+    for (const r of runs) void r.worker.terminate();
+  }
   let prev = genesis;
   let checked = 0;
   for (const s of segments) {
-    if (s.bad !== null || s.firstPrev !== prev) return null;
+    if (s.firstPrev !== prev) return null;
     prev = s.lastHash!;
     checked += s.checked;
   }

@@ -4,6 +4,7 @@ import { db, dialect, transaction } from "~/db.server.ts";
 import { sqliteFilePath } from "~/db-url.server.ts";
 import { env } from "~/env.server.ts";
 import { eventHash, GENESIS_HASH, type ChainedFields } from "./chain.ts";
+import { copyFields, copyOut } from "./copy-rows.ts";
 import { parseAuditPayload } from "./events.ts";
 import { parallelCheck, verifyWorkers } from "./parallel-verify.server.ts";
 import { appendAuditEvent, type Actor } from "./writer.server.ts";
@@ -22,8 +23,9 @@ export type ChainBatchReader = (afterSeq: number, upToSeq: number, limit: number
 type Reader = { read: ChainBatchReader; close: () => Promise<void> };
 
 /**
- * Verification reads every row once, so it talks to the driver directly (its own read-only
- * connection, rows as arrays) instead of through the ORM, which costs more per row than the hash.
+ * Verification reads every row once, so it talks to the driver directly (its own connection; rows
+ * as arrays on SQLite, COPY text lines on PostgreSQL) instead of through the ORM, which costs more
+ * per row than the hash.
  */
 async function openDirectReader(url = env.DATABASE_URL): Promise<Reader> {
   const columns = `"seq", "actorId", "actorLabel", "action", "subjectType", "subjectId", "payload", "prevHash", "hash"`;
@@ -37,11 +39,20 @@ async function openDirectReader(url = env.DATABASE_URL): Promise<Reader> {
   }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  // Milliseconds since the epoch, so the session's time zone cannot shift a zone-less timestamp.
-  const text = `SELECT ${columns}, CAST(ROUND(EXTRACT(EPOCH FROM "at") * 1000) AS BIGINT) AS "at"
-    FROM "AuditEvent" WHERE "seq" > $1 AND "seq" <= $2 ORDER BY "seq" LIMIT $3`;
   return {
-    read: async (afterSeq, upToSeq, limit) => (await client.query({ text, values: [afterSeq, upToSeq, limit], rowMode: "array" })).rows.map(toRow),
+    // COPY rather than a query: one text line per row is much cheaper for the driver (copy-rows.ts).
+    // The timestamp is read as milliseconds since the epoch, so no session setting can shift it.
+    read: async (afterSeq, upToSeq, limit) => {
+      const rows: ChainRow[] = [];
+      const [a, b, n] = [afterSeq, upToSeq, limit].map((v) => Math.trunc(Number(v)));
+      await copyOut(
+        client,
+        `COPY (SELECT ${columns}, CAST(ROUND(EXTRACT(EPOCH FROM "at") * 1000) AS BIGINT)
+          FROM "AuditEvent" WHERE "seq" > ${a} AND "seq" <= ${b} ORDER BY "seq" LIMIT ${n}) TO STDOUT`,
+        (line) => rows.push(toRow(copyFields(line))),
+      );
+      return rows;
+    },
     close: () => client.end(),
   };
 }
