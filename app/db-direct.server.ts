@@ -71,7 +71,19 @@ function pgPool(): pg.Pool {
   return pool;
 }
 
+/** One statement on its own (autocommit) on a direct PostgreSQL connection: one round trip. */
+export async function pgQuery<R extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<R[]> {
+  return (await pgPool().query(text, values.map(pgValue))).rows;
+}
+
+/** Reads on the direct SQLite connection, outside any transaction (WAL readers never wait). */
+export function sqliteRead<T>(fn: (tx: SqliteTx) => T): T {
+  return fn(sqliteConnection().tx);
+}
+
 export type PgWrite = {
+  /** The rows of each statement sent with BEGIN (see pgWrite's `begin`), in order. */
+  begun: Record<string, unknown>[][];
   /** One parameterised statement (one round trip). */
   query<R extends Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
   /**
@@ -110,8 +122,9 @@ async function pgWriteOnce<T>(fn: (tx: PgWrite) => Promise<T>, begin?: string): 
   const client = await pgPool().connect();
   let committed = false;
   try {
-    await client.query(begin ? `BEGIN;\n${begin}` : "BEGIN");
+    const opened = (await client.query(begin ? `BEGIN;\n${begin}` : "BEGIN")) as unknown as pg.QueryResult | pg.QueryResult[];
     const tx: PgWrite = {
+      begun: Array.isArray(opened) ? opened.slice(1).map((r) => r.rows) : [],
       query: async (text, values) => (await client.query(text, values)).rows,
       commitWith: async (sql) => {
         const results = (await client.query(`${sql};\nCOMMIT`)) as unknown as pg.QueryResult | pg.QueryResult[];

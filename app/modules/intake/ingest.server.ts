@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { dialect, isUniqueViolation, type Prisma } from "~/db.server.ts";
-import { pgValue, pgWrite, type PgWrite, type SqliteTx, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
+import { literal, pgWrite, type SqliteTx, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { env } from "~/env.server.ts";
 import { canonicalJson } from "~/modules/audit/chain.ts";
 import { prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor, type PreparedEvent } from "~/modules/audit/writer.server.ts";
@@ -179,64 +179,52 @@ function ingestOnSqlite(sender: IntakeSender, entries: FlagRequest[], plan: (rea
   });
 }
 
+// On PostgreSQL a call is two round trips: the reads go with BEGIN (the known items locked in id
+// order, so concurrent senders updating the same items' counts queue instead of losing flags), and
+// the writes and the audit event go with the COMMIT.
 function ingestOnPostgres(sender: IntakeSender, entries: FlagRequest[], plan: (reads: IntakeReads) => IntakePlan) {
-  return pgWrite(async (tx) => {
-    const reads: IntakeReads = { knownFlags: new Map(), existing: new Map(), seenReporters: new Set() };
-    const flagIds = flagExternalIds(entries);
-    if (flagIds.length > 0) {
-      const rows = await tx.query<{ id: string; itemId: string; externalId: string }>(
-        `SELECT "id", "itemId", "externalId" FROM "Flag" WHERE "platform" = $1 AND "externalId" = ANY($2::text[])`,
-        [sender.platform, flagIds],
-      );
-      for (const f of rows) reads.knownFlags.set(f.externalId, { id: f.id, itemId: f.itemId });
-    }
-    // Locked in one order, so concurrent senders updating the same items' counts queue instead of losing flags.
-    const items = await tx.query<ExistingItem>(
-      `SELECT ${EXISTING_COLUMNS} FROM "Item" WHERE "platform" = $1 AND "externalId" = ANY($2::text[]) ORDER BY "id" FOR UPDATE`,
-      [sender.platform, itemExternalIds(entries)],
-    );
-    for (const it of items) reads.existing.set(it.externalId, it);
-    const reporters = reporterIds(entries);
-    if (items.length > 0 && reporters.length > 0) {
-      const rows = await tx.query<{ itemId: string; reporterId: string }>(
-        `SELECT "itemId", "reporterId" FROM "Flag" WHERE "itemId" = ANY($1::text[]) AND "reporterId" = ANY($2::text[])`,
-        [items.map((i) => i.id), reporters],
-      );
-      for (const r of rows) reads.seenReporters.add(`${r.itemId}\u0000${r.reporterId}`);
-    }
-    const { results, creates, updates, newFlags, event } = plan(reads);
-    if (updates.length > 0) {
-      const values: unknown[] = [];
-      const tuples = updates.map((u) => {
-        const slots = [u.id, ...UPDATED_COLUMNS.map((c) => u.fields[c])].map((v) => {
-          values.push(pgValue(v));
-          return `$${values.length}`;
-        });
-        return `(${slots.join(", ")})`;
+  const platform = literal(sender.platform);
+  const items = `SELECT ${EXISTING_COLUMNS} FROM "Item" WHERE "platform" = ${platform} AND "externalId" = ANY(${textArray(itemExternalIds(entries))})`;
+  const reads = [
+    `SELECT "id", "itemId", "externalId" FROM "Flag" WHERE "platform" = ${platform} AND "externalId" = ANY(${textArray(flagExternalIds(entries))})`,
+    `${items} ORDER BY "id" FOR UPDATE`,
+    `SELECT "itemId", "reporterId" FROM "Flag" WHERE "itemId" IN (SELECT "id" FROM (${items}) AS i) AND "reporterId" = ANY(${textArray(reporterIds(entries))})`,
+  ];
+  return pgWrite(
+    async (tx) => {
+      const [flags, rows, reporters] = tx.begun as [
+        { id: string; itemId: string; externalId: string }[],
+        ExistingItem[],
+        { itemId: string; reporterId: string }[],
+      ];
+      const { results, creates, updates, newFlags, event } = plan({
+        knownFlags: new Map(flags.map((f) => [f.externalId, { id: f.id, itemId: f.itemId }])),
+        existing: new Map(rows.map((it) => [it.externalId, it])),
+        seenReporters: new Set(reporters.map((r) => `${r.itemId}\u0000${r.reporterId}`)),
       });
-      const casts: Record<string, string> = {
-        priority: "INTEGER",
-        flagCount: "INTEGER",
-        reporterCount: "INTEGER",
-        dueAt: "TIMESTAMP(3)",
-        firstFlaggedAt: "TIMESTAMP(3)",
-        lastFlaggedAt: "TIMESTAMP(3)",
-        decidedAt: "TIMESTAMP(3)",
-        updatedAt: "TIMESTAMP(3)",
-        strongestSource: '"FlagSource"',
-        state: '"ItemState"',
-      };
-      const setList = UPDATED_COLUMNS.map((c) => `"${c}" = ${casts[c] ? `CAST(v."${c}" AS ${casts[c]})` : `v."${c}"`}`).join(", ");
-      await tx.query(
-        `UPDATE "Item" SET ${setList} FROM (VALUES ${tuples.join(", ")}) AS v("id", ${UPDATED_COLUMNS.map((c) => `"${c}"`).join(", ")}) WHERE "Item"."id" = v."id"`,
-        values,
-      );
-    }
-    for (const part of chunks(creates, 400)) await insertOnPostgres(tx, "Item", ITEM_COLUMNS, part as Record<string, unknown>[]);
-    for (const part of chunks(newFlags, 800)) await insertOnPostgres(tx, "Flag", FLAG_COLUMNS, part as Record<string, unknown>[]);
-    if (event) await tx.commitWith(sealOnPostgresSql(event));
-    return results;
-  });
+      const writes = [
+        ...updates.map(
+          (u) => `UPDATE "Item" SET ${UPDATED_COLUMNS.map((c) => `"${c}" = ${literalFor(c, u.fields[c])}`).join(", ")} WHERE "id" = ${literal(u.id)}`,
+        ),
+        ...chunks(creates, 400).map((part) => insertSql("Item", ITEM_COLUMNS, part as Record<string, unknown>[])),
+        ...chunks(newFlags, 800).map((part) => insertSql("Flag", FLAG_COLUMNS, part as Record<string, unknown>[])),
+      ];
+      // The event is sealed first in its message only when there is one; the rows before it do not lock the head.
+      if (event) await tx.commitWith([...writes, sealOnPostgresSql(event)].join(";\n"));
+      else if (writes.length > 0) await tx.commitWith(writes.join(";\n"));
+      return results;
+    },
+    { begin: reads.join(";\n") },
+  );
+}
+
+const ENUM_OF: Record<string, string> = { state: "ItemState", strongestSource: "FlagSource", source: "FlagSource" };
+const literalFor = (column: string, value: unknown) => (ENUM_OF[column] && value != null ? `CAST(${literal(value)} AS "${ENUM_OF[column]}")` : literal(value));
+const textArray = (values: string[]) => `ARRAY[${values.map(literal).join(",")}]::text[]`;
+
+function insertSql(table: "Item" | "Flag", columns: Column[], rows: Record<string, unknown>[]) {
+  const tuples = rows.map((row) => `(${columns.map((c) => literalFor(c.name, row[c.name] ?? (c.name === "state" ? INITIAL_STATE : null))).join(",")})`);
+  return `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${tuples.join(",")}`;
 }
 
 function planIntake(
@@ -520,19 +508,6 @@ function insertOnSqlite(conn: SqliteTx, table: "Item" | "Flag", columns: Column[
   const tuple = `(${columns.map(() => "?").join(",")})`;
   const params = rows.flatMap((row) => columns.map((c) => sqliteValue(row[c.name] ?? (c.name === "state" ? INITIAL_STATE : null))));
   conn.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${rows.map(() => tuple).join(",")}`).run(...params);
-}
-
-async function insertOnPostgres(tx: PgWrite, table: "Item" | "Flag", columns: Column[], rows: Record<string, unknown>[]) {
-  if (rows.length === 0) return;
-  const params: unknown[] = [];
-  const tuples = rows.map((row) => {
-    const slots = columns.map((c) => {
-      params.push(pgValue(row[c.name] ?? (c.name === "state" ? INITIAL_STATE : null)));
-      return c.enumType ? `CAST($${params.length} AS "${c.enumType}")` : `$${params.length}`;
-    });
-    return `(${slots.join(",")})`;
-  });
-  await tx.query(`INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${tuples.join(",")}`, params);
 }
 
 function chunks<T>(list: T[], size: number): T[][] {
