@@ -18,7 +18,7 @@ import pg from "pg";
 import { freshDatabase } from "./pg-cluster.ts";
 import { FLAG_COLUMNS, generate, ITEM_COLUMNS, pgParams, writePostgres, writeSqlite, type Generated, type Row, type Value } from "./seed.ts";
 import { fmt, summary, type Summary } from "./stats.ts";
-import { uuidv7 } from "./uuid7.ts";
+import { newId as uuidv7 } from "../app/modules/ids.ts";
 
 process.env.TZ = "UTC";
 const ROOT = path.resolve(import.meta.dirname, "..");

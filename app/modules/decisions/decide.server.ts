@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { db, dialect, transaction, type Tx } from "~/db.server.ts";
+import { newId } from "~/modules/ids.ts";
 import { literal, pgValue, pgWrite, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { appendAuditEvent, prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor } from "~/modules/audit/writer.server.ts";
 import type { Role } from "~/modules/auth/capabilities.ts";
@@ -133,7 +133,7 @@ async function writeDecision(
 ) {
   const state = TRANSITIONS[transition].to;
   const byLead = transition === "decideEscalation";
-  const decisionId = randomUUID();
+  const decisionId = newId();
   const labelKeys = labels.map((l) => l.key);
   const snapshot = snapshotOf(item);
   // The lease goes in the same statement that checks it, so two decisions cannot both pass.
@@ -225,7 +225,7 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
   const { item, transition, versionId, labels } = await checkDecision(user, await loadItem(db, input.itemId), input, now, liveSets);
   const state = TRANSITIONS[transition].to;
   const byLead = transition === "decideEscalation";
-  const decisionId = randomUUID();
+  const decisionId = newId();
   const labelKeys = labels.map((l) => l.key);
   const event = prepareAuditEvent(
     {

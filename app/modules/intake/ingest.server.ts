@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { dialect, isUniqueViolation, type Prisma } from "~/db.server.ts";
 import { literal, pgWrite, type SqliteTx, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { env } from "~/env.server.ts";
+import { newId } from "~/modules/ids.ts";
 import { canonicalJson } from "~/modules/audit/chain.ts";
 import { prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor, type PreparedEvent } from "~/modules/audit/writer.server.ts";
 import { INITIAL_STATE, TRANSITIONS, canTransition, isOpen } from "~/modules/items/lifecycle.ts";
@@ -281,7 +282,7 @@ function planIntake(
         };
       } else {
         acc = {
-          id: randomUUID(),
+          id: newId(),
           isNew: true,
           state: INITIAL_STATE,
           reopen: false,
@@ -339,7 +340,7 @@ function planIntake(
     if (receivedAt < acc.firstFlaggedAt) acc.firstFlaggedAt = receivedAt;
     if (receivedAt > acc.lastFlaggedAt) acc.lastFlaggedAt = receivedAt;
 
-    const flagId = randomUUID();
+    const flagId = newId();
     newFlags.push({
       id: flagId,
       itemId: acc.id,

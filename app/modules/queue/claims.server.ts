@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { db, dialect, Prisma, transaction, type Tx } from "~/db.server.ts";
 import { literal, pgValue, pgWrite, type SqliteTx, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { env } from "~/env.server.ts";
+import { newId } from "~/modules/ids.ts";
 import { appendAuditEvent, prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor } from "~/modules/audit/writer.server.ts";
 import type { Role } from "~/modules/auth/capabilities.ts";
 import {
@@ -89,7 +89,7 @@ async function heldIn(tx: Tx, userId: string, queue: QueueName, now: Date): Prom
  */
 export async function claimNext(user: Claimer, queue: QueueName = INITIAL_STATE): Promise<ClaimedItem | null> {
   const now = new Date();
-  const claimId = randomUUID();
+  const claimId = newId();
   const expires = new Date(now.getTime() + leaseMs());
   const statements = claimStatements(queue, user, claimId, now, expires, { unlessHolding: true });
   const event = (itemId: string) =>
@@ -162,7 +162,7 @@ export async function claimItem(user: Claimer, itemId: string): Promise<ClaimedI
     if (!queue || !isOpen(queue) || !workableStates(user.role as Role).includes(queue)) return null;
     const held = await heldIn(tx, user.id, queue, now);
     if (held) return held;
-    const claimId = randomUUID();
+    const claimId = newId();
     const expires = new Date(now.getTime() + leaseMs());
     const { count } = await tx.item.updateMany({
       where: { id: itemId, state: queue, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] },
