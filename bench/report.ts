@@ -181,8 +181,9 @@ export function ozoneSection(docket: QueueResult, oz: OzoneResult, pgVersion: st
 
 Same cluster (separate databases), same size. Ozone: ${fmt(oz.items)} moderation_subject_status rows
 loaded with ../shared/bench/ozone (schema.sql, load.py; ${oz.loadSeconds.toFixed(0)} s, ${mb(oz.dataBytes)}), timed with its bench.py:
-psql round trips, planning included. Docket: the application's functions in Node (Prisma), so its
-figures also carry the ORM's cost. Milliseconds, median / p95.
+psql round trips, planning included. Docket: the application's functions in Node (the claim on its
+direct connection, the list through the ORM), so its figures also carry Node's and the ORM's cost.
+Milliseconds, median / p95.
 
 | work | Docket | Ozone |
 | --- | --- | --- |
