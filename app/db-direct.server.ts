@@ -46,10 +46,14 @@ const isBusy = (e: unknown) => e instanceof Error && /^SQLITE_BUSY/.test((e as E
 export async function sqliteWrite<T>(fn: (tx: SqliteTx) => T): Promise<T> {
   const { conn, tx } = sqliteConnection();
   const run = conn.transaction(() => fn(tx));
+  return retryWhileBusy(() => run.immediate());
+}
+
+async function retryWhileBusy<T>(attempt: () => T): Promise<T> {
   const started = Date.now();
   for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
     try {
-      return run.immediate();
+      return attempt();
     } catch (e) {
       if (!isBusy(e) || Date.now() - started > BUSY_RETRY_UNTIL_MS) throw e;
       await new Promise((r) => setTimeout(r, pause));
@@ -58,9 +62,13 @@ export async function sqliteWrite<T>(fn: (tx: SqliteTx) => T): Promise<T> {
 }
 
 let pool: pg.Pool | null = null;
+// A connection that dies while idle (the server restarted, a backend was terminated) is dropped from
+// the pool and replaced on the next checkout; unheard, its error would end the process.
+const onIdleError = (error: Error) => console.warn(`a direct PostgreSQL connection failed: ${error.message}`);
 function pgPool(): pg.Pool {
+  if (pool) return pool;
   // Zone-less timestamps are UTC in Docket: read them as UTC whatever the server's time zone.
-  pool ??= new pg.Pool({
+  pool = new pg.Pool({
     connectionString: env.DATABASE_URL,
     max: 10,
     types: {
@@ -68,6 +76,7 @@ function pgPool(): pg.Pool {
         oid === 1114 ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  pool.on("error", onIdleError);
   return pool;
 }
 
@@ -76,9 +85,10 @@ export async function pgQuery<R extends Record<string, unknown>>(text: string, v
   return (await pgPool().query(text, values.map(pgValue))).rows;
 }
 
-/** Reads on the direct SQLite connection, outside any transaction (WAL readers never wait). */
-export function sqliteRead<T>(fn: (tx: SqliteTx) => T): T {
-  return fn(sqliteConnection().tx);
+/** Reads on the direct SQLite connection, outside any transaction; busy (rare for a WAL reader) is retried like a write. */
+export async function sqliteRead<T>(fn: (tx: SqliteTx) => T): Promise<T> {
+  const { tx } = sqliteConnection();
+  return retryWhileBusy(() => fn(tx));
 }
 
 export type PgWrite = {
@@ -120,6 +130,11 @@ export async function pgWrite<T>(fn: (tx: PgWrite) => Promise<T>, options: { beg
 // `begin`: statements (literal values only) sent with BEGIN in its round trip, such as a lock to take first.
 async function pgWriteOnce<T>(fn: (tx: PgWrite) => Promise<T>, begin?: string): Promise<T> {
   const client = await pgPool().connect();
+  // While checked out the pool does not listen to the client; a connection lost mid-transaction
+  // fails the query in flight (and the caller), and is discarded on release instead of reused.
+  let lost: Error | undefined;
+  const onLost = (error: Error) => (lost = error);
+  client.on("error", onLost);
   let committed = false;
   try {
     const opened = (await client.query(begin ? `BEGIN;\n${begin}` : "BEGIN")) as unknown as pg.QueryResult | pg.QueryResult[];
@@ -141,7 +156,8 @@ async function pgWriteOnce<T>(fn: (tx: PgWrite) => Promise<T>, begin?: string): 
     if (e instanceof Rollback) return e.value as T;
     throw e;
   } finally {
-    client.release();
+    client.off("error", onLost);
+    client.release(lost);
   }
 }
 

@@ -44,6 +44,8 @@ export async function migrate(databaseUrl: string, options: { root?: string; log
     }
   }
   const client = new pg.Client({ connectionString: databaseUrl });
+  // A connection the server ends fails the query in flight; unheard, its error event would end the process.
+  client.on("error", () => {});
   await client.connect();
   try {
     await client.query("BEGIN");

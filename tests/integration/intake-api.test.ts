@@ -78,6 +78,7 @@ const hostile: [string, unknown, string?][] = [
   ["flag.receivedAt nonsense", rawFlag({ flag: { receivedAt: "2024-13-45T00:00:00Z" } })],
   ["an unknown top-level field", { ...rawFlag(), extra: deep(20) }],
   ["a NUL byte in the body", rawFlag({ content: { body: "before\u0000after" } })],
+  ["content.postedAt in the year 10000 once in UTC", rawFlag({ content: { postedAt: "9999-12-31T23:00:00-05:00" } })],
 ];
 
 describe("POST /api/v1/flags", () => {

@@ -130,6 +130,9 @@ describe("queue list pages", () => {
       Buffer.from(JSON.stringify({ phase: "rest", priority: 1e300, firstFlaggedAt: 0, id: "x", at: 0 })).toString("base64url"),
       Buffer.from(JSON.stringify({ phase: "overdue", dueAt: 0, id: 'x\'; DROP TABLE "Item"; --', at: 0 })).toString("base64url"),
       Buffer.from(JSON.stringify({ phase: "later", id: "x", at: 0 })).toString("base64url"),
+      // Well formed, but times PostgreSQL cannot hold (before 4713 BC, after 294276 AD).
+      Buffer.from(JSON.stringify({ phase: "overdue", dueAt: -8.6e15, id: "x", at: 0 })).toString("base64url"),
+      Buffer.from(JSON.stringify({ phase: "rest", priority: 1, firstFlaggedAt: 8.6e15, id: "x", at: 0 })).toString("base64url"),
       "A".repeat(5000),
       "%00",
     ];

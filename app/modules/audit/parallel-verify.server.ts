@@ -81,6 +81,8 @@ if (workerData.kind === "sqlite") {
   }
   (async () => {
     const client = new pg.Client({ connectionString: workerData.url });
+    // A connection the server ends fails the query in flight; unheard, its error event would end the process.
+    client.on("error", () => {});
     await client.connect();
     // The timestamp's text form depends on DateStyle; ISO is what isoFromPgTimestamp reads.
     await client.query("SET DateStyle = ISO");

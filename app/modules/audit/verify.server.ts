@@ -38,6 +38,8 @@ async function openDirectReader(url = env.DATABASE_URL): Promise<Reader> {
     };
   }
   const client = new pg.Client({ connectionString: url });
+  // A connection the server ends fails the query in flight; unheard, its error event would end the process.
+  client.on("error", () => {});
   await client.connect();
   return {
     // COPY rather than a query: one text line per row is much cheaper for the driver (copy-rows.ts).

@@ -51,8 +51,8 @@ type StoredKey = ApiClient & { revokedAt: Date | null; lastUsedAt: Date | null }
 async function apiKeyByHash(hash: string): Promise<StoredKey | null> {
   const columns = `"id", "name", "platform", "revokedAt", "lastUsedAt"`;
   if (dialect === "postgresql") return (await pgQuery<StoredKey>(`SELECT ${columns} FROM "ApiKey" WHERE "hash" = $1`, [hash]))[0] ?? null;
-  const row = sqliteRead((tx) => tx.prepare(`SELECT ${columns} FROM "ApiKey" WHERE "hash" = ?`).get(hash)) as
-    (ApiClient & { revokedAt: number | null; lastUsedAt: number | null }) | undefined;
+  type Row = ApiClient & { revokedAt: number | null; lastUsedAt: number | null };
+  const row = await sqliteRead((tx) => tx.prepare(`SELECT ${columns} FROM "ApiKey" WHERE "hash" = ?`).get(hash) as Row | undefined);
   if (!row) return null;
   const date = (v: number | null) => (v === null ? null : new Date(v));
   return { ...row, revokedAt: date(row.revokedAt), lastUsedAt: date(row.lastUsedAt) };

@@ -324,6 +324,13 @@ async function decideWithCopies(user: Decider, input: DecideInput): Promise<Deci
   return transaction(
     async (tx) => {
       const now = new Date();
+      if (dialect === "postgresql") {
+        // The item and its copies are locked in id order before the first audit event takes the
+        // chain's head: an intake holding one of the copies then finishes first instead of waiting
+        // for the head this transaction would hold (a deadlock).
+        await tx.$queryRaw`SELECT c."id" FROM "Item" c, "Item" i WHERE i."id" = ${input.itemId}
+          AND (c."id" = i."id" OR (c."contentDigest" = i."contentDigest" AND c."state" = i."state")) ORDER BY c."id" FOR NO KEY UPDATE OF c`;
+      }
       const liveSets = (reason: string) => liveLabelSetsForReason(reason, tx);
       const { item, transition, versionId, labels } = await checkDecision(user, await loadItem(tx, input.itemId), input, now, liveSets);
       const main = await writeDecision(tx, actor, user, item, input, transition, versionId, labels, now, input.claimId, null);

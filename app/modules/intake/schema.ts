@@ -61,7 +61,7 @@ const isoTime = (what: string) =>
     .string({ invalid_type_error: `${what} must be an ISO 8601 time string.` })
     .datetime({ offset: true, message: `${what} must be an ISO 8601 time with a zone, e.g. 2024-03-26T10:00:00Z.` })
     .transform((s) => new Date(s))
-    .refine((d) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1990, `${what} is not a plausible time.`);
+    .refine((d) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1990 && d.getUTCFullYear() <= 9999, `${what} is not a plausible time.`);
 
 export const CONTENT_TYPES = ["text", "link", "image", "video", "audio", "document"] as const;
 

@@ -66,7 +66,7 @@ export function claimStatements(queue: QueueName, user: { id: string }, claimId:
  * Whatever the user holds when this returns cannot change under the claim that follows.
  */
 async function lockClaimer(tx: Tx, userId: string) {
-  if (dialect === "postgresql") await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
+  if (dialect === "postgresql") await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR NO KEY UPDATE`;
 }
 
 /** The live lease a user holds in a queue, read inside the claim's transaction. */
@@ -131,7 +131,7 @@ export async function claimNext(user: Claimer, queue: QueueName = INITIAL_STATE)
       const [held] = await tx.query<{ id: string; claimId: string; leaseExpiresAt: Date }>(HELD.postgresql, [user.id, queue, pgValue(now)]);
       return held ? { itemId: held.id, claimId: held.claimId, leaseExpiresAt: held.leaseExpiresAt } : null;
     },
-    { begin: `SELECT 1 FROM "User" WHERE "id" = ${literal(user.id)} FOR UPDATE` },
+    { begin: `SELECT 1 FROM "User" WHERE "id" = ${literal(user.id)} FOR NO KEY UPDATE` },
   );
 }
 

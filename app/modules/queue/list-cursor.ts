@@ -4,7 +4,12 @@
 // it carries nothing a user could not see, and anything that does not decode to a valid one is ignored.
 import { z } from "zod";
 
-const epochMs = z.number().int().min(-8.64e15).max(8.64e15);
+// Times both engines can store (years 1970 to 9999): a hand-made cursor outside them is malformed, not a 500.
+const epochMs = z
+  .number()
+  .int()
+  .min(0)
+  .max(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
 const itemId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 // The row's place in the list (0-based) when the cursor was made: it only numbers the page shown.
 const position = z.number().int().min(0).max(1e9);
