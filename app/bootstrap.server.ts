@@ -5,7 +5,11 @@ import { db, dialect } from "./db.server.ts";
 /** Runs before the server listens: the schema is brought up to date, then demo data if asked. */
 export async function bootstrap() {
   await migrate(env.DATABASE_URL, { log: (m) => console.log(m) });
-  if (dialect === "sqlite") await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  if (dialect === "sqlite") {
+    await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+    // Every acknowledged write reaches the disk before it is acknowledged, as on the direct connection (app/db-direct.server.ts).
+    await db.$executeRawUnsafe("PRAGMA synchronous = FULL");
+  }
   if (env.DOCKET_DEMO) {
     const { loadDemo } = await import("./demo/load.server.ts");
     const summary = await loadDemo();

@@ -21,6 +21,9 @@ function sqliteConnection() {
     // transaction in this same process that holds the lock we wait for. Busy is retried below.
     conn.pragma("busy_timeout = 0");
     conn.pragma("journal_mode = WAL");
+    // The driver is built with NORMAL for WAL (no flush per commit): an acknowledged claim, decision
+    // or flag could then be lost to a power failure. FULL flushes the log at every commit.
+    conn.pragma("synchronous = FULL");
     const statements = new Map<string, Database.Statement>();
     const prepare = (sql: string) => {
       let statement = statements.get(sql);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, dialect } from "~/db.server.ts";
+import { sqliteRead } from "~/db-direct.server.ts";
 import { makeApiKey } from "../support/fixtures.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
@@ -40,5 +41,12 @@ describe.skipIf(dialect !== "postgresql")("connections the database ends", () =>
       expect(health.status, server.output().slice(-2000)).toBe(200);
       expect((await send(1000 + round)).status).toBe(201);
     }
+  });
+});
+
+describe.skipIf(dialect !== "sqlite")("commits on SQLite", () => {
+  it("the connection the claim, decide and intake writes use flushes the log at every commit (synchronous = FULL)", async () => {
+    const level = await sqliteRead((tx) => tx.prepare("PRAGMA synchronous").pluck().get());
+    expect(level).toBe(2);
   });
 });
