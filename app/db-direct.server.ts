@@ -107,11 +107,6 @@ export type PgWrite = {
   commitWith<R extends Record<string, unknown>>(sql: string): Promise<R[]>;
 };
 
-/** Thrown by a PgWrite body to roll back and hand `value` to the caller (a refused write). */
-export class Rollback<T> {
-  constructor(readonly value: T) {}
-}
-
 // A deadlock (two writers' counter rows taken in opposite orders) or a serialisation failure aborts
 // one transaction, which then wrote nothing: running it again is always safe.
 const RETRYABLE = new Set(["40P01", "40001"]);
@@ -156,7 +151,6 @@ async function pgWriteOnce<T>(fn: (tx: PgWrite) => Promise<T>, begin?: string): 
     return result;
   } catch (e) {
     if (!committed) await client.query("ROLLBACK").catch(() => {});
-    if (e instanceof Rollback) return e.value as T;
     throw e;
   } finally {
     client.off("error", onLost);
@@ -174,6 +168,14 @@ export function literal(value: unknown): string {
   if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
   if (value instanceof Date) return `'${value.toISOString()}'::timestamp(3)`;
   return pg.escapeLiteral(String(value));
+}
+
+/** A statement written with `?` placeholders, its values filled in as literals (for `begin` and `commitWith`). */
+export function withLiterals(sql: string, values: unknown[]): string {
+  let i = 0;
+  const text = sql.replace(/\?/g, () => literal(values[i++]));
+  if (i !== values.length) throw new Error(`statement has ${i} placeholders for ${values.length} values`);
+  return text;
 }
 
 /** Values for a direct SQLite statement: dates as epoch milliseconds and booleans as 0/1, as the ORM stores them. */

@@ -176,6 +176,9 @@ async function writeDecision(
   return { decisionId, seq: event.seq, state };
 }
 
+// The decision row's columns in the order of `decide`'s values, its audit sequence number last.
+const INSERT_DECISION = `INSERT INTO "Decision" ("id", "itemId", "userId", "claimId", "versionId", "action", "rationale", "labelKeys", "snapshot", "byLead", "createdAt", "seq")`;
+
 const LEASE_LOST =
   "You no longer hold this item: your lease expired or was released, and it may have been claimed by someone else. Nothing was saved; take the next item.";
 const VERSION_GONE = "The label set version you decided under is no longer live; reload the page to see the current version.";
@@ -283,7 +286,7 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
       const [sealed] = sealOnSqlite(conn, [event]);
       conn
         .prepare(
-          `INSERT INTO "Decision" ("id", "itemId", "userId", "claimId", "versionId", "action", "rationale", "labelKeys", "snapshot", "byLead", "createdAt", "seq")
+          `${INSERT_DECISION}
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(...decision.map(sqliteValue), sealed.seq);
@@ -307,7 +310,7 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
       const [sealed] = await tx.commitWith<{ seq: number }>(
         [
           sealOnPostgresSql(event),
-          `INSERT INTO "Decision" ("id", "itemId", "userId", "claimId", "versionId", "action", "rationale", "labelKeys", "snapshot", "byLead", "createdAt", "seq")
+          `${INSERT_DECISION}
            VALUES (${decision.map(literal).join(", ")}, (SELECT "seq" FROM "AuditHead" WHERE "id" = 1))`,
           ...labels.map((l) => `INSERT INTO "DecisionLabel" ("decisionId", "labelId") VALUES (${literal(decisionId)}, ${literal(l.id)})`),
         ].join(";\n"),

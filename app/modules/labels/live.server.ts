@@ -58,28 +58,21 @@ export async function recentLiveLabelSetsForReason(reason: string, options: { fr
 
 /**
  * How severe a reported reason is, for queue priority: the highest severity among the violating
- * labels of the live sets that cover it (0 when no set covers it).
- */
-export async function severityForReason(reason: string, client: Tx = db): Promise<number> {
-  const sets = await liveLabelSetsForReason(reason, client);
-  let max = 0;
-  for (const set of sets) for (const l of set.labels) if (l.group === "violating") max = Math.max(max, l.severity);
-  return max;
-}
-
-/**
- * Severity of any reason from one read of the live sets, answered without further reads: intake
- * looks up every reason of a batch inside a transaction that must not wait on the database.
+ * labels of the live sets that cover it (0 when none). One read of the live sets answers any
+ * reason without further reads: intake looks up every reason of a batch inside a transaction that
+ * must not wait on the database.
  */
 export async function severityLookup(client: Tx = db): Promise<(reason: string) => number> {
-  const sets = await liveLabelSets(client);
-  const rows = await client.labelSet.findMany({ where: { id: { in: sets.map((s) => s.setId) } }, select: { id: true, reasons: true } });
-  const reasonsBySet = new Map(rows.map((s) => [s.id, JSON.parse(s.reasons) as string[]]));
-  const severest = (list: LiveLabelSet[]) => Math.max(0, ...list.flatMap((set) => set.labels.filter((l) => l.group === "violating").map((l) => l.severity)));
-  const fallback = severest(sets);
-  const known = new Map<string, number>();
-  for (const set of sets) for (const reason of reasonsBySet.get(set.setId) ?? []) known.set(reason, Math.max(known.get(reason) ?? 0, severest([set])));
-  return (reason) => known.get(reason) ?? fallback;
+  const list = await liveSetsWithReasons(client);
+  const bySeverity = new Map<string, number>();
+  return (reason) => {
+    let severity = bySeverity.get(reason);
+    if (severity === undefined) {
+      severity = Math.max(0, ...forReason(list, reason).flatMap((set) => set.labels.filter((l) => l.group === "violating").map((l) => l.severity)));
+      bySeverity.set(reason, severity);
+    }
+    return severity;
+  };
 }
 
 export { labelsForDecision } from "./sets.server.ts";

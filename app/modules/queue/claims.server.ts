@@ -1,5 +1,5 @@
 import { db, dialect, Prisma, transaction, type Tx } from "~/db.server.ts";
-import { literal, pgValue, pgWrite, type SqliteTx, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
+import { literal, pgValue, pgWrite, type SqliteTx, sqliteValue, sqliteWrite, withLiterals } from "~/db-direct.server.ts";
 import { env } from "~/env.server.ts";
 import { newId } from "~/modules/ids.ts";
 import { appendAuditEvent, prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor } from "~/modules/audit/writer.server.ts";
@@ -102,8 +102,8 @@ export async function claimNext(user: Claimer, queue: QueueName = INITIAL_STATE)
       for (const statement of statements) {
         const row = conn.prepare(statement.sql).get(...statement.values.map(sqliteValue)) as { id: string; lapsed: number } | undefined;
         if (!row) continue;
-        if (row.lapsed === 1) conn.prepare(CLOSE_LAPSED.sqlite).run(sqliteValue(now), CLAIM_END.expired, row.id);
-        conn.prepare(INSERT_CLAIM.sqlite).run(claimId, row.id, user.id, sqliteValue(now), sqliteValue(expires));
+        if (row.lapsed === 1) conn.prepare(CLOSE_LAPSED).run(sqliteValue(now), CLAIM_END.expired, row.id);
+        conn.prepare(INSERT_CLAIM).run(claimId, row.id, user.id, sqliteValue(now), sqliteValue(expires));
         sealOnSqlite(conn, [event(row.id)]);
         return { itemId: row.id, claimId, leaseExpiresAt: expires };
       }
@@ -116,13 +116,10 @@ export async function claimNext(user: Claimer, queue: QueueName = INITIAL_STATE)
       for (const statement of statements) {
         const [row] = await tx.query<{ id: string; lapsed: number }>(statement.text, statement.values.map(pgValue));
         if (!row) continue;
-        const values = [now, CLAIM_END.expired, row.id].map(literal);
         await tx.commitWith(
           [
-            ...(Number(row.lapsed) === 1
-              ? [`UPDATE "Claim" SET "endedAt" = ${values[0]}, "endReason" = ${values[1]} WHERE "itemId" = ${values[2]} AND "endedAt" IS NULL`]
-              : []),
-            `INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (${[claimId, row.id, user.id, now, expires].map(literal).join(", ")})`,
+            ...(Number(row.lapsed) === 1 ? [withLiterals(CLOSE_LAPSED, [now, CLAIM_END.expired, row.id])] : []),
+            withLiterals(INSERT_CLAIM, [claimId, row.id, user.id, now, expires]),
             sealOnPostgresSql(event(row.id)),
           ].join(";\n"),
         );
@@ -140,8 +137,8 @@ const HELD = {
   sqlite: `SELECT "id", "claimId", "leaseExpiresAt" FROM "Item" WHERE "claimedById" = ? AND "state" = ? AND "leaseExpiresAt" > ? ORDER BY "leaseExpiresAt" DESC LIMIT 1`,
   postgresql: `SELECT "id", "claimId", "leaseExpiresAt" FROM "Item" WHERE "claimedById" = $1 AND "state" = CAST($2 AS "ItemState") AND "leaseExpiresAt" > $3 ORDER BY "leaseExpiresAt" DESC LIMIT 1`,
 };
-const CLOSE_LAPSED = { sqlite: `UPDATE "Claim" SET "endedAt" = ?, "endReason" = ? WHERE "itemId" = ? AND "endedAt" IS NULL` };
-const INSERT_CLAIM = { sqlite: `INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (?, ?, ?, ?, ?)` };
+const CLOSE_LAPSED = `UPDATE "Claim" SET "endedAt" = ?, "endReason" = ? WHERE "itemId" = ? AND "endedAt" IS NULL`;
+const INSERT_CLAIM = `INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (?, ?, ?, ?, ?)`;
 
 function heldOnSqlite(conn: SqliteTx, userId: string, queue: QueueName, now: Date): ClaimedItem | null {
   const held = conn.prepare(HELD.sqlite).get(userId, queue, sqliteValue(now)) as { id: string; claimId: string; leaseExpiresAt: number } | undefined;
