@@ -1,15 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { db } from "~/db.server.ts";
-import type { Role } from "~/modules/auth/capabilities.ts";
+import { can, type Role } from "~/modules/auth/capabilities.ts";
 import { hashPassword } from "~/modules/auth/password.server.ts";
 import { createApiKey } from "~/modules/auth/api-keys.server.ts";
 
 export const PASSWORD = "correct horse battery staple";
 let passwordHash: Promise<string> | undefined;
 
-export async function makeUser(role: Role, overrides: { email?: string; disabled?: boolean } = {}) {
+/**
+ * A user; reviewers (moderators and leads) join every live queue unless `queues` names the ones to
+ * join, so tests that are not about routing find the starter queues' items as before.
+ */
+export async function makeUser(role: Role, overrides: { email?: string; disabled?: boolean; queues?: string[] } = {}) {
   passwordHash ??= hashPassword(PASSWORD);
-  return db.user.create({
+  const user = await db.user.create({
     data: {
       id: randomUUID(),
       email: overrides.email ?? `${role}-${randomUUID().slice(0, 8)}@example.test`,
@@ -19,6 +23,11 @@ export async function makeUser(role: Role, overrides: { email?: string; disabled
       disabled: overrides.disabled ?? false,
     },
   });
+  if (can(role, "queue:review")) {
+    const queueIds = overrides.queues ?? (await db.queue.findMany({ where: { deletedAt: null }, select: { id: true } })).map((q) => q.id);
+    if (queueIds.length > 0) await db.queueMember.createMany({ data: queueIds.map((queueId) => ({ queueId, userId: user.id })) });
+  }
+  return user;
 }
 
 /** One account per role, for tests that walk the console as each of them. */

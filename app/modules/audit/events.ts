@@ -23,6 +23,9 @@ const payload = <Shape extends z.ZodRawShape>(shape: Shape) => z.object(shape).s
 const claimEnded = payload({ itemId: id, claimId: id, holderId: id.nullable(), reason: text, byLead: z.boolean() });
 const userStatus = payload({ email: text, releasedItems: count });
 const draftChange = { versionId: id, number: versionNumber, labelKey: text };
+const queueRef = { queueId: id, name: text };
+const hours = z.record(z.number().positive());
+const routingDraftChange = { versionId: id, number: versionNumber, ruleId: id, ruleName: text };
 
 export const AUDIT_EVENTS = {
   "api_key.created": payload({ name: text, platform: text, prefix: text, demo: z.literal(true).optional() }),
@@ -53,6 +56,7 @@ export const AUDIT_EVENTS = {
   "auth.login_failed": payload({ address: text, reason: z.enum(["unknown_account", "wrong_password"]) }),
   "auth.login_refused": payload({ address: text, reason: z.literal("account_disabled") }),
 
+  "claim.handed_over": payload({ itemId: id, claimId: id, fromUserId: id, toUserId: id, toEmail: text, queueId: id, reason: text }),
   "claim.released": claimEnded,
   "claim.skipped": claimEnded,
 
@@ -88,9 +92,25 @@ export const AUDIT_EVENTS = {
     receivedAt: time,
     dueAt: time.nullish(),
     newItem: z.boolean(),
+    // Where intake routed the item (absent on events recorded before queues existed).
+    queueId: id.nullish(),
+    routingVersion: versionNumber.nullish(),
   }),
 
+  "item.assigned": payload({ itemId: id, queueId: id, assigneeId: id, assigneeEmail: text, previousAssigneeId: id.nullable(), reason: text }),
   "item.claimed": payload({ itemId: id, claimId: id, queue: text, leaseExpiresAt: time }),
+  "item.moved": payload({ itemId: id, fromQueueId: id.nullable(), toQueueId: id, reason: text, dueAt: time.nullable() }),
+  // Routing outside intake: an escalation, or a lead running the live rules again over unrouted items.
+  "item.routed": payload({
+    itemId: id,
+    trigger: z.enum(["escalated", "rerun"]),
+    fromQueueId: id.nullable(),
+    queueId: id.nullable(),
+    ruleId: id.nullable(),
+    routingVersion: versionNumber.nullable(),
+    note: text,
+  }),
+  "item.unassigned": payload({ itemId: id, assigneeId: id, reason: text }),
 
   "label_set.draft_created": payload({
     setKey: text,
@@ -130,6 +150,31 @@ export const AUDIT_EVENTS = {
     changeNote: text,
     labels: count,
     retiredVersionId: id.nullable(),
+    retiredNumber: versionNumber.nullable(),
+  }),
+
+  "queue.closed": payload({ ...queueRef, unroutedItems: count }),
+  "queue.created": payload({ ...queueRef, description: text, deadlineHours: hours, open: z.boolean() }),
+  "queue.deleted": payload(queueRef),
+  "queue.member_added": payload({ ...queueRef, userId: id, email: text }),
+  "queue.member_removed": payload({ ...queueRef, userId: id, email: text, unassignedItems: count }),
+  "queue.reopened": payload(queueRef),
+  "queue.updated": payload({ ...queueRef, changed: z.array(text), description: text, deadlineHours: hours }),
+
+  "routing.draft_created": payload({ versionId: id, number: versionNumber, fromNumber: versionNumber.nullable() }),
+  "routing.draft_discarded": payload({ versionId: id, number: versionNumber }),
+  "routing.draft_edited": z.discriminatedUnion("change", [
+    payload({ ...routingDraftChange, change: z.literal("rule_added") }),
+    payload({ ...routingDraftChange, change: z.literal("rule_edited"), fields: z.array(text) }),
+    payload({ ...routingDraftChange, change: z.literal("rule_moved"), direction: z.enum(["up", "down"]) }),
+    payload({ ...routingDraftChange, change: z.literal("rule_removed") }),
+  ]),
+  "routing.published": payload({
+    versionId: id,
+    number: versionNumber,
+    changeNote: text,
+    rules: count,
+    warnings: z.array(text),
     retiredNumber: versionNumber.nullable(),
   }),
 

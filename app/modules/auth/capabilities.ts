@@ -14,6 +14,7 @@ export const CAPABILITIES = {
   "queue:review": ["moderator", "policy_lead"],
   "queue:view": ["moderator", "policy_lead", "admin"],
   "queue:manage": ["policy_lead", "admin"],
+  "routing:read": ["policy_lead", "auditor", "admin"],
   "escalations:decide": ["policy_lead"],
   "labels:read": ["moderator", "policy_lead", "auditor", "admin"],
   "labels:edit": ["policy_lead", "admin"],

@@ -1,11 +1,14 @@
 // Pure rules for deadlines and priority, shared by intake, the queue and the console.
 import { REMOVAL_ORDER_HOURS, SOURCE_WEIGHT, type Source } from "~/modules/items/sources.ts";
 
-export type DeadlineHours = Record<Exclude<Source, "removal_order">, number | undefined>;
+export type DeadlineHours = Partial<Record<Source, number | undefined>>;
 
-/** A removal order must be acted on within one hour of receipt (TCO Art. 3(3)); other sources are configurable. */
+/**
+ * A removal order must be acted on within one hour of receipt (TCO Art. 3(3)): a queue may shorten
+ * that hour, never lengthen it. Other sources are configurable, globally and per queue.
+ */
 export function deadlineFor(source: Source, receivedAt: Date, hours: DeadlineHours): Date | null {
-  const h = source === "removal_order" ? REMOVAL_ORDER_HOURS : hours[source];
+  const h = source === "removal_order" ? Math.min(REMOVAL_ORDER_HOURS, hours.removal_order ?? REMOVAL_ORDER_HOURS) : hours[source];
   if (h === undefined) return null;
   return new Date(receivedAt.getTime() + h * 3_600_000);
 }

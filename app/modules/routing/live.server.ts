@@ -1,0 +1,141 @@
+// The routing in force: the published rules, the queues they can send to, and which label sets
+// cover which reasons, read together and cached per routing generation. Every change that alters
+// where items go bumps the generation (first, in its own transaction); every routing reads it in
+// the transaction that routes, so it never routes with rules or queues older than its own moment.
+// See docs/decisions/028-queues-and-routing.md.
+import { db, type Tx } from "~/db.server.ts";
+import type { PgWrite, SqliteTx } from "~/db-direct.server.ts";
+import { env } from "~/env.server.ts";
+import type { Source } from "~/modules/items/sources.ts";
+import { effectiveDeadlineHours, QueueDeadlineHours, RoutingRules, type QueueTarget, type RoutingRule, type RoutingSubject, type Stage } from "./rules.ts";
+
+export type LiveQueue = QueueTarget & { deadlineHours: QueueDeadlineHours };
+
+export type RoutingContext = {
+  generation: number;
+  version: { id: string; number: number; rules: RoutingRule[] } | null;
+  queues: Map<string, LiveQueue>;
+  /** Label set keys by flag reason, from the published label sets. */
+  labelSetsByReason: Map<string, string[]>;
+  /** Whether any live rule looks at copy groups (only then does routing read them). */
+  usesCopies: boolean;
+};
+
+export const GENERATION_SQL = `SELECT "generation" FROM "RoutingState" WHERE "id" = 1`;
+/** The generation, share-locked until commit: a routing change waits for routings in flight, and they for it. */
+export const GENERATION_SHARED_SQL = `${GENERATION_SQL} FOR SHARE`;
+const QUEUES_SQL = `SELECT "id", "name", "open", "deletedAt", "deadlineHours" FROM "Queue"`;
+const VERSION_SQL = `SELECT "id", "number", "rules" FROM "RoutingVersion" WHERE "status" = 'published'`;
+const LABEL_SETS_SQL = `SELECT s."key", s."reasons" FROM "LabelSet" s
+  WHERE EXISTS (SELECT 1 FROM "LabelSetVersion" v WHERE v."labelSetId" = s."id" AND v."status" = 'published')`;
+
+type QueueRow = { id: string; name: string; open: unknown; deletedAt: unknown; deadlineHours: string };
+type VersionRow = { id: string; number: number | bigint; rules: string };
+type LabelSetRow = { key: string; reasons: string };
+
+let cached: RoutingContext | null = null;
+
+function build(generation: number, queues: QueueRow[], versions: VersionRow[], labelSets: LabelSetRow[]): RoutingContext {
+  const version = versions[0] ? { id: versions[0].id, number: Number(versions[0].number), rules: RoutingRules.parse(JSON.parse(versions[0].rules)) } : null;
+  const labelSetsByReason = new Map<string, string[]>();
+  for (const set of labelSets) {
+    for (const reason of JSON.parse(set.reasons) as string[]) labelSetsByReason.set(reason, [...(labelSetsByReason.get(reason) ?? []), set.key]);
+  }
+  const context: RoutingContext = {
+    generation,
+    version,
+    queues: new Map(
+      queues.map((q) => [
+        q.id,
+        {
+          id: q.id,
+          name: q.name,
+          open: Boolean(Number(q.open)) || q.open === true,
+          deleted: q.deletedAt !== null && q.deletedAt !== undefined,
+          deadlineHours: QueueDeadlineHours.catch({}).parse(JSON.parse(q.deadlineHours)),
+        },
+      ]),
+    ),
+    labelSetsByReason,
+    usesCopies: !!version?.rules.some((r) => r.when.copies),
+  };
+  cached = context;
+  return context;
+}
+
+/** The context for a generation read on a SQLite write connection (synchronous, inside its transaction). */
+export function routingContextOnSqlite(conn: SqliteTx): RoutingContext {
+  const { generation } = conn.prepare(GENERATION_SQL).get() as { generation: number };
+  if (cached?.generation === generation) return cached;
+  return build(
+    generation,
+    conn.prepare(QUEUES_SQL).all() as QueueRow[],
+    conn.prepare(VERSION_SQL).all() as VersionRow[],
+    conn.prepare(LABEL_SETS_SQL).all() as LabelSetRow[],
+  );
+}
+
+/** The context for a generation already read (share-locked) in a PostgreSQL transaction. */
+export async function routingContextOnPostgres(tx: PgWrite, generation: number): Promise<RoutingContext> {
+  if (cached?.generation === generation) return cached;
+  const [queues, versions, labelSets] = [
+    await tx.query<QueueRow>(QUEUES_SQL),
+    await tx.query<VersionRow>(VERSION_SQL),
+    await tx.query<LabelSetRow>(LABEL_SETS_SQL),
+  ];
+  return build(generation, queues, versions, labelSets);
+}
+
+/** The context through the ORM: inside a transaction that bumped or share-locked the generation, or for display. */
+export async function routingContext(client: Tx | typeof db = db): Promise<RoutingContext> {
+  const [{ generation }] = await client.$queryRawUnsafe<{ generation: number | bigint }[]>(GENERATION_SQL);
+  if (cached?.generation === Number(generation)) return cached;
+  const [queues, versions, labelSets] = [
+    await client.$queryRawUnsafe<QueueRow[]>(QUEUES_SQL),
+    await client.$queryRawUnsafe<VersionRow[]>(VERSION_SQL),
+    await client.$queryRawUnsafe<LabelSetRow[]>(LABEL_SETS_SQL),
+  ];
+  return build(Number(generation), queues, versions, labelSets);
+}
+
+/**
+ * The first statement of every change to where items go (publishing rules or label sets, editing,
+ * closing or deleting a queue): it waits for routings in flight and makes later ones read the change.
+ * Taking it first keeps the lock order one way round (generation, then items), so it cannot deadlock
+ * with intake or an escalation.
+ */
+export async function bumpRoutingGeneration(tx: Tx) {
+  await tx.$executeRawUnsafe(`UPDATE "RoutingState" SET "generation" = "generation" + 1 WHERE "id" = 1`);
+}
+
+/** Share-locks the generation inside an ORM transaction that routes items (PostgreSQL; SQLite's write lock already serialises). */
+export async function holdRoutingGeneration(tx: Tx, dialect: "sqlite" | "postgresql") {
+  if (dialect === "postgresql") await tx.$queryRawUnsafe(GENERATION_SHARED_SQL);
+}
+
+/** What routing looks at for an item. */
+export function subjectOf(
+  item: { strongestSource: string; countsByReason: Record<string, number> | string; language: string | null; platform: string; type: string },
+  stage: Stage,
+  context: RoutingContext,
+  inCopyGroup: boolean,
+): RoutingSubject {
+  const reasons = Object.keys(typeof item.countsByReason === "string" ? (JSON.parse(item.countsByReason) as Record<string, number>) : item.countsByReason);
+  const labelSets = [...new Set(reasons.flatMap((r) => context.labelSetsByReason.get(r) ?? []))];
+  return { stage, source: item.strongestSource as Source, reasons, language: item.language, platform: item.platform, contentType: item.type, labelSets, inCopyGroup };
+}
+
+/** The global deadline hours per source (a removal order's hour is fixed by law). */
+export function defaultDeadlineHours(): Partial<Record<Source, number | undefined>> {
+  return {
+    authority_referral: env.DOCKET_DEADLINE_HOURS_AUTHORITY_REFERRAL,
+    trusted_flagger: env.DOCKET_DEADLINE_HOURS_TRUSTED_FLAGGER,
+    user_report: env.DOCKET_DEADLINE_HOURS_USER_REPORT,
+    automated: env.DOCKET_DEADLINE_HOURS_AUTOMATED,
+  };
+}
+
+/** The deadline hours for items in a queue (the global ones for an unrouted item). */
+export function deadlineHoursIn(context: RoutingContext, queueId: string | null): Partial<Record<Source, number>> {
+  return effectiveDeadlineHours(defaultDeadlineHours(), queueId ? (context.queues.get(queueId)?.deadlineHours ?? null) : null);
+}
