@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Escalations · Docket" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "escalations:decide");
-  const [list, current] = await Promise.all([escalatedItems(), currentClaim(user.id, ESCALATED_STATE)]);
+  const [list, current] = await Promise.all([escalatedItems(), currentClaim(user.id)]);
   return json({ ...list, current, now: new Date().toISOString(), notice: new URL(request.url).searchParams.get("notice") });
 }
 

@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Review queue · Docket" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "queue:review");
-  const [summary, current] = await Promise.all([queueSummary(user.id), currentClaim(user.id, INITIAL_STATE)]);
+  const [summary, current] = await Promise.all([queueSummary(user.id), currentClaim(user.id)]);
   return json({ summary, current, now: new Date().toISOString(), notice: new URL(request.url).searchParams.get("notice") });
 }
 

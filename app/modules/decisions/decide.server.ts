@@ -3,7 +3,17 @@ import { newId } from "~/modules/ids.ts";
 import { literal, pgValue, pgWrite, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { appendAuditEvent, prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor } from "~/modules/audit/writer.server.ts";
 import type { Role } from "~/modules/auth/capabilities.ts";
-import { CLAIM_END, DECIDED_STATE, decisionTransition, isLeaseLive, isOpen, mayCause, TRANSITIONS, type ItemState } from "~/modules/items/lifecycle.ts";
+import {
+  GENERATION_SHARED_SQL,
+  holdRoutingGeneration,
+  routingContext,
+  routingContextOnPostgres,
+  routingContextOnSqlite,
+  subjectOf,
+  type RoutingContext,
+} from "~/modules/routing/live.server.ts";
+import { routeItem, type RouteResult } from "~/modules/routing/rules.ts";
+import { CLAIM_END, DECIDED_STATE, ESCALATED_STATE, decisionTransition, isLeaseLive, isOpen, mayCause, TRANSITIONS, type ItemState } from "~/modules/items/lifecycle.ts";
 import { liveLabelSetsForReason, recentLiveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import type { LabelView, LiveLabelSet } from "~/modules/labels/types.ts";
 import type { DecisionAction } from "./actions.ts";
@@ -137,11 +147,28 @@ async function writeDecision(
   const labelKeys = labels.map((l) => l.key);
   const snapshot = snapshotOf(item);
   // The lease goes in the same statement that checks it, so two decisions cannot both pass.
+  let route: RouteResult | null = null;
+  let routingVersion: number | null = null;
+  if (state === ESCALATED_STATE) {
+    const routing = await routingContext(tx);
+    const copies = routing.usesCopies && item.contentDigest ? await tx.item.count({ where: { contentDigest: item.contentDigest } }) : 0;
+    route = routeItem(routing.version, routing.queues, subjectOf(item, "escalation", routing, copies >= 2));
+    routingVersion = routing.version?.number ?? null;
+  }
   const { count } = await tx.item.updateMany({
     where: copyOf
       ? { id: item.id, state: item.state, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }, { claimedById: user.id }] }
       : { id: item.id, claimId: claimId, claimedById: user.id, leaseExpiresAt: { gt: now }, state: item.state },
-    data: { state, decidedAt: state === DECIDED_STATE ? now : null, claimId: null, claimedById: null, leaseExpiresAt: null },
+    data: {
+      state,
+      decidedAt: state === DECIDED_STATE ? now : null,
+      claimId: null,
+      claimedById: null,
+      leaseExpiresAt: null,
+      assignedToId: null,
+      assignedAt: null,
+      ...(route ? { queueId: route.queueId, routedBy: route.routedBy, routeNote: route.note } : {}),
+    },
   });
   if (count !== 1) {
     if (copyOf) return null;
@@ -173,8 +200,28 @@ async function writeDecision(
     },
   });
   if (labels.length > 0) await tx.decisionLabel.createMany({ data: labels.map((l) => ({ decisionId, labelId: l.id })) });
+  if (route) {
+    await appendAuditEvent(tx, {
+      actor,
+      action: "item.routed",
+      subjectType: "item",
+      subjectId: item.id,
+      payload: {
+        itemId: item.id,
+        trigger: "escalated",
+        fromQueueId: item.queueId,
+        queueId: route.queueId,
+        ruleId: route.rule?.id ?? null,
+        routingVersion,
+        note: route.note,
+      },
+    });
+  }
   return { decisionId, seq: event.seq, state };
 }
+
+const COPIES_SQL = `SELECT COUNT(*) AS "n" FROM "Item" WHERE "contentDigest" = ?`;
+const COPIES_PG = `SELECT COUNT(*) AS "n" FROM "Item" WHERE "contentDigest" = $1`;
 
 // The decision row's columns in the order of `decide`'s values, its audit sequence number last.
 const INSERT_DECISION = `INSERT INTO "Decision" ("id", "itemId", "userId", "claimId", "versionId", "action", "rationale", "labelKeys", "snapshot", "byLead", "createdAt", "seq")`;
@@ -267,15 +314,44 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
     byLead,
     now,
   ];
+  // An escalation is routed again, with the escalation rules, in the decision's transaction.
+  const escalating = state === ESCALATED_STATE;
+  const routed = (routing: RoutingContext, copies: number) => {
+    const route = routeItem(routing.version, routing.queues, subjectOf(item, "escalation", routing, copies >= 2));
+    const routedEvent = prepareAuditEvent(
+      {
+        actor: { kind: "user", id: user.id, email: user.email, role: user.role },
+        action: "item.routed",
+        subjectType: "item",
+        subjectId: item.id,
+        payload: {
+          itemId: item.id,
+          trigger: "escalated",
+          fromQueueId: item.queueId,
+          queueId: route.queueId,
+          ruleId: route.rule?.id ?? null,
+          routingVersion: routing.version?.number ?? null,
+          note: route.note,
+        },
+      },
+      now,
+    );
+    return { values: [route.queueId, route.routedBy, route.note], event: routedEvent };
+  };
+  const keepRoute = [item.queueId, item.routedBy, item.routeNote];
   let seq: number;
   if (dialect === "sqlite") {
     seq = await sqliteWrite((conn) => {
+      const routing = escalating ? routingContextOnSqlite(conn) : null;
+      const copies = routing?.usesCopies && item.contentDigest ? (conn.prepare(COPIES_SQL).get(item.contentDigest) as { n: number }).n : 0;
+      const route = routing ? routed(routing, copies) : null;
       const changed = conn
         .prepare(
-          `UPDATE "Item" SET "state" = ?, "decidedAt" = ?, "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ?
+          `UPDATE "Item" SET "state" = ?, "decidedAt" = ?, "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ?,
+             "queueId" = ?, "routedBy" = ?, "routeNote" = ?, "assignedToId" = NULL, "assignedAt" = NULL
            WHERE "id" = ? AND "claimId" = ? AND "claimedById" = ? AND "leaseExpiresAt" > ? AND "state" = ?`,
         )
-        .run(state, sqliteValue(itemChange.decidedAt), sqliteValue(now), ...itemChange.guard.map(sqliteValue)).changes;
+        .run(state, sqliteValue(itemChange.decidedAt), sqliteValue(now), ...(route?.values ?? keepRoute), ...itemChange.guard.map(sqliteValue)).changes;
       if (changed !== 1) throw new LeaseConflictError(LEASE_LOST);
       if (versionId && !conn.prepare(`SELECT 1 FROM "LabelSetVersion" WHERE "id" = ? AND "status" = 'published'`).get(versionId)) {
         throw new DecisionInvalidError(VERSION_GONE, "labelIds");
@@ -292,31 +368,45 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
         .run(...decision.map(sqliteValue), sealed.seq);
       const label = conn.prepare(`INSERT INTO "DecisionLabel" ("decisionId", "labelId") VALUES (?, ?)`);
       for (const l of labels) label.run(decisionId, l.id);
+      if (route) sealOnSqlite(conn, [route.event]);
       return sealed.seq;
     });
   } else {
-    seq = await pgWrite(async (tx) => {
-      const [check] = await tx.query<{ changed: number; live: boolean }>(
-        `WITH "changed" AS (
-           UPDATE "Item" SET "state" = CAST($1 AS "ItemState"), "decidedAt" = $2, "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = $3
-           WHERE "id" = $4 AND "claimId" = $5 AND "claimedById" = $6 AND "leaseExpiresAt" > $7 AND "state" = CAST($8 AS "ItemState") RETURNING "id"),
-         "ended" AS (UPDATE "Claim" SET "endedAt" = $3, "endReason" = $9 WHERE "itemId" IN (SELECT "id" FROM "changed") AND "endedAt" IS NULL)
-         SELECT (SELECT COUNT(*) FROM "changed")::int AS "changed",
-           ($10::text IS NULL OR EXISTS (SELECT 1 FROM "LabelSetVersion" WHERE "id" = $10 AND "status" = 'published')) AS "live"`,
-        [state, itemChange.decidedAt, now, ...itemChange.guard, CLAIM_END.decided, versionId].map(pgValue),
-      );
-      if (check.changed !== 1) throw new LeaseConflictError(LEASE_LOST);
-      if (!check.live) throw new DecisionInvalidError(VERSION_GONE, "labelIds");
-      const [sealed] = await tx.commitWith<{ seq: number }>(
-        [
-          sealOnPostgresSql(event),
-          `${INSERT_DECISION}
-           VALUES (${decision.map(literal).join(", ")}, (SELECT "seq" FROM "AuditHead" WHERE "id" = 1))`,
-          ...labels.map((l) => `INSERT INTO "DecisionLabel" ("decisionId", "labelId") VALUES (${literal(decisionId)}, ${literal(l.id)})`),
-        ].join(";\n"),
-      );
-      return Number(sealed.seq);
-    });
+    seq = await pgWrite(
+      async (tx) => {
+        let route: ReturnType<typeof routed> | null = null;
+        if (escalating) {
+          const [[{ generation }]] = tx.begun as [{ generation: number }[]];
+          const routing = await routingContextOnPostgres(tx, generation);
+          const copies = routing.usesCopies && item.contentDigest ? Number((await tx.query<{ n: string }>(COPIES_PG, [item.contentDigest]))[0].n) : 0;
+          route = routed(routing, copies);
+        }
+        const [check] = await tx.query<{ changed: number; live: boolean }>(
+          `WITH "changed" AS (
+             UPDATE "Item" SET "state" = CAST($1 AS "ItemState"), "decidedAt" = $2, "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = $3,
+               "queueId" = $11, "routedBy" = $12, "routeNote" = $13, "assignedToId" = NULL, "assignedAt" = NULL
+             WHERE "id" = $4 AND "claimId" = $5 AND "claimedById" = $6 AND "leaseExpiresAt" > $7 AND "state" = CAST($8 AS "ItemState") RETURNING "id"),
+           "ended" AS (UPDATE "Claim" SET "endedAt" = $3, "endReason" = $9 WHERE "itemId" IN (SELECT "id" FROM "changed") AND "endedAt" IS NULL)
+           SELECT (SELECT COUNT(*) FROM "changed")::int AS "changed",
+             ($10::text IS NULL OR EXISTS (SELECT 1 FROM "LabelSetVersion" WHERE "id" = $10 AND "status" = 'published')) AS "live"`,
+          [state, itemChange.decidedAt, now, ...itemChange.guard, CLAIM_END.decided, versionId, ...(route?.values ?? keepRoute)].map(pgValue),
+        );
+        if (check.changed !== 1) throw new LeaseConflictError(LEASE_LOST);
+        if (!check.live) throw new DecisionInvalidError(VERSION_GONE, "labelIds");
+        const [sealed] = await tx.commitWith<{ seq: number }>(
+          [
+            sealOnPostgresSql(event),
+            `${INSERT_DECISION}
+             VALUES (${decision.map(literal).join(", ")}, (SELECT "seq" FROM "AuditHead" WHERE "id" = 1))`,
+            ...labels.map((l) => `INSERT INTO "DecisionLabel" ("decisionId", "labelId") VALUES (${literal(decisionId)}, ${literal(l.id)})`),
+            ...(route ? [sealOnPostgresSql(route.event)] : []),
+          ].join(";\n"),
+        );
+        return Number(sealed.seq);
+      },
+      // The routing generation is share-locked before the item: the lock order of every routing change.
+      escalating ? { begin: GENERATION_SHARED_SQL } : {},
+    );
   }
   return { decisionId, seq, state, byLead, copies: 0, skippedCopies: 0 };
 }
@@ -327,6 +417,7 @@ async function decideWithCopies(user: Decider, input: DecideInput): Promise<Deci
   return transaction(
     async (tx) => {
       const now = new Date();
+      await holdRoutingGeneration(tx, dialect);
       if (dialect === "postgresql") {
         // The item and its copies are locked in id order before the first audit event takes the
         // chain's head: an intake holding one of the copies then finishes first instead of waiting

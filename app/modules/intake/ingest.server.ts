@@ -1,29 +1,28 @@
 import { createHash } from "node:crypto";
 import { dialect, isUniqueViolation, type Prisma } from "~/db.server.ts";
 import { literal, pgWrite, type SqliteTx, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
-import { env } from "~/env.server.ts";
 import { newId } from "~/modules/ids.ts";
 import { canonicalJson } from "~/modules/audit/chain.ts";
 import { prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor, type PreparedEvent } from "~/modules/audit/writer.server.ts";
-import { INITIAL_STATE, TRANSITIONS, canTransition, isOpen } from "~/modules/items/lifecycle.ts";
+import { ESCALATED_STATE, INITIAL_STATE, TRANSITIONS, canTransition, isOpen } from "~/modules/items/lifecycle.ts";
 import { severityLookup } from "~/modules/labels/live.server.ts";
 import { strongerSource, type Source } from "~/modules/items/sources.ts";
-import { computePriority, deadlineFor, normaliseText, type DeadlineHours } from "~/modules/queue/policy.ts";
+import { computePriority, deadlineFor, normaliseText } from "~/modules/queue/policy.ts";
+import {
+  deadlineHoursIn,
+  GENERATION_SHARED_SQL,
+  routingContextOnPostgres,
+  routingContextOnSqlite,
+  subjectOf,
+  type RoutingContext,
+} from "~/modules/routing/live.server.ts";
+import { routeItem } from "~/modules/routing/rules.ts";
 import type { FlagRequest } from "./schema.ts";
 
 /** Who is sending flags: a platform's API key, the bulk importer, or demo mode. */
 export type IntakeSender = { platform: string; apiKeyId: string | null; actor: Actor };
 
 export type IngestResult = { itemId: string; flagId: string; newItem: boolean; duplicate: boolean };
-
-export function deadlineHours(): DeadlineHours {
-  return {
-    authority_referral: env.DOCKET_DEADLINE_HOURS_AUTHORITY_REFERRAL,
-    trusted_flagger: env.DOCKET_DEADLINE_HOURS_TRUSTED_FLAGGER,
-    user_report: env.DOCKET_DEADLINE_HOURS_USER_REPORT,
-    automated: env.DOCKET_DEADLINE_HOURS_AUTOMATED,
-  };
-}
 
 export function contentDigest(content: FlagRequest["content"]): string | null {
   const normalised = normaliseText([content.title, content.body]);
@@ -35,6 +34,21 @@ type ItemAcc = {
   isNew: boolean;
   state: string;
   reopen: boolean;
+  /** The strongest source before this call (null for a new item): a stronger notice re-routes. */
+  sourceBefore: Source | null;
+  platform: string;
+  type: string;
+  language: string | null;
+  contentDigest: string | null;
+  queueId: string | null;
+  routedBy: string | null;
+  routeNote: string | null;
+  assignedToId: string | null;
+  assignedAt: Date | null;
+  /** The routing version that placed the item in this call, if routing ran for it. */
+  routedWith: number | null;
+  /** This call's flags on the item, whose deadlines wait for the item's queue. */
+  flags: Prisma.FlagCreateManyInput[];
   countsBySource: Record<string, number>;
   countsByReason: Record<string, number>;
   strongestSource: Source;
@@ -62,6 +76,9 @@ type IntakeReads = {
   knownFlags: Map<string, { id: string; itemId: string }>;
   existing: Map<string, ExistingItem>;
   seenReporters: Set<string>;
+  routing: RoutingContext;
+  /** How many items already carry each content digest (read only when a live rule looks at copies). */
+  digestCounts: Map<string, number>;
 };
 type ExistingItem = {
   id: string;
@@ -76,6 +93,15 @@ type ExistingItem = {
   firstFlaggedAt: Date;
   lastFlaggedAt: Date;
   decidedAt: Date | null;
+  platform: string;
+  type: string;
+  language: string | null;
+  contentDigest: string | null;
+  queueId: string | null;
+  routedBy: string | null;
+  routeNote: string | null;
+  assignedToId: string | null;
+  assignedAt: Date | null;
 };
 
 /** What one intake call writes, worked out from its reads without touching the database. */
@@ -113,7 +139,7 @@ export async function ingestFlags(sender: IntakeSender, entries: FlagRequest[], 
 const flagExternalIds = (entries: FlagRequest[]) => [...new Set(entries.map((e) => e.flag.externalId).filter((x): x is string => !!x))];
 const itemExternalIds = (entries: FlagRequest[]) => [...new Set(entries.map((e) => e.content.externalId))];
 const reporterIds = (entries: FlagRequest[]) => [...new Set(entries.map((e) => e.flag.reporterId).filter((x): x is string => !!x))];
-const EXISTING_COLUMNS = `"id", "externalId", "state", "strongestSource", "dueAt", "flagCount", "reporterCount", "countsBySource", "countsByReason", "firstFlaggedAt", "lastFlaggedAt", "decidedAt"`;
+const EXISTING_COLUMNS = `"id", "externalId", "state", "strongestSource", "dueAt", "flagCount", "reporterCount", "countsBySource", "countsByReason", "firstFlaggedAt", "lastFlaggedAt", "decidedAt", "platform", "type", "language", "contentDigest", "queueId", "routedBy", "routeNote", "assignedToId", "assignedAt"`;
 const UPDATED_COLUMNS = [
   "priority",
   "dueAt",
@@ -127,13 +153,19 @@ const UPDATED_COLUMNS = [
   "lastFlaggedAt",
   "state",
   "decidedAt",
+  "queueId",
+  "routedBy",
+  "routeNote",
+  "assignedToId",
+  "assignedAt",
   "updatedAt",
 ] as const;
 
 function ingestOnSqlite(sender: IntakeSender, entries: FlagRequest[], plan: (reads: IntakeReads) => IntakePlan) {
   const toDate = (v: unknown) => (v === null ? null : new Date(Number(v)));
   return sqliteWrite((conn) => {
-    const reads: IntakeReads = { knownFlags: new Map(), existing: new Map(), seenReporters: new Set() };
+    const routing = routingContextOnSqlite(conn);
+    const reads: IntakeReads = { knownFlags: new Map(), existing: new Map(), seenReporters: new Set(), routing, digestCounts: new Map() };
     for (const part of chunks(flagExternalIds(entries), 500)) {
       const rows = conn
         .prepare(`SELECT "id", "itemId", "externalId" FROM "Flag" WHERE "platform" = ? AND "externalId" IN (${part.map(() => "?").join(",")})`)
@@ -149,6 +181,7 @@ function ingestOnSqlite(sender: IntakeSender, entries: FlagRequest[], plan: (rea
           ...r,
           dueAt: toDate(r.dueAt),
           decidedAt: toDate(r.decidedAt),
+          assignedAt: toDate(r.assignedAt),
           firstFlaggedAt: toDate(r.firstFlaggedAt)!,
           lastFlaggedAt: toDate(r.lastFlaggedAt)!,
         } as ExistingItem;
@@ -169,6 +202,14 @@ function ingestOnSqlite(sender: IntakeSender, entries: FlagRequest[], plan: (rea
         for (const r of rows) reads.seenReporters.add(`${r.itemId}\u0000${r.reporterId}`);
       }
     }
+    if (routing.usesCopies) {
+      for (const part of chunks(digestsOf(entries, reads.existing), 500)) {
+        const rows = conn
+          .prepare(`SELECT "contentDigest", COUNT(*) AS "n" FROM "Item" WHERE "contentDigest" IN (${part.map(() => "?").join(",")}) GROUP BY "contentDigest"`)
+          .all(...part) as { contentDigest: string; n: number }[];
+        for (const r of rows) reads.digestCounts.set(r.contentDigest, Number(r.n));
+      }
+    }
     const { results, creates, updates, newFlags, event } = plan(reads);
     const setList = UPDATED_COLUMNS.map((c) => `"${c}" = ?`).join(", ");
     const update = conn.prepare(`UPDATE "Item" SET ${setList} WHERE "id" = ?`);
@@ -187,21 +228,35 @@ function ingestOnPostgres(sender: IntakeSender, entries: FlagRequest[], plan: (r
   const platform = literal(sender.platform);
   const items = `SELECT ${EXISTING_COLUMNS} FROM "Item" WHERE "platform" = ${platform} AND "externalId" = ANY(${textArray(itemExternalIds(entries))})`;
   const reads = [
+    GENERATION_SHARED_SQL,
     `SELECT "id", "itemId", "externalId" FROM "Flag" WHERE "platform" = ${platform} AND "externalId" = ANY(${textArray(flagExternalIds(entries))})`,
     `${items} ORDER BY "id" FOR UPDATE`,
     `SELECT "itemId", "reporterId" FROM "Flag" WHERE "itemId" IN (SELECT "id" FROM (${items}) AS i) AND "reporterId" = ANY(${textArray(reporterIds(entries))})`,
   ];
   return pgWrite(
     async (tx) => {
-      const [flags, rows, reporters] = tx.begun as [
+      const [[{ generation }], flags, rows, reporters] = tx.begun as [
+        { generation: number }[],
         { id: string; itemId: string; externalId: string }[],
         ExistingItem[],
         { itemId: string; reporterId: string }[],
       ];
+      const routing = await routingContextOnPostgres(tx, generation);
+      const existing = new Map(rows.map((it) => [it.externalId, it]));
+      const digestCounts = new Map<string, number>();
+      if (routing.usesCopies) {
+        const counted = await tx.query<{ contentDigest: string; n: string }>(
+          `SELECT "contentDigest", COUNT(*) AS "n" FROM "Item" WHERE "contentDigest" = ANY($1::text[]) GROUP BY "contentDigest"`,
+          [digestsOf(entries, existing)],
+        );
+        for (const r of counted) digestCounts.set(r.contentDigest, Number(r.n));
+      }
       const { results, creates, updates, newFlags, event } = plan({
         knownFlags: new Map(flags.map((f) => [f.externalId, { id: f.id, itemId: f.itemId }])),
-        existing: new Map(rows.map((it) => [it.externalId, it])),
+        existing,
         seenReporters: new Set(reporters.map((r) => `${r.itemId}\u0000${r.reporterId}`)),
+        routing,
+        digestCounts,
       });
       const writes = [
         ...updates.map(
@@ -219,6 +274,12 @@ function ingestOnPostgres(sender: IntakeSender, entries: FlagRequest[], plan: (r
   );
 }
 
+/** The content digests of this call's items, for the copy-group condition. */
+function digestsOf(entries: FlagRequest[], existing: Map<string, ExistingItem>): string[] {
+  const digests = entries.map((e) => existing.get(e.content.externalId)?.contentDigest ?? contentDigest(e.content));
+  return [...new Set(digests.filter((d): d is string => !!d))];
+}
+
 const ENUM_OF: Record<string, string> = { state: "ItemState", strongestSource: "FlagSource", source: "FlagSource" };
 const literalFor = (column: string, value: unknown) => (ENUM_OF[column] && value != null ? `CAST(${literal(value)} AS "${ENUM_OF[column]}")` : literal(value));
 const textArray = (values: string[]) => `ARRAY[${values.map(literal).join(",")}]::text[]`;
@@ -233,12 +294,11 @@ function planIntake(
   entries: FlagRequest[],
   mode: "single" | "batch",
   refused: number,
-  { knownFlags, existing, seenReporters }: IntakeReads,
+  { knownFlags, existing, seenReporters, routing, digestCounts }: IntakeReads,
   severityOf: (reason: string) => number,
   now: Date,
 ): IntakePlan {
   const { platform } = sender;
-  const hours = deadlineHours();
   const items = new Map<string, ItemAcc>();
   const newFlags: Prisma.FlagCreateManyInput[] = [];
   const results: IngestResult[] = [];
@@ -259,66 +319,10 @@ function planIntake(
       }
     }
     const receivedAt = flag.receivedAt ?? now;
-    const flagDue = deadlineFor(flag.source, receivedAt, hours);
     let acc = items.get(content.externalId);
     if (!acc) {
       const row = existing.get(content.externalId);
-      if (row) {
-        acc = {
-          id: row.id,
-          isNew: false,
-          state: row.state,
-          reopen: false,
-          countsBySource: JSON.parse(row.countsBySource),
-          countsByReason: JSON.parse(row.countsByReason),
-          strongestSource: row.strongestSource as Source,
-          dueAt: row.dueAt,
-          flagCount: row.flagCount,
-          reporterCount: row.reporterCount,
-          reporters: new Set(),
-          firstFlaggedAt: row.firstFlaggedAt,
-          lastFlaggedAt: row.lastFlaggedAt,
-          decidedAt: row.decidedAt,
-        };
-      } else {
-        acc = {
-          id: newId(),
-          isNew: true,
-          state: INITIAL_STATE,
-          reopen: false,
-          countsBySource: {},
-          countsByReason: {},
-          strongestSource: flag.source,
-          dueAt: null,
-          flagCount: 0,
-          reporterCount: 0,
-          reporters: new Set(),
-          firstFlaggedAt: receivedAt,
-          lastFlaggedAt: receivedAt,
-          decidedAt: null,
-          create: {
-            id: "",
-            platform,
-            externalId: content.externalId,
-            type: content.type,
-            title: content.title ?? null,
-            body: content.body ?? null,
-            url: content.url ?? null,
-            mediaUrls: JSON.stringify(content.mediaUrls ?? []),
-            language: content.language ?? null,
-            postedAt: content.postedAt ?? null,
-            authorExternalId: content.author?.externalId ?? null,
-            authorHandle: content.author?.handle ?? null,
-            contentDigest: contentDigest(content),
-            strongestSource: flag.source,
-            topReason: flag.reason,
-            firstFlaggedAt: receivedAt,
-            lastFlaggedAt: receivedAt,
-            createdAt: now,
-            updatedAt: now,
-          },
-        };
-      }
+      acc = row ? existingAcc(row) : newAcc(platform, content, flag.source, receivedAt, now);
       items.set(content.externalId, acc);
     }
     // A removal order about content already decided puts it back in the queue: the one-hour clock runs.
@@ -327,7 +331,6 @@ function planIntake(
       acc.reopen = true;
       acc.dueAt = null;
     }
-    if (isOpen(acc.state) && flagDue && (!acc.dueAt || flagDue < acc.dueAt)) acc.dueAt = flagDue;
     acc.countsBySource[flag.source] = (acc.countsBySource[flag.source] ?? 0) + 1;
     acc.countsByReason[flag.reason] = (acc.countsByReason[flag.reason] ?? 0) + 1;
     acc.strongestSource = acc.flagCount === 0 ? flag.source : strongerSource(acc.strongestSource, flag.source);
@@ -341,7 +344,7 @@ function planIntake(
     if (receivedAt > acc.lastFlaggedAt) acc.lastFlaggedAt = receivedAt;
 
     const flagId = newId();
-    newFlags.push({
+    const row: Prisma.FlagCreateManyInput = {
       id: flagId,
       itemId: acc.id,
       platform,
@@ -352,18 +355,43 @@ function planIntake(
       reporterId: flag.reporterId ?? null,
       reference: flag.reference ?? null,
       receivedAt,
-      dueAt: flagDue,
+      dueAt: null,
       apiKeyId: sender.apiKeyId,
       createdAt: now,
-    });
+    };
+    newFlags.push(row);
+    acc.flags.push(row);
     const result = { itemId: acc.id, flagId, newItem: acc.isNew && acc.flagCount === 1, duplicate: false };
     if (flag.externalId) batchFlagIds.set(flag.externalId, result);
     results.push(result);
   }
 
+  // Items of this call that share a digest count as copies of each other too.
+  const newPerDigest = new Map<string, number>();
+  for (const acc of items.values()) if (acc.isNew && acc.contentDigest) newPerDigest.set(acc.contentDigest, (newPerDigest.get(acc.contentDigest) ?? 0) + 1);
+
   const creates: Prisma.ItemCreateManyInput[] = [];
   const updates: IntakePlan["updates"] = [];
   for (const acc of items.values()) {
+    if (needsRouting(acc)) {
+      const copies = acc.contentDigest ? (digestCounts.get(acc.contentDigest) ?? 0) + (newPerDigest.get(acc.contentDigest) ?? 0) : 0;
+      const stage = acc.state === ESCALATED_STATE ? "escalation" : "review";
+      const route = routeItem(routing.version, routing.queues, subjectOf({ ...acc, countsByReason: acc.countsByReason }, stage, routing, copies >= 2));
+      if (route.queueId !== acc.queueId) {
+        acc.assignedToId = null;
+        acc.assignedAt = null;
+      }
+      acc.queueId = route.queueId;
+      acc.routedBy = route.routedBy;
+      acc.routeNote = route.note;
+      acc.routedWith = routing.version?.number ?? null;
+    }
+    // Deadlines follow the queue the item is in: each queue may set its own hours per source.
+    const hours = deadlineHoursIn(routing, acc.queueId);
+    for (const f of acc.flags) {
+      f.dueAt = deadlineFor(f.source, f.receivedAt as Date, hours);
+      if (isOpen(acc.state) && f.dueAt && (!acc.dueAt || f.dueAt < acc.dueAt)) acc.dueAt = f.dueAt;
+    }
     const topReason = Object.entries(acc.countsByReason).sort((a, b) => b[1] - a[1])[0][0];
     const severity = Math.max(0, ...Object.keys(acc.countsByReason).map(severityOf));
     const priority = computePriority({ source: acc.strongestSource, severity, reporters: acc.reporterCount, dueAt: acc.dueAt, now });
@@ -378,10 +406,16 @@ function planIntake(
       countsByReason: JSON.stringify(acc.countsByReason),
       firstFlaggedAt: acc.firstFlaggedAt,
       lastFlaggedAt: acc.lastFlaggedAt,
+      queueId: acc.queueId,
+      routedBy: acc.routedBy,
+      routeNote: acc.routeNote,
     };
     if (acc.isNew) creates.push({ ...acc.create!, ...fields, id: acc.id });
     else {
-      updates.push({ id: acc.id, fields: { ...fields, state: acc.state, decidedAt: acc.reopen ? null : acc.decidedAt, updatedAt: now } });
+      updates.push({
+        id: acc.id,
+        fields: { ...fields, state: acc.state, decidedAt: acc.reopen ? null : acc.decidedAt, assignedToId: acc.assignedToId, assignedAt: acc.assignedAt, updatedAt: now },
+      });
     }
   }
   return {
@@ -389,7 +423,103 @@ function planIntake(
     creates,
     updates,
     newFlags,
-    event: newFlags.length > 0 ? intakeEvent(sender, entries, mode, refused, newFlags, results, creates.length) : null,
+    event: newFlags.length > 0 ? intakeEvent(sender, entries, mode, refused, newFlags, results, creates.length, items) : null,
+  };
+}
+
+/**
+ * Intake routes a new or reopened item, an open item still waiting unrouted, and a pending item a
+ * stronger notice just reached (a removal order for a user-reported item belongs with the on-call
+ * team). Otherwise an item stays where routing or a lead put it.
+ */
+function needsRouting(acc: ItemAcc): boolean {
+  if (acc.isNew || acc.reopen) return true;
+  if (!isOpen(acc.state)) return false;
+  if (acc.queueId === null) return true;
+  return acc.state !== ESCALATED_STATE && acc.sourceBefore !== acc.strongestSource;
+}
+
+function existingAcc(row: ExistingItem): ItemAcc {
+  return {
+    id: row.id,
+    isNew: false,
+    state: row.state,
+    reopen: false,
+    sourceBefore: row.strongestSource as Source,
+    platform: row.platform,
+    type: row.type,
+    language: row.language,
+    contentDigest: row.contentDigest,
+    queueId: row.queueId,
+    routedBy: row.routedBy,
+    routeNote: row.routeNote,
+    assignedToId: row.assignedToId,
+    assignedAt: row.assignedAt,
+    routedWith: null,
+    flags: [],
+    countsBySource: JSON.parse(row.countsBySource),
+    countsByReason: JSON.parse(row.countsByReason),
+    strongestSource: row.strongestSource as Source,
+    dueAt: row.dueAt,
+    flagCount: row.flagCount,
+    reporterCount: row.reporterCount,
+    reporters: new Set(),
+    firstFlaggedAt: row.firstFlaggedAt,
+    lastFlaggedAt: row.lastFlaggedAt,
+    decidedAt: row.decidedAt,
+  };
+}
+
+function newAcc(platform: string, content: FlagRequest["content"], source: Source, receivedAt: Date, now: Date): ItemAcc {
+  const digest = contentDigest(content);
+  return {
+    id: newId(),
+    isNew: true,
+    state: INITIAL_STATE,
+    reopen: false,
+    sourceBefore: null,
+    platform,
+    type: content.type,
+    language: content.language ?? null,
+    contentDigest: digest,
+    queueId: null,
+    routedBy: null,
+    routeNote: null,
+    assignedToId: null,
+    assignedAt: null,
+    routedWith: null,
+    flags: [],
+    countsBySource: {},
+    countsByReason: {},
+    strongestSource: source,
+    dueAt: null,
+    flagCount: 0,
+    reporterCount: 0,
+    reporters: new Set(),
+    firstFlaggedAt: receivedAt,
+    lastFlaggedAt: receivedAt,
+    decidedAt: null,
+    create: {
+      id: "",
+      platform,
+      externalId: content.externalId,
+      type: content.type,
+      title: content.title ?? null,
+      body: content.body ?? null,
+      url: content.url ?? null,
+      mediaUrls: JSON.stringify(content.mediaUrls ?? []),
+      language: content.language ?? null,
+      postedAt: content.postedAt ?? null,
+      authorExternalId: content.author?.externalId ?? null,
+      authorHandle: content.author?.handle ?? null,
+      contentDigest: digest,
+      strongestSource: source,
+      topReason: "",
+      firstFlaggedAt: receivedAt,
+      lastFlaggedAt: receivedAt,
+      createdAt: now,
+      updatedAt: now,
+    },
   };
 }
 
@@ -401,10 +531,12 @@ function intakeEvent(
   newFlags: Prisma.FlagCreateManyInput[],
   results: IngestResult[],
   newItems: number,
+  items: Map<string, ItemAcc>,
 ): PreparedEvent {
   const { platform } = sender;
   if (mode === "single") {
     const f = newFlags[0];
+    const item = items.get(entries[0].content.externalId);
     return prepareAuditEvent({
       actor: sender.actor,
       action: "flag.received",
@@ -422,6 +554,8 @@ function intakeEvent(
         receivedAt: f.receivedAt,
         dueAt: f.dueAt ?? null,
         newItem: results[0].newItem,
+        queueId: item?.queueId ?? null,
+        routingVersion: item?.routedWith ?? null,
       },
     });
   }
@@ -483,6 +617,9 @@ const ITEM_COLUMNS: Column[] = [
   { name: "countsByReason" },
   { name: "firstFlaggedAt" },
   { name: "lastFlaggedAt" },
+  { name: "queueId" },
+  { name: "routedBy" },
+  { name: "routeNote" },
   { name: "createdAt" },
   { name: "updatedAt" },
 ];

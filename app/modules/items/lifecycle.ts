@@ -86,12 +86,13 @@ export function isLeaseLive(leaseExpiresAt: Date | null | undefined, now: Date =
   return !!leaseExpiresAt && leaseExpiresAt.getTime() > now.getTime();
 }
 
-/** Why a claim ended: its lease lapsed, its holder or a lead gave it up, or a decision closed it. */
+/** Why a claim ended: its lease lapsed, its holder or a lead gave it up, a lead handed it to another member, or a decision closed it. */
 export const CLAIM_END = {
   expired: "expired",
   released: "released",
   skipped: "skipped",
   leadReleased: "lead_released",
+  handedOver: "handed_over",
   decided: "decided",
 } as const;
 export type ClaimEndReason = (typeof CLAIM_END)[keyof typeof CLAIM_END];

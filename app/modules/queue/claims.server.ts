@@ -15,8 +15,11 @@ import {
   type OpenState,
 } from "~/modules/items/lifecycle.ts";
 
-/** Which queue a claimer draws from: each open state is one (moderators take pending items, policy leads escalated ones). */
+/** The open states a claim may draw from: moderators take pending items, policy leads escalated ones too. */
 export type QueueName = OpenState;
+
+/** What "Next item" draws from: by default every queue the user is a member of, in every state they may work. */
+export type ClaimScope = { queueId?: string; state?: OpenState };
 
 export type Claimer = { id: string; email: string; role: string };
 
@@ -25,39 +28,209 @@ export type ClaimedItem = { itemId: string; claimId: string; leaseExpiresAt: Dat
 export const leaseMs = () => env.DOCKET_LEASE_SECONDS * 1000;
 
 const actorOf = (user: Claimer): Actor => ({ kind: "user", id: user.id, email: user.email, role: user.role });
-// A literal, not a parameter: PostgreSQL compares it with the state enum, and the planner picks the (state, ...) index for it.
-const stateSql = (queue: QueueName) => {
-  if (!isOpen(queue)) throw new Error(`not a queue: ${String(queue)}`);
-  return Prisma.raw(`'${queue}'`);
+// A literal, not a parameter: PostgreSQL compares it with the state enum, and the planner picks the (queueId, state, ...) index for it.
+const stateSql = (state: OpenState) => {
+  if (!isOpen(state)) throw new Error(`not an open state: ${String(state)}`);
+  return Prisma.raw(`'${state}'`);
 };
 const skipLocked = () => Prisma.raw(dialect === "postgresql" ? "FOR UPDATE SKIP LOCKED" : "");
 
+/** One queue's items in one state: the unit a claim walks. */
+export type Lane = { queueId: string; state: OpenState };
+
+/** Free for this user to take: no live lease, not assigned to someone else, not skipped by them. */
+function freeFor(userId: string, now: Date, alias = `"Item"`) {
+  const a = Prisma.raw(alias);
+  return Prisma.sql`(${a}."leaseExpiresAt" IS NULL OR ${a}."leaseExpiresAt" < ${now})
+      AND (${a}."assignedToId" IS NULL OR ${a}."assignedToId" = ${userId})
+      AND NOT EXISTS (SELECT 1 FROM "Claim" s WHERE s."itemId" = ${a}."id" AND s."userId" = ${userId} AND s."endReason" = ${CLAIM_END.skipped})`;
+}
+
+const claimSet = (userId: string, claimId: string, now: Date, expires: Date) =>
+  Prisma.sql`UPDATE "Item" SET "claimId" = ${claimId}, "claimedById" = ${userId}, "leaseExpiresAt" = ${expires}, "updatedAt" = ${now}`;
+// Whether an earlier claim on the item is still open (its lease lapsed): only then is there one to close.
+const claimReturning = Prisma.sql`RETURNING "id", "queueId", CASE WHEN EXISTS (SELECT 1 FROM "Claim" c WHERE c."itemId" = "Item"."id" AND c."endedAt" IS NULL) THEN 1 ELSE 0 END AS "lapsed"`;
+
 /**
- * The claim statements. Overdue items go first (walking the (state, dueAt) index from the oldest
- * deadline), then the rest by priority and age (walking (state, priority DESC, firstFlaggedAt)).
- * Each statement picks and leases one row atomically: SQLite holds the write lock for the whole
+ * The claim statements of one lane. The overdue one walks the (queueId, state, dueAt) index from the
+ * oldest deadline, the other the (queueId, state, priority DESC, firstFlaggedAt) index: one index walk
+ * each, never a sort. Each picks and leases one row atomically: SQLite holds the write lock for the
  * statement, PostgreSQL locks the chosen row and lets other claimers skip past it.
  */
-export function claimStatements(queue: QueueName, user: { id: string }, claimId: string, now: Date, expires: Date, options: { unlessHolding?: boolean } = {}) {
-  // Claiming for a user who already holds an item of this queue picks nothing (they get that item back instead).
-  const notHolding = options.unlessHolding
-    ? Prisma.sql`AND NOT EXISTS (SELECT 1 FROM "Item" h WHERE h."claimedById" = ${user.id} AND h."state" = ${stateSql(queue)} AND h."leaseExpiresAt" > ${now})`
-    : Prisma.empty;
-  const available = Prisma.sql`"state" = ${stateSql(queue)}
-      AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
-      AND NOT EXISTS (SELECT 1 FROM "Claim" s WHERE s."itemId" = "Item"."id" AND s."userId" = ${user.id} AND s."endReason" = ${CLAIM_END.skipped})
-      ${notHolding}`;
-  const set = Prisma.sql`UPDATE "Item" SET "claimId" = ${claimId}, "claimedById" = ${user.id}, "leaseExpiresAt" = ${expires}, "updatedAt" = ${now}`;
-  const guard = Prisma.sql`AND "state" = ${stateSql(queue)} AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})`;
-  // Whether an earlier claim on the item is still open (its lease lapsed): only then is there one to close.
-  const returning = Prisma.sql`RETURNING "id", CASE WHEN EXISTS (SELECT 1 FROM "Claim" c WHERE c."itemId" = "Item"."id" AND c."endedAt" IS NULL) THEN 1 ELSE 0 END AS "lapsed"`;
+export function claimStatements(lane: Lane, user: { id: string }, claimId: string, now: Date, expires: Date) {
+  const inLane = Prisma.sql`"queueId" = ${lane.queueId} AND "state" = ${stateSql(lane.state)}`;
+  const available = Prisma.sql`${inLane} AND ${freeFor(user.id, now)}`;
+  const guard = Prisma.sql`AND ${inLane} AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now}) AND ("assignedToId" IS NULL OR "assignedToId" = ${user.id})`;
+  const set = claimSet(user.id, claimId, now, expires);
   const overdue = Prisma.sql`${set} WHERE "id" = (
       SELECT "id" FROM "Item" WHERE ${available} AND "dueAt" <= ${now}
-      ORDER BY "state", "dueAt" LIMIT 1 ${skipLocked()}) ${guard} ${returning}`;
+      ORDER BY "queueId", "state", "dueAt" LIMIT 1 ${skipLocked()}) ${guard} ${claimReturning}`;
   const byPriority = Prisma.sql`${set} WHERE "id" = (
       SELECT "id" FROM "Item" WHERE ${available}
-      ORDER BY "state", "priority" DESC, "firstFlaggedAt" LIMIT 1 ${skipLocked()}) ${guard} ${returning}`;
-  return [overdue, byPriority];
+      ORDER BY "queueId", "state", "priority" DESC, "firstFlaggedAt" LIMIT 1 ${skipLocked()}) ${guard} ${claimReturning}`;
+  return { overdue, byPriority };
+}
+
+/** Claims one named item for the user when it is free for them (their assignment, or the item they asked for). */
+function claimByIdStatement(itemId: string, user: { id: string }, claimId: string, now: Date, expires: Date, states: OpenState[]) {
+  return Prisma.sql`${claimSet(user.id, claimId, now, expires)} WHERE "id" = ${itemId}
+    AND "state" IN (${Prisma.join(states.map(stateSql))}) AND "queueId" IS NOT NULL
+    AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now}) AND ("assignedToId" IS NULL OR "assignedToId" = ${user.id}) ${claimReturning}`;
+}
+
+/**
+ * What a claim reads first, in its transaction after the user's row is locked: the live lease the
+ * user already holds (one item at a time), their oldest assignment, and for each lane of their
+ * queues the head's deadline (if overdue) and priority, each one index probe. The claim then walks
+ * the lanes in that order: overdue first across queues, then by priority.
+ */
+function claimReads(user: Claimer, states: OpenState[], queueId: string | undefined, now: Date) {
+  const held = Prisma.sql`SELECT "id", "claimId", "leaseExpiresAt" FROM "Item" WHERE "claimedById" = ${user.id} AND "leaseExpiresAt" > ${now}
+    ORDER BY "leaseExpiresAt" DESC LIMIT 1`;
+  const assigned = Prisma.sql`SELECT i."id" FROM "Item" i WHERE i."assignedToId" = ${user.id} AND i."state" IN (${Prisma.join(states.map(stateSql))})
+    AND i."queueId" IS NOT NULL AND (i."leaseExpiresAt" IS NULL OR i."leaseExpiresAt" < ${now})
+    ORDER BY CASE WHEN i."dueAt" IS NULL THEN 1 ELSE 0 END, i."dueAt", i."priority" DESC LIMIT 1`;
+  const lanes = states.map(
+    (state) => Prisma.sql`SELECT m."queueId" AS "queueId", ${stateSql(state)} AS "state",
+      (SELECT i."dueAt" FROM "Item" i WHERE i."queueId" = m."queueId" AND i."state" = ${stateSql(state)} AND i."dueAt" <= ${now} AND ${freeFor(user.id, now, "i")}
+        ORDER BY i."queueId", i."state", i."dueAt" LIMIT 1) AS "overdueAt",
+      (SELECT i."priority" FROM "Item" i WHERE i."queueId" = m."queueId" AND i."state" = ${stateSql(state)} AND ${freeFor(user.id, now, "i")}
+        ORDER BY i."queueId", i."state", i."priority" DESC, i."firstFlaggedAt" LIMIT 1) AS "top"
+    FROM "QueueMember" m JOIN "Queue" q ON q."id" = m."queueId"
+    WHERE m."userId" = ${user.id} AND q."open" = ${true} AND q."deletedAt" IS NULL ${queueId ? Prisma.sql`AND m."queueId" = ${queueId}` : Prisma.empty}`,
+  );
+  return { held, assigned, lanes: Prisma.sql`${Prisma.join(lanes, " UNION ALL ")}` };
+}
+
+type LaneHead = { queueId: string; state: OpenState; overdueAt: unknown; top: unknown };
+
+/** The claim statements in the order to try them: an assignment, overdue lanes by deadline, then lanes by priority. */
+function claimOrder(assignedId: string | null, heads: LaneHead[], user: Claimer, claimId: string, now: Date, expires: Date, states: OpenState[]) {
+  const order: Prisma.Sql[] = [];
+  if (assignedId) order.push(claimByIdStatement(assignedId, user, claimId, now, expires, states));
+  const time = (v: unknown) => (v instanceof Date ? v.getTime() : Number(v));
+  const overdue = heads.filter((h) => h.overdueAt !== null).sort((a, b) => time(a.overdueAt) - time(b.overdueAt));
+  for (const h of overdue) order.push(claimStatements(h, user, claimId, now, expires).overdue);
+  const waiting = heads.filter((h) => h.top !== null).sort((a, b) => Number(b.top) - Number(a.top));
+  for (const h of waiting) order.push(claimStatements(h, user, claimId, now, expires).byPriority);
+  return order;
+}
+
+function scopeOf(user: Claimer, scope: ClaimScope | OpenState | undefined): { states: OpenState[]; queueId?: string } {
+  const s: ClaimScope = typeof scope === "string" ? { state: scope } : (scope ?? {});
+  const workable = workableStates(user.role as Role);
+  return { states: s.state ? workable.filter((w) => w === s.state) : workable, queueId: s.queueId };
+}
+
+/**
+ * Leases the best item the user may take, or returns the live lease they already hold: a user holds
+ * at most one item at a time, however many tabs press "Next item" at once. "Next item" draws from
+ * the open queues the user is a member of (or the one they chose): an item assigned to them first,
+ * then overdue items across their queues by deadline, then by priority and age. One transaction takes
+ * the user's turn, reads the lanes' heads, runs the claim statements in order until one takes an item,
+ * closes a lapsed earlier claim on it, records the Claim row and seals its audit event: synchronously
+ * on SQLite, and on PostgreSQL in three round trips with the Claim row and the event sent with the COMMIT.
+ */
+export async function claimNext(user: Claimer, scope?: ClaimScope | OpenState): Promise<ClaimedItem | null> {
+  const now = new Date();
+  const claimId = newId();
+  const expires = new Date(now.getTime() + leaseMs());
+  const { states, queueId } = scopeOf(user, scope);
+  if (states.length === 0) return null;
+  const reads = claimReads(user, states, queueId, now);
+  const event = (itemId: string, queue: string) =>
+    prepareAuditEvent(
+      { actor: actorOf(user), action: "item.claimed", subjectType: "item", subjectId: itemId, payload: { itemId, claimId, queue, leaseExpiresAt: expires } },
+      now,
+    );
+  if (dialect === "sqlite") {
+    return sqliteWrite((conn) => {
+      const run = <R>(q: Prisma.Sql) => conn.prepare(q.sql).all(...q.values.map(sqliteValue)) as R[];
+      const [held] = run<{ id: string; claimId: string; leaseExpiresAt: number }>(reads.held);
+      if (held) return { itemId: held.id, claimId: held.claimId, leaseExpiresAt: new Date(held.leaseExpiresAt) };
+      const [assigned] = run<{ id: string }>(reads.assigned);
+      for (const statement of claimOrder(assigned?.id ?? null, run<LaneHead>(reads.lanes), user, claimId, now, expires, states)) {
+        const row = conn.prepare(statement.sql).get(...statement.values.map(sqliteValue)) as ClaimedRow | undefined;
+        if (!row) continue;
+        if (row.lapsed === 1) conn.prepare(CLOSE_LAPSED).run(sqliteValue(now), CLAIM_END.expired, row.id);
+        conn.prepare(INSERT_CLAIM).run(claimId, row.id, user.id, sqliteValue(now), sqliteValue(expires));
+        sealOnSqlite(conn, [event(row.id, row.queueId)]);
+        return { itemId: row.id, claimId, leaseExpiresAt: expires };
+      }
+      return null;
+    });
+  }
+  // The claimer's user row is locked first: one claim at a time per user, across processes.
+  const literalSql = (q: Prisma.Sql) => withLiterals(q.sql, q.values);
+  return pgWrite(
+    async (tx) => {
+      const [held, assigned, heads] = tx.begun as [{ id: string; claimId: string; leaseExpiresAt: Date }[], { id: string }[], LaneHead[]];
+      if (held[0]) return { itemId: held[0].id, claimId: held[0].claimId, leaseExpiresAt: held[0].leaseExpiresAt };
+      for (const statement of claimOrder(assigned[0]?.id ?? null, heads, user, claimId, now, expires, states)) {
+        const [row] = await tx.query<ClaimedRow>(statement.text, statement.values.map(pgValue));
+        if (!row) continue;
+        await tx.commitWith(
+          [
+            ...(Number(row.lapsed) === 1 ? [withLiterals(CLOSE_LAPSED, [now, CLAIM_END.expired, row.id])] : []),
+            withLiterals(INSERT_CLAIM, [claimId, row.id, user.id, now, expires]),
+            sealOnPostgresSql(event(row.id, row.queueId)),
+          ].join(";\n"),
+        );
+        return { itemId: row.id, claimId, leaseExpiresAt: expires };
+      }
+      return null;
+    },
+    {
+      begin: [`SELECT 1 FROM "User" WHERE "id" = ${literal(user.id)} FOR NO KEY UPDATE`, literalSql(reads.held), literalSql(reads.assigned), literalSql(reads.lanes)].join(
+        ";\n",
+      ),
+    },
+  );
+}
+
+type ClaimedRow = { id: string; queueId: string; lapsed: number };
+
+const CLOSE_LAPSED = `UPDATE "Claim" SET "endedAt" = ?, "endReason" = ? WHERE "itemId" = ? AND "endedAt" IS NULL`;
+const INSERT_CLAIM = `INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (?, ?, ?, ?, ?)`;
+
+/** Why a named item cannot be claimed by this user, or null when it can. */
+export type ClaimRefusal = "not_found" | "not_open" | "not_member" | "unrouted" | "assigned" | "held";
+
+/**
+ * Claims one named item (the review screen's "claim" button) when it is free and waits in an open
+ * queue the user is a member of, in a state they may work, and is not assigned to someone else. A
+ * user who already holds an item gets that lease back instead (its itemId is then not the one asked for).
+ */
+export async function claimItem(user: Claimer, itemId: string): Promise<ClaimedItem | null> {
+  const outcome = await claimItemOrWhy(user, itemId);
+  return "refused" in outcome ? null : outcome;
+}
+
+export async function claimItemOrWhy(user: Claimer, itemId: string): Promise<ClaimedItem | { refused: ClaimRefusal }> {
+  return transaction(async (tx) => {
+    const now = new Date();
+    await lockClaimer(tx, user.id);
+    const held = await tx.item.findFirst({
+      where: { claimedById: user.id, leaseExpiresAt: { gt: now } },
+      select: { id: true, claimId: true, leaseExpiresAt: true },
+      orderBy: { leaseExpiresAt: "desc" },
+    });
+    if (held?.claimId && held.leaseExpiresAt) return { itemId: held.id, claimId: held.claimId, leaseExpiresAt: held.leaseExpiresAt };
+    const item = await tx.item.findUnique({ where: { id: itemId }, select: { state: true, queueId: true, assignedToId: true, leaseExpiresAt: true } });
+    if (!item) return { refused: "not_found" };
+    const state = item.state;
+    if (!isOpen(state) || !workableStates(user.role as Role).includes(state)) return { refused: "not_open" };
+    if (!item.queueId) return { refused: "unrouted" };
+    const member = await tx.queueMember.findFirst({ where: { userId: user.id, queueId: item.queueId, queue: { open: true, deletedAt: null } } });
+    if (!member) return { refused: "not_member" };
+    if (item.assignedToId && item.assignedToId !== user.id) return { refused: "assigned" };
+    const claimId = newId();
+    const expires = new Date(now.getTime() + leaseMs());
+    const [row] = await tx.$queryRaw<{ id: string; lapsed: number | bigint }[]>(claimByIdStatement(itemId, user, claimId, now, expires, [state]));
+    if (!row) return { refused: "held" };
+    await recordClaim(tx, user, itemId, claimId, now, expires, item.queueId, Number(row.lapsed) === 1);
+    return { itemId, claimId, leaseExpiresAt: expires };
+  });
 }
 
 /**
@@ -65,114 +238,12 @@ export function claimStatements(queue: QueueName, user: { id: string }, claimId:
  * user's row until commit; on SQLite the transaction already holds the database's write lock.
  * Whatever the user holds when this returns cannot change under the claim that follows.
  */
-async function lockClaimer(tx: Tx, userId: string) {
+export async function lockClaimer(tx: Tx, userId: string) {
   if (dialect === "postgresql") await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR NO KEY UPDATE`;
 }
 
-/** The live lease a user holds in a queue, read inside the claim's transaction. */
-async function heldIn(tx: Tx, userId: string, queue: QueueName, now: Date): Promise<ClaimedItem | null> {
-  const item = await tx.item.findFirst({
-    where: { claimedById: userId, leaseExpiresAt: { gt: now }, state: queue },
-    select: { id: true, claimId: true, leaseExpiresAt: true },
-    orderBy: { leaseExpiresAt: "desc" },
-  });
-  return item && item.claimId && item.leaseExpiresAt ? { itemId: item.id, claimId: item.claimId, leaseExpiresAt: item.leaseExpiresAt } : null;
-}
-
-/**
- * Leases the best available item to the user, or returns the live lease they already hold in this
- * queue: a user holds at most one item of a queue, however many tabs press "Next item" at once.
- * One transaction takes the user's turn, runs the claim statement, closes a lapsed earlier claim
- * on the item, records the new Claim row and seals its audit event: synchronously on SQLite, and
- * on PostgreSQL with the Claim row and the event sent with the COMMIT, so the audit head is locked
- * only for that last round trip.
- */
-export async function claimNext(user: Claimer, queue: QueueName = INITIAL_STATE): Promise<ClaimedItem | null> {
-  const now = new Date();
-  const claimId = newId();
-  const expires = new Date(now.getTime() + leaseMs());
-  const statements = claimStatements(queue, user, claimId, now, expires, { unlessHolding: true });
-  const event = (itemId: string) =>
-    prepareAuditEvent(
-      { actor: actorOf(user), action: "item.claimed", subjectType: "item", subjectId: itemId, payload: { itemId, claimId, queue, leaseExpiresAt: expires } },
-      now,
-    );
-  if (dialect === "sqlite") {
-    return sqliteWrite((conn) => {
-      for (const statement of statements) {
-        const row = conn.prepare(statement.sql).get(...statement.values.map(sqliteValue)) as { id: string; lapsed: number } | undefined;
-        if (!row) continue;
-        if (row.lapsed === 1) conn.prepare(CLOSE_LAPSED).run(sqliteValue(now), CLAIM_END.expired, row.id);
-        conn.prepare(INSERT_CLAIM).run(claimId, row.id, user.id, sqliteValue(now), sqliteValue(expires));
-        sealOnSqlite(conn, [event(row.id)]);
-        return { itemId: row.id, claimId, leaseExpiresAt: expires };
-      }
-      return heldOnSqlite(conn, user.id, queue, now);
-    });
-  }
-  // The claimer's user row is locked with BEGIN: one claim at a time per user, across processes.
-  return pgWrite(
-    async (tx) => {
-      for (const statement of statements) {
-        const [row] = await tx.query<{ id: string; lapsed: number }>(statement.text, statement.values.map(pgValue));
-        if (!row) continue;
-        await tx.commitWith(
-          [
-            ...(Number(row.lapsed) === 1 ? [withLiterals(CLOSE_LAPSED, [now, CLAIM_END.expired, row.id])] : []),
-            withLiterals(INSERT_CLAIM, [claimId, row.id, user.id, now, expires]),
-            sealOnPostgresSql(event(row.id)),
-          ].join(";\n"),
-        );
-        return { itemId: row.id, claimId, leaseExpiresAt: expires };
-      }
-      const [held] = await tx.query<{ id: string; claimId: string; leaseExpiresAt: Date }>(HELD.postgresql, [user.id, queue, pgValue(now)]);
-      return held ? { itemId: held.id, claimId: held.claimId, leaseExpiresAt: held.leaseExpiresAt } : null;
-    },
-    { begin: `SELECT 1 FROM "User" WHERE "id" = ${literal(user.id)} FOR NO KEY UPDATE` },
-  );
-}
-
-// The statements of a claim on the direct connections, per engine.
-const HELD = {
-  sqlite: `SELECT "id", "claimId", "leaseExpiresAt" FROM "Item" WHERE "claimedById" = ? AND "state" = ? AND "leaseExpiresAt" > ? ORDER BY "leaseExpiresAt" DESC LIMIT 1`,
-  postgresql: `SELECT "id", "claimId", "leaseExpiresAt" FROM "Item" WHERE "claimedById" = $1 AND "state" = CAST($2 AS "ItemState") AND "leaseExpiresAt" > $3 ORDER BY "leaseExpiresAt" DESC LIMIT 1`,
-};
-const CLOSE_LAPSED = `UPDATE "Claim" SET "endedAt" = ?, "endReason" = ? WHERE "itemId" = ? AND "endedAt" IS NULL`;
-const INSERT_CLAIM = `INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (?, ?, ?, ?, ?)`;
-
-function heldOnSqlite(conn: SqliteTx, userId: string, queue: QueueName, now: Date): ClaimedItem | null {
-  const held = conn.prepare(HELD.sqlite).get(userId, queue, sqliteValue(now)) as { id: string; claimId: string; leaseExpiresAt: number } | undefined;
-  return held ? { itemId: held.id, claimId: held.claimId, leaseExpiresAt: new Date(held.leaseExpiresAt) } : null;
-}
-
-/**
- * Claims one named item (the review screen's "claim" button, or a lead taking over) when it is free
- * and in a queue the user may work. A user who already holds an item of that queue gets that
- * lease back instead (its itemId is then not the one asked for).
- */
-export async function claimItem(user: Claimer, itemId: string): Promise<ClaimedItem | null> {
-  return transaction(async (tx) => {
-    const now = new Date();
-    await lockClaimer(tx, user.id);
-    const item = await tx.item.findUnique({ where: { id: itemId }, select: { state: true } });
-    const queue = item?.state;
-    if (!queue || !isOpen(queue) || !workableStates(user.role as Role).includes(queue)) return null;
-    const held = await heldIn(tx, user.id, queue, now);
-    if (held) return held;
-    const claimId = newId();
-    const expires = new Date(now.getTime() + leaseMs());
-    const { count } = await tx.item.updateMany({
-      where: { id: itemId, state: queue, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] },
-      data: { claimId, claimedById: user.id, leaseExpiresAt: expires },
-    });
-    if (count !== 1) return null;
-    await recordClaim(tx, user, itemId, claimId, now, expires, queue, true);
-    return { itemId, claimId, leaseExpiresAt: expires };
-  });
-}
-
 // Raw statements: claiming is the hottest write path and the ORM's per-call cost is several times the statement's.
-async function recordClaim(tx: Tx, user: Claimer, itemId: string, claimId: string, now: Date, expires: Date, queue: QueueName, lapsed: boolean) {
+export async function recordClaim(tx: Tx, user: Claimer, itemId: string, claimId: string, now: Date, expires: Date, queue: string, lapsed: boolean) {
   if (lapsed) await tx.$executeRaw`UPDATE "Claim" SET "endedAt" = ${now}, "endReason" = ${CLAIM_END.expired} WHERE "itemId" = ${itemId} AND "endedAt" IS NULL`;
   await tx.$executeRaw`INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (${claimId}, ${itemId}, ${user.id}, ${now}, ${expires})`;
   await appendAuditEvent(tx, {
@@ -197,10 +268,10 @@ export async function renewLease(user: { id: string }, itemId: string, claimId: 
   return expires;
 }
 
-/** The user's live lease (in one queue, or in any), if any: what "next item" returns them to. */
-export async function currentClaim(userId: string, queue?: QueueName): Promise<ClaimedItem | null> {
+/** The user's live lease, if any: what "next item" returns them to. */
+export async function currentClaim(userId: string): Promise<ClaimedItem | null> {
   const item = await db.item.findFirst({
-    where: { claimedById: userId, leaseExpiresAt: { gt: new Date() }, state: queue ?? { in: [...OPEN_STATES] } },
+    where: { claimedById: userId, leaseExpiresAt: { gt: new Date() }, state: { in: [...OPEN_STATES] } },
     select: { id: true, claimId: true, leaseExpiresAt: true },
     orderBy: { leaseExpiresAt: "desc" },
   });
