@@ -26,3 +26,6 @@ ROUTE_PARAM_SAMPLES.seq = async () => String((await db.auditEvent.findFirst({ or
 
 // Review screen: the oldest item (demo data always has items).
 ROUTE_PARAM_SAMPLES.itemId = async () => (await db.item.findFirst({ orderBy: { firstFlaggedAt: "asc" }, select: { id: true } }))?.id;
+
+// Queues: a starter queue (every installation begins with it).
+ROUTE_PARAM_SAMPLES.queueId = async () => (await db.queue.findFirst({ where: { deletedAt: null }, orderBy: { name: "asc" }, select: { id: true } }))?.id;
