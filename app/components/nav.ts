@@ -6,6 +6,8 @@ export const NAV: { to: string; label: string; capability: Capability }[] = [
   { to: "/queue/list", label: "Queue", capability: "queue:view" },
   { to: "/escalations", label: "Escalations", capability: "escalations:decide" },
   { to: "/claims", label: "Claims", capability: "queue:manage" },
+  { to: "/queues", label: "Queues", capability: "queue:manage" },
+  { to: "/routing", label: "Routing", capability: "routing:read" },
   { to: "/labels", label: "Label sets", capability: "labels:read" },
   { to: "/overview", label: "Overview", capability: "reports:view" },
   { to: "/audit", label: "Audit log", capability: "audit:read" },

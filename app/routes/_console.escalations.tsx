@@ -1,3 +1,5 @@
+import { unroutedCount } from "~/modules/queue/placement.server.ts";
+import { UnroutedNotice } from "~/components/queue/unrouted-notice.tsx";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -15,8 +17,8 @@ export const meta: MetaFunction = () => [{ title: "Escalations · Docket" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "escalations:decide");
-  const [list, current] = await Promise.all([escalatedItems(), currentClaim(user.id)]);
-  return json({ ...list, current, now: new Date().toISOString(), notice: new URL(request.url).searchParams.get("notice") });
+  const [list, current, unrouted] = await Promise.all([escalatedItems(), currentClaim(user.id), unroutedCount()]);
+  return json({ ...list, current, unrouted, now: new Date().toISOString(), notice: new URL(request.url).searchParams.get("notice") });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -42,6 +44,7 @@ export default function Escalations() {
         description={`${data.total.toLocaleString("en")} escalated items wait for a policy lead; your decision closes each one.`}
       />
       {notice ? <Notice tone="info">{notice}</Notice> : null}
+      {data.unrouted > 0 ? <UnroutedNotice count={data.unrouted} /> : null}
       <div className="mb-4 flex items-center gap-4">
         <NextButton label={data.current ? "Continue with the item you hold" : "Next escalation"} disabled={!data.current && data.total === 0} />
         <Link to="/claims" className="text-blue-800 underline">

@@ -1,3 +1,4 @@
+import { UnroutedNotice } from "~/components/queue/unrouted-notice.tsx";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
@@ -24,11 +25,13 @@ export default function Overview() {
   return (
     <>
       <PageHeader title="Overview" description="What is waiting, what is late, and what was decided in the last two weeks." />
-      <dl className="mb-6 grid gap-4 sm:grid-cols-4">
+      {data.unrouted > 0 ? <UnroutedNotice count={data.unrouted} /> : null}
+      <dl className="mb-6 grid gap-4 sm:grid-cols-5">
         {[
           ["Waiting for review", data.byState[INITIAL_STATE] ?? 0],
           ["Escalated", data.byState[ESCALATED_STATE] ?? 0],
           ["Past their deadline", data.overdue],
+          ["Unrouted (in no queue)", data.unrouted],
           ["Removal orders actioned within the hour", total ? `${met} of ${total}` : "none yet"],
         ].map(([label, value]) => (
           <div key={label} className="rounded border border-slate-200 bg-white p-4">

@@ -6,7 +6,8 @@ import { Pager } from "~/components/queue/pager.tsx";
 import { PageHeader, buttonClass, inputClass } from "~/components/ui/page.tsx";
 import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
-import { listQueue, parseListFilters } from "~/modules/queue/list.server.ts";
+import { listQueue, parseListFilters, UNROUTED } from "~/modules/queue/list.server.ts";
+import { liveQueues } from "~/modules/queue/placement.server.ts";
 import { OPEN_STATES, STATE_NAMES } from "~/modules/items/lifecycle.ts";
 import { SOURCE_NAMES, SOURCES } from "~/modules/items/sources.ts";
 
@@ -17,17 +18,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "queue:view");
   const filters = parseListFilters(new URL(request.url));
   const started = performance.now();
-  const list = await listQueue(filters);
+  const [list, queues] = await Promise.all([listQueue(filters), liveQueues()]);
   const serverMs = Math.round((performance.now() - started) * 10) / 10;
   return json(
-    { filters, ...list, now: new Date().toISOString(), canOpen: can(user.role, "queue:review"), serverMs },
+    { filters, ...list, queues, now: new Date().toISOString(), canOpen: can(user.role, "queue:review"), serverMs },
     { headers: { "Server-Timing": `queue;dur=${serverMs}` } },
   );
 }
 
 export default function QueueList() {
   const data = useLoaderData<typeof loader>();
-  const { filters, counts } = data;
+  const { filters, counts, optionCounts, queueTotals } = data;
+  const count = (n: number | undefined) => (optionCounts ? (n ?? 0) : undefined);
   const pageLink = (cursor?: { after: string } | { before: string }) => {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries(filters)) if (v !== undefined && k !== "after" && k !== "before") p.set(k, String(v));
@@ -40,13 +42,24 @@ export default function QueueList() {
   return (
     <>
       <PageHeader title="Queue" description={`${data.total.toLocaleString("en")} items match; ${data.overdueTotal.toLocaleString("en")} overdue.`} />
-      <Form method="get" className="mb-4 grid gap-3 rounded border border-slate-200 bg-white p-3 sm:grid-cols-6">
+      <Form method="get" className="mb-4 grid gap-3 rounded border border-slate-200 bg-white p-3 sm:grid-cols-7">
+        <CountSelect
+          id="f-queue"
+          name="queue"
+          label="Queue"
+          value={filters.queue ?? ""}
+          any
+          options={[
+            ...data.queues.map((q) => ({ value: q.id, label: q.open ? q.name : `${q.name} (closed)`, count: queueTotals[q.id] ?? 0 })),
+            { value: UNROUTED, label: "Unrouted", count: queueTotals[UNROUTED] ?? 0 },
+          ]}
+        />
         <CountSelect
           id="f-state"
           name="state"
           label="State"
           value={filters.state}
-          options={OPEN_STATES.map((s) => ({ value: s, label: STATE_NAMES[s], count: counts.state[s] ?? 0 }))}
+          options={OPEN_STATES.map((s) => ({ value: s, label: STATE_NAMES[s], count: count(counts.state[s]) }))}
         />
         <CountSelect
           id="f-source"
@@ -54,7 +67,7 @@ export default function QueueList() {
           label="Source"
           value={filters.source ?? ""}
           any
-          options={SOURCES.map((s) => ({ value: s, label: SOURCE_NAMES[s], count: counts.source[s] ?? 0 }))}
+          options={SOURCES.map((s) => ({ value: s, label: SOURCE_NAMES[s], count: count(counts.source[s]) }))}
         />
         <CountSelect
           id="f-reason"
@@ -62,7 +75,7 @@ export default function QueueList() {
           label="Reason"
           value={filters.reason ?? ""}
           any
-          options={reasons.map((r) => ({ value: r, label: r, count: counts.reason[r] }))}
+          options={reasons.map((r) => ({ value: r, label: r, count: count(counts.reason[r]) }))}
         />
         <CountSelect
           id="f-language"
@@ -70,7 +83,7 @@ export default function QueueList() {
           label="Language"
           value={filters.language ?? ""}
           any
-          options={languages.filter((l) => l !== "unknown").map((l) => ({ value: l, label: l, count: counts.language[l] }))}
+          options={languages.filter((l) => l !== "unknown").map((l) => ({ value: l, label: l, count: count(counts.language[l]) }))}
         />
         <div className="flex items-end gap-2 pb-2">
           <input type="checkbox" id="f-overdue" name="overdue" value="1" defaultChecked={filters.overdue === "1"} />
@@ -104,7 +117,7 @@ function CountSelect(props: {
   label: string;
   value: string;
   any?: boolean;
-  options: { value: string; label: string; count: number }[];
+  options: { value: string; label: string; count?: number }[];
 }) {
   return (
     <div>
@@ -115,7 +128,7 @@ function CountSelect(props: {
         {props.any ? <option value="">Any</option> : null}
         {props.options.map((o) => (
           <option key={o.value} value={o.value}>
-            {`${o.label} (${o.count.toLocaleString("en")})`}
+            {o.count === undefined ? o.label : `${o.label} (${o.count.toLocaleString("en")})`}
           </option>
         ))}
       </select>

@@ -1,5 +1,5 @@
 import { db, dialect, Prisma, transaction, type Tx } from "~/db.server.ts";
-import { literal, pgValue, pgWrite, type SqliteTx, sqliteValue, sqliteWrite, withLiterals } from "~/db-direct.server.ts";
+import { literal, pgValue, pgWrite, sqliteValue, sqliteWrite, withLiterals } from "~/db-direct.server.ts";
 import { env } from "~/env.server.ts";
 import { newId } from "~/modules/ids.ts";
 import { appendAuditEvent, prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor } from "~/modules/audit/writer.server.ts";
@@ -349,6 +349,7 @@ export async function liveClaims() {
       dueAt: true,
       claimedById: true,
       strongestSource: true,
+      queueId: true,
     },
     orderBy: { leaseExpiresAt: "asc" },
     take: 500,

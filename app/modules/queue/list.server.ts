@@ -6,6 +6,8 @@ import { decodeCursor, encodeCursor, type ListCursor } from "./list-cursor.ts";
 import { openFacets, openStateTotals, type OpenFacet } from "./open-counts.server.ts";
 
 export const PAGE_SIZE = 50;
+/** The queue filter's value for open items that wait in no queue. */
+export const UNROUTED = "unrouted";
 
 const empty = (v: unknown) => (v === "" || v === null ? undefined : v);
 const cursor = z.preprocess(
@@ -39,6 +41,14 @@ export const ListFilters = z.object({
       .optional(),
   ),
   overdue: z.preprocess(empty, z.enum(["1"]).optional()),
+  /** A queue's id, or "unrouted" for the open items no queue holds. */
+  queue: z.preprocess(
+    empty,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
+  ),
   after: cursor,
   before: cursor,
 });
@@ -88,6 +98,8 @@ function walker(f: Filters, now: Date) {
   // The state is a literal, as in the claim statements: PostgreSQL compares it with its enum, and the
   // planner then sees the index range it bounds. Source is one of SOURCES, so a literal too.
   const conditions = [Prisma.raw(`"state" = '${f.state}'`)];
+  // A queue filter puts "queueId" before the state, so the walks use the queue-led indexes.
+  if (f.queue) conditions.unshift(f.queue === UNROUTED ? Prisma.sql`"queueId" IS NULL` : Prisma.sql`"queueId" = ${f.queue}`);
   if (f.source) conditions.push(Prisma.raw(`"strongestSource" = '${f.source}'`));
   if (f.reason) conditions.push(Prisma.sql`"topReason" = ${f.reason}`);
   if (f.language) conditions.push(Prisma.sql`"language" = ${f.language}`);
@@ -174,7 +186,7 @@ function cursorAt(row: Row, at: number, now: Date): string {
  */
 export async function listQueue(input: ListQuery, now = new Date(), pageSize = PAGE_SIZE) {
   const f = ListFilters.parse(input);
-  const [page, facets] = await Promise.all([pageIds(f, now, pageSize), openFacets(now)]);
+  const [page, facets, byQueue] = await Promise.all([pageIds(f, now, pageSize), openFacets(now), queueCounts(f, now)]);
   const found = await db.item.findMany({ where: { id: { in: page.ids } }, select: listSelect });
   const byId = new Map(found.map((r) => [r.id, r]));
   const rows = page.ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
@@ -183,8 +195,14 @@ export async function listQueue(input: ListQuery, now = new Date(), pageSize = P
     select: { id: true, email: true },
   });
   const holderEmail = new Map(holders.map((h) => [h.id, h.email]));
-  const { counts, total, overdueTotal } = tally(f, facets);
+  const tallied = tally(f, facets);
+  // Under a queue filter the facet counters (which know no queues) cannot count: the queue's own figures do.
+  const { counts, total, overdueTotal } = byQueue.totals ? { ...tallied, ...byQueue.totals } : tallied;
   return {
+    /** Open items per queue in the chosen state ("unrouted" for none). */
+    queueTotals: byQueue.queueTotals,
+    /** Whether the per-option counts apply: the facet counters cannot narrow to one queue. */
+    optionCounts: !f.queue,
     items: rows.map((r) => ({
       ...r,
       body: r.body ? r.body.slice(0, 160) : null,
@@ -202,6 +220,30 @@ export async function listQueue(input: ListQuery, now = new Date(), pageSize = P
       isFirst: !page.hasPrevious,
     },
   };
+}
+
+/**
+ * Totals under a queue filter: the trigger-kept per-queue counter when only the state narrows it,
+ * otherwise a count over the queue's own index range (bounded by the queue, not the table).
+ */
+async function queueCounts(f: Filters, now: Date): Promise<{ queueTotals: Record<string, number>; totals: { total: number; overdueTotal: number } | null }> {
+  const rows = await db.$queryRaw<{ queueId: string; n: number | bigint }[]>`
+    SELECT "queueId", SUM("n") AS "n" FROM "QueueOpenCount" WHERE "state" = ${Prisma.raw(`'${f.state}'`)} GROUP BY "queueId"`;
+  const queueTotals = Object.fromEntries(rows.map((r) => [r.queueId === "" ? UNROUTED : r.queueId, Math.max(0, Number(r.n))]));
+  if (!f.queue) return { queueTotals, totals: null };
+  const inQueue = f.queue === UNROUTED ? Prisma.sql`"queueId" IS NULL` : Prisma.sql`"queueId" = ${f.queue}`;
+  const conditions = [inQueue, Prisma.raw(`"state" = '${f.state}'`)];
+  if (f.source) conditions.push(Prisma.raw(`"strongestSource" = '${f.source}'`));
+  if (f.reason) conditions.push(Prisma.sql`"topReason" = ${f.reason}`);
+  if (f.language) conditions.push(Prisma.sql`"language" = ${f.language}`);
+  const where = Prisma.join(conditions, " AND ");
+  const [[overdue], all] = await Promise.all([
+    db.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS "n" FROM "Item" WHERE ${where} AND "dueAt" <= ${now}`,
+    f.source || f.reason || f.language ? db.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS "n" FROM "Item" WHERE ${where}` : null,
+  ]);
+  const overdueTotal = Number(overdue.n);
+  const total = f.overdue ? overdueTotal : all ? Number(all[0].n) : (queueTotals[f.queue] ?? 0);
+  return { queueTotals, totals: { total, overdueTotal } };
 }
 
 type Facet = keyof Pick<Filters, "state" | "source" | "reason" | "language" | "overdue">;

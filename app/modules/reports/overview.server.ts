@@ -1,3 +1,4 @@
+import { unroutedCount } from "~/modules/queue/placement.server.ts";
 import { db, dialect, Prisma } from "~/db.server.ts";
 import { ACTIONS } from "~/modules/decisions/actions.ts";
 import { OPEN_STATES, type ItemState } from "~/modules/items/lifecycle.ts";
@@ -30,7 +31,7 @@ async function decisionsPerDay(days: number, now: Date): Promise<DayCounts[]> {
 
 /** The numbers a lead or an auditor checks first: what is waiting, what is late, what was decided. */
 export async function overview(now = new Date()) {
-  const [byState, openBySource, overdue, perDay, removal] = await Promise.all([
+  const [byState, openBySource, overdue, perDay, removal, unrouted] = await Promise.all([
     db.item.groupBy({ by: ["state"], _count: { _all: true } }),
     db.item.groupBy({ by: ["strongestSource"], where: { state: { in: [...OPEN_STATES] } }, _count: { _all: true } }),
     db.item.count({ where: { state: { in: [...OPEN_STATES] }, dueAt: { lte: now } } }),
@@ -38,11 +39,13 @@ export async function overview(now = new Date()) {
     db.$queryRaw<{ met: number | bigint | null; total: number | bigint }[]>`
       SELECT SUM(CASE WHEN "decidedAt" <= "dueAt" THEN 1 ELSE 0 END) AS "met", COUNT(*) AS "total"
       FROM "Item" WHERE "strongestSource" = 'removal_order' AND "decidedAt" IS NOT NULL`,
+    unroutedCount(),
   ]);
   return {
     byState: Object.fromEntries(byState.map((r) => [r.state, r._count._all])) as Partial<Record<ItemState, number>>,
     openBySource: Object.fromEntries(openBySource.map((r) => [r.strongestSource, r._count._all])) as Partial<Record<Source, number>>,
     overdue,
+    unrouted,
     perDay,
     removalOrders: { met: Number(removal[0]?.met ?? 0), total: Number(removal[0]?.total ?? 0) },
   };
