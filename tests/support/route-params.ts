@@ -26,3 +26,6 @@ ROUTE_PARAM_SAMPLES.seq = async () => String((await db.auditEvent.findFirst({ or
 
 // Review screen: the oldest item (demo data always has items).
 ROUTE_PARAM_SAMPLES.itemId = async () => (await db.item.findFirst({ orderBy: { firstFlaggedAt: "asc" }, select: { id: true } }))?.id;
+
+// Item status for platforms: the oldest item's external id.
+ROUTE_PARAM_SAMPLES.externalId = async () => (await db.item.findFirst({ orderBy: { firstFlaggedAt: "asc" }, select: { externalId: true } }))?.externalId;
