@@ -60,7 +60,9 @@ const remixHandler = (routes) =>
 const partition = partitionResourceRoutes(build.routes);
 const bySegment = new Map([...partition.segments].map(([segment, routes]) => [segment, remixHandler(routes)]));
 const everyRoute = remixHandler(build.routes);
-app.all("*", (req, res, next) => {
+// Not app.all("*"): Express decodes that route's wildcard and answers a malformed percent-encoding
+// with its own HTML 400 before any route could refuse it in the error shape.
+app.use((req, res, next) => {
   const segment = partition.segmentFor(req.originalUrl);
   return (segment === null ? everyRoute : bySegment.get(segment))(req, res, next);
 });

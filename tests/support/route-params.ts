@@ -29,3 +29,6 @@ ROUTE_PARAM_SAMPLES.itemId = async () => (await db.item.findFirst({ orderBy: { f
 
 // Queues: a starter queue (every installation begins with it).
 ROUTE_PARAM_SAMPLES.queueId = async () => (await db.queue.findFirst({ where: { deletedAt: null }, orderBy: { name: "asc" }, select: { id: true } }))?.id;
+
+// Item status for platforms: the oldest item's external id.
+ROUTE_PARAM_SAMPLES.externalId = async () => (await db.item.findFirst({ orderBy: { firstFlaggedAt: "asc" }, select: { externalId: true } }))?.externalId;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { db } from "~/db.server.ts";
+import { db, type Prisma } from "~/db.server.ts";
 import { MAX_SEQ } from "~/modules/audit/limits.ts";
 
 export const FeedQuery = z.object({
@@ -17,29 +17,23 @@ export const FeedQuery = z.object({
     .default(100),
 });
 
-/**
- * Decisions on one platform's items in commit order. The cursor is the audit sequence number of
- * each decision's event, so a reader who resumes after the last cursor it saw misses nothing.
- */
-export async function decisionFeed(platform: string, after: number, limit: number) {
-  const rows = await db.decision.findMany({
-    where: { seq: { gt: after }, item: { platform } },
-    orderBy: { seq: "asc" },
-    take: limit,
-    select: {
-      id: true,
-      seq: true,
-      action: true,
-      labelKeys: true,
-      rationale: true,
-      createdAt: true,
-      copyOfDecisionId: true,
-      byLead: true,
-      item: { select: { id: true, externalId: true } },
-      version: { select: { id: true, number: true, labelSet: { select: { key: true } } } },
-    },
-  });
-  const decisions = rows.map((d) => ({
+/** What a platform reads of each decision: the feed and the item status select and shape it alike. */
+export const feedDecisionSelect = {
+  id: true,
+  seq: true,
+  action: true,
+  labelKeys: true,
+  createdAt: true,
+  copyOfDecisionId: true,
+  byLead: true,
+  item: { select: { id: true, externalId: true } },
+  version: { select: { id: true, number: true, labelSet: { select: { key: true } } } },
+} satisfies Prisma.DecisionSelect;
+
+type FeedDecisionRow = Prisma.DecisionGetPayload<{ select: typeof feedDecisionSelect }>;
+
+export function feedDecision(d: FeedDecisionRow) {
+  return {
     id: d.id,
     cursor: String(d.seq),
     itemId: d.item.id,
@@ -50,8 +44,26 @@ export async function decisionFeed(platform: string, after: number, limit: numbe
     versionId: d.version?.id ?? null,
     byLead: d.byLead,
     copyOf: d.copyOfDecisionId,
+    // The contract's field for a decision that replaces an earlier one; nothing replaces a decision yet.
+    supersedes: null,
     decidedAt: d.createdAt.toISOString(),
-  }));
+  };
+}
+
+export type FeedDecision = ReturnType<typeof feedDecision>;
+
+/**
+ * Decisions on one platform's items in commit order. The cursor is the audit sequence number of
+ * each decision's event, so a reader who resumes after the last cursor it saw misses nothing.
+ */
+export async function decisionFeed(platform: string, after: number, limit: number) {
+  const rows = await db.decision.findMany({
+    where: { seq: { gt: after }, item: { platform } },
+    orderBy: { seq: "asc" },
+    take: limit,
+    select: feedDecisionSelect,
+  });
+  const decisions = rows.map(feedDecision);
   const nextCursor = rows.length > 0 ? String(rows[rows.length - 1].seq) : String(after);
   return { decisions, nextCursor };
 }

@@ -28,7 +28,8 @@ const storable =
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
   };
 
-const identifier = (what: string) =>
+/** An identifier a platform sends (content, author, flag, reporter): also how a platform names an item when it asks for it. */
+export const identifier = (what: string) =>
   z
     .string({ invalid_type_error: `${what} must be a string.` })
     .min(1, `${what} must not be empty.`)

@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { db } from "~/db.server.ts";
+import { feedDecision, feedDecisionSelect } from "~/modules/decisions/feed.server.ts";
+import { identifier } from "~/modules/intake/schema.ts";
+import { isOpen } from "./lifecycle.ts";
+
+/**
+ * An item's external id as it stands in a request path, still percent-encoded: decoded once, then
+ * held to the rule intake holds content.externalId to, so any id a platform could send can be asked
+ * for and nothing else reaches the database.
+ */
+export const ExternalIdSegment = z
+  .string()
+  .transform((raw, ctx) => {
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "externalId is not validly percent-encoded (RFC 3986); encode it with encodeURIComponent." });
+      return z.NEVER;
+    }
+  })
+  .pipe(identifier("externalId"));
+
+/**
+ * Where one of a platform's items stands, for the platform to tell its reporter: its state, its
+ * queue, its deadline and the decisions on it (oldest first, each as the decisions feed shows it).
+ * Null when the platform has no item by that id, whether or not another platform has one. Nothing
+ * about who works the item (moderators, assignment, lease, routing notes) is in it.
+ */
+export async function itemStatus(platform: string, externalId: string, now: Date = new Date()) {
+  const item = await db.item.findUnique({
+    where: { platform_externalId: { platform, externalId } },
+    select: {
+      id: true,
+      externalId: true,
+      platform: true,
+      state: true,
+      queueId: true,
+      dueAt: true,
+      flagCount: true,
+      firstFlaggedAt: true,
+      lastFlaggedAt: true,
+      decidedAt: true,
+    },
+  });
+  if (!item) return null;
+  const [queue, decisions] = await Promise.all([
+    // Queues are never removed, only marked closed or deleted, so an item still in one shows its name.
+    item.queueId ? db.queue.findUnique({ where: { id: item.queueId }, select: { id: true, name: true } }) : null,
+    db.decision.findMany({ where: { itemId: item.id }, orderBy: { seq: "asc" }, select: feedDecisionSelect }),
+  ]);
+  const open = isOpen(item.state);
+  return {
+    itemId: item.id,
+    externalId: item.externalId,
+    platform: item.platform,
+    state: item.state,
+    queue: queue ? { id: queue.id, name: queue.name } : null,
+    unrouted: open && item.queueId === null,
+    dueAt: item.dueAt?.toISOString() ?? null,
+    overdue: open && item.dueAt !== null && item.dueAt.getTime() < now.getTime(),
+    // Near-duplicate clusters are not formed yet: every item stands alone until they are.
+    clusterId: null,
+    clusterSize: 1,
+    flagCount: item.flagCount,
+    firstFlaggedAt: item.firstFlaggedAt.toISOString(),
+    lastFlaggedAt: item.lastFlaggedAt.toISOString(),
+    decidedAt: item.decidedAt?.toISOString() ?? null,
+    decisions: decisions.map(feedDecision),
+  };
+}
+
+export type ItemStatus = NonNullable<Awaited<ReturnType<typeof itemStatus>>>;
