@@ -26,3 +26,6 @@ ROUTE_PARAM_SAMPLES.seq = async () => String((await db.auditEvent.findFirst({ or
 
 // Review screen: the oldest item (demo data always has items).
 ROUTE_PARAM_SAMPLES.itemId = async () => (await db.item.findFirst({ orderBy: { firstFlaggedAt: "asc" }, select: { id: true } }))?.id;
+
+// Routing: the live version's number (a page every role holding routing:read may read).
+ROUTE_PARAM_SAMPLES.number = async () => String((await db.routingVersion.findFirst({ where: { status: "published" }, select: { number: true } }))?.number ?? 1);
