@@ -32,7 +32,7 @@ export default function RoutingPage() {
           canEdit ? (
             draft ? (
               <Link to="/routing/draft" className={buttonClass}>
-                Edit the draft (version {draft.number})
+                {`Edit the draft (version ${draft.number})`}
               </Link>
             ) : (
               <StartDraftButton live={live} />

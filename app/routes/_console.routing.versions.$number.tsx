@@ -41,7 +41,7 @@ export default function RoutingVersionPage() {
         actions={
           previous !== null ? (
             <Link to={`/routing/diff?from=${previous}&to=${version.number}`} className={secondaryButtonClass}>
-              Compare with version {previous}
+              {`Compare with version ${previous}`}
             </Link>
           ) : null
         }

@@ -12,7 +12,8 @@ import {
   startRoutingDraft,
 } from "~/modules/routing/editor.server.ts";
 import { diffRules } from "~/modules/routing/diff.ts";
-import { liveRoutingVersion, routingDraft, routingHistory, routingVersionByNumber, selectableQueues } from "~/modules/routing/versions.server.ts";
+import { publishWarnings } from "~/modules/routing/rules.ts";
+import { liveRoutingVersion, queueTargets, routingDraft, routingHistory, routingVersionByNumber, selectableQueues } from "~/modules/routing/versions.server.ts";
 import { ensureStarterLabelSet } from "~/modules/labels/starter.server.ts";
 import { makeUser } from "../support/fixtures.ts";
 import { leadActor } from "../support/labels.ts";
@@ -51,6 +52,8 @@ async function expectRoutingError(promise: Promise<unknown>, code: string) {
 const generation = async () => Number((await db.routingState.findUniqueOrThrow({ where: { id: 1 } })).generation);
 const liveCount = () => db.routingVersion.count({ where: { status: "published" } });
 const draftRow = () => db.routingVersion.findFirst({ where: { status: "draft" } });
+/** What the draft page would show the lead before publishing. */
+const shownWarnings = async () => publishWarnings((await routingDraft())!.rules, await queueTargets());
 const events = (action: string) => db.auditEvent.findMany({ where: { action }, orderBy: { seq: "asc" } });
 
 const removalRule = { name: "Removal orders to their desk", stage: "review", queueId: "queue-removal-orders", when: { sources: ["removal_order"] } };
@@ -153,24 +156,23 @@ describe("publishing routing", () => {
     const { versionId } = await startRoutingDraft(A());
     await saveDraftRule(A(), versionId, null, { name: "Nights", stage: "review", queueId: "queue-night", when: { languages: ["fi"] } });
     const gen = await generation();
-    const noNote = await expectRoutingError(publishRoutingDraft(A(), versionId, { changeNote: " ", acknowledgeWarnings: true }), "invalid");
+    const noNote = await expectRoutingError(publishRoutingDraft(A(), versionId, { changeNote: " ", acknowledgedWarnings: [] }), "invalid");
     expect(noNote.issues[0].path).toBe("changeNote");
-    const unread = await expectRoutingError(
-      publishRoutingDraft(A(), versionId, { changeNote: "Finnish items to the night shift.", acknowledgeWarnings: false }),
-      "invalid",
-    );
+    const note = "Finnish items to the night shift.";
+    const nightWarning = 'Rule "Nights" points at the closed queue "Night shift": what it matches will be unrouted until it opens.';
+    const unread = await expectRoutingError(publishRoutingDraft(A(), versionId, { changeNote: note, acknowledgedWarnings: [] }), "invalid");
     expect(unread.issues[0].path).toBe("acknowledgeWarnings");
+    // A warning read earlier does not cover one that appeared since.
+    const stale = await expectRoutingError(publishRoutingDraft(A(), versionId, { changeNote: note, acknowledgedWarnings: ["An older warning."] }), "invalid");
+    expect(stale.message).toMatch(/New warnings appeared since the page was loaded/);
     expect(await generation()).toBe(gen);
     expect((await liveRoutingVersion())!.number).toBe(1);
     expect(await events("routing.published")).toHaveLength(0);
 
-    await saveDraftNote(A(), versionId, "Finnish items to the night shift.");
+    await saveDraftNote(versionId, "Finnish items to the night shift.");
     expect((await routingDraft())!.changeNote).toBe("Finnish items to the night shift.");
-    const done = await publishRoutingDraft(B(), versionId, { changeNote: "Finnish items to the night shift.", acknowledgeWarnings: true });
-    expect(done).toMatchObject({
-      retiredNumber: 1,
-      warnings: ['Rule "Nights" points at the closed queue "Night shift": what it matches will be unrouted until it opens.'],
-    });
+    const done = await publishRoutingDraft(B(), versionId, { changeNote: note, acknowledgedWarnings: [nightWarning] });
+    expect(done).toMatchObject({ retiredNumber: 1, warnings: [nightWarning] });
     expect(await generation()).toBe(gen + 1);
     const live = (await liveRoutingVersion())!;
     expect(live).toMatchObject({ id: versionId, status: "published", publishedBy: otherLead.email, changeNote: "Finnish items to the night shift." });
@@ -199,10 +201,11 @@ describe("publishing routing", () => {
   it("two leads publishing the same draft at once: one wins, the other gets a conflict, and one version is live", async () => {
     for (let round = 0; round < 3; round++) {
       const { versionId, number } = await startRoutingDraft(A());
+      const seen = await shownWarnings();
       const gen = await generation();
       const results = await Promise.allSettled([
-        publishRoutingDraft(A(), versionId, { changeNote: `Round ${round}, first lead.`, acknowledgeWarnings: true }),
-        publishRoutingDraft(B(), versionId, { changeNote: `Round ${round}, second lead.`, acknowledgeWarnings: true }),
+        publishRoutingDraft(A(), versionId, { changeNote: `Round ${round}, first lead.`, acknowledgedWarnings: seen }),
+        publishRoutingDraft(B(), versionId, { changeNote: `Round ${round}, second lead.`, acknowledgedWarnings: seen }),
       ]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -220,8 +223,9 @@ describe("publishing routing", () => {
 
   it("a publish racing a discard: one of them happens, the other is a conflict", async () => {
     const { versionId } = await startRoutingDraft(A());
+    const seen = await shownWarnings();
     const results = await Promise.allSettled([
-      publishRoutingDraft(A(), versionId, { changeNote: "Publish against discard.", acknowledgeWarnings: true }),
+      publishRoutingDraft(A(), versionId, { changeNote: "Publish against discard.", acknowledgedWarnings: seen }),
       discardRoutingDraft(B(), versionId),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);

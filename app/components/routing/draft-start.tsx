@@ -7,7 +7,7 @@ export function StartDraftButton({ live }: { live: { number: number } | null }) 
     <Form method="post" action="/routing/draft">
       <input type="hidden" name="intent" value="start" />
       <button type="submit" className={buttonClass}>
-        Start a draft{live ? ` from version ${live.number}` : ""}
+        {`Start a draft${live ? ` from version ${live.number}` : ""}`}
       </button>
     </Form>
   );

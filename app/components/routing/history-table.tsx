@@ -45,7 +45,7 @@ export function HistoryTable({ versions }: { versions: HistoryRow[] }) {
             <tr key={v.id} className="border-t border-slate-100 align-top">
               <th scope="row" className="px-3 py-2 text-left font-normal">
                 <Link to={v.status === "draft" ? "/routing/draft" : `/routing/versions/${v.number}`} className="text-blue-800 hover:underline">
-                  Version {v.number}
+                  {`Version ${v.number}`}
                 </Link>
               </th>
               <td className="px-3 py-2">
@@ -57,7 +57,7 @@ export function HistoryTable({ versions }: { versions: HistoryRow[] }) {
               <td className="px-3 py-2">
                 {v.previousNumber !== null ? (
                   <Link to={`/routing/diff?from=${v.previousNumber}&to=${v.number}`} className="text-blue-800 hover:underline">
-                    Compare with version {v.previousNumber}
+                    {`Compare with version ${v.previousNumber}`}
                     <span className="sr-only"> (changes in version {v.number})</span>
                   </Link>
                 ) : (

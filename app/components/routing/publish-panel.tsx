@@ -54,6 +54,9 @@ export function PublishPanel({
           />
           <FieldError id="change-note-error" message={errors.changeNote} />
         </div>
+        {warnings.map((w) => (
+          <input key={w} type="hidden" name="seenWarnings" value={w} />
+        ))}
         {warnings.length ? (
           <div>
             <div className="flex items-center gap-2">

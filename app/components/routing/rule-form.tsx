@@ -256,7 +256,7 @@ export function RuleForm({
       <Choices
         id={id("labelSets")}
         legend="Label sets"
-        hint="One of the item's reasons falls under one of these live label sets."
+        hint="One of the item's reasons is covered by one of these label sets (their live versions)."
         name="labelSets"
         options={labelSets.map((s) => ({ value: s.key, label: s.name }))}
         checked={values.labelSets}

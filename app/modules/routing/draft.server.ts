@@ -49,7 +49,17 @@ export const RoutingDraftIntent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("move"), versionId: z.string().min(1), ruleId: z.string().min(1), direction: z.enum(["up", "down"]) }),
   z.object({ intent: z.literal("remove"), versionId: z.string().min(1), ruleId: z.string().min(1) }),
   z.object({ intent: z.literal("note"), versionId: z.string().min(1), changeNote: z.string().default("") }),
-  z.object({ intent: z.literal("publish"), versionId: z.string().min(1), changeNote: z.string().default(""), acknowledgeWarnings: z.literal("on").optional() }),
+  z.object({
+    intent: z.literal("publish"),
+    versionId: z.string().min(1),
+    changeNote: z.string().default(""),
+    acknowledgeWarnings: z.literal("on").optional(),
+    // The warnings the page showed, so a tick never covers one that appeared later.
+    seenWarnings: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((v) => (v === undefined ? [] : [v].flat())),
+  }),
   z.object({ intent: z.literal("discard"), versionId: z.string().min(1) }),
 ]);
 export type RoutingDraftIntent = z.infer<typeof RoutingDraftIntent>;
@@ -169,12 +179,12 @@ export async function handleRoutingDraftIntent(actor: Actor, submission: Submiss
         return { redirect: `${BASE}?removed=${encodeURIComponent(removed.name)}` };
       }
       case "note":
-        await saveDraftNote(actor, input.versionId, input.changeNote);
+        await saveDraftNote(input.versionId, input.changeNote);
         return { redirect: `${BASE}?note=1#publish` };
       case "publish": {
         const published = await publishRoutingDraft(actor, input.versionId, {
           changeNote: input.changeNote,
-          acknowledgeWarnings: input.acknowledgeWarnings === "on",
+          acknowledgedWarnings: input.acknowledgeWarnings === "on" ? input.seenWarnings : [],
         });
         return { redirect: `/routing/versions/${published.number}?published=1` };
       }

@@ -222,7 +222,7 @@ function checkedNote(changeNote: string, required: boolean): string {
  * Keeps the change note with the draft before publishing. Not an audit event of its own: the note
  * is recorded, as published, in the routing.published event.
  */
-export async function saveDraftNote(_actor: Actor, versionId: string, changeNote: string): Promise<void> {
+export async function saveDraftNote(versionId: string, changeNote: string): Promise<void> {
   const note = checkedNote(changeNote, false);
   await transaction(async (tx) => {
     await lockDraft(tx, versionId);
@@ -255,7 +255,8 @@ export async function discardRoutingDraft(actor: Actor, versionId: string): Prom
 export async function publishRoutingDraft(
   actor: Actor,
   versionId: string,
-  input: { changeNote: string; acknowledgeWarnings: boolean },
+  /** The warnings the lead read and accepted (the page lists them; an empty list accepts none). */
+  input: { changeNote: string; acknowledgedWarnings: readonly string[] },
 ): Promise<{ versionId: string; number: number; retiredNumber: number | null; warnings: string[] }> {
   const note = checkedNote(input.changeNote, true);
   try {
@@ -263,13 +264,22 @@ export async function publishRoutingDraft(
       await bumpRoutingGeneration(tx);
       const draft = await lockDraft(tx, versionId);
       const warnings = publishWarnings(draft.rules, await queueTargets(tx));
-      if (warnings.length && !input.acknowledgeWarnings) {
-        throw new RoutingError("invalid", "Read the warnings, then tick “I have read the warnings” to publish anyway.", [
-          {
-            path: "acknowledgeWarnings",
-            message: `Tick this to publish despite ${warnings.length === 1 ? "the warning" : `the ${warnings.length} warnings`}.`,
-          },
-        ]);
+      // Only warnings the lead saw count as read: one that appeared since (a queue closed) asks again.
+      const unread = warnings.filter((w) => !input.acknowledgedWarnings.includes(w));
+      if (unread.length) {
+        const readSome = input.acknowledgedWarnings.length > 0;
+        throw new RoutingError(
+          "invalid",
+          readSome
+            ? "New warnings appeared since the page was loaded; read them, then tick “I have read the warnings” again."
+            : "Read the warnings, then tick “I have read the warnings” to publish anyway.",
+          [
+            {
+              path: "acknowledgeWarnings",
+              message: `Tick this to publish despite ${warnings.length === 1 ? "the warning" : `the ${warnings.length} warnings`}.`,
+            },
+          ],
+        );
       }
       const now = new Date();
       const live = await tx.routingVersion.findFirst({ where: { status: "published" }, select: { id: true, number: true } });
