@@ -32,3 +32,6 @@ ROUTE_PARAM_SAMPLES.queueId = async () => (await db.queue.findFirst({ where: { d
 
 // Item status for platforms: the oldest item's external id.
 ROUTE_PARAM_SAMPLES.externalId = async () => (await db.item.findFirst({ orderBy: { firstFlaggedAt: "asc" }, select: { externalId: true } }))?.externalId;
+
+// Routing: the live version's number (a page every role holding routing:read may read).
+ROUTE_PARAM_SAMPLES.number = async () => String((await db.routingVersion.findFirst({ where: { status: "published" }, select: { number: true } }))?.number ?? 1);
