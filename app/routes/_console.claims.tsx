@@ -63,7 +63,9 @@ export default function Claims() {
       {refusalMessage(result) ? <Notice tone="error">{refusalMessage(result)}</Notice> : null}
       {result && "message" in result ? <Notice tone="success">{result.message}</Notice> : null}
       <h2 className="mb-2 text-lg font-semibold">Live leases</h2>
-      {claims.length === 0 ? <p className="mb-6 rounded border border-slate-200 bg-white px-3 py-6 text-center text-sm text-slate-600">Nobody holds an item right now.</p> : null}
+      {claims.length === 0 ? (
+        <p className="mb-6 rounded border border-slate-200 bg-white px-3 py-6 text-center text-sm text-slate-600">Nobody holds an item right now.</p>
+      ) : null}
       {byQueue(claims, names).map(([queue, rows]) => (
         <section key={queue} className="mb-6" aria-label={`Leases in ${queue}`}>
           <h3 className="mb-1 font-semibold">
@@ -135,7 +137,9 @@ export default function Claims() {
         </section>
       ))}
       <h2 className="mb-2 mt-8 text-lg font-semibold">Assignments waiting</h2>
-      {waiting.length === 0 ? <p className="rounded border border-slate-200 bg-white px-3 py-6 text-center text-sm text-slate-600">No assignment is waiting.</p> : null}
+      {waiting.length === 0 ? (
+        <p className="rounded border border-slate-200 bg-white px-3 py-6 text-center text-sm text-slate-600">No assignment is waiting.</p>
+      ) : null}
       {byQueue(waiting, names).map(([queue, rows]) => (
         <section key={queue} className="mb-6" aria-label={`Assignments in ${queue}`}>
           <h3 className="mb-1 font-semibold">
@@ -146,7 +150,11 @@ export default function Claims() {
               <li key={a.id} className="flex flex-wrap items-center gap-3 px-3 py-2">
                 <span className="font-medium">{a.title || a.externalId}</span>
                 <span>assigned to {a.assignee ? `${a.assignee.name} (${a.assignee.email})` : "unknown"}</span>
-                {a.assignedAt ? <time dateTime={a.assignedAt} className="text-slate-600">since {a.assignedAt.slice(0, 16).replace("T", " ")} UTC</time> : null}
+                {a.assignedAt ? (
+                  <time dateTime={a.assignedAt} className="text-slate-600">
+                    since {a.assignedAt.slice(0, 16).replace("T", " ")} UTC
+                  </time>
+                ) : null}
                 <Deadline dueAt={a.dueAt} now={now} />
                 <Link to={`/items/${a.id}/queue`} className="text-blue-800 underline">
                   Change<span className="sr-only"> the assignment of {a.title || a.externalId}</span>

@@ -153,7 +153,14 @@ export default function ItemPlacement() {
   );
 }
 
-function PlacementForm(props: { intent: string; title: string; submit: string; errors: Record<string, string[] | undefined>; secondary?: boolean; children?: React.ReactNode }) {
+function PlacementForm(props: {
+  intent: string;
+  title: string;
+  submit: string;
+  errors: Record<string, string[] | undefined>;
+  secondary?: boolean;
+  children?: React.ReactNode;
+}) {
   const reasonId = `${props.intent}-reason`;
   return (
     <Form method="post" className="space-y-2 rounded border border-slate-200 bg-white p-4" aria-labelledby={`${props.intent}-title`}>
@@ -183,7 +190,15 @@ function PlacementForm(props: { intent: string; title: string; submit: string; e
   );
 }
 
-function MemberSelect({ id, members, errors }: { id: string; members: { id: string; name: string; email: string; role: string }[]; errors: Record<string, string[] | undefined> }) {
+function MemberSelect({
+  id,
+  members,
+  errors,
+}: {
+  id: string;
+  members: { id: string; name: string; email: string; role: string }[];
+  errors: Record<string, string[] | undefined>;
+}) {
   return (
     <>
       <label htmlFor={id} className="block text-sm font-medium">

@@ -19,7 +19,12 @@ export const meta: MetaFunction = () => [{ title: "Review queue · Docket" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "queue:review");
   const now = new Date();
-  const [summary, current, queues, assigned] = await Promise.all([queueSummary(user.id, now), currentClaim(user.id), myQueues(user.id, now), assignedTo(user.id)]);
+  const [summary, current, queues, assigned] = await Promise.all([
+    queueSummary(user.id, now),
+    currentClaim(user.id),
+    myQueues(user.id, now),
+    assignedTo(user.id),
+  ]);
   return json({ summary, current, queues, assigned, now: now.toISOString(), notice: new URL(request.url).searchParams.get("notice") });
 }
 
@@ -130,8 +135,12 @@ export default function QueueHome() {
                       {q.description ? <span className="block text-xs font-normal text-slate-600">{q.description}</span> : null}
                     </th>
                     <td className="px-3 py-2 text-right tabular-nums">{q.waiting.toLocaleString("en")}</td>
-                    <td className={`px-3 py-2 text-right tabular-nums ${q.overdue > 0 ? "font-semibold text-red-800" : ""}`}>{q.overdue.toLocaleString("en")}</td>
-                    <td className="px-3 py-2">{q.earliestDueAt ? <Deadline dueAt={q.earliestDueAt} now={now} /> : <span className="text-slate-500">none</span>}</td>
+                    <td className={`px-3 py-2 text-right tabular-nums ${q.overdue > 0 ? "font-semibold text-red-800" : ""}`}>
+                      {q.overdue.toLocaleString("en")}
+                    </td>
+                    <td className="px-3 py-2">
+                      {q.earliestDueAt ? <Deadline dueAt={q.earliestDueAt} now={now} /> : <span className="text-slate-500">none</span>}
+                    </td>
                     <td className="px-3 py-2">
                       {q.open ? (
                         <Form method="post">

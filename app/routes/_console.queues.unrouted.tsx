@@ -43,7 +43,8 @@ export default function Unrouted() {
       />
       {routed !== null ? (
         <Notice tone="success">
-          Routed {Number(routed).toLocaleString("en")} item(s) with the live rules; {Number(params.get("still") ?? 0).toLocaleString("en")} still match no open queue.
+          Routed {Number(routed).toLocaleString("en")} item(s) with the live rules; {Number(params.get("still") ?? 0).toLocaleString("en")} still match no open
+          queue.
         </Notice>
       ) : null}
       <div className="mb-4 flex flex-wrap items-center gap-4">

@@ -56,7 +56,7 @@ export const AUDIT_EVENTS = {
   "auth.login_failed": payload({ address: text, reason: z.enum(["unknown_account", "wrong_password"]) }),
   "auth.login_refused": payload({ address: text, reason: z.literal("account_disabled") }),
 
-  "claim.handed_over": payload({ itemId: id, claimId: id, fromUserId: id, toUserId: id, toEmail: text, queueId: id, reason: text }),
+  "claim.transferred": payload({ itemId: id, claimId: id, fromUserId: id, toUserId: id, toEmail: text, queueId: id, reason: text }),
   "claim.released": claimEnded,
   "claim.skipped": claimEnded,
 

@@ -13,7 +13,17 @@ import {
   type RoutingContext,
 } from "~/modules/routing/live.server.ts";
 import { routeItem, type RouteResult } from "~/modules/routing/rules.ts";
-import { CLAIM_END, DECIDED_STATE, ESCALATED_STATE, decisionTransition, isLeaseLive, isOpen, mayCause, TRANSITIONS, type ItemState } from "~/modules/items/lifecycle.ts";
+import {
+  CLAIM_END,
+  DECIDED_STATE,
+  ESCALATED_STATE,
+  decisionTransition,
+  isLeaseLive,
+  isOpen,
+  mayCause,
+  TRANSITIONS,
+  type ItemState,
+} from "~/modules/items/lifecycle.ts";
 import { liveLabelSetsForReason, recentLiveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import type { LabelView, LiveLabelSet } from "~/modules/labels/types.ts";
 import type { DecisionAction } from "./actions.ts";

@@ -414,7 +414,14 @@ function planIntake(
     else {
       updates.push({
         id: acc.id,
-        fields: { ...fields, state: acc.state, decidedAt: acc.reopen ? null : acc.decidedAt, assignedToId: acc.assignedToId, assignedAt: acc.assignedAt, updatedAt: now },
+        fields: {
+          ...fields,
+          state: acc.state,
+          decidedAt: acc.reopen ? null : acc.decidedAt,
+          assignedToId: acc.assignedToId,
+          assignedAt: acc.assignedAt,
+          updatedAt: now,
+        },
       });
     }
   }

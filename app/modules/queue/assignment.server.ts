@@ -183,7 +183,7 @@ export async function handOver(lead: Lead, input: { itemId: string; toUserId: st
     await tx.claim.updateMany({ where: { id: item.claimId, endedAt: null }, data: { endedAt: now, endReason: CLAIM_END.handedOver, note: input.reason } });
     await appendAuditEvent(tx, {
       actor: actorOf(lead),
-      action: "claim.handed_over",
+      action: "claim.transferred",
       subjectType: "item",
       subjectId: item.id,
       payload: {
@@ -233,15 +233,32 @@ async function routeBatch(lead: Lead, after: { firstFlaggedAt: Date; id: string 
         },
         orderBy: [{ firstFlaggedAt: "asc" }, { id: "asc" }],
         take: REROUTE_BATCH,
-        select: { id: true, state: true, firstFlaggedAt: true, strongestSource: true, countsByReason: true, language: true, platform: true, type: true, contentDigest: true },
+        select: {
+          id: true,
+          state: true,
+          firstFlaggedAt: true,
+          strongestSource: true,
+          countsByReason: true,
+          language: true,
+          platform: true,
+          type: true,
+          contentDigest: true,
+        },
       });
       if (dialect === "postgresql" && items.length > 0) {
-        await tx.$queryRawUnsafe(`SELECT 1 FROM "Item" WHERE "id" = ANY($1::text[]) ORDER BY "id" FOR NO KEY UPDATE`, items.map((i) => i.id));
+        await tx.$queryRawUnsafe(
+          `SELECT 1 FROM "Item" WHERE "id" = ANY($1::text[]) ORDER BY "id" FOR NO KEY UPDATE`,
+          items.map((i) => i.id),
+        );
       }
       let routed = 0;
       for (const item of items) {
         const copies = routing.usesCopies && item.contentDigest ? await tx.item.count({ where: { contentDigest: item.contentDigest } }) : 0;
-        const route = routeItem(routing.version, routing.queues, subjectOf(item, item.state === ESCALATED_STATE ? "escalation" : "review", routing, copies >= 2));
+        const route = routeItem(
+          routing.version,
+          routing.queues,
+          subjectOf(item, item.state === ESCALATED_STATE ? "escalation" : "review", routing, copies >= 2),
+        );
         const changed = await tx.item.updateMany({
           where: { id: item.id, queueId: null, state: item.state },
           data: { queueId: route.queueId, routedBy: route.routedBy, routeNote: route.note },

@@ -181,9 +181,12 @@ export async function claimNext(user: Claimer, scope?: ClaimScope | OpenState): 
       return null;
     },
     {
-      begin: [`SELECT 1 FROM "User" WHERE "id" = ${literal(user.id)} FOR NO KEY UPDATE`, literalSql(reads.held), literalSql(reads.assigned), literalSql(reads.lanes)].join(
-        ";\n",
-      ),
+      begin: [
+        `SELECT 1 FROM "User" WHERE "id" = ${literal(user.id)} FOR NO KEY UPDATE`,
+        literalSql(reads.held),
+        literalSql(reads.assigned),
+        literalSql(reads.lanes),
+      ].join(";\n"),
     },
   );
 }

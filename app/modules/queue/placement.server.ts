@@ -54,9 +54,7 @@ export async function myQueues(userId: string, now: Date): Promise<QueueFigures[
     queues.map((q) => q.id),
     now,
   );
-  return queues
-    .map((q) => ({ ...q, ...figures.get(q.id)! }))
-    .sort((a, b) => Number(b.open) - Number(a.open) || a.name.localeCompare(b.name));
+  return queues.map((q) => ({ ...q, ...figures.get(q.id)! })).sort((a, b) => Number(b.open) - Number(a.open) || a.name.localeCompare(b.name));
 }
 
 const itemRow = {
@@ -151,4 +149,3 @@ export async function queueNames(): Promise<Record<string, string>> {
   const queues = await db.queue.findMany({ select: { id: true, name: true } });
   return Object.fromEntries(queues.map((q) => [q.id, q.name]));
 }
-

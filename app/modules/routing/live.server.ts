@@ -122,7 +122,16 @@ export function subjectOf(
 ): RoutingSubject {
   const reasons = Object.keys(typeof item.countsByReason === "string" ? (JSON.parse(item.countsByReason) as Record<string, number>) : item.countsByReason);
   const labelSets = [...new Set(reasons.flatMap((r) => context.labelSetsByReason.get(r) ?? []))];
-  return { stage, source: item.strongestSource as Source, reasons, language: item.language, platform: item.platform, contentType: item.type, labelSets, inCopyGroup };
+  return {
+    stage,
+    source: item.strongestSource as Source,
+    reasons,
+    language: item.language,
+    platform: item.platform,
+    contentType: item.type,
+    labelSets,
+    inCopyGroup,
+  };
 }
 
 /** The global deadline hours per source (a removal order's hour is fixed by law). */

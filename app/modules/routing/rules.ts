@@ -52,7 +52,15 @@ export const RuleConditions = z
   })
   .strict();
 export type RuleConditions = z.infer<typeof RuleConditions>;
-export const CONDITION_FIELDS = ["sources", "reasons", "languages", "platforms", "contentTypes", "labelSets", "copies"] as const satisfies readonly (keyof RuleConditions)[];
+export const CONDITION_FIELDS = [
+  "sources",
+  "reasons",
+  "languages",
+  "platforms",
+  "contentTypes",
+  "labelSets",
+  "copies",
+] as const satisfies readonly (keyof RuleConditions)[];
 
 export const RoutingRule = z
   .object({
@@ -113,7 +121,11 @@ export function ruleMatches(rule: RoutingRule, subject: RoutingSubject): boolean
  * closed or deleted, is unrouted, with a note that says which: never sent on to a later rule or a
  * default queue, so a wrong rule shows up on the unrouted list instead of hiding work.
  */
-export function routeItem(version: { number: number; rules: RoutingRule[] } | null, queues: ReadonlyMap<string, QueueTarget>, subject: RoutingSubject): RouteResult {
+export function routeItem(
+  version: { number: number; rules: RoutingRule[] } | null,
+  queues: ReadonlyMap<string, QueueTarget>,
+  subject: RoutingSubject,
+): RouteResult {
   if (!version) return { routed: false, queueId: null, rule: null, routedBy: null, note: "No routing rules are published." };
   const rule = version.rules.find((r) => ruleMatches(r, subject));
   if (!rule) {
@@ -167,7 +179,12 @@ export const QueueDeadlineHours = z
         z
           .number({ invalid_type_error: `${s}: hours must be a number.` })
           .positive(`${s}: hours must be more than zero.`)
-          .max(s === "removal_order" ? 1 : 24 * 365, s === "removal_order" ? "removal_order: a removal order must be acted on within one hour (TCO Art. 3(3)); a queue may only shorten it." : `${s}: at most a year (8760 hours).`)
+          .max(
+            s === "removal_order" ? 1 : 24 * 365,
+            s === "removal_order"
+              ? "removal_order: a removal order must be acted on within one hour (TCO Art. 3(3)); a queue may only shorten it."
+              : `${s}: at most a year (8760 hours).`,
+          )
           .optional(),
       ]),
     ) as Record<Source, z.ZodOptional<z.ZodNumber>>,
@@ -176,7 +193,10 @@ export const QueueDeadlineHours = z
 export type QueueDeadlineHours = z.infer<typeof QueueDeadlineHours>;
 
 /** A queue's hours laid over the global defaults; sources with neither have no deadline. */
-export function effectiveDeadlineHours(defaults: Partial<Record<Source, number | undefined>>, queue: QueueDeadlineHours | null): Partial<Record<Source, number>> {
+export function effectiveDeadlineHours(
+  defaults: Partial<Record<Source, number | undefined>>,
+  queue: QueueDeadlineHours | null,
+): Partial<Record<Source, number>> {
   const out: Partial<Record<Source, number>> = {};
   for (const s of SOURCES) {
     const h = queue?.[s] ?? defaults[s];
