@@ -164,7 +164,7 @@ export async function claimNext(user: Claimer, scope?: ClaimScope | OpenState): 
   const literalSql = (q: Prisma.Sql) => withLiterals(q.sql, q.values);
   return pgWrite(
     async (tx) => {
-      const [held, assigned, heads] = tx.begun as [{ id: string; claimId: string; leaseExpiresAt: Date }[], { id: string }[], LaneHead[]];
+      const [, held, assigned, heads] = tx.begun as [unknown[], { id: string; claimId: string; leaseExpiresAt: Date }[], { id: string }[], LaneHead[]];
       if (held[0]) return { itemId: held[0].id, claimId: held[0].claimId, leaseExpiresAt: held[0].leaseExpiresAt };
       for (const statement of claimOrder(assigned[0]?.id ?? null, heads, user, claimId, now, expires, states)) {
         const [row] = await tx.query<ClaimedRow>(statement.text, statement.values.map(pgValue));
