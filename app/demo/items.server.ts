@@ -8,7 +8,8 @@ import { ingestFlags, type IntakeSender } from "~/modules/intake/ingest.server.t
 import { FlagRequest } from "~/modules/intake/schema.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import { ESCALATED_STATE, INITIAL_STATE } from "~/modules/items/lifecycle.ts";
-import { claimItem } from "~/modules/queue/claims.server.ts";
+import { assignItem } from "~/modules/queue/assignment.server.ts";
+import { claimItemOrWhy, type ClaimedItem } from "~/modules/queue/claims.server.ts";
 import { SOURCES, type Source } from "~/modules/items/sources.ts";
 
 // Synthetic material only: news-style lines about fictional groups, and clearly fictional praise
@@ -182,6 +183,12 @@ export async function loadDemoItems(): Promise<string> {
       }),
     );
   }
+  // Notices for a category no routing rule covers: they wait on the unrouted list for a lead.
+  for (let i = 0; i < 3; i++) {
+    n++;
+    const entry = raw(n, "user_report", "news", { receivedAt: ago(25 + i * 40), reporterId: `reporter-hate-${i}` });
+    entries.push({ ...entry, flag: { ...entry.flag, reason: "hate_speech", note: "Insulting language about a group of people (synthetic)." } });
+  }
   // Content flagged by more than one kind of source.
   for (let i = 0; i < 5; i++) {
     entries.push(raw(60 + i, "trusted_flagger", "praise", { receivedAt: ago(90), reference: `TF-NOTICE-X${i}`, reporterId: `tf-${i}` }));
@@ -230,9 +237,11 @@ async function demoHistory(platform: string, smallCopies: number): Promise<strin
     for (const [i, action] of actions.entries()) {
       const item = unique[i];
       if (!item) break;
-      const user = turn++ % 2 === 0 ? mod1 : mod2;
-      const claim = await claimItem(user, item.id);
-      if (!claim) continue;
+      // Each moderator works the queues they are a member of: whoever may take the item takes it.
+      const [first, second] = turn++ % 2 === 0 ? [mod1, mod2] : [mod2, mod1];
+      const taken = await claimBy([first, second], item.id);
+      if (!taken) continue;
+      const { user, claim } = taken;
       await decide(user, { itemId: item.id, claimId: claim.claimId, action, labelIds: plan[action].labels.map(id), rationale: plan[action].rationale });
       decisions++;
       if (action === "escalate") escalated.push(item.id);
@@ -241,9 +250,10 @@ async function demoHistory(platform: string, smallCopies: number): Promise<strin
   // One decision applied to a group of copies.
   const copy = await db.item.findFirst({ where: { platform, externalId: `demo-post-${smallCopies}` } });
   if (copy) {
-    const claim = await claimItem(mod2, copy.id);
-    if (claim) {
-      const r = await decide(mod2, {
+    const taken = await claimBy([mod2, mod1], copy.id);
+    if (taken) {
+      const { user, claim } = taken;
+      const r = await decide(user, {
         itemId: copy.id,
         claimId: claim.claimId,
         action: "remove",
@@ -256,8 +266,9 @@ async function demoHistory(platform: string, smallCopies: number): Promise<strin
   }
   // The lead closes some escalations and leaves the rest open.
   for (const itemId of escalated.slice(0, 3)) {
-    const claim = await claimItem(lead, itemId);
-    if (!claim) continue;
+    const taken = await claimBy([lead], itemId);
+    if (!taken) continue;
+    const { claim } = taken;
     const action: DecisionAction = decisions % 2 ? "keep" : "remove";
     await decide(lead, {
       itemId,
@@ -268,6 +279,26 @@ async function demoHistory(platform: string, smallCopies: number): Promise<strin
     });
     decisions++;
   }
+  // A lead hands one waiting item to a named moderator.
+  const waiting = await db.item.findFirst({
+    where: { platform, state: INITIAL_STATE, queueId: { not: null }, strongestSource: "user_report", language: { not: "en" } },
+    orderBy: { firstFlaggedAt: "asc" },
+  });
+  if (waiting) {
+    await assignItem(lead, { itemId: waiting.id, assigneeId: mod2.id, reason: "Needs a reader of the language; Max knows the context." }).catch(() => {});
+  }
   const open = await db.item.count({ where: { state: ESCALATED_STATE } });
   return `${decisions} decisions, ${open} escalations open`;
+}
+
+/** The first of these users who may claim the item (a member of its queue), with the claim. */
+async function claimBy(
+  users: { id: string; email: string; role: Role }[],
+  itemId: string,
+): Promise<{ user: (typeof users)[number]; claim: ClaimedItem } | null> {
+  for (const user of users) {
+    const claim = await claimItemOrWhy(user, itemId);
+    if (!("refused" in claim) && claim.itemId === itemId) return { user, claim };
+  }
+  return null;
 }

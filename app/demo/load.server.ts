@@ -1,9 +1,11 @@
 import { ensureDemoAccounts } from "./accounts.server.ts";
 import { loadDemoItems } from "./items.server.ts";
 import { loadDemoLabelEdit, loadDemoLabelSets } from "./labels.server.ts";
+import { loadDemoRouting } from "./routing.server.ts";
 
 /**
- * Demo mode: the contract's accounts and key, the starter label set, synthetic items with a history of
+ * Demo mode: the contract's accounts and key, the starter label set, the team's queues and routing
+ * rules, synthetic items with a history of
  * decisions under version 1, then a label-set edit (version 2). Each step skips what is already there,
  * so restarting the demo adds nothing twice.
  */
@@ -11,6 +13,7 @@ export async function loadDemo(): Promise<string> {
   const accounts = await ensureDemoAccounts();
   const steps = [`${accounts.created} accounts or keys created`];
   steps.push(await loadDemoLabelSets());
+  steps.push(await loadDemoRouting());
   steps.push(await loadDemoItems());
   steps.push(await loadDemoLabelEdit());
   return steps.join("; ");

@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 // "Next item" from every queue of the user's, or from the one queue they chose to work.
-const Next = z.object({ intent: z.literal("next"), queueId: z.string().min(1).max(64).optional() });
+const Next = z.object({ intent: z.literal("next").optional(), queueId: z.string().min(1).max(64).optional() });
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireCapability(request, "queue:review");

@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import { db } from "~/db.server.ts";
 import { ensureDemoAccounts } from "~/demo/accounts.server.ts";
 import { loadDemoItems } from "~/demo/items.server.ts";
+import { loadDemoRouting } from "~/demo/routing.server.ts";
 import { starterLabels } from "../support/queue-fixtures.ts";
 
 describe("demo items", () => {
   it("load a queue and a history through intake, claims and decisions, once", async () => {
     await ensureDemoAccounts();
     await starterLabels();
+    expect(await loadDemoRouting()).toMatch(/routing version 2/);
     const started = Date.now();
     const summary = await loadDemoItems();
     expect(Date.now() - started).toBeLessThan(20_000);
@@ -20,6 +22,27 @@ describe("demo items", () => {
     expect(orders.length).toBeGreaterThanOrEqual(5);
     expect(orders.every((f) => f.dueAt!.getTime() - f.receivedAt.getTime() === 3_600_000)).toBe(true);
     expect(await db.item.count({ where: { state: "pending", strongestSource: "removal_order", dueAt: { lte: new Date() } } })).toBeGreaterThan(0);
+
+    // Routed by the demo team's rules: every working queue has items, members differ, a few wait unrouted.
+    const queues = await db.queue.findMany({ where: { deletedAt: null }, include: { members: { include: { user: true } } } });
+    expect(queues.length).toBeGreaterThanOrEqual(5);
+    for (const name of ["Removal orders on call", "Violent extremism EN", "Violent extremism other languages", "Escalations"]) {
+      const queue = queues.find((q) => q.name === name)!;
+      expect(await db.item.count({ where: { queueId: queue.id } }), name).toBeGreaterThan(0);
+    }
+    const memberships = new Set(
+      queues.map((q) =>
+        q.members
+          .map((m) => m.user.email)
+          .sort()
+          .join(","),
+      ),
+    );
+    expect(memberships.size).toBeGreaterThan(2);
+    const unrouted = await db.item.findMany({ where: { queueId: null, state: "pending" } });
+    expect(unrouted.length).toBeGreaterThanOrEqual(3);
+    expect(unrouted.every((i) => /No rule of routing version 2 matches|closed/.test(i.routeNote ?? ""))).toBe(true);
+    expect(await db.item.count({ where: { assignedToId: { not: null } } })).toBe(1);
 
     const copies = await db.item.groupBy({ by: ["contentDigest"], where: { strongestSource: "authority_referral" }, _count: { _all: true } });
     expect(Math.max(...copies.map((c) => c._count._all))).toBeGreaterThanOrEqual(50);

@@ -303,3 +303,18 @@ export async function publishRoutingDraft(
     throw error;
   }
 }
+
+/**
+ * Replaces the rules with `rules` and publishes them in one go, reading (acknowledging) whatever
+ * warnings they raise: for setups made by a program (the demo, an import), each step audited as a
+ * lead's would be.
+ */
+export async function publishRuleSet(actor: Actor, rules: RuleInput[], changeNote: string) {
+  const { versionId } = await startRoutingDraft(actor);
+  const draft = await db.routingVersion.findUniqueOrThrow({ where: { id: versionId }, select: { rules: true } });
+  for (const rule of RoutingRules.parse(JSON.parse(draft.rules))) await removeDraftRule(actor, versionId, rule.id);
+  for (const rule of rules) await saveDraftRule(actor, versionId, null, rule);
+  const saved = await db.routingVersion.findUniqueOrThrow({ where: { id: versionId }, select: { rules: true } });
+  const warnings = publishWarnings(RoutingRules.parse(JSON.parse(saved.rules)), await queueTargets());
+  return publishRoutingDraft(actor, versionId, { changeNote, acknowledgedWarnings: warnings });
+}
