@@ -18,6 +18,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { freshDatabase } from "./pg-cluster.ts";
 import { BENCH_QUEUES, FLAG_COLUMNS, generate, ITEM_COLUMNS, pgParams, writePostgres, writeSqlite, type Generated, type Row, type Value } from "./seed.ts";
+import { machine, queueSection } from "./report.ts";
 import { planVerdict, sqlitePlanText, type SqlitePlanRow } from "./plans.ts";
 import { fmt, summary, type Summary } from "./stats.ts";
 import { newId as uuidv7 } from "../app/modules/ids.ts";
@@ -679,6 +680,8 @@ const result = {
   items: N,
   quick: QUICK,
   at: new Date().toISOString(),
+  // The load while it ran, for sections written again later from this file.
+  machine: machine() as string | undefined,
   seedSeconds,
   dataBytes: dataSize.bytes,
   dataBytesAfter: sizeAfter.bytes,
@@ -696,7 +699,6 @@ const result = {
   finalChain: { ok: finalChain.ok, checked: (finalChain as { checked?: number }).checked ?? null },
 };
 writeFileSync(path.join(DIR, `${ENGINE}-${N}.json`), JSON.stringify(result, null, 1));
-const { queueSection } = await import("./report.ts");
 mkdirSync(path.join(ROOT, "docs", "benchmarks"), { recursive: true });
 writeFileSync(path.join(ROOT, "docs", "benchmarks", `queue-${ENGINE}-${N}.md`), queueSection(result));
 log("wrote its section");

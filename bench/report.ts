@@ -129,7 +129,7 @@ export function queueSection(r: QueueResult): string {
   return `## Queue on ${e}, ${fmt(r.items)} items${r.quick ? " (quick run)" : ""}
 
 Run ${r.at.slice(0, 16).replace("T", " ")} UTC by \`npm run bench -- --engine ${r.engine} --items ${r.items}${r.quick ? " --quick" : ""}\`.
-Machine: ${machine()}.
+Machine: ${r.machine ?? machine()}.
 Data: ${fmt(r.counts.items)} items (${fmt(r.counts.open)} open: pending and escalated) with ${fmt(r.counts.flags)} flags, seeded in
 ${r.seedSeconds.toFixed(1)} s (${r.engine === "postgresql" ? "COPY, then VACUUM (ANALYZE)" : "multi-row inserts, then ANALYZE"}); ${mb(r.dataBytes)} on disk before the runs.
 
@@ -199,6 +199,13 @@ Open items per queue and state against the trigger-kept counters ("QueueOpenCoun
 `;
 }
 
+/** PostgreSQL's planning and execution times from an EXPLAIN ANALYZE text, when it has them. */
+const timing = (plan: string) => {
+  const planning = plan.match(/Planning Time: ([\d.]+) ms/);
+  const execution = plan.match(/Execution Time: ([\d.]+) ms/);
+  return planning && execution ? ` (planning ${planning[1]} ms, execution ${execution[1]} ms)` : "";
+};
+
 /** Claim next in one queue and across ten, each against the bare claim statement of the same run, with the plans behind it. */
 function claimSection(r: QueueResult): string {
   const layouts = layoutsOf(r);
@@ -218,6 +225,8 @@ function claimSection(r: QueueResult): string {
       ? `Against the last run before named queues (${before.at}, the same engine and size; its bare SQL was the overdue then the by-priority
 statement of the one "pending" queue): claimNext with 1 claimer had p50 ${ms(before.c1p50)} ms, p95 ${ms(before.c1p95)} ms
 (${(before.c1p50 / before.bare1p50).toFixed(2)}x / ${(before.c1p95 / before.bare1p95).toFixed(2)}x its bare SQL), with 20 claimers p95 ${ms(before.c20p95)} ms and ${fmt(before.c20perSec)} claims/s.
+The bare statement itself took p50 ${ms(one.claims["bare-1"].p50)} ms with 1 claimer in one queue here against ${ms(before.bare1p50)} ms then
+(${(one.claims["bare-1"].p50 / before.bare1p50).toFixed(1)}x): the machine was ${one.claims["bare-1"].p50 > 1.2 * before.bare1p50 ? "busier (see the load average above), so the ratios to the bare SQL and the one-queue figures of this run compare better than milliseconds across runs" : "about as busy"}.
 This run: ${layouts
           .map(
             (l) =>
@@ -233,7 +242,7 @@ This run: ${layouts
         `#### ${l.title}\n\n${l.plans
           .map(
             (p) =>
-              `${p.name}: ${p.walk.indexWalk ? `index walk on ${p.walk.indexes.join(" and ")}` : `**not an index walk**${p.walk.sort ? " (sorts)" : ""}${p.walk.tableScan ? " (scans the table)" : ""}`}\n\n\`\`\`\n${p.text}\n\`\`\``,
+              `${p.name}${timing(p.text)}: ${p.walk.indexWalk ? `index walk on ${p.walk.indexes.join(" and ")}` : `**not an index walk**${p.walk.sort ? " (sorts)" : ""}${p.walk.tableScan ? " (scans the table)" : ""}`}\n\n\`\`\`\n${p.text}\n\`\`\``,
           )
           .join("\n\n")}`,
     )
