@@ -2,10 +2,11 @@
 // [--pg-url URL] [--quick]`. The application fixes its engine per process from DATABASE_URL, so
 // bench/run.ts starts this once per engine and size. Seeds a fresh database with the shared
 // generator (bench/seed.ts), then measures through the application's own module functions and its
-// real HTTP server: claim next (claimNext) against the bare claim SQL, decide, the queue list
-// loader (listQueue), HTTP intake against raw inserts, request overhead, and UUIDv4 against UUIDv7
-// keys for raw inserts. After every concurrent run it counts double claims, verifies the audit
-// chain and checks that every acknowledged write is on file. Writes
+// real HTTP server: claim next (claimNext) against the bare claim SQL across ten queues (claimers in
+// 3 of them, then in all 10) and in one queue, with the plans of its reads and statements; decide,
+// the queue list loader (listQueue), HTTP intake against raw inserts, request overhead, and UUIDv4
+// against UUIDv7 keys for raw inserts. After every concurrent run it counts double claims and users
+// holding two items, verifies the audit chain and checks that every acknowledged write is on file. Writes
 // docs/benchmarks/queue-<engine>-<N>.md and tmp/bench-queue/<engine>-<N>.json (for run.ts).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -16,7 +17,9 @@ import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { freshDatabase } from "./pg-cluster.ts";
-import { FLAG_COLUMNS, generate, ITEM_COLUMNS, pgParams, writePostgres, writeSqlite, type Generated, type Row, type Value } from "./seed.ts";
+import { BENCH_QUEUES, FLAG_COLUMNS, generate, ITEM_COLUMNS, pgParams, writePostgres, writeSqlite, type Generated, type Row, type Value } from "./seed.ts";
+import { machine, queueSection } from "./report.ts";
+import { planVerdict, sqlitePlanText, type SqlitePlanRow } from "./plans.ts";
 import { fmt, summary, type Summary } from "./stats.ts";
 import { newId as uuidv7 } from "../app/modules/ids.ts";
 
@@ -104,56 +107,135 @@ const { versionId } = await ensureStarterLabelSet({ kind: "system", name: "bench
 const keepLabel = await db.label.findFirst({ where: { versionId, group: "allowed" }, select: { id: true } });
 if (!keepLabel) throw new Error("the starter label set has no allowed label to decide with");
 
-const users = [];
+const users: { id: string; email: string; role: string }[] = [];
 for (let i = 0; i < 20; i++) {
   users.push(await db.user.create({ data: { id: randomUUID(), email: `bench-${i}@bench.test`, name: `Bench ${i}`, role: "moderator", passwordHash: "x" } }));
 }
 const claimers = users.map((u) => ({ id: u.id, email: u.email, role: u.role as "moderator" }));
 
+// ---- queues and members -------------------------------------------------------------------------
+// The seed routes open items to ten queues (BENCH_QUEUES). A layout says which queues each claimer
+// is a member of; the single-queue layout first moves every open item into the first queue.
+await db.queue.createMany({ data: BENCH_QUEUES.map((q) => ({ id: q.id, name: q.name, description: `${q.share}% of the seeded open items` })) });
+const QUEUE_IDS = BENCH_QUEUES.map((q) => q.id);
+type Layout = { key: "ten-3" | "ten-all" | "single"; title: string; members: string; queuesOf: (w: number) => string[] };
+const LAYOUTS: Layout[] = [
+  {
+    key: "ten-3",
+    title: "10 queues, each claimer a member of 3",
+    members: "claimer w is a member of queues w, w+1 and w+3 (mod 10): every queue has 6 of the 20 claimers, and neighbours share queues",
+    queuesOf: (w) => [w % 10, (w + 1) % 10, (w + 3) % 10].map((k) => QUEUE_IDS[k]),
+  },
+  { key: "ten-all", title: "10 queues, each claimer a member of all 10", members: "every claimer is a member of all 10 queues", queuesOf: () => QUEUE_IDS },
+  { key: "single", title: "1 queue", members: "every open item in one queue, every claimer a member of it", queuesOf: () => [QUEUE_IDS[0]] },
+];
+async function applyLayout(layout: Layout) {
+  await db.queueMember.deleteMany({ where: { userId: { in: users.map((u) => u.id) } } });
+  await db.queueMember.createMany({ data: users.flatMap((u, w) => layout.queuesOf(w).map((queueId) => ({ queueId, userId: u.id }))) });
+}
+
+/** Open items per queue and state against the trigger-kept counters: the number of (queue, state) pairs that disagree. */
+async function openCountMismatches() {
+  const actual = await db.$queryRawUnsafe<{ q: string; s: string; n: number | bigint }[]>(
+    `SELECT COALESCE("queueId", '') AS q, "state" AS s, COUNT(*) AS n FROM "Item" WHERE "state" IN ('pending', 'escalated') GROUP BY 1, 2`,
+  );
+  const counted = await db.$queryRawUnsafe<{ q: string; s: string; n: number | bigint }[]>(
+    `SELECT "queueId" AS q, "state" AS s, SUM("n") AS n FROM "QueueOpenCount" GROUP BY 1, 2`,
+  );
+  const key = (r: { q: string; s: string }) => `${r.q}\t${r.s}`;
+  const a = new Map(actual.map((r) => [key(r), Number(r.n)]));
+  const c = new Map(counted.map((r) => [key(r), Number(r.n)]));
+  return [...new Set([...a.keys(), ...c.keys()])].filter((k) => (a.get(k) ?? 0) !== (c.get(k) ?? 0)).length;
+}
+const openCounts: Record<string, number> = { "after seeding": await openCountMismatches() };
+log(`open counts after seeding: ${openCounts["after seeding"]} mismatches`);
+
 // ---- direct SQL ---------------------------------------------------------------------------------
 type SqlObject = { sql: string; text: string; values: unknown[] };
-const toDirect = (v: unknown): Value => (v instanceof Date ? (direct ? v.getTime() : pgParams([v.getTime()], ["dueAt"])[0]) : (v as Value));
-async function run(sql: SqlObject): Promise<{ id: string }[]> {
-  if (direct) return direct.prepare(sql.sql).all(...sql.values.map(toDirect)) as { id: string }[];
+const sqlOf = (sql: string, values: unknown[]): SqlObject => {
+  let k = 0;
+  return { sql, text: sql.replace(/\?/g, () => `$${++k}`), values };
+};
+const toDirect = (v: unknown): Value =>
+  v instanceof Date ? (direct ? v.getTime() : pgParams([v.getTime()], ["dueAt"])[0]) : typeof v === "boolean" && direct ? Number(v) : (v as Value);
+async function run<R = { id: string }>(sql: SqlObject): Promise<R[]> {
+  if (direct) {
+    const statement = direct.prepare(sql.sql);
+    const values = sql.values.map(toDirect);
+    if (statement.reader) return statement.all(...values) as R[];
+    statement.run(...values);
+    return [];
+  }
   return (await pool!.query(sql.text, sql.values.map(toDirect))).rows;
 }
-/** The claim SQL itself, committed on its own: the application's statements when it exports them. */
-const bareStatements: (user: { id: string }, now: Date) => SqlObject[] =
-  typeof (claims as Record<string, unknown>).claimStatements === "function"
-    ? (user, now) =>
-        (claims as unknown as { claimStatements: (q: string, u: { id: string }, c: string, n: Date, e: Date) => SqlObject[] }).claimStatements(
-          "pending",
-          user,
-          randomUUID(),
-          now,
-          new Date(now.getTime() + 600_000),
-        )
-    : (user, now) => {
-        const lock = ENGINE === "postgresql" ? "FOR UPDATE SKIP LOCKED" : "";
-        const sqlite = `UPDATE "Item" SET "claimId" = ?, "claimedById" = ?, "leaseExpiresAt" = ? WHERE "id" = (SELECT "id" FROM "Item" WHERE "state" = 'pending' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ?) ORDER BY "state", "priority" DESC, "firstFlaggedAt" LIMIT 1 ${lock}) RETURNING "id"`;
-        let k = 0;
-        return [{ sql: sqlite, text: sqlite.replace(/\?/g, () => `$${++k}`), values: [randomUUID(), user.id, new Date(now.getTime() + 600_000), now] }];
-      };
-const bareSource =
-  typeof (claims as Record<string, unknown>).claimStatements === "function" ? "the application's claimStatements()" : "the bench's own claim statement";
-
-async function bareClaim(user: { id: string }) {
-  for (const statement of bareStatements(user, new Date())) {
-    const rows = await run(statement);
-    if (rows.length) return rows[0].id;
+type Lane = { queueId: string; state: "pending" };
+/** The lane whose head a claimer's claim would take first by priority: one probe per queue, outside the timing. */
+async function bestLane(queueIds: string[]): Promise<Lane> {
+  let best: { queueId: string; top: number } | null = null;
+  for (const queueId of queueIds) {
+    const [head] = await run<{ priority: number }>(
+      sqlOf(
+        `SELECT "priority" FROM "Item" WHERE "queueId" = ? AND "state" = 'pending' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ?)
+         ORDER BY "queueId", "state", "priority" DESC, "firstFlaggedAt" LIMIT 1`,
+        [queueId, new Date()],
+      ),
+    );
+    if (head && (!best || Number(head.priority) > best.top)) best = { queueId, top: Number(head.priority) };
   }
-  return null;
+  if (!best) throw new Error("queue ran dry");
+  return { queueId: best.queueId, state: "pending" };
+}
+/** The bare claim: the application's by-priority claim statement of one lane, run directly and committed on its own. */
+const bareStatement = (lane: Lane, user: { id: string }, now: Date): SqlObject =>
+  claims.claimStatements(lane, user, randomUUID(), now, new Date(now.getTime() + 600_000)).byPriority;
+const bareSource = "the application's claimStatements(lane).byPriority for the claimer's best lane";
+async function bareClaim(lane: Lane, user: { id: string }) {
+  const rows = await run(bareStatement(lane, user, new Date()));
+  return rows[0]?.id ?? null;
+}
+/**
+ * The lane-head reads of claimNext for one user and state, as claimReads writes them: for each open
+ * queue the user is a member of, the deadline of its first free overdue item and the priority of its
+ * first free item, each one probe of the queue-led indexes.
+ */
+function laneHeads(userId: string, now: Date): SqlObject {
+  const free = `(i."leaseExpiresAt" IS NULL OR i."leaseExpiresAt" < ?) AND (i."assignedToId" IS NULL OR i."assignedToId" = ?)
+        AND NOT EXISTS (SELECT 1 FROM "Claim" s WHERE s."itemId" = i."id" AND s."userId" = ? AND s."endReason" = 'skipped')`;
+  return sqlOf(
+    `SELECT m."queueId" AS "queueId", 'pending' AS "state",
+      (SELECT i."dueAt" FROM "Item" i WHERE i."queueId" = m."queueId" AND i."state" = 'pending' AND i."dueAt" <= ? AND ${free}
+        ORDER BY i."queueId", i."state", i."dueAt" LIMIT 1) AS "overdueAt",
+      (SELECT i."priority" FROM "Item" i WHERE i."queueId" = m."queueId" AND i."state" = 'pending' AND ${free}
+        ORDER BY i."queueId", i."state", i."priority" DESC, i."firstFlaggedAt" LIMIT 1) AS "top"
+    FROM "QueueMember" m JOIN "Queue" q ON q."id" = m."queueId"
+    WHERE m."userId" = ? AND q."open" = ? AND q."deletedAt" IS NULL`,
+    [now, now, userId, userId, now, userId, userId, userId, true],
+  );
+}
+/** The plan of a statement on this data: EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL (rolled back), EXPLAIN QUERY PLAN on SQLite. */
+async function planOf(statement: SqlObject): Promise<string> {
+  if (direct) return sqlitePlanText(direct.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.values.map(toDirect)) as SqlitePlanRow[]);
+  const client = await pool!.connect();
+  try {
+    await client.query("BEGIN");
+    const r = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`, statement.values.map(toDirect));
+    return r.rows.map((x: Record<string, string>) => x["QUERY PLAN"]).join("\n");
+  } finally {
+    await client.query("ROLLBACK");
+    client.release();
+  }
 }
 // A claimed item is then decided by its moderator; that work is outside the claim timing, so it is
-// marked decided directly, keeping the leased set the size of the team as in real use.
-const finishSql = `UPDATE "Item" SET "state" = 'decided', "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL WHERE "id" = `;
+// marked decided directly (and its claim ended), keeping the leased set the size of the team as in real use.
+const finishSql = `UPDATE "Item" SET "state" = 'decided', "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL WHERE "id" = ?`;
+const endClaimSql = `UPDATE "Claim" SET "endedAt" = ?, "endReason" = 'decided' WHERE "itemId" = ? AND "endedAt" IS NULL`;
 async function finish(itemId: string) {
-  if (direct) direct.prepare(`${finishSql}?`).run(itemId);
-  else await pool!.query(`${finishSql}$1`, [itemId]);
+  await run(sqlOf(finishSql, [itemId]));
+  await run(sqlOf(endClaimSql, [new Date(), itemId]));
 }
 
 // ---- integrity ----------------------------------------------------------------------------------
-type Integrity = { doubleClaims: number; duplicateReturns: number; chainOk: boolean; lostWrites: number };
+type Integrity = { doubleClaims: number; usersHoldingTwo: number; duplicateReturns: number; chainOk: boolean; lostWrites: number };
 const integrity: Record<string, Integrity> = {};
 async function doubleClaims() {
   // Two claims on one item that were live at the same time (the later one began before the
@@ -165,10 +247,22 @@ async function doubleClaims() {
   );
   return Number(rows[0].n);
 }
+/** Claims that began while an earlier claim of the same user was still live: a user holds one item at a time. */
+async function usersHoldingTwo() {
+  const rows = await db.$queryRawUnsafe<{ n: number | bigint }[]>(
+    `SELECT COUNT(*) AS n FROM (
+       SELECT "claimedAt", MAX(COALESCE("endedAt", "expiresAt")) OVER (PARTITION BY "userId" ORDER BY "claimedAt", "id"
+         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS "heldUntil"
+       FROM "Claim") c
+     WHERE c."heldUntil" > c."claimedAt"`,
+  );
+  return Number(rows[0].n);
+}
 async function check(name: string, returnedIds: string[], missing: () => Promise<number>) {
   const chain = await verifyChain();
   integrity[name] = {
     doubleClaims: await doubleClaims(),
+    usersHoldingTwo: await usersHoldingTwo(),
     duplicateReturns: returnedIds.length - new Set(returnedIds).size,
     chainOk: chain.ok,
     lostWrites: await missing(),
@@ -239,28 +333,39 @@ log(`list ${JSON.stringify(listResults.map((r) => [r.name, r.s.p50, r.s.p95]))}`
 // ---- claim next ---------------------------------------------------------------------------------
 type Timed = Summary & { perSec: number; n: number };
 // Each claimer finishes its item (outside the timing) before its next claim, since a user holds at
-// most one item of a queue. Claims per second is claimers / mean claim latency (Little's law), so
+// most one item at a time. Claims per second is claimers / mean claim latency (Little's law), so
 // the untimed finishing does not count against the claim path.
-async function claimRunFinishing(kind: "app" | "bare", concurrency: number, total: number) {
+async function claimRunFinishing(kind: "app" | "bare", concurrency: number, total: number, layout: Layout) {
   const got: string[] = [];
   const claimIds: string[] = [];
   const latencies: number[] = [];
+  // The bare claim walks the lane a claimNext would take first by priority, chosen before the run.
+  const lanes = kind === "bare" ? await Promise.all(Array.from({ length: concurrency }, (_, w) => bestLane(layout.queuesOf(w)))) : [];
   let left = total;
   let busy = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, w) => {
       while (left-- > 0) {
-        const t = performance.now();
+        let t = performance.now();
         let id: string | null;
         if (kind === "app") {
           const c = await claims.claimNext(claimers[w]);
+          if (c && !(c.itemId && c.claimId)) throw new Error(`claimNext returned a lease without an item: ${JSON.stringify(c)}`);
           id = c?.itemId ?? null;
           if (c) claimIds.push(c.claimId);
-        } else id = await bareClaim(claimers[w]);
+        } else {
+          id = await bareClaim(lanes[w], claimers[w]);
+          if (!id) {
+            // Its lane ran dry under the others: the claimer moves to its next best lane, and only that claim is timed.
+            lanes[w] = await bestLane(layout.queuesOf(w));
+            t = performance.now();
+            id = await bareClaim(lanes[w], claimers[w]);
+          }
+        }
         const took = performance.now() - t;
         latencies.push(took);
         busy += took;
-        if (!id) throw new Error("queue ran dry");
+        if (!id) throw new Error(`queue ran dry (${layout.key}, ${kind}, claimer ${w})`);
         got.push(id);
         await finish(id);
       }
@@ -270,25 +375,70 @@ async function claimRunFinishing(kind: "app" | "bare", concurrency: number, tota
   return { r, got, claimIds };
 }
 
+type Plan = { name: string; text: string; walk: ReturnType<typeof planVerdict> };
+/** The plans behind one claim of claimer 0 on the data as it stands: its lane heads, then its best lane's two claim statements. */
+async function claimPlans(layout: Layout): Promise<Plan[]> {
+  const now = new Date();
+  const lane = await bestLane(layout.queuesOf(0));
+  const statements = claims.claimStatements(lane, claimers[0], randomUUID(), now, new Date(now.getTime() + 600_000));
+  const out: Plan[] = [];
+  for (const [name, statement, index] of [
+    [`lane heads of claimer 0 (${layout.queuesOf(0).length} lane${layout.queuesOf(0).length > 1 ? "s" : ""})`, laneHeads(claimers[0].id, now), null],
+    ["claimStatements(lane).byPriority", statements.byPriority, "Item_queueId_state_priority_firstFlaggedAt_id_idx"],
+    ["claimStatements(lane).overdue", statements.overdue, "Item_queueId_state_dueAt_id_idx"],
+  ] as const) {
+    const text = await planOf(statement);
+    out.push({
+      name,
+      text,
+      walk: planVerdict(ENGINE, text, index ? [index] : ["Item_queueId_state_priority_firstFlaggedAt_id_idx", "Item_queueId_state_dueAt_id_idx"]),
+    });
+  }
+  return out;
+}
+
+/** Moves every open item into one queue, as a team with a single queue has them, and refreshes the planner's statistics. */
+async function routeAllToOneQueue() {
+  const started = performance.now();
+  await run(sqlOf(`UPDATE "Item" SET "queueId" = ? WHERE "state" IN ('pending', 'escalated')`, [QUEUE_IDS[0]]));
+  if (direct) direct.exec("ANALYZE");
+  else await pool!.query(`VACUUM (ANALYZE) "Item"`);
+  log(`moved the open items into one queue in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
 // Every claim and decision consumes a pending item: the runs are scaled down when the queue is small.
 const PLANNED = QUICK ? { c1: 100, c20: 400, d1: 50, d20: 200 } : { c1: 800, c20: 2000, d1: 200, d20: 600 };
-const planned = 80 + 2 * (PLANNED.c1 + PLANNED.c20) + PLANNED.d1 + PLANNED.d20;
+const planned = LAYOUTS.length * (120 + 2 * (PLANNED.c1 + PLANNED.c20)) + PLANNED.d1 + PLANNED.d20;
 const scale = Math.min(1, (0.85 * counts.pending) / planned);
 const runSize = (n: number) => Math.max(20, Math.floor(n * scale));
 const claimN = (c: number) => runSize(c === 1 ? PLANNED.c1 : PLANNED.c20);
-log("claims: warming up");
-await claimRunFinishing("app", 1, 30);
-await claimRunFinishing("bare", 1, 30);
-const claimResults: Record<string, Timed> = {};
-for (const c of [1, 20]) {
-  const bare = await claimRunFinishing("bare", c, claimN(c));
-  claimResults[`bare-${c}`] = bare.r;
-  await check(`bare claim SQL, ${c} claimer${c > 1 ? "s" : ""}`, bare.got, async () => 0);
-  const app = await claimRunFinishing("app", c, claimN(c));
-  claimResults[`app-${c}`] = app.r;
-  await check(`claimNext, ${c} claimer${c > 1 ? "s" : ""}`, app.got, () => missingRows("Claim", "id", app.claimIds));
+const layoutResults: { key: Layout["key"]; title: string; members: string; claims: Record<string, Timed>; plans: Plan[] }[] = [];
+let claimResults: Record<string, Timed> = {};
+// The ten-queue layouts first, on the data as seeded; then the same data in one queue.
+for (const layout of LAYOUTS) {
+  if (layout.key === "single") {
+    await routeAllToOneQueue();
+    openCounts["after moving the open items into one queue"] = await openCountMismatches();
+  }
+  await applyLayout(layout);
+  log(`claims, ${layout.title}: warming up`);
+  await claimRunFinishing("app", 1, 60, layout);
+  await claimRunFinishing("bare", 1, 60, layout);
+  const results: Record<string, Timed> = {};
+  const name = (what: string, c: number) => `${layout.key === "single" ? "" : `${layout.title}: `}${what}, ${c} claimer${c > 1 ? "s" : ""}`;
+  for (const c of [1, 20]) {
+    const bare = await claimRunFinishing("bare", c, claimN(c), layout);
+    results[`bare-${c}`] = bare.r;
+    await check(name("bare claim SQL", c), bare.got, async () => 0);
+    const app = await claimRunFinishing("app", c, claimN(c), layout);
+    results[`app-${c}`] = app.r;
+    await check(name("claimNext", c), app.got, () => missingRows("Claim", "id", app.claimIds));
+  }
+  const plans = await claimPlans(layout);
+  log(`claims, ${layout.title}: ${JSON.stringify(results)}; index walks ${JSON.stringify(plans.map((p) => p.walk))}`);
+  layoutResults.push({ key: layout.key, title: layout.title, members: layout.members, claims: results, plans });
+  if (layout.key === "single") claimResults = results;
 }
-log(`claims ${JSON.stringify(claimResults)}`);
 
 // ---- decide -------------------------------------------------------------------------------------
 async function decideRun(concurrency: number, total: number) {
@@ -522,6 +672,7 @@ for (let round = 0; round < 4; round++) {
 }
 log(`raw ${fmt(raw.perSec)}/s, uuid ${JSON.stringify(uuidResults)}`);
 
+openCounts["at the end"] = await openCountMismatches();
 const finalChain = await verifyChain();
 const sizeAfter = await sizes();
 const result = {
@@ -529,6 +680,8 @@ const result = {
   items: N,
   quick: QUICK,
   at: new Date().toISOString(),
+  // The load while it ran, for sections written again later from this file.
+  machine: machine() as string | undefined,
   seedSeconds,
   dataBytes: dataSize.bytes,
   dataBytesAfter: sizeAfter.bytes,
@@ -536,6 +689,8 @@ const result = {
   bareSource,
   pagingMode,
   claims: claimResults,
+  claimLayouts: layoutResults,
+  openCounts,
   decide: decideResults,
   list: listResults,
   http: { single1: single1.r, single16: single16.r, batch: batch.r, raw, healthz, bare },
@@ -544,7 +699,6 @@ const result = {
   finalChain: { ok: finalChain.ok, checked: (finalChain as { checked?: number }).checked ?? null },
 };
 writeFileSync(path.join(DIR, `${ENGINE}-${N}.json`), JSON.stringify(result, null, 1));
-const { queueSection } = await import("./report.ts");
 mkdirSync(path.join(ROOT, "docs", "benchmarks"), { recursive: true });
 writeFileSync(path.join(ROOT, "docs", "benchmarks", `queue-${ENGINE}-${N}.md`), queueSection(result));
 log("wrote its section");

@@ -5,6 +5,9 @@
 //   npm run bench -- [--items 100000[,1000000]] [--engine sqlite|postgresql|both] [--quick]
 //                    [--only=queue,ozone,audit] [--report-only]
 //
+// --report-only runs nothing: it writes the queue sections of the given engines and sizes again
+// from their results on file (tmp/bench-queue/<engine>-<N>.json), then gathers docs/benchmarks.md.
+//
 // Each engine runs in its own child process: the application fixes its engine per process from
 // DATABASE_URL.
 import { spawnSync } from "node:child_process";
@@ -13,7 +16,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { startCluster, type Cluster } from "./pg-cluster.ts";
 import type { QueueResult } from "./queue.ts";
-import { machine, ozoneSection } from "./report.ts";
+import { machine, ozoneSection, queueSection } from "./report.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -74,6 +77,14 @@ try {
   }
 } finally {
   cluster?.stop();
+}
+
+if (values["report-only"]) {
+  for (const n of sizes)
+    for (const engine of engines) {
+      const result = readJson<QueueResult>(path.join(root, "tmp", "bench-queue", `${engine}-${n}.json`));
+      if (result) writeFileSync(path.join(root, "docs", "benchmarks", `queue-${engine}-${n}.md`), queueSection(result));
+    }
 }
 
 // Sections from before the per-engine names would repeat old figures under a new heading.

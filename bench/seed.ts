@@ -1,7 +1,8 @@
 // One generator of queue data for both engines, and the bulk writers that put it in place: multi-row
 // inserts on SQLite, COPY through psql on PostgreSQL. About 10% of items are open (pending, a few
-// escalated) with realistic sources, reasons, languages, deadlines and priorities; the rest are
-// decided history with their flags. Deterministic: row i is the same on every run and engine.
+// escalated) with realistic sources, reasons, languages, deadlines and priorities, each routed to one
+// of ten queues of unequal size; the rest are decided history with their flags. Deterministic: row i
+// is the same on every run and engine.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
@@ -35,6 +36,7 @@ export const ITEM_COLUMNS = [
   "decidedAt",
   "createdAt",
   "updatedAt",
+  "queueId",
 ] as const;
 export const FLAG_COLUMNS = [
   "id",
@@ -63,6 +65,26 @@ const DEADLINE_HOURS: Record<Source, number | null> = { removal_order: 1, truste
 const OPEN_REASONS = ["violent_extremism", "violent_extremism", "violent_extremism", "terrorist_content"];
 const HISTORY_REASONS = ["violent_extremism", "terrorist_content", "hate_speech", "harassment", "spam", "spam", "scam"];
 const LANGS = ["en", "en", "en", "de", "fr", "es", "nl", "it", "pt-BR", "pl"];
+
+/**
+ * The ten queues open items are routed to, largest first: a team's queues are rarely of one size.
+ * Shares of the open items, in percent.
+ */
+export const BENCH_QUEUES = [22, 17, 13, 11, 9, 8, 7, 5, 4, 4].map((share, k) => ({
+  id: `bench-queue-${String(k + 1).padStart(2, "0")}`,
+  name: `Bench queue ${k + 1}`,
+  share,
+}));
+
+/** The queue of open item i: drawn from its own stream, so the other columns match earlier runs. */
+export function queueOf(i: number): string {
+  let x = rng(i * 40503 + 7)() * 100;
+  for (const q of BENCH_QUEUES) {
+    if (x < q.share) return q.id;
+    x -= q.share;
+  }
+  return BENCH_QUEUES[0].id;
+}
 
 /** A fast deterministic PRNG (mulberry32) per row, so any row can be generated on its own. */
 function rng(seed: number) {
@@ -147,6 +169,7 @@ export function generate(i: number, now: number, newId: () => string = randomUUI
     decidedAt,
     received,
     decidedAt ?? last,
+    open ? queueOf(i) : null,
   ];
   return { item, flags, open };
 }
