@@ -33,12 +33,13 @@ export async function queueFigures(queueIds: string[], now: Date): Promise<Map<s
   const [overdue, earliest] = await Promise.all([
     db.$queryRaw<{ queueId: string; n: number | bigint }[]>`
       SELECT "queueId", COUNT(*) AS "n" FROM "Item" WHERE "queueId" IN (${ids}) AND "state" IN (${openStatesSql}) AND "dueAt" <= ${now} GROUP BY "queueId"`,
-    db.$queryRaw<{ queueId: string; dueAt: Date | number | null }[]>`
+    db.$queryRaw<{ queueId: string; dueAt: Date | number | bigint | null }[]>`
       SELECT q."id" AS "queueId", (SELECT MIN(i."dueAt") FROM "Item" i WHERE i."queueId" = q."id" AND i."state" IN (${openStatesSql}) AND i."dueAt" IS NOT NULL) AS "dueAt"
       FROM "Queue" q WHERE q."id" IN (${ids})`,
   ]);
   const overdueBy = new Map(overdue.map((r) => [r.queueId, Number(r.n)]));
-  const earliestBy = new Map(earliest.map((r) => [r.queueId, r.dueAt === null ? null : new Date(r.dueAt)]));
+  // An aggregate loses the column's type: SQLite answers the stored epoch milliseconds (a BigInt), PostgreSQL a Date.
+  const earliestBy = new Map(earliest.map((r) => [r.queueId, r.dueAt === null ? null : new Date(typeof r.dueAt === "bigint" ? Number(r.dueAt) : r.dueAt)]));
   for (const id of queueIds) out.set(id, { id, waiting: counts.get(id) ?? 0, overdue: overdueBy.get(id) ?? 0, earliestDueAt: earliestBy.get(id) ?? null });
   return out;
 }
