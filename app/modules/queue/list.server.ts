@@ -4,10 +4,9 @@ import { ESCALATED_STATE, INITIAL_STATE, OPEN_STATES } from "~/modules/items/lif
 import { SOURCES } from "~/modules/items/sources.ts";
 import { decodeCursor, encodeCursor, type ListCursor } from "./list-cursor.ts";
 import { openFacets, openStateTotals, type OpenFacet } from "./open-counts.server.ts";
+import { UNROUTED } from "./unrouted.ts";
 
 export const PAGE_SIZE = 50;
-/** The queue filter's value for open items that wait in no queue. */
-export const UNROUTED = "unrouted";
 
 const empty = (v: unknown) => (v === "" || v === null ? undefined : v);
 const cursor = z.preprocess(
