@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Unrouted items · Docket" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireCapability(request, "queue:manage");
-  return json({ ...(await unroutedItems()), now: new Date().toISOString() });
+  return json({ ...(await unroutedItems()), shown: UNROUTED_PAGE, now: new Date().toISOString() });
 }
 
 const RouteAgain = z.object({ intent: z.literal("route_again") });
@@ -31,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Unrouted() {
-  const { items, total, now } = useLoaderData<typeof loader>();
+  const { items, total, shown, now } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const routed = params.get("routed");
@@ -116,7 +116,7 @@ export default function Unrouted() {
           </tbody>
         </table>
       </div>
-      {total > UNROUTED_PAGE ? <p className="mt-2 text-sm text-slate-600">The {UNROUTED_PAGE} with the soonest deadlines are shown.</p> : null}
+      {total > shown ? <p className="mt-2 text-sm text-slate-600">The {shown} with the soonest deadlines are shown.</p> : null}
     </>
   );
 }
