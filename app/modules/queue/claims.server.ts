@@ -1,5 +1,5 @@
 import { db, dialect, Prisma, transaction, type Tx } from "~/db.server.ts";
-import { literal, pgValue, pgWrite, sqliteValue, sqliteWrite, withLiterals } from "~/db-direct.server.ts";
+import { literal, pgValue, pgWrite, type SqliteTx, sqliteRead, sqliteValue, sqliteWrite, withLiterals } from "~/db-direct.server.ts";
 import { env } from "~/env.server.ts";
 import { newId } from "~/modules/ids.ts";
 import { appendAuditEvent, prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor } from "~/modules/audit/writer.server.ts";
@@ -137,19 +137,22 @@ export async function claimNext(user: Claimer, scope?: ClaimScope | OpenState): 
   const expires = new Date(now.getTime() + leaseMs());
   const { states, queueId } = scopeOf(user, scope);
   if (states.length === 0) return null;
-  const reads = claimReads(user, states, queueId, now);
   const event = (itemId: string, queue: string) =>
     prepareAuditEvent(
       { actor: actorOf(user), action: "item.claimed", subjectType: "item", subjectId: itemId, payload: { itemId, claimId, queue, leaseExpiresAt: expires } },
       now,
     );
   if (dialect === "sqlite") {
+    const reads = claimReads(user, states, queueId, now);
+    const run = <R>(conn: SqliteTx, q: Prisma.Sql) => conn.prepare(q.sql).all(...q.values.map(sqliteValue)) as R[];
+    // The lanes' heads only order the attempts (each claim statement checks again), so they are read
+    // before the write lock is taken: the lock is then held for the claim itself.
+    const heads = await sqliteRead((conn) => run<LaneHead>(conn, reads.lanes));
     return sqliteWrite((conn) => {
-      const run = <R>(q: Prisma.Sql) => conn.prepare(q.sql).all(...q.values.map(sqliteValue)) as R[];
-      const [held] = run<{ id: string; claimId: string; leaseExpiresAt: number }>(reads.held);
+      const [held] = run<{ id: string; claimId: string; leaseExpiresAt: number }>(conn, reads.held);
       if (held) return { itemId: held.id, claimId: held.claimId, leaseExpiresAt: new Date(held.leaseExpiresAt) };
-      const [assigned] = run<{ id: string }>(reads.assigned);
-      for (const statement of claimOrder(assigned?.id ?? null, run<LaneHead>(reads.lanes), user, claimId, now, expires, states)) {
+      const [assigned] = run<{ id: string }>(conn, reads.assigned);
+      for (const statement of claimOrder(assigned?.id ?? null, heads, user, claimId, now, expires, states)) {
         const row = conn.prepare(statement.sql).get(...statement.values.map(sqliteValue)) as ClaimedRow | undefined;
         if (!row) continue;
         if (row.lapsed === 1) conn.prepare(CLOSE_LAPSED).run(sqliteValue(now), CLAIM_END.expired, row.id);
@@ -160,41 +163,35 @@ export async function claimNext(user: Claimer, scope?: ClaimScope | OpenState): 
       return null;
     });
   }
-  // The claimer's user row is locked first: one claim at a time per user, across processes.
-  const literalSql = (q: Prisma.Sql) => withLiterals(q.sql, q.values);
+  // The claimer's user row is locked first (one claim at a time per user, across processes), then
+  // docket_claim_next (migration 090) runs the same reads and statements with cached plans; the
+  // Claim row and the audit event go with the COMMIT: two round trips.
+  const claimNextSql = `SELECT * FROM "docket_claim_next"(${[user.id, claimId, now, expires].map(literal).join(", ")},
+    ARRAY[${states.map((s) => literal(s)).join(", ")}]::"ItemState"[], ${literal(queueId ?? null)}::text)`;
   return pgWrite(
     async (tx) => {
-      const [, held, assigned, heads] = tx.begun as [unknown[], { id: string; claimId: string; leaseExpiresAt: Date }[], { id: string }[], LaneHead[]];
-      if (held[0]) return { itemId: held[0].id, claimId: held[0].claimId, leaseExpiresAt: held[0].leaseExpiresAt };
-      for (const statement of claimOrder(assigned[0]?.id ?? null, heads, user, claimId, now, expires, states)) {
-        const [row] = await tx.query<ClaimedRow>(statement.text, statement.values.map(pgValue));
-        if (!row) continue;
-        await tx.commitWith(
-          [
-            ...(Number(row.lapsed) === 1 ? [withLiterals(CLOSE_LAPSED, [now, CLAIM_END.expired, row.id])] : []),
-            withLiterals(INSERT_CLAIM, [claimId, row.id, user.id, now, expires]),
-            sealOnPostgresSql(event(row.id, row.queueId)),
-          ].join(";\n"),
-        );
-        return { itemId: row.id, claimId, leaseExpiresAt: expires };
-      }
-      return null;
+      const [, [row]] = tx.begun as [unknown[], ClaimNextRow[]];
+      if (!row) return null;
+      if (row.kind === "held") return { itemId: row.item_id, claimId: row.claim_id, leaseExpiresAt: row.lease_expires };
+      await tx.commitWith(
+        [
+          ...(Number(row.lapsed) === 1 ? [withLiterals(CLOSE_LAPSED, [now, CLAIM_END.expired, row.item_id])] : []),
+          withLiterals(INSERT_CLAIM, [claimId, row.item_id, user.id, now, expires]),
+          sealOnPostgresSql(event(row.item_id, row.queue_id)),
+        ].join(";\n"),
+      );
+      return { itemId: row.item_id, claimId, leaseExpiresAt: expires };
     },
-    {
-      begin: [
-        `SELECT 1 FROM "User" WHERE "id" = ${literal(user.id)} FOR NO KEY UPDATE`,
-        literalSql(reads.held),
-        literalSql(reads.assigned),
-        literalSql(reads.lanes),
-      ].join(";\n"),
-    },
+    { begin: [`SELECT 1 FROM "User" WHERE "id" = ${literal(user.id)} FOR NO KEY UPDATE`, claimNextSql].join(";\n") },
   );
 }
 
-type ClaimedRow = { id: string; queueId: string; lapsed: number };
+type ClaimNextRow = { kind: "held" | "claimed"; item_id: string; claim_id: string; lease_expires: Date; queue_id: string; lapsed: number };
 
 const CLOSE_LAPSED = `UPDATE "Claim" SET "endedAt" = ?, "endReason" = ? WHERE "itemId" = ? AND "endedAt" IS NULL`;
 const INSERT_CLAIM = `INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (?, ?, ?, ?, ?)`;
+
+type ClaimedRow = { id: string; queueId: string; lapsed: number };
 
 /** Why a named item cannot be claimed by this user, or null when it can. */
 export type ClaimRefusal = "not_found" | "not_open" | "not_member" | "unrouted" | "assigned" | "held";
