@@ -1,3 +1,4 @@
+import { bumpRoutingGeneration } from "~/modules/routing/live.server.ts";
 import { randomUUID } from "node:crypto";
 import { db, isUniqueViolation, transaction, type Prisma, type Tx } from "~/db.server.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
@@ -283,6 +284,8 @@ export async function publishDraft(
     ]);
   try {
     return await transaction(async (tx) => {
+      // Routing rules can match on label sets: a publication changes where items go, so it moves the generation first.
+      await bumpRoutingGeneration(tx);
       const version = await lockDraft(tx, versionId);
       const issues = await draftIssues(versionId, tx);
       if (issues.length) throw new LabelSetError("invalid", "This draft breaks the publication rules; fix the listed problems first.", issues);

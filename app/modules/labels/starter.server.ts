@@ -1,3 +1,4 @@
+import { bumpRoutingGeneration } from "~/modules/routing/live.server.ts";
 import { randomUUID } from "node:crypto";
 import { db, transaction } from "~/db.server.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
@@ -28,6 +29,7 @@ export async function ensureStarterLabelSet(actor: Actor): Promise<{ created: bo
 
 function createStarter(actor: Actor): Promise<{ created: boolean; versionId: string }> {
   return transaction(async (tx) => {
+    await bumpRoutingGeneration(tx);
     const setId = randomUUID();
     const versionId = randomUUID();
     const now = new Date();
