@@ -12,6 +12,7 @@ import { parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
 import { claimNext, currentClaim } from "~/modules/queue/claims.server.ts";
 import { queueSummary } from "~/modules/queue/list.server.ts";
 import { assignedTo, myQueues } from "~/modules/queue/placement.server.ts";
+import { reviewPath } from "~/modules/review/intents.server.ts";
 
 export const access: Access = { kind: "user", capability: "queue:review" };
 export const meta: MetaFunction = () => [{ title: "Review queue · Docket" }];
@@ -38,7 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
   // A moderator who already holds an item gets it back rather than a second one: the claim decides that.
   const next = await claimNext(user, { queueId: submission.value.queueId });
   if (!next) return redirect("/queue?notice=empty");
-  return redirect(`/review/${next.itemId}`);
+  return redirect(reviewPath(next.itemId, submission.value.queueId ?? null));
 }
 
 const NOTICES: Record<string, [string, "success" | "info"]> = {

@@ -7,7 +7,7 @@ import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { notFound } from "~/modules/http/errors.server.ts";
 import { parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
 import { ReviewIntent } from "~/modules/review/intent.ts";
-import { handleReviewIntent } from "~/modules/review/intents.server.ts";
+import { handleReviewIntent, workQueueOf } from "~/modules/review/intents.server.ts";
 import { reviewScreen } from "~/modules/review/screen.server.ts";
 
 export const access: Access = { kind: "user", capability: "queue:review" };
@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireCapability(request, "queue:review");
   const submission = await parseSubmission(request, ReviewIntent);
-  const outcome = await handleReviewIntent(user, params.itemId ?? "", submission);
+  const outcome = await handleReviewIntent(user, params.itemId ?? "", submission, workQueueOf(new URL(request.url)));
   if ("redirect" in outcome) return redirect(outcome.redirect);
   if ("refused" in outcome) return refuseForm(submission, outcome.refused);
   return json(outcome);

@@ -62,7 +62,10 @@ describe("claiming per queue", () => {
           expect(to).toBe("/queue?notice=empty");
           return got;
         }
-        const itemId = to.slice("/review/".length);
+        const [path, search] = to.split("?");
+        const itemId = path.slice("/review/".length);
+        // Working one queue keeps it in the review URL, so "decide and next" stays in that queue.
+        expect(new URLSearchParams(search ?? "").get("queue") ?? undefined).toBe(form?.queueId);
         got.push(itemId);
         // Release it with a skip so Next item moves on (a skipped item is not offered to them again).
         const item = await db.item.findUniqueOrThrow({ where: { id: itemId } });
@@ -70,7 +73,20 @@ describe("claiming per queue", () => {
         await endClaim({ id: user.id, email: "", role: "moderator" }, { itemId, claimId: item.claimId!, kind: "skipped", reason: "test" });
       }
     };
-    const workedFr = await taken(clients[1], deFr, { intent: "next", queueId: await queueId("fr") });
+    const frQueue = await queueId("fr");
+    // Deciding an item of the queue being worked leads to the next item of that queue only.
+    const first = (await clients[1].post("/queue", { intent: "next", queueId: frQueue })).headers.get("location")!;
+    expect(first).toMatch(new RegExp(`^/review/[^?]+\\?queue=${frQueue}$`));
+    const firstId = first.slice("/review/".length).split("?")[0];
+    const item = await db.item.findUniqueOrThrow({ where: { id: firstId } });
+    const decided = await clients[1].post(first, { intent: "decide", claimId: item.claimId!, action: "keep", labelIds: keepLabelId, rationale: "" });
+    const following = decided.headers.get("location")!;
+    expect(following).toMatch(new RegExp(`^/review/[^?]+\\?notice=saved&queue=${frQueue}$`));
+    const followingId = following.slice("/review/".length).split("?")[0];
+    expect(fr).toContain(followingId);
+    const held = await db.item.findUniqueOrThrow({ where: { id: followingId } });
+    await endClaim({ id: deFr.id, email: "", role: "moderator" }, { itemId: followingId, claimId: held.claimId!, kind: "skipped", reason: "test" });
+    const workedFr = [firstId, followingId, ...(await taken(clients[1], deFr, { intent: "next", queueId: frQueue }))];
     expect(new Set(workedFr)).toEqual(new Set(fr));
     expect(new Set(await taken(clients[0], enOnly))).toEqual(new Set(en));
     expect(new Set(await taken(clients[1], deFr))).toEqual(new Set(de));

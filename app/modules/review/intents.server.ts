@@ -17,18 +17,41 @@ const refused = (status: number, code: string, message: string, fieldErrors?: Re
 
 const queuePage = (queue: QueueName) => (queue === ESCALATED_STATE ? "/escalations" : "/queue");
 
-/** After a decision or a skip the reviewer goes straight to the next item of the same queue. */
-async function nextItem(user: Reviewer, queue: QueueName, notice: string): Promise<ReviewOutcome> {
-  const next = await claimNext(user, queue);
-  if (next) return { redirect: `/review/${next.itemId}?notice=${notice}` };
+/**
+ * After a decision or a skip the reviewer goes straight to the next item: of the same state, from
+ * all their queues, or from the one queue they chose to work (carried in the review URL's `queue`).
+ */
+async function nextItem(user: Reviewer, queue: QueueName, notice: string, workQueue: string | null): Promise<ReviewOutcome> {
+  const next = await claimNext(user, { state: queue, queueId: workQueue ?? undefined });
+  if (next) return { redirect: reviewPath(next.itemId, workQueue, notice) };
   return { redirect: `${queuePage(queue)}?notice=${notice}-empty` };
+}
+
+/** The review screen of an item, keeping the queue the reviewer chose to work. */
+export function reviewPath(itemId: string, workQueue: string | null, notice?: string) {
+  const search = new URLSearchParams();
+  if (notice) search.set("notice", notice);
+  if (workQueue) search.set("queue", workQueue);
+  const query = search.toString();
+  return `/review/${itemId}${query ? `?${query}` : ""}`;
+}
+
+/** The queue a reviewer chose to work, from the review URL; anything malformed means all their queues. */
+export function workQueueOf(url: URL): string | null {
+  const queue = url.searchParams.get("queue");
+  return queue && /^[A-Za-z0-9_-]{1,64}$/.test(queue) ? queue : null;
 }
 
 /**
  * Carries out one submission of the review screen. A refused form still renews the reviewer's lease:
  * they are working on the item, and fixing the form must not cost them it.
  */
-export async function handleReviewIntent(user: Reviewer, itemId: string, submission: Submission<unknown, string[], ReviewIntent>): Promise<ReviewOutcome> {
+export async function handleReviewIntent(
+  user: Reviewer,
+  itemId: string,
+  submission: Submission<unknown, string[], ReviewIntent>,
+  workQueue: string | null = null,
+): Promise<ReviewOutcome> {
   if (submission.status !== "success") {
     const claimId = submission.payload.claimId;
     if (typeof claimId === "string" && claimId) await renewLease(user, itemId, claimId);
@@ -40,7 +63,7 @@ export async function handleReviewIntent(user: Reviewer, itemId: string, submiss
       const claimed = await claimItem(user, itemId);
       if (!claimed) return refused(409, "conflict", "Someone else holds this item, or it is no longer open.");
       // A reviewer who already holds an item of this queue is sent back to it (one item per queue).
-      return { redirect: `/review/${claimed.itemId}` };
+      return { redirect: reviewPath(claimed.itemId, workQueue) };
     }
     case "renew": {
       const until = await renewLease(user, itemId, data.claimId);
@@ -53,7 +76,7 @@ export async function handleReviewIntent(user: Reviewer, itemId: string, submiss
       const ok = await endClaim(user, { itemId, claimId: data.claimId, kind: data.intent === "skip" ? "skipped" : "released", reason: data.reason });
       if (!ok) return refused(409, "lease_ended", "You no longer hold this item, so there is nothing to release.");
       if (data.intent === "release") return { redirect: `${queuePage(queue)}?notice=released` };
-      return nextItem(user, queue, "skipped");
+      return nextItem(user, queue, "skipped", workQueue);
     }
     case "decide": {
       await renewLease(user, itemId, data.claimId);
@@ -66,7 +89,7 @@ export async function handleReviewIntent(user: Reviewer, itemId: string, submiss
           rationale: data.rationale,
           applyToCopies: data.applyToCopies,
         });
-        return nextItem(user, result.byLead ? ESCALATED_STATE : INITIAL_STATE, result.copies > 0 ? `saved-copies-${result.copies}` : "saved");
+        return nextItem(user, result.byLead ? ESCALATED_STATE : INITIAL_STATE, result.copies > 0 ? `saved-copies-${result.copies}` : "saved", workQueue);
       } catch (e) {
         if (e instanceof LeaseConflictError) return refused(409, "lease_ended", e.message);
         if (e instanceof DecisionInvalidError) return refused(400, "invalid_decision", e.message, { [e.field === "form" ? "" : e.field]: [e.message] });
