@@ -1,4 +1,4 @@
-import { useFetcher, useLocation } from "@remix-run/react";
+import { Link, useFetcher, useLocation } from "@remix-run/react";
 import type { SerializeFrom } from "@remix-run/node";
 import { useMemo, useReducer, useRef, useState } from "react";
 import { flushSync } from "react-dom";
@@ -7,6 +7,7 @@ import { SourceBadge } from "~/components/queue/source-badge.tsx";
 import { lastResultOf, refusalMessage } from "~/components/ui/form.ts";
 import { Notice, PageHeader, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { DecisionAction } from "~/modules/decisions/actions.ts";
+import { isOpen as isOpenState } from "~/modules/items/lifecycle.ts";
 import { LABEL_GROUPS, type LabelView } from "~/modules/labels/types.ts";
 import type { reviewScreen } from "~/modules/review/screen.server.ts";
 import { ClaimBanner } from "./claim-banner.tsx";
@@ -119,6 +120,15 @@ export function ReviewScreen({ data, actionData }: { data: ReviewScreenData; act
             <Deadline dueAt={item.dueAt} now={data.now} />
             <span className="text-slate-500">priority {item.priority}</span>
             <span className="text-slate-500">state {item.state}</span>
+            <span className="text-slate-500">
+              {data.queue ? `queue ${data.queue.name}` : isOpenState(item.state) ? "unrouted" : null}
+              {data.assignedToId && data.assignedToId === data.viewerId ? " · assigned to you" : null}
+            </span>
+            {data.canPlace ? (
+              <Link to={`/items/${item.id}/queue`} className="text-blue-800 underline">
+                Queue and assignment
+              </Link>
+            ) : null}
           </span>
         }
         actions={

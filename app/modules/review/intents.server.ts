@@ -3,7 +3,7 @@ import type { SessionUser } from "~/modules/auth/session.server.ts";
 import { decide, DecisionInvalidError, LeaseConflictError } from "~/modules/decisions/decide.server.ts";
 import type { Refusal } from "~/modules/http/forms.server.ts";
 import { ESCALATED_STATE, INITIAL_STATE } from "~/modules/items/lifecycle.ts";
-import { claimItem, claimNext, endClaim, queueOf, renewLease, type QueueName } from "~/modules/queue/claims.server.ts";
+import { claimItemOrWhy, claimNext, type ClaimRefusal, endClaim, queueOf, renewLease, type QueueName } from "~/modules/queue/claims.server.ts";
 import type { ReviewIntent } from "./intent.ts";
 
 /** What the review screen's action does next: go somewhere, report a renewed lease, or refuse. */
@@ -14,6 +14,15 @@ type Reviewer = Pick<SessionUser, "id" | "email" | "role">;
 const refused = (status: number, code: string, message: string, fieldErrors?: Record<string, string[]>): ReviewOutcome => ({
   refused: { status, code, message, fieldErrors },
 });
+
+const CLAIM_REFUSED: Record<ClaimRefusal, string> = {
+  not_found: "That item does not exist.",
+  not_open: "This item is no longer open, or it waits for someone with another role.",
+  unrouted: "This item waits unrouted, in no queue: a policy lead must route or move it before anyone can take it.",
+  not_member: "This item waits in a queue you are not a member of; a policy lead can add you or assign it to you.",
+  assigned: "A policy lead assigned this item to someone else.",
+  held: "Someone else holds this item.",
+};
 
 const queuePage = (queue: QueueName) => (queue === ESCALATED_STATE ? "/escalations" : "/queue");
 
@@ -60,8 +69,8 @@ export async function handleReviewIntent(
   const data = submission.value;
   switch (data.intent) {
     case "claim": {
-      const claimed = await claimItem(user, itemId);
-      if (!claimed) return refused(409, "conflict", "Someone else holds this item, or it is no longer open.");
+      const claimed = await claimItemOrWhy(user, itemId);
+      if ("refused" in claimed) return refused(409, "conflict", CLAIM_REFUSED[claimed.refused]);
       // A reviewer who already holds an item of this queue is sent back to it (one item per queue).
       return { redirect: reviewPath(claimed.itemId, workQueue) };
     }

@@ -3,6 +3,7 @@ import { env } from "~/env.server.ts";
 import { decisionHistory } from "~/modules/decisions/feed.server.ts";
 import type { SessionUser } from "~/modules/auth/session.server.ts";
 import { ACTIONS } from "~/modules/decisions/actions.ts";
+import { can } from "~/modules/auth/capabilities.ts";
 import { decisionTransition, isLeaseLive, isOpen, workableStates } from "~/modules/items/lifecycle.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import { leaseMs } from "~/modules/queue/claims.server.ts";
@@ -15,13 +16,24 @@ export async function reviewScreen(user: SessionUser, itemId: string, url: URL) 
   const data = await reviewData(itemId, user.id);
   if (!data) return null;
   const { state } = data.item;
+  const member = data.queue ? !!(await db.queueMember.findUnique({ where: { queueId_userId: { queueId: data.queue.id, userId: user.id } } })) : false;
   return {
     ...data,
+    /** Leads see the way to move, assign or hand the item over. */
+    canPlace: can(user.role, "queue:manage"),
+    viewerId: user.id,
     now: new Date().toISOString(),
     revealed: user.revealMedia || url.searchParams.get("reveal") === "1",
     renewEveryMs: Math.max(5_000, Math.min(120_000, Math.floor(leaseMs() / 3))),
-    /** Nobody holds it and it waits in a queue this reviewer may work. */
-    canClaim: !data.heldByMe && !data.holder && isOpen(state) && workableStates(user.role).includes(state),
+    /** Nobody holds it, it waits in an open queue this reviewer is a member of, in a state they may work, and is not assigned to someone else. */
+    canClaim:
+      !data.heldByMe &&
+      !data.holder &&
+      isOpen(state) &&
+      workableStates(user.role).includes(state) &&
+      member &&
+      !!data.queue?.open &&
+      (!data.assignedToId || data.assignedToId === user.id),
     /** The actions the item's state allows (an escalated item cannot be escalated again); a closed item lists them all. */
     actions: isOpen(state) ? ACTIONS.filter((a) => decisionTransition(a, state) !== null) : ACTIONS,
     notice: url.searchParams.get("notice"),
@@ -54,6 +66,7 @@ async function reviewData(itemId: string, userId: string) {
       })
     : 0;
   const heldByMe = item.claimedById === userId && isLeaseLive(item.leaseExpiresAt, now);
+  const queue = item.queueId ? await db.queue.findUnique({ where: { id: item.queueId }, select: { id: true, name: true, open: true, deletedAt: true } }) : null;
   return {
     item: {
       id: item.id,
@@ -98,6 +111,8 @@ async function reviewData(itemId: string, userId: string) {
     openCopies,
     heldByMe,
     holder: heldByMe ? null : holder,
+    queue: queue ? { id: queue.id, name: queue.name, open: queue.open && !queue.deletedAt } : null,
+    assignedToId: item.assignedToId,
     mediaOrigins: env.DOCKET_MEDIA_ORIGINS,
   };
 }
