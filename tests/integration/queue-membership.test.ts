@@ -4,6 +4,7 @@ import { decide } from "~/modules/decisions/decide.server.ts";
 import { ingestFlags } from "~/modules/intake/ingest.server.ts";
 import { assignItem, handOver, unassignItem } from "~/modules/queue/assignment.server.ts";
 import { claimItem, claimNext, endClaim } from "~/modules/queue/claims.server.ts";
+import { listQueue } from "~/modules/queue/list.server.ts";
 import { makeUser, PASSWORD } from "../support/fixtures.ts";
 import { Client } from "../support/http.ts";
 import { flagRequest, starterLabels, testSender } from "../support/queue-fixtures.ts";
@@ -176,5 +177,33 @@ describe("assignment", () => {
     });
     expect(events.map((e) => e.action)).toEqual(["item.assigned", "item.unassigned", "claim.transferred"]);
     expect(JSON.parse(events[2].payload)).toMatchObject({ itemId: second, fromUserId: two.id, toUserId: one.id, reason: "Shift change." });
+  });
+});
+
+describe("the leads' views by queue", () => {
+  it("the queue list filters by queue and by unrouted, with totals from the queue's own counts; the claims screen groups leases by queue", async () => {
+    const de = await seed("de", 4);
+    const [spam] = await ingestFlags(testSender, [flagRequest({ content: { language: "sv" } })], "single");
+    const deQueue = await queueId("de");
+    const byQueue = await listQueue({ queue: deQueue });
+    expect(byQueue.items.length).toBeGreaterThanOrEqual(4);
+    expect(byQueue.items.every((i) => i.queueId === deQueue)).toBe(true);
+    expect(byQueue.total).toBe(await db.item.count({ where: { queueId: deQueue, state: "pending" } }));
+    expect(byQueue.optionCounts).toBe(false);
+    const unrouted = await listQueue({ queue: "unrouted" });
+    expect(unrouted.items.map((i) => i.id)).toContain(spam.itemId);
+    expect(unrouted.items.every((i) => i.queueId === null)).toBe(true);
+    expect(unrouted.total).toBe(await db.item.count({ where: { queueId: null, state: "pending" } }));
+    expect((await listQueue({})).queueTotals[deQueue]).toBe(byQueue.total);
+
+    const holder = await makeUser("moderator", { queues: [deQueue] });
+    const claim = (await claimItem(holder, de[0]))!;
+    expect(claim.itemId).toBe(de[0]);
+    const lead = await makeUser("policy_lead");
+    const client = new Client(server.url);
+    await client.login(lead.email, PASSWORD);
+    const page = await (await client.get("/claims")).text();
+    expect(page).toContain(`Leases in ${LANES.de}`);
+    expect(page).toContain(holder.email);
   });
 });

@@ -85,6 +85,7 @@ const listSelect = {
   claimedById: true,
   leaseExpiresAt: true,
   contentDigest: true,
+  queueId: true,
 } as const;
 
 /**
