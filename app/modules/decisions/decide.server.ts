@@ -9,6 +9,7 @@ import {
   routingContext,
   routingContextOnPostgres,
   routingContextOnSqlite,
+  routedEvent,
   subjectOf,
   type RoutingContext,
 } from "~/modules/routing/live.server.ts";
@@ -158,12 +159,11 @@ async function writeDecision(
   const snapshot = snapshotOf(item);
   // The lease goes in the same statement that checks it, so two decisions cannot both pass.
   let route: RouteResult | null = null;
-  let routingVersion: number | null = null;
+  let routing: RoutingContext | null = null;
   if (state === ESCALATED_STATE) {
-    const routing = await routingContext(tx);
+    routing = await routingContext(tx);
     const copies = routing.usesCopies && item.contentDigest ? await tx.item.count({ where: { contentDigest: item.contentDigest } }) : 0;
     route = routeItem(routing.version, routing.queues, subjectOf(item, "escalation", routing, copies >= 2));
-    routingVersion = routing.version?.number ?? null;
   }
   const { count } = await tx.item.updateMany({
     where: copyOf
@@ -210,23 +210,7 @@ async function writeDecision(
     },
   });
   if (labels.length > 0) await tx.decisionLabel.createMany({ data: labels.map((l) => ({ decisionId, labelId: l.id })) });
-  if (route) {
-    await appendAuditEvent(tx, {
-      actor,
-      action: "item.routed",
-      subjectType: "item",
-      subjectId: item.id,
-      payload: {
-        itemId: item.id,
-        trigger: "escalated",
-        fromQueueId: item.queueId,
-        queueId: route.queueId,
-        ruleId: route.rule?.id ?? null,
-        routingVersion,
-        note: route.note,
-      },
-    });
-  }
+  if (route && routing) await appendAuditEvent(tx, routedEvent(actor, item, route, routing, "escalated"));
   return { decisionId, seq: event.seq, state };
 }
 
@@ -328,25 +312,8 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
   const escalating = state === ESCALATED_STATE;
   const routed = (routing: RoutingContext, copies: number) => {
     const route = routeItem(routing.version, routing.queues, subjectOf(item, "escalation", routing, copies >= 2));
-    const routedEvent = prepareAuditEvent(
-      {
-        actor: { kind: "user", id: user.id, email: user.email, role: user.role },
-        action: "item.routed",
-        subjectType: "item",
-        subjectId: item.id,
-        payload: {
-          itemId: item.id,
-          trigger: "escalated",
-          fromQueueId: item.queueId,
-          queueId: route.queueId,
-          ruleId: route.rule?.id ?? null,
-          routingVersion: routing.version?.number ?? null,
-          note: route.note,
-        },
-      },
-      now,
-    );
-    return { values: [route.queueId, route.routedBy, route.note], event: routedEvent };
+    const event = prepareAuditEvent(routedEvent({ kind: "user", id: user.id, email: user.email, role: user.role }, item, route, routing, "escalated"), now);
+    return { values: [route.queueId, route.routedBy, route.note], event };
   };
   const keepRoute = [item.queueId, item.routedBy, item.routeNote];
   let seq: number;

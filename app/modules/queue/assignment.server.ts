@@ -7,7 +7,7 @@ import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import { can, type Role } from "~/modules/auth/capabilities.ts";
 import { CLAIM_END, ESCALATED_STATE, isLeaseLive, isOpen, OPEN_STATES } from "~/modules/items/lifecycle.ts";
 import { isSource } from "~/modules/items/sources.ts";
-import { deadlineHoursIn, holdRoutingGeneration, routingContext, subjectOf } from "~/modules/routing/live.server.ts";
+import { deadlineHoursIn, holdRoutingGeneration, routedEvent, routingContext, subjectOf } from "~/modules/routing/live.server.ts";
 import { routeItem } from "~/modules/routing/rules.ts";
 import { deadlineFor } from "./policy.ts";
 
@@ -265,21 +265,7 @@ async function routeBatch(lead: Lead, after: { firstFlaggedAt: Date; id: string 
         });
         if (changed.count !== 1 || !route.routed) continue;
         routed++;
-        await appendAuditEvent(tx, {
-          actor: actorOf(lead),
-          action: "item.routed",
-          subjectType: "item",
-          subjectId: item.id,
-          payload: {
-            itemId: item.id,
-            trigger: "rerun",
-            fromQueueId: null,
-            queueId: route.queueId,
-            ruleId: route.rule.id,
-            routingVersion: routing.version?.number ?? null,
-            note: route.note,
-          },
-        });
+        await appendAuditEvent(tx, routedEvent(actorOf(lead), { id: item.id, queueId: null }, route, routing, "rerun"));
       }
       const last = items.length === REROUTE_BATCH ? items[items.length - 1] : null;
       return { routed, stillUnrouted: items.length - routed, last: last ? { firstFlaggedAt: last.firstFlaggedAt, id: last.id } : null };

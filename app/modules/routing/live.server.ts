@@ -7,7 +7,17 @@ import { db, type Tx } from "~/db.server.ts";
 import type { PgWrite, SqliteTx } from "~/db-direct.server.ts";
 import { env } from "~/env.server.ts";
 import type { Source } from "~/modules/items/sources.ts";
-import { effectiveDeadlineHours, QueueDeadlineHours, RoutingRules, type QueueTarget, type RoutingRule, type RoutingSubject, type Stage } from "./rules.ts";
+import type { Actor, AuditInput } from "~/modules/audit/writer.server.ts";
+import {
+  effectiveDeadlineHours,
+  QueueDeadlineHours,
+  RoutingRules,
+  type QueueTarget,
+  type RoutingRule,
+  type RouteResult,
+  type RoutingSubject,
+  type Stage,
+} from "./rules.ts";
 
 export type LiveQueue = QueueTarget & { deadlineHours: QueueDeadlineHours };
 
@@ -147,4 +157,29 @@ export function defaultDeadlineHours(): Partial<Record<Source, number | undefine
 /** The deadline hours for items in a queue (the global ones for an unrouted item). */
 export function deadlineHoursIn(context: RoutingContext, queueId: string | null): Partial<Record<Source, number>> {
   return effectiveDeadlineHours(defaultDeadlineHours(), queueId ? (context.queues.get(queueId)?.deadlineHours ?? null) : null);
+}
+
+/** The audit event of a routing outside intake: an escalation, or a lead running the rules again. */
+export function routedEvent(
+  actor: Actor,
+  item: { id: string; queueId: string | null },
+  route: RouteResult,
+  routing: RoutingContext,
+  trigger: "escalated" | "rerun",
+): AuditInput<"item.routed"> {
+  return {
+    actor,
+    action: "item.routed",
+    subjectType: "item",
+    subjectId: item.id,
+    payload: {
+      itemId: item.id,
+      trigger,
+      fromQueueId: item.queueId,
+      queueId: route.queueId,
+      ruleId: route.rule?.id ?? null,
+      routingVersion: routing.version?.number ?? null,
+      note: route.note,
+    },
+  };
 }
