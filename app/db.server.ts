@@ -43,14 +43,28 @@ export const db: Db = (globalStore.__docketDb ??= create());
  * snapshot cannot be upgraded). Taking the write lock with the first statement makes the
  * transaction wait its turn instead, under the busy timeout, as several processes on one file need.
  */
-export function transaction<T>(fn: (tx: Tx) => Promise<T>, options: { timeout?: number } = {}) {
-  return db.$transaction(
-    async (tx) => {
-      if (dialect === "sqlite") await tx.$executeRawUnsafe(`UPDATE "AuditHead" SET "seq" = "seq" WHERE 0`);
-      return fn(tx);
-    },
-    { maxWait: 10_000, timeout: options.timeout ?? 20_000 },
-  );
+export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options: { timeout?: number } = {}): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.$transaction(
+        async (tx) => {
+          if (dialect === "sqlite") await tx.$executeRawUnsafe(`UPDATE "AuditHead" SET "seq" = "seq" WHERE 0`);
+          return fn(tx);
+        },
+        { maxWait: 10_000, timeout: options.timeout ?? 20_000 },
+      );
+    } catch (e) {
+      // PostgreSQL ended the transaction as a deadlock victim (or a serialisation failure): it wrote
+      // nothing, and every transaction body reads what it decides on, so running it again is safe.
+      if (attempt >= 3 || !isRetryableConflict(e)) throw e;
+    }
+  }
+}
+
+function isRetryableConflict(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const e = error as Error & { code?: string; meta?: { driverAdapterError?: unknown } };
+  return e.code === "P2034" || /\b40P01\b|\b40001\b|deadlock detected|could not serialize/i.test(`${e.message} ${String(e.meta?.driverAdapterError ?? "")}`);
 }
 
 /**

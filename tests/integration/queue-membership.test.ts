@@ -5,6 +5,7 @@ import { ingestFlags } from "~/modules/intake/ingest.server.ts";
 import { assignItem, handOver, unassignItem } from "~/modules/queue/assignment.server.ts";
 import { claimItem, claimNext, endClaim } from "~/modules/queue/claims.server.ts";
 import { listQueue } from "~/modules/queue/list.server.ts";
+import { updateUser } from "~/modules/auth/users.server.ts";
 import { makeUser, PASSWORD } from "../support/fixtures.ts";
 import { Client } from "../support/http.ts";
 import { flagRequest, starterLabels, testSender } from "../support/queue-fixtures.ts";
@@ -177,6 +178,19 @@ describe("assignment", () => {
     });
     expect(events.map((e) => e.action)).toEqual(["item.assigned", "item.unassigned", "claim.transferred"]);
     expect(JSON.parse(events[2].payload)).toMatchObject({ itemId: second, fromUserId: two.id, toUserId: one.id, reason: "Shift change." });
+
+    // The assignee skips it: the assignment ends (audited) and the item goes back to every member.
+    const taken = (await claimNext(one))!;
+    expect(await endClaim(one, { itemId: second, claimId: taken.claimId, kind: "skipped", reason: "Not my language" })).toBe(true);
+    expect((await db.item.findUniqueOrThrow({ where: { id: second } })).assignedToId).toBeNull();
+    expect(await db.auditEvent.count({ where: { subjectId: second, action: "item.unassigned" } })).toBe(1);
+    expect((await claimNext(two))!.itemId).toBe(second);
+
+    // A disabled account's assignments go back to the queue too.
+    await assignItem(lead, { itemId: first, assigneeId: one.id, reason: "Before the account is disabled." });
+    const admin = await makeUser("admin");
+    await updateUser({ ...admin, role: "admin", revealMedia: false }, one.id, { disabled: true });
+    expect((await db.item.findUniqueOrThrow({ where: { id: first } })).assignedToId).toBeNull();
   });
 });
 

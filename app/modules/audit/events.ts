@@ -21,7 +21,8 @@ const time = z.union([z.date(), z.string().datetime()]).transform((t) => (typeof
 const payload = <Shape extends z.ZodRawShape>(shape: Shape) => z.object(shape).strict();
 
 const claimEnded = payload({ itemId: id, claimId: id, holderId: id.nullable(), reason: text, byLead: z.boolean() });
-const userStatus = payload({ email: text, releasedItems: count });
+// unassignedItems: absent on events recorded before assignments existed.
+const userStatus = payload({ email: text, releasedItems: count, unassignedItems: count.optional() });
 const draftChange = { versionId: id, number: versionNumber, labelKey: text };
 const queueRef = { queueId: id, name: text };
 const hours = z.record(z.number().positive());
@@ -182,7 +183,7 @@ export const AUDIT_EVENTS = {
   "user.disabled": userStatus,
   "user.enabled": userStatus,
   "user.preference_changed": payload({ revealMedia: z.boolean() }),
-  "user.role_changed": payload({ email: text, from: text, to: text, releasedItems: count }),
+  "user.role_changed": payload({ email: text, from: text, to: text, releasedItems: count, unassignedItems: count.optional() }),
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_EVENTS;

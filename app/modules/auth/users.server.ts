@@ -3,7 +3,8 @@ import { z } from "zod";
 import { db, isUniqueViolation, transaction } from "~/db.server.ts";
 import { releaseLeasesOf } from "~/modules/queue/claims.server.ts";
 import { appendAuditEvent } from "~/modules/audit/writer.server.ts";
-import { ROLES, type Role } from "./capabilities.ts";
+import { can, ROLES, type Role } from "./capabilities.ts";
+import { OPEN_STATES } from "~/modules/items/lifecycle.ts";
 import { hashPassword } from "./password.server.ts";
 import { userActor } from "./actor.ts";
 import type { SessionUser } from "./session.server.ts";
@@ -73,13 +74,20 @@ export async function updateUser(admin: SessionUser, userId: string, change: { r
     await tx.session.deleteMany({ where: { userId } });
     // Their claimed items go back to the queue now rather than when the leases lapse.
     const released = await releaseLeasesOf(tx, userId, change.disabled ? "account disabled" : "role changed");
+    // Items a lead assigned to them go back to their queues: nobody else could take them otherwise.
+    const { count: unassigned } = await tx.item.updateMany({
+      where: { assignedToId: userId, state: { in: [...OPEN_STATES] } },
+      data: { assignedToId: null, assignedAt: null },
+    });
+    // A role that no longer reviews leaves its queues.
+    if (!can(after.role as Role, "queue:review")) await tx.queueMember.deleteMany({ where: { userId } });
     if (change.role !== undefined && change.role !== before.role) {
       await appendAuditEvent(tx, {
         actor: userActor(admin),
         action: "user.role_changed",
         subjectType: "user",
         subjectId: userId,
-        payload: { email: after.email, from: before.role, to: after.role, releasedItems: released },
+        payload: { email: after.email, from: before.role, to: after.role, releasedItems: released, unassignedItems: unassigned },
       });
     }
     if (change.disabled !== undefined && change.disabled !== before.disabled) {
@@ -88,7 +96,7 @@ export async function updateUser(admin: SessionUser, userId: string, change: { r
         action: after.disabled ? "user.disabled" : "user.enabled",
         subjectType: "user",
         subjectId: userId,
-        payload: { email: after.email, releasedItems: released },
+        payload: { email: after.email, releasedItems: released, unassignedItems: unassigned },
       });
     }
     return after;

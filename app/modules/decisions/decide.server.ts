@@ -3,7 +3,9 @@ import { newId } from "~/modules/ids.ts";
 import { literal, pgValue, pgWrite, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { appendAuditEvent, prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor } from "~/modules/audit/writer.server.ts";
 import type { Role } from "~/modules/auth/capabilities.ts";
+import { deadlineFromFlags } from "~/modules/queue/policy.ts";
 import {
+  deadlineHoursIn,
   GENERATION_SHARED_SQL,
   holdRoutingGeneration,
   routingContext,
@@ -177,7 +179,14 @@ async function writeDecision(
       leaseExpiresAt: null,
       assignedToId: null,
       assignedAt: null,
-      ...(route ? { queueId: route.queueId, routedBy: route.routedBy, routeNote: route.note } : {}),
+      ...(route && routing
+        ? {
+            queueId: route.queueId,
+            routedBy: route.routedBy,
+            routeNote: route.note,
+            dueAt: deadlineFromFlags(item.flags, deadlineHoursIn(routing, route.queueId)),
+          }
+        : {}),
     },
   });
   if (count !== 1) {
@@ -313,9 +322,14 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
   const routed = (routing: RoutingContext, copies: number) => {
     const route = routeItem(routing.version, routing.queues, subjectOf(item, "escalation", routing, copies >= 2));
     const event = prepareAuditEvent(routedEvent({ kind: "user", id: user.id, email: user.email, role: user.role }, item, route, routing, "escalated"), now);
-    return { values: [route.queueId, route.routedBy, route.note], event };
+    // The deadline follows the queue the escalation lands in, from the item's flags.
+    const dueAt = deadlineFromFlags(item.flags, deadlineHoursIn(routing, route.queueId));
+    return { values: [route.queueId, route.routedBy, route.note, dueAt], event };
   };
-  const keepRoute = [item.queueId, item.routedBy, item.routeNote];
+  // A decision that closes the item leaves its routing as it stands in the row (a move or a close may
+  // have changed it since the read): only an escalation writes it, under the routing lock.
+  const routeSet = (placeholders: string[]) =>
+    escalating ? `, "queueId" = ${placeholders[0]}, "routedBy" = ${placeholders[1]}, "routeNote" = ${placeholders[2]}, "dueAt" = ${placeholders[3]}` : "";
   let seq: number;
   if (dialect === "sqlite") {
     seq = await sqliteWrite((conn) => {
@@ -325,10 +339,16 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
       const changed = conn
         .prepare(
           `UPDATE "Item" SET "state" = ?, "decidedAt" = ?, "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ?,
-             "queueId" = ?, "routedBy" = ?, "routeNote" = ?, "assignedToId" = NULL, "assignedAt" = NULL
+             "assignedToId" = NULL, "assignedAt" = NULL${routeSet(["?", "?", "?", "?"])}
            WHERE "id" = ? AND "claimId" = ? AND "claimedById" = ? AND "leaseExpiresAt" > ? AND "state" = ?`,
         )
-        .run(state, sqliteValue(itemChange.decidedAt), sqliteValue(now), ...(route?.values ?? keepRoute), ...itemChange.guard.map(sqliteValue)).changes;
+        .run(
+          state,
+          sqliteValue(itemChange.decidedAt),
+          sqliteValue(now),
+          ...(route?.values.map(sqliteValue) ?? []),
+          ...itemChange.guard.map(sqliteValue),
+        ).changes;
       if (changed !== 1) throw new LeaseConflictError(LEASE_LOST);
       if (versionId && !conn.prepare(`SELECT 1 FROM "LabelSetVersion" WHERE "id" = ? AND "status" = 'published'`).get(versionId)) {
         throw new DecisionInvalidError(VERSION_GONE, "labelIds");
@@ -353,7 +373,7 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
       async (tx) => {
         let route: ReturnType<typeof routed> | null = null;
         if (escalating) {
-          const [[{ generation }]] = tx.begun as [{ generation: number }[]];
+          const [, [{ generation }]] = tx.begun as [unknown[], { generation: number }[]];
           const routing = await routingContextOnPostgres(tx, generation);
           const copies = routing.usesCopies && item.contentDigest ? Number((await tx.query<{ n: string }>(COPIES_PG, [item.contentDigest]))[0].n) : 0;
           route = routed(routing, copies);
@@ -361,12 +381,12 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
         const [check] = await tx.query<{ changed: number; live: boolean }>(
           `WITH "changed" AS (
              UPDATE "Item" SET "state" = CAST($1 AS "ItemState"), "decidedAt" = $2, "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = $3,
-               "queueId" = $11, "routedBy" = $12, "routeNote" = $13, "assignedToId" = NULL, "assignedAt" = NULL
+               "assignedToId" = NULL, "assignedAt" = NULL${routeSet(["$11", "$12", "$13", "$14"])}
              WHERE "id" = $4 AND "claimId" = $5 AND "claimedById" = $6 AND "leaseExpiresAt" > $7 AND "state" = CAST($8 AS "ItemState") RETURNING "id"),
            "ended" AS (UPDATE "Claim" SET "endedAt" = $3, "endReason" = $9 WHERE "itemId" IN (SELECT "id" FROM "changed") AND "endedAt" IS NULL)
            SELECT (SELECT COUNT(*) FROM "changed")::int AS "changed",
              ($10::text IS NULL OR EXISTS (SELECT 1 FROM "LabelSetVersion" WHERE "id" = $10 AND "status" = 'published')) AS "live"`,
-          [state, itemChange.decidedAt, now, ...itemChange.guard, CLAIM_END.decided, versionId, ...(route?.values ?? keepRoute)].map(pgValue),
+          [state, itemChange.decidedAt, now, ...itemChange.guard, CLAIM_END.decided, versionId, ...(route?.values ?? [])].map(pgValue),
         );
         if (check.changed !== 1) throw new LeaseConflictError(LEASE_LOST);
         if (!check.live) throw new DecisionInvalidError(VERSION_GONE, "labelIds");
@@ -381,7 +401,7 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
         );
         return Number(sealed.seq);
       },
-      // The routing generation is share-locked before the item: the lock order of every routing change.
+      // The routing lock is taken (shared) before the item: the lock order of every routing change.
       escalating ? { begin: GENERATION_SHARED_SQL } : {},
     );
   }
@@ -413,8 +433,16 @@ async function decideWithCopies(user: Decider, input: DecideInput): Promise<Deci
           include: { flags: { orderBy: { receivedAt: "asc" } } },
           orderBy: { firstFlaggedAt: "asc" },
         });
+        // Copies are decided only where the decider could have claimed them: in an open queue they
+        // are a member of, and not assigned to someone else. The rest are left for their own queues.
+        const mine = new Set(
+          (await tx.queueMember.findMany({ where: { userId: user.id, queue: { open: true, deletedAt: null } }, select: { queueId: true } })).map(
+            (m) => m.queueId,
+          ),
+        );
         for (const copy of others) {
-          const heldByOther = isLeaseLive(copy.leaseExpiresAt, now) && copy.claimedById !== user.id;
+          const reachable = !!copy.queueId && mine.has(copy.queueId) && (!copy.assignedToId || copy.assignedToId === user.id);
+          const heldByOther = !reachable || (isLeaseLive(copy.leaseExpiresAt, now) && copy.claimedById !== user.id);
           const written = heldByOther ? null : await writeDecision(tx, actor, user, copy, input, transition, versionId, labels, now, null, main!.decisionId);
           if (written) copies++;
           else skippedCopies++;

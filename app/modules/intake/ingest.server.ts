@@ -235,7 +235,8 @@ function ingestOnPostgres(sender: IntakeSender, entries: FlagRequest[], plan: (r
   ];
   return pgWrite(
     async (tx) => {
-      const [[{ generation }], flags, rows, reporters] = tx.begun as [
+      const [, [{ generation }], flags, rows, reporters] = tx.begun as [
+        unknown[],
         { generation: number }[],
         { id: string; itemId: string; externalId: string }[],
         ExistingItem[],

@@ -6,10 +6,9 @@ import { dialect, transaction, type Tx } from "~/db.server.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import { can, type Role } from "~/modules/auth/capabilities.ts";
 import { CLAIM_END, ESCALATED_STATE, isLeaseLive, isOpen, OPEN_STATES } from "~/modules/items/lifecycle.ts";
-import { isSource } from "~/modules/items/sources.ts";
 import { deadlineHoursIn, holdRoutingGeneration, routedEvent, routingContext, subjectOf } from "~/modules/routing/live.server.ts";
-import { routeItem } from "~/modules/routing/rules.ts";
-import { deadlineFor } from "./policy.ts";
+import { routeItem, type RouteResult } from "~/modules/routing/rules.ts";
+import { deadlineFromFlags } from "./policy.ts";
 
 export type Lead = { id: string; email: string; role: Role };
 
@@ -62,6 +61,8 @@ async function openQueue(tx: Tx, queueId: string) {
 
 /** An active member of the queue who may work items in the item's state. */
 async function memberOf(tx: Tx, queueId: string, userId: string, state: string) {
+  // Key-share the membership so a removal waits for this change (and then unassigns what it made).
+  if (dialect === "postgresql") await tx.$queryRaw`SELECT 1 FROM "QueueMember" WHERE "queueId" = ${queueId} AND "userId" = ${userId} FOR KEY SHARE`;
   const member = await tx.queueMember.findUnique({ where: { queueId_userId: { queueId, userId } }, include: { user: true } });
   if (!member || member.user.disabled) throw new AssignmentRefusedError(400, "Choose an active member of the item's queue.", "assigneeId");
   const capability = state === ESCALATED_STATE ? "escalations:decide" : "queue:review";
@@ -85,12 +86,7 @@ export async function moveItem(lead: Lead, input: { itemId: string; queueId: str
     const queue = await openQueue(tx, input.queueId);
     const routing = await routingContext(tx);
     const hours = deadlineHoursIn(routing, queue.id);
-    const flags = await tx.flag.findMany({ where: { itemId: item.id }, select: { source: true, receivedAt: true } });
-    const deadlines = flags
-      .map((f) => (isSource(f.source) ? deadlineFor(f.source, f.receivedAt, hours) : null))
-      .filter((d): d is Date => d !== null)
-      .sort((a, b) => a.getTime() - b.getTime());
-    const dueAt = deadlines[0] ?? null;
+    const dueAt = deadlineFromFlags(await tx.flag.findMany({ where: { itemId: item.id }, select: { source: true, receivedAt: true } }), hours);
     await tx.item.update({
       where: { id: item.id },
       data: {
@@ -251,7 +247,9 @@ async function routeBatch(lead: Lead, after: { firstFlaggedAt: Date; id: string 
           items.map((i) => i.id),
         );
       }
-      let routed = 0;
+      const flags = await tx.flag.findMany({ where: { itemId: { in: items.map((i) => i.id) } }, select: { itemId: true, source: true, receivedAt: true } });
+      const routedNow: { id: string; route: RouteResult }[] = [];
+      // Rows first, events last: the audit chain's head is taken by the first event and held to the commit.
       for (const item of items) {
         const copies = routing.usesCopies && item.contentDigest ? await tx.item.count({ where: { contentDigest: item.contentDigest } }) : 0;
         const route = routeItem(
@@ -259,16 +257,23 @@ async function routeBatch(lead: Lead, after: { firstFlaggedAt: Date; id: string 
           routing.queues,
           subjectOf(item, item.state === ESCALATED_STATE ? "escalation" : "review", routing, copies >= 2),
         );
+        const dueAt = deadlineFromFlags(
+          flags.filter((f) => f.itemId === item.id),
+          deadlineHoursIn(routing, route.queueId),
+        );
         const changed = await tx.item.updateMany({
           where: { id: item.id, queueId: null, state: item.state },
-          data: { queueId: route.queueId, routedBy: route.routedBy, routeNote: route.note },
+          data: route.routed ? { queueId: route.queueId, routedBy: route.routedBy, routeNote: route.note, dueAt } : { routeNote: route.note },
         });
-        if (changed.count !== 1 || !route.routed) continue;
-        routed++;
-        await appendAuditEvent(tx, routedEvent(actorOf(lead), { id: item.id, queueId: null }, route, routing, "rerun"));
+        if (changed.count === 1 && route.routed) routedNow.push({ id: item.id, route });
       }
+      for (const { id, route } of routedNow) await appendAuditEvent(tx, routedEvent(actorOf(lead), { id, queueId: null }, route, routing, "rerun"));
       const last = items.length === REROUTE_BATCH ? items[items.length - 1] : null;
-      return { routed, stillUnrouted: items.length - routed, last: last ? { firstFlaggedAt: last.firstFlaggedAt, id: last.id } : null };
+      return {
+        routed: routedNow.length,
+        stillUnrouted: items.length - routedNow.length,
+        last: last ? { firstFlaggedAt: last.firstFlaggedAt, id: last.id } : null,
+      };
     },
     { timeout: 60_000 },
   );

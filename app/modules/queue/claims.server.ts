@@ -38,6 +38,12 @@ const skipLocked = () => Prisma.raw(dialect === "postgresql" ? "FOR UPDATE SKIP 
 /** One queue's items in one state: the unit a claim walks. */
 export type Lane = { queueId: string; state: OpenState };
 
+/** The user is a member of the item's queue and the queue is open: checked again by every claim statement, since membership can change under a claim. */
+function memberOfItsQueue(userId: string) {
+  return Prisma.sql`EXISTS (SELECT 1 FROM "QueueMember" qm JOIN "Queue" qq ON qq."id" = qm."queueId"
+      WHERE qm."queueId" = "Item"."queueId" AND qm."userId" = ${userId} AND qq."open" = ${true} AND qq."deletedAt" IS NULL)`;
+}
+
 /** Free for this user to take: no live lease, not assigned to someone else, not skipped by them. */
 function freeFor(userId: string, now: Date, alias = `"Item"`) {
   const a = Prisma.raw(alias);
@@ -60,7 +66,8 @@ const claimReturning = Prisma.sql`RETURNING "id", "queueId", CASE WHEN EXISTS (S
 export function claimStatements(lane: Lane, user: { id: string }, claimId: string, now: Date, expires: Date) {
   const inLane = Prisma.sql`"queueId" = ${lane.queueId} AND "state" = ${stateSql(lane.state)}`;
   const available = Prisma.sql`${inLane} AND ${freeFor(user.id, now)}`;
-  const guard = Prisma.sql`AND ${inLane} AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now}) AND ("assignedToId" IS NULL OR "assignedToId" = ${user.id})`;
+  const guard = Prisma.sql`AND ${inLane} AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now}) AND ("assignedToId" IS NULL OR "assignedToId" = ${user.id})
+    AND ${memberOfItsQueue(user.id)}`;
   const set = claimSet(user.id, claimId, now, expires);
   const overdue = Prisma.sql`${set} WHERE "id" = (
       SELECT "id" FROM "Item" WHERE ${available} AND "dueAt" <= ${now}
@@ -71,11 +78,15 @@ export function claimStatements(lane: Lane, user: { id: string }, claimId: strin
   return { overdue, byPriority };
 }
 
-/** Claims one named item for the user when it is free for them (their assignment, or the item they asked for). */
-function claimByIdStatement(itemId: string, user: { id: string }, claimId: string, now: Date, expires: Date, states: OpenState[]) {
+/**
+ * Claims one named item for the user when it is free for them (their assignment, or the item they
+ * asked for) and still waits in the queue it was read in, which they are a member of.
+ */
+function claimByIdStatement(itemId: string, user: { id: string }, claimId: string, now: Date, expires: Date, states: OpenState[], queueId?: string) {
   return Prisma.sql`${claimSet(user.id, claimId, now, expires)} WHERE "id" = ${itemId}
-    AND "state" IN (${Prisma.join(states.map(stateSql))}) AND "queueId" IS NOT NULL
-    AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now}) AND ("assignedToId" IS NULL OR "assignedToId" = ${user.id}) ${claimReturning}`;
+    AND "state" IN (${Prisma.join(states.map(stateSql))}) AND "queueId" IS NOT NULL ${queueId ? Prisma.sql`AND "queueId" = ${queueId}` : Prisma.empty}
+    AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now}) AND ("assignedToId" IS NULL OR "assignedToId" = ${user.id})
+    AND ${memberOfItsQueue(user.id)} ${claimReturning}`;
 }
 
 /**
@@ -88,7 +99,7 @@ function claimReads(user: Claimer, states: OpenState[], queueId: string | undefi
   const held = Prisma.sql`SELECT "id", "claimId", "leaseExpiresAt" FROM "Item" WHERE "claimedById" = ${user.id} AND "leaseExpiresAt" > ${now}
     ORDER BY "leaseExpiresAt" DESC LIMIT 1`;
   const assigned = Prisma.sql`SELECT i."id" FROM "Item" i WHERE i."assignedToId" = ${user.id} AND i."state" IN (${Prisma.join(states.map(stateSql))})
-    AND i."queueId" IS NOT NULL AND (i."leaseExpiresAt" IS NULL OR i."leaseExpiresAt" < ${now})
+    AND i."queueId" IS NOT NULL ${queueId ? Prisma.sql`AND i."queueId" = ${queueId}` : Prisma.empty} AND (i."leaseExpiresAt" IS NULL OR i."leaseExpiresAt" < ${now})
     ORDER BY CASE WHEN i."dueAt" IS NULL THEN 1 ELSE 0 END, i."dueAt", i."priority" DESC LIMIT 1`;
   const lanes = states.map(
     (state) => Prisma.sql`SELECT m."queueId" AS "queueId", ${stateSql(state)} AS "state",
@@ -226,7 +237,7 @@ export async function claimItemOrWhy(user: Claimer, itemId: string): Promise<Cla
     if (item.assignedToId && item.assignedToId !== user.id) return { refused: "assigned" };
     const claimId = newId();
     const expires = new Date(now.getTime() + leaseMs());
-    const [row] = await tx.$queryRaw<{ id: string; lapsed: number | bigint }[]>(claimByIdStatement(itemId, user, claimId, now, expires, [state]));
+    const [row] = await tx.$queryRaw<{ id: string; lapsed: number | bigint }[]>(claimByIdStatement(itemId, user, claimId, now, expires, [state], item.queueId));
     if (!row) return { refused: "held" };
     await recordClaim(tx, user, itemId, claimId, now, expires, item.queueId, Number(row.lapsed) === 1);
     return { itemId, claimId, leaseExpiresAt: expires };
@@ -300,36 +311,58 @@ export async function endClaim(user: Claimer, input: { itemId: string; claimId: 
     );
   // The holder may end only their own lease; a lead may end anyone's.
   const holder = byLead ? null : user.id;
+  // An assignee who skips their assignment gives it back to the queue: otherwise Next item would
+  // offer it to them again, and nobody else could take it.
+  const skipping = input.kind === CLAIM_END.skipped;
+  const unassigned = (assigneeId: string) =>
+    prepareAuditEvent(
+      {
+        actor: actorOf(user),
+        action: "item.unassigned",
+        subjectType: "item",
+        subjectId: input.itemId,
+        payload: { itemId: input.itemId, assigneeId, reason: `Skipped by the assignee: ${input.reason}` },
+      },
+      now,
+    );
   if (dialect === "sqlite") {
     return sqliteWrite((conn) => {
       const row = conn
         .prepare(
-          `SELECT "claimedById" AS "holderId" FROM "Item" WHERE "id" = ? AND "claimId" = ? AND "leaseExpiresAt" > ? AND (? IS NULL OR "claimedById" = ?)`,
+          `SELECT "claimedById" AS "holderId", "assignedToId" FROM "Item" WHERE "id" = ? AND "claimId" = ? AND "leaseExpiresAt" > ? AND (? IS NULL OR "claimedById" = ?)`,
         )
-        .get(input.itemId, input.claimId, sqliteValue(now), holder, holder) as { holderId: string } | undefined;
+        .get(input.itemId, input.claimId, sqliteValue(now), holder, holder) as { holderId: string; assignedToId: string | null } | undefined;
       if (!row) return false;
+      const giveBack = skipping && row.assignedToId === row.holderId;
       conn
-        .prepare(`UPDATE "Item" SET "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ? WHERE "id" = ?`)
-        .run(sqliteValue(now), input.itemId);
+        .prepare(
+          `UPDATE "Item" SET "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ?,
+             "assignedToId" = CASE WHEN ? = 1 THEN NULL ELSE "assignedToId" END, "assignedAt" = CASE WHEN ? = 1 THEN NULL ELSE "assignedAt" END
+           WHERE "id" = ?`,
+        )
+        .run(sqliteValue(now), Number(giveBack), Number(giveBack), input.itemId);
       conn
         .prepare(`UPDATE "Claim" SET "endedAt" = ?, "endReason" = ?, "note" = ? WHERE "id" = ? AND "endedAt" IS NULL`)
         .run(sqliteValue(now), input.kind, input.reason, input.claimId);
-      sealOnSqlite(conn, [event(row.holderId)]);
+      sealOnSqlite(conn, giveBack ? [event(row.holderId), unassigned(row.holderId)] : [event(row.holderId)]);
       return true;
     });
   }
   return pgWrite(async (tx) => {
-    const [row] = await tx.query<{ holderId: string }>(
-      `WITH "freed" AS (
-         UPDATE "Item" SET "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = $1
+    const [row] = await tx.query<{ holderId: string; gaveBack: boolean }>(
+      `WITH "before" AS (SELECT "assignedToId" FROM "Item" WHERE "id" = $2 FOR NO KEY UPDATE),
+       "freed" AS (
+         UPDATE "Item" SET "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = $1,
+           "assignedToId" = CASE WHEN $7 AND "assignedToId" = "claimedById" THEN NULL ELSE "assignedToId" END,
+           "assignedAt" = CASE WHEN $7 AND "assignedToId" = "claimedById" THEN NULL ELSE "assignedAt" END
          WHERE "id" = $2 AND "claimId" = $3 AND "leaseExpiresAt" > $1 AND ($4::text IS NULL OR "claimedById" = $4)
-         RETURNING (SELECT "userId" FROM "Claim" WHERE "id" = $3) AS "holderId"),
+         RETURNING (SELECT "userId" FROM "Claim" WHERE "id" = $3) AS "holderId", "assignedToId" IS NULL AND (SELECT "assignedToId" FROM "before") IS NOT NULL AS "gaveBack"),
        "ended" AS (UPDATE "Claim" SET "endedAt" = $1, "endReason" = $5, "note" = $6 WHERE "id" = $3 AND "endedAt" IS NULL AND EXISTS (SELECT 1 FROM "freed"))
-       SELECT "holderId" FROM "freed"`,
-      [now, input.itemId, input.claimId, holder, input.kind, input.reason].map(pgValue),
+       SELECT "holderId", "gaveBack" FROM "freed"`,
+      [now, input.itemId, input.claimId, holder, input.kind, input.reason, skipping].map(pgValue),
     );
     if (!row) return false;
-    await tx.commitWith(sealOnPostgresSql(event(row.holderId)));
+    await tx.commitWith([sealOnPostgresSql(event(row.holderId)), ...(row.gaveBack ? [sealOnPostgresSql(unassigned(row.holderId))] : [])].join(";\n"));
     return true;
   });
 }

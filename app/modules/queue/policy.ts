@@ -1,5 +1,5 @@
 // Pure rules for deadlines and priority, shared by intake, the queue and the console.
-import { REMOVAL_ORDER_HOURS, SOURCE_WEIGHT, type Source } from "~/modules/items/sources.ts";
+import { isSource, REMOVAL_ORDER_HOURS, SOURCE_WEIGHT, type Source } from "~/modules/items/sources.ts";
 
 export type DeadlineHours = Partial<Record<Source, number | undefined>>;
 
@@ -11,6 +11,17 @@ export function deadlineFor(source: Source, receivedAt: Date, hours: DeadlineHou
   const h = source === "removal_order" ? Math.min(REMOVAL_ORDER_HOURS, hours.removal_order ?? REMOVAL_ORDER_HOURS) : hours[source];
   if (h === undefined) return null;
   return new Date(receivedAt.getTime() + h * 3_600_000);
+}
+
+/** An item's deadline: the earliest of its flags' deadlines under these hours (null when none has one). */
+export function deadlineFromFlags(flags: { source: string; receivedAt: Date }[], hours: DeadlineHours): Date | null {
+  let earliest: Date | null = null;
+  for (const f of flags) {
+    if (!isSource(f.source)) continue;
+    const due = deadlineFor(f.source, f.receivedAt, hours);
+    if (due && (!earliest || due < earliest)) earliest = due;
+  }
+  return earliest;
 }
 
 /**

@@ -89,7 +89,12 @@ async function lockDraft(tx: Tx, versionId: string) {
 }
 
 async function writeRules(tx: Tx, versionId: string, rules: RoutingRule[]) {
-  await tx.routingVersion.update({ where: { id: versionId }, data: { rules: JSON.stringify(RoutingRules.parse(rules)) } });
+  const checked = RoutingRules.safeParse(rules);
+  if (!checked.success)
+    throw new RoutingError("invalid", checked.error.issues[0]?.message ?? "These rules cannot be saved.", [
+      { path: "form", message: checked.error.issues[0]?.message ?? "These rules cannot be saved." },
+    ]);
+  await tx.routingVersion.update({ where: { id: versionId }, data: { rules: JSON.stringify(checked.data) } });
 }
 
 /** A zod issue's path as the rule form's field: ["when", "sources", 2] → "sources". */

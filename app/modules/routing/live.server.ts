@@ -3,7 +3,7 @@
 // where items go bumps the generation (first, in its own transaction); every routing reads it in
 // the transaction that routes, so it never routes with rules or queues older than its own moment.
 // See docs/decisions/028-queues-and-routing.md.
-import { db, type Tx } from "~/db.server.ts";
+import { db, dialect, type Tx } from "~/db.server.ts";
 import type { PgWrite, SqliteTx } from "~/db-direct.server.ts";
 import { env } from "~/env.server.ts";
 import type { Source } from "~/modules/items/sources.ts";
@@ -32,8 +32,18 @@ export type RoutingContext = {
 };
 
 export const GENERATION_SQL = `SELECT "generation" FROM "RoutingState" WHERE "id" = 1`;
-/** The generation, share-locked until commit: a routing change waits for routings in flight, and they for it. */
-export const GENERATION_SHARED_SQL = `${GENERATION_SQL} FOR SHARE`;
+// A transaction-scoped advisory lock guards the generation on PostgreSQL: routings take it shared,
+// changes exclusive. The lock manager queues requests fairly, so a change waiting for routings in
+// flight is not overtaken by later ones (a FOR SHARE row lock would let them cut in), and no
+// MultiXact is written for the shared holders.
+const ROUTING_LOCK_KEY = 7263947;
+const SHARED_LOCK_SQL = `SELECT 1 AS "locked" FROM (SELECT pg_advisory_xact_lock_shared(${ROUTING_LOCK_KEY})) AS l`;
+const EXCLUSIVE_LOCK_SQL = `SELECT 1 AS "locked" FROM (SELECT pg_advisory_xact_lock(${ROUTING_LOCK_KEY})) AS l`;
+/**
+ * For a PostgreSQL BEGIN message: the shared routing lock, then the generation (two statements, two
+ * results; the read comes after the lock so it sees any change that held it).
+ */
+export const GENERATION_SHARED_SQL = `${SHARED_LOCK_SQL};\n${GENERATION_SQL}`;
 const QUEUES_SQL = `SELECT "id", "name", "open", "deletedAt", "deadlineHours" FROM "Queue"`;
 const VERSION_SQL = `SELECT "id", "number", "rules" FROM "RoutingVersion" WHERE "status" = 'published'`;
 const LABEL_SETS_SQL = `SELECT s."key", s."reasons" FROM "LabelSet" s
@@ -85,7 +95,7 @@ export function routingContextOnSqlite(conn: SqliteTx): RoutingContext {
   );
 }
 
-/** The context for a generation already read (share-locked) in a PostgreSQL transaction. */
+/** The context for a generation already read (under the shared routing lock) in a PostgreSQL transaction. */
 export async function routingContextOnPostgres(tx: PgWrite, generation: number): Promise<RoutingContext> {
   if (cached?.generation === generation) return cached;
   const [queues, versions, labelSets] = [
@@ -115,12 +125,13 @@ export async function routingContext(client: Tx | typeof db = db): Promise<Routi
  * with intake or an escalation.
  */
 export async function bumpRoutingGeneration(tx: Tx) {
+  if (dialect === "postgresql") await tx.$queryRawUnsafe(EXCLUSIVE_LOCK_SQL);
   await tx.$executeRawUnsafe(`UPDATE "RoutingState" SET "generation" = "generation" + 1 WHERE "id" = 1`);
 }
 
-/** Share-locks the generation inside an ORM transaction that routes items (PostgreSQL; SQLite's write lock already serialises). */
-export async function holdRoutingGeneration(tx: Tx, dialect: "sqlite" | "postgresql") {
-  if (dialect === "postgresql") await tx.$queryRawUnsafe(GENERATION_SHARED_SQL);
+/** Takes the routing lock shared inside an ORM transaction that routes items (PostgreSQL; SQLite's write lock already serialises). */
+export async function holdRoutingGeneration(tx: Tx, engine: "sqlite" | "postgresql" = dialect) {
+  if (engine === "postgresql") await tx.$queryRawUnsafe(SHARED_LOCK_SQL);
 }
 
 /** What routing looks at for an item. */

@@ -102,18 +102,18 @@ BEGIN
 END;
 $$;
 
+-- Both counter rows of a move are upserted by one statement in key order, so two moves in opposite
+-- directions (Q1 to Q2 and Q2 to Q1) on one shard take their row locks in the same order.
 CREATE FUNCTION "queue_open_count_move"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF OLD."state" IN ('pending', 'escalated') THEN
-    INSERT INTO "QueueOpenCount" AS c ("queueId", "state", "shard", "n")
-    VALUES (COALESCE(OLD."queueId", ''), OLD."state", pg_backend_pid() % 16, -1)
-    ON CONFLICT ("queueId", "state", "shard") DO UPDATE SET "n" = c."n" - 1;
-  END IF;
-  IF NEW."state" IN ('pending', 'escalated') THEN
-    INSERT INTO "QueueOpenCount" AS c ("queueId", "state", "shard", "n")
-    VALUES (COALESCE(NEW."queueId", ''), NEW."state", pg_backend_pid() % 16, 1)
-    ON CONFLICT ("queueId", "state", "shard") DO UPDATE SET "n" = c."n" + 1;
-  END IF;
+  INSERT INTO "QueueOpenCount" AS c ("queueId", "state", "shard", "n")
+  SELECT q, s, pg_backend_pid() % 16, SUM(d) FROM (
+    SELECT COALESCE(OLD."queueId", '') AS q, OLD."state" AS s, -1 AS d WHERE OLD."state" IN ('pending', 'escalated')
+    UNION ALL
+    SELECT COALESCE(NEW."queueId", ''), NEW."state", 1 WHERE NEW."state" IN ('pending', 'escalated')
+  ) moves
+  GROUP BY q, s ORDER BY q, s
+  ON CONFLICT ("queueId", "state", "shard") DO UPDATE SET "n" = c."n" + EXCLUDED."n";
   RETURN NULL;
 END;
 $$;

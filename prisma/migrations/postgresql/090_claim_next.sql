@@ -21,10 +21,14 @@ BEGIN
     RETURN;
   END IF;
 
-  -- An assignment comes first, soonest deadline first.
+  -- An assignment comes first, soonest deadline first: in the chosen queue if there is one, and only
+  -- while the assignee is still a member of the item's open queue.
   SELECT i."id" INTO v_id FROM "Item" i
   WHERE i."assignedToId" = p_user AND i."state" = ANY(p_states) AND i."queueId" IS NOT NULL
+    AND (p_queue IS NULL OR i."queueId" = p_queue)
     AND (i."leaseExpiresAt" IS NULL OR i."leaseExpiresAt" < p_now)
+    AND EXISTS (SELECT 1 FROM "QueueMember" m JOIN "Queue" q ON q."id" = m."queueId"
+      WHERE m."queueId" = i."queueId" AND m."userId" = p_user AND q."open" AND q."deletedAt" IS NULL)
   ORDER BY i."dueAt" NULLS LAST, i."priority" DESC LIMIT 1 FOR UPDATE SKIP LOCKED;
   IF v_id IS NOT NULL THEN
     RETURN QUERY UPDATE "Item" SET "claimId" = p_claim, "claimedById" = p_user, "leaseExpiresAt" = p_expires, "updatedAt" = p_now
