@@ -348,23 +348,27 @@ export async function endClaim(user: Claimer, input: { itemId: string; claimId: 
       return true;
     });
   }
-  return pgWrite(async (tx) => {
-    const [row] = await tx.query<{ holderId: string; gaveBack: boolean }>(
-      `WITH "before" AS (SELECT "assignedToId" FROM "Item" WHERE "id" = $2 FOR NO KEY UPDATE),
-       "freed" AS (
-         UPDATE "Item" SET "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = $1,
-           "assignedToId" = CASE WHEN $7 AND "assignedToId" = "claimedById" THEN NULL ELSE "assignedToId" END,
-           "assignedAt" = CASE WHEN $7 AND "assignedToId" = "claimedById" THEN NULL ELSE "assignedAt" END
-         WHERE "id" = $2 AND "claimId" = $3 AND "leaseExpiresAt" > $1 AND ($4::text IS NULL OR "claimedById" = $4)
-         RETURNING (SELECT "userId" FROM "Claim" WHERE "id" = $3) AS "holderId", "assignedToId" IS NULL AND (SELECT "assignedToId" FROM "before") IS NOT NULL AS "gaveBack"),
-       "ended" AS (UPDATE "Claim" SET "endedAt" = $1, "endReason" = $5, "note" = $6 WHERE "id" = $3 AND "endedAt" IS NULL AND EXISTS (SELECT 1 FROM "freed"))
-       SELECT "holderId", "gaveBack" FROM "freed"`,
-      [now, input.itemId, input.claimId, holder, input.kind, input.reason, skipping].map(pgValue),
-    );
-    if (!row) return false;
-    await tx.commitWith([sealOnPostgresSql(event(row.holderId)), ...(row.gaveBack ? [sealOnPostgresSql(unassigned(row.holderId))] : [])].join(";\n"));
-    return true;
-  });
+  // The item is locked with BEGIN, so whether its assignee is the one skipping cannot change before the update.
+  return pgWrite(
+    async (tx) => {
+      const [[locked]] = tx.begun as [{ claimedById: string | null; assignedToId: string | null }[]];
+      const giveBack = skipping && !!locked?.assignedToId && locked.assignedToId === locked.claimedById;
+      const [row] = await tx.query<{ holderId: string }>(
+        `WITH "freed" AS (
+           UPDATE "Item" SET "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = $1,
+             "assignedToId" = CASE WHEN $7 THEN NULL ELSE "assignedToId" END, "assignedAt" = CASE WHEN $7 THEN NULL ELSE "assignedAt" END
+           WHERE "id" = $2 AND "claimId" = $3 AND "leaseExpiresAt" > $1 AND ($4::text IS NULL OR "claimedById" = $4)
+           RETURNING (SELECT "userId" FROM "Claim" WHERE "id" = $3) AS "holderId"),
+         "ended" AS (UPDATE "Claim" SET "endedAt" = $1, "endReason" = $5, "note" = $6 WHERE "id" = $3 AND "endedAt" IS NULL AND EXISTS (SELECT 1 FROM "freed"))
+         SELECT "holderId" FROM "freed"`,
+        [now, input.itemId, input.claimId, holder, input.kind, input.reason, giveBack].map(pgValue),
+      );
+      if (!row) return false;
+      await tx.commitWith([sealOnPostgresSql(event(row.holderId)), ...(giveBack ? [sealOnPostgresSql(unassigned(row.holderId))] : [])].join(";\n"));
+      return true;
+    },
+    { begin: withLiterals(`SELECT "claimedById", "assignedToId" FROM "Item" WHERE "id" = ? FOR NO KEY UPDATE`, [input.itemId]) },
+  );
 }
 
 /** Every live lease, for the leads' "who holds what" screen. */
