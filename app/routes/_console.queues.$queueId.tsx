@@ -43,6 +43,12 @@ async function carryOut(actor: ReturnType<typeof userActor>, id: string, input: 
       return `${here}?done=${changed.length > 0 ? "updated" : "unchanged"}`;
     }
     case "close": {
+      const waiting = (await getQueue(id))?.waiting ?? 0;
+      if (waiting > 0 && input.confirm !== "on") {
+        throw new QueueError("invalid", `Closing makes the ${waiting} open items waiting here unrouted: tick the box to confirm.`, {
+          confirm: ["Tick to confirm that these items become unrouted."],
+        });
+      }
       const { unroutedItems } = await closeQueue(actor, id);
       return unroutedItems === null ? `${here}?done=already_closed` : `${here}?done=closed&n=${unroutedItems}`;
     }
@@ -133,6 +139,14 @@ export default function QueuePage() {
               ? "Closing stops routing to this queue and makes its open items unrouted (anyone holding one may still finish it)."
               : "Reopening lets routing send items here again; items unrouted when it closed stay unrouted."}
           </p>
+          {queue.open && queue.waiting > 0 ? (
+            <p className="mb-2 flex items-center gap-2 text-sm">
+              <input type="checkbox" id="close-confirm" name="confirm" required />
+              <label htmlFor="close-confirm">
+                I understand that the {queue.waiting} open item{queue.waiting === 1 ? "" : "s"} waiting here will become unrouted.
+              </label>
+            </p>
+          ) : null}
           <button type="submit" className={secondaryButtonClass}>
             {queue.open ? "Close queue" : "Reopen queue"}
           </button>

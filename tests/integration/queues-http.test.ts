@@ -165,7 +165,10 @@ describe("closing, deleting and members", () => {
     expect(refusedData.status).toBe(409);
     expect(((await refusedData.json()) as { error: { code: string } }).error.code).toBe("not_empty");
 
-    const closed = await lead.post(`/queues/${id}`, { intent: "close" });
+    const unconfirmed = await lead.post(`/queues/${id}`, { intent: "close" });
+    expect(unconfirmed.status).toBe(400);
+    expect(await db.queue.findUniqueOrThrow({ where: { id } })).toMatchObject({ open: true });
+    const closed = await lead.post(`/queues/${id}`, { intent: "close", confirm: "on" });
     expect(closed.status).toBe(302);
     expect(closed.headers.get("location")).toBe(`/queues/${id}?done=closed&n=3`);
     expect(await (await lead.get(closed.headers.get("location")!)).text()).toContain("3 open items became unrouted");

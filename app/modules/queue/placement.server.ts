@@ -3,6 +3,7 @@
 // come from the trigger-kept QueueOpenCount rows and from index ranges led by the queue, never from
 // counting the table.
 import { db, Prisma } from "~/db.server.ts";
+import { can, type Role } from "~/modules/auth/capabilities.ts";
 import { OPEN_STATES } from "~/modules/items/lifecycle.ts";
 
 const openStatesSql = Prisma.raw(OPEN_STATES.map((s) => `'${s}'`).join(", "));
@@ -126,7 +127,10 @@ export async function itemPlacement(itemId: string) {
     }),
   ]);
   const person = (id: string | null) => people.find((p) => p.id === id) ?? null;
-  return { item, queue, members: members.map((m) => m.user), queues, assignee: person(item.assignedToId), holder: person(item.claimedById) };
+  // Only members who may decide the item in its state can be given it (an escalation needs a lead).
+  const capability = item.state === "escalated" ? "escalations:decide" : "queue:review";
+  const eligible = members.map((m) => m.user).filter((u) => can(u.role as Role, capability));
+  return { item, queue, members: eligible, queues, assignee: person(item.assignedToId), holder: person(item.claimedById) };
 }
 
 /** Assigned items that nobody holds yet, for the leads' claims screen. */

@@ -51,7 +51,8 @@ export const NewQueueForm = z.object({ intent: z.literal("create"), ...queueForm
 /** Everything a queue's own page can submit, told apart by `intent`. */
 export const QueueChange = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("update"), ...queueForm }),
-  z.object({ intent: z.literal("close") }),
+  // Closing a queue with items in it unroutes them all: the lead ticks a box saying they know.
+  z.object({ intent: z.literal("close"), confirm: z.literal("on").optional() }),
   z.object({ intent: z.literal("reopen") }),
   z.object({ intent: z.literal("delete") }),
   z.object({ intent: z.literal("add_member"), userId }),
