@@ -14,12 +14,12 @@ import {
   deleteQueue,
   getQueue,
   listQueues,
-  memberQueues,
   QueueError,
   removeMember,
   reopenQueue,
   updateQueue,
 } from "~/modules/queue/queues.server.ts";
+import { myQueues } from "~/modules/queue/placement.server.ts";
 import { makeUser } from "../support/fixtures.ts";
 import { seedItems, starterLabels } from "../support/queue-fixtures.ts";
 
@@ -250,7 +250,7 @@ describe("closing, reopening and deleting", () => {
     expect(await events("queue.deleted", queue.id)).toEqual([{ queueId: queue.id, name: "Short-lived desk" }]);
     expect((await listQueues()).queues.map((q) => q.id)).not.toContain(queue.id);
     expect(await getQueue(queue.id)).toBeNull();
-    expect((await memberQueues(moderator.id)).map((q) => q.id)).not.toContain(queue.id);
+    expect((await myQueues(moderator.id, new Date())).map((q) => q.id)).not.toContain(queue.id);
 
     for (const change of [
       addMember(actor(), queue.id, moderator.id),
@@ -295,9 +295,9 @@ describe("members", () => {
     expect(await eventCount()).toBe(before);
     expect(await db.queueMember.count({ where: { queueId: queue.id } })).toBe(1);
 
-    expect((await memberQueues(moderator.id)).map((q) => q.name)).toEqual(["Members desk", "Other desk"]);
+    expect((await myQueues(moderator.id, new Date())).filter((q) => q.open).map((q) => q.name)).toEqual(["Members desk", "Other desk"]);
     await closeQueue(actor(), other.id);
-    expect((await memberQueues(moderator.id)).map((q) => q.name)).toEqual(["Members desk"]);
+    expect((await myQueues(moderator.id, new Date())).filter((q) => q.open).map((q) => q.name)).toEqual(["Members desk"]);
 
     const [a, b, c] = await seedItems(3);
     await placeIn(queue.id, [a, b]);

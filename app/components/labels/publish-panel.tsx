@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
-import { FieldError, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
+import { ChangeNoteField } from "~/components/versions/change-note-field.tsx";
+import { buttonClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { Issue } from "~/modules/labels/format.ts";
 
 /** Publishing the draft (with what still blocks it and the change note), and discarding it. */
@@ -54,24 +55,7 @@ export function PublishPanel({
       <Form method="post" className="mt-4 space-y-3">
         <input type="hidden" name="intent" value="publish" />
         <input type="hidden" name="versionId" value={draft.id} />
-        <div>
-          <label htmlFor="change-note" className="block text-sm font-medium">
-            Change note
-          </label>
-          <p id="change-note-hint" className="text-xs text-slate-600">
-            What changed and why; leads and auditors read it in the history.
-          </p>
-          <textarea
-            id="change-note"
-            name="changeNote"
-            rows={3}
-            defaultValue={changeNote}
-            className={inputClass}
-            aria-describedby="change-note-hint change-note-error"
-            aria-invalid={noteError ? true : undefined}
-          />
-          <FieldError id="change-note-error" message={noteError} />
-        </div>
+        <ChangeNoteField defaultValue={changeNote} error={noteError} />
         <button type="submit" className={buttonClass}>
           Publish version {draft.number}
         </button>

@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
-import { FieldError, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
+import { ChangeNoteField } from "~/components/versions/change-note-field.tsx";
+import { FieldError, buttonClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 
 /**
  * Publishing the draft: the warnings (which never block a publish, but must be acknowledged), the
@@ -36,24 +37,7 @@ export function PublishPanel({
       )}
       <Form method="post" className="mt-4 space-y-3">
         <input type="hidden" name="versionId" value={draft.id} />
-        <div>
-          <label htmlFor="change-note" className="block text-sm font-medium">
-            Change note
-          </label>
-          <p id="change-note-hint" className="text-xs text-slate-600">
-            What changed and why; leads and auditors read it in the history.
-          </p>
-          <textarea
-            id="change-note"
-            name="changeNote"
-            rows={3}
-            defaultValue={changeNote}
-            className={inputClass}
-            aria-describedby="change-note-hint change-note-error"
-            aria-invalid={errors.changeNote ? true : undefined}
-          />
-          <FieldError id="change-note-error" message={errors.changeNote} />
-        </div>
+        <ChangeNoteField defaultValue={changeNote} error={errors.changeNote} />
         {warnings.map((w) => (
           <input key={w} type="hidden" name="seenWarnings" value={w} />
         ))}

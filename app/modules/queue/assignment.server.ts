@@ -247,20 +247,30 @@ async function routeBatch(lead: Lead, after: { firstFlaggedAt: Date; id: string 
           items.map((i) => i.id),
         );
       }
-      const flags = await tx.flag.findMany({ where: { itemId: { in: items.map((i) => i.id) } }, select: { itemId: true, source: true, receivedAt: true } });
+      const flagsOf = new Map<string, { source: string; receivedAt: Date }[]>();
+      for (const f of await tx.flag.findMany({ where: { itemId: { in: items.map((i) => i.id) } }, select: { itemId: true, source: true, receivedAt: true } })) {
+        flagsOf.set(f.itemId, [...(flagsOf.get(f.itemId) ?? []), f]);
+      }
       const routedNow: { id: string; route: RouteResult }[] = [];
       // Rows first, events last: the audit chain's head is taken by the first event and held to the commit.
+      // How many items share each digest, in one read for the batch (only when a rule looks at copies).
+      const digests = [...new Set(items.map((i) => i.contentDigest).filter((d): d is string => !!d))];
+      const copiesOf = new Map(
+        routing.usesCopies && digests.length > 0
+          ? (await tx.item.groupBy({ by: ["contentDigest"], where: { contentDigest: { in: digests } }, _count: { _all: true } })).map((g) => [
+              g.contentDigest,
+              g._count._all,
+            ])
+          : [],
+      );
       for (const item of items) {
-        const copies = routing.usesCopies && item.contentDigest ? await tx.item.count({ where: { contentDigest: item.contentDigest } }) : 0;
+        const copies = item.contentDigest ? (copiesOf.get(item.contentDigest) ?? 0) : 0;
         const route = routeItem(
           routing.version,
           routing.queues,
           subjectOf(item, item.state === ESCALATED_STATE ? "escalation" : "review", routing, copies >= 2),
         );
-        const dueAt = deadlineFromFlags(
-          flags.filter((f) => f.itemId === item.id),
-          deadlineHoursIn(routing, route.queueId),
-        );
+        const dueAt = deadlineFromFlags(flagsOf.get(item.id) ?? [], deadlineHoursIn(routing, route.queueId));
         const changed = await tx.item.updateMany({
           where: { id: item.id, queueId: null, state: item.state },
           data: route.routed ? { queueId: route.queueId, routedBy: route.routedBy, routeNote: route.note, dueAt } : { routeNote: route.note },

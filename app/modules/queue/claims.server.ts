@@ -249,12 +249,12 @@ export async function claimItemOrWhy(user: Claimer, itemId: string): Promise<Cla
  * user's row until commit; on SQLite the transaction already holds the database's write lock.
  * Whatever the user holds when this returns cannot change under the claim that follows.
  */
-export async function lockClaimer(tx: Tx, userId: string) {
+async function lockClaimer(tx: Tx, userId: string) {
   if (dialect === "postgresql") await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR NO KEY UPDATE`;
 }
 
 // Raw statements: claiming is the hottest write path and the ORM's per-call cost is several times the statement's.
-export async function recordClaim(tx: Tx, user: Claimer, itemId: string, claimId: string, now: Date, expires: Date, queue: string, lapsed: boolean) {
+async function recordClaim(tx: Tx, user: Claimer, itemId: string, claimId: string, now: Date, expires: Date, queue: string, lapsed: boolean) {
   if (lapsed) await tx.$executeRaw`UPDATE "Claim" SET "endedAt" = ${now}, "endReason" = ${CLAIM_END.expired} WHERE "itemId" = ${itemId} AND "endedAt" IS NULL`;
   await tx.$executeRaw`INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt", "expiresAt") VALUES (${claimId}, ${itemId}, ${user.id}, ${now}, ${expires})`;
   await appendAuditEvent(tx, {

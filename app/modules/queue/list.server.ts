@@ -3,7 +3,7 @@ import { db, dialect, Prisma } from "~/db.server.ts";
 import { ESCALATED_STATE, INITIAL_STATE, OPEN_STATES } from "~/modules/items/lifecycle.ts";
 import { SOURCES } from "~/modules/items/sources.ts";
 import { decodeCursor, encodeCursor, type ListCursor } from "./list-cursor.ts";
-import { openFacets, openStateTotals, type OpenFacet } from "./open-counts.server.ts";
+import { openCountsByQueue, openFacets, openStateTotals, type OpenFacet } from "./open-counts.server.ts";
 import { UNROUTED } from "./unrouted.ts";
 
 export const PAGE_SIZE = 50;
@@ -227,9 +227,7 @@ export async function listQueue(input: ListQuery, now = new Date(), pageSize = P
  * otherwise a count over the queue's own index range (bounded by the queue, not the table).
  */
 async function queueCounts(f: Filters, now: Date): Promise<{ queueTotals: Record<string, number>; totals: { total: number; overdueTotal: number } | null }> {
-  const rows = await db.$queryRaw<{ queueId: string; n: number | bigint }[]>`
-    SELECT "queueId", SUM("n") AS "n" FROM "QueueOpenCount" WHERE "state" = ${Prisma.raw(`'${f.state}'`)} GROUP BY "queueId"`;
-  const queueTotals = Object.fromEntries(rows.map((r) => [r.queueId === "" ? UNROUTED : r.queueId, Math.max(0, Number(r.n))]));
+  const queueTotals = Object.fromEntries([...(await openCountsByQueue(f.state))].map(([queueId, n]) => [queueId === "" ? UNROUTED : queueId, n]));
   if (!f.queue) return { queueTotals, totals: null };
   const inQueue = f.queue === UNROUTED ? Prisma.sql`"queueId" IS NULL` : Prisma.sql`"queueId" = ${f.queue}`;
   const conditions = [inQueue, Prisma.raw(`"state" = '${f.state}'`)];

@@ -47,3 +47,14 @@ export async function openStateTotals(): Promise<Record<OpenState, number>> {
   for (const r of rows) if (String(r.state) in totals) totals[String(r.state) as OpenState] = Math.max(0, Number(r.n));
   return totals;
 }
+
+/**
+ * Open items per queue ("" for unrouted), in one open state or in both, from the per-queue counters
+ * the triggers of migration 080 keep, summed over their shards.
+ */
+export async function openCountsByQueue(state?: OpenState): Promise<Map<string, number>> {
+  const inState = state ? Prisma.sql`WHERE "state" = ${Prisma.raw(`'${OPEN_STATES.find((s) => s === state)}'`)}` : Prisma.empty;
+  const rows = await db.$queryRaw<{ queueId: string; n: number | bigint }[]>`
+    SELECT "queueId", SUM("n") AS "n" FROM "QueueOpenCount" ${inState} GROUP BY "queueId"`;
+  return new Map(rows.map((r) => [r.queueId, Math.max(0, Number(r.n))]));
+}

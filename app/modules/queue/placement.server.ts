@@ -5,17 +5,11 @@
 import { db, Prisma } from "~/db.server.ts";
 import { can, type Role } from "~/modules/auth/capabilities.ts";
 import { OPEN_STATES } from "~/modules/items/lifecycle.ts";
+import { openCountsByQueue } from "./open-counts.server.ts";
 
 const openStatesSql = Prisma.raw(OPEN_STATES.map((s) => `'${s}'`).join(", "));
 
 export type QueueFigures = { id: string; name: string; description: string; open: boolean; waiting: number; overdue: number; earliestDueAt: Date | null };
-
-/** Open items per queue ("" = unrouted), summed over the counter's shards. */
-export async function openCountsByQueue(): Promise<Map<string, number>> {
-  const rows = await db.$queryRaw<{ queueId: string; n: number | bigint }[]>`
-    SELECT "queueId", SUM("n") AS "n" FROM "QueueOpenCount" GROUP BY "queueId"`;
-  return new Map(rows.map((r) => [r.queueId, Math.max(0, Number(r.n))]));
-}
 
 /** How many open items wait unrouted. */
 export async function unroutedCount(): Promise<number> {

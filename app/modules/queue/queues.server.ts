@@ -10,7 +10,8 @@ import type { ApiIssue } from "~/modules/http/errors.server.ts";
 import { OPEN_STATES } from "~/modules/items/lifecycle.ts";
 import { REMOVAL_ORDER_HOURS, SOURCES, type Source } from "~/modules/items/sources.ts";
 import { bumpRoutingGeneration, defaultDeadlineHours } from "~/modules/routing/live.server.ts";
-import { QueueDeadlineHours } from "~/modules/routing/rules.ts";
+import { parseDeadlineHours, QueueDeadlineHours } from "~/modules/routing/rules.ts";
+import { openCountsByQueue } from "./open-counts.server.ts";
 
 export const QUEUE_NAME_MAX = 80;
 export const QUEUE_DESCRIPTION_MAX = 500;
@@ -95,15 +96,6 @@ function checked(input: QueueInput): z.output<typeof QueueInput> {
   throw new QueueError("invalid", "Check the highlighted fields.", fieldErrors);
 }
 
-/** The stored hours, read leniently: a row is never unreadable because of its JSON. */
-function hoursOf(stored: string): QueueDeadlineHours {
-  try {
-    return QueueDeadlineHours.catch({}).parse(JSON.parse(stored));
-  } catch {
-    return {};
-  }
-}
-
 /** The global hours per source, as the queue pages show them beside a queue's own. */
 export function globalDeadlineHours(): Record<Source, number | null> {
   const defaults = defaultDeadlineHours();
@@ -130,13 +122,6 @@ async function lockedQueue(tx: Tx, id: string) {
 
 const openStates = { in: [...OPEN_STATES] };
 
-/** Open items per live queue, from the counters the triggers keep (migration 080), summed over shards. */
-async function waitingByQueue(): Promise<Map<string, number>> {
-  const rows = await db.$queryRaw<{ queueId: string; n: number | bigint }[]>`
-    SELECT "queueId", SUM("n") AS "n" FROM "QueueOpenCount" GROUP BY "queueId"`;
-  return new Map(rows.map((r) => [r.queueId, Math.max(0, Number(r.n))]));
-}
-
 /** Every live queue with its members count and how many open items wait in it; and how many wait unrouted. */
 export async function listQueues() {
   const [queues, waiting] = await Promise.all([
@@ -145,12 +130,12 @@ export async function listQueues() {
       orderBy: [{ open: "desc" }, { name: "asc" }],
       select: { id: true, name: true, description: true, open: true, deadlineHours: true, _count: { select: { members: true } } },
     }),
-    waitingByQueue(),
+    openCountsByQueue(),
   ]);
   return {
     queues: queues.map(({ _count, deadlineHours, ...q }) => ({
       ...q,
-      deadlineHours: hoursOf(deadlineHours),
+      deadlineHours: parseDeadlineHours(deadlineHours),
       members: _count.members,
       waiting: waiting.get(q.id) ?? 0,
     })),
@@ -177,27 +162,18 @@ export async function getQueue(id: string) {
       orderBy: { email: "asc" },
       select: { id: true, email: true, name: true, role: true },
     }),
-    db.$queryRaw<{ n: number | bigint | null }[]>`SELECT SUM("n") AS "n" FROM "QueueOpenCount" WHERE "queueId" = ${id}`,
+    openCountsByQueue(),
   ]);
   return {
     id: queue.id,
     name: queue.name,
     description: queue.description,
     open: queue.open,
-    deadlineHours: hoursOf(queue.deadlineHours),
+    deadlineHours: parseDeadlineHours(queue.deadlineHours),
     members: queue.members.map((m) => ({ ...m.user, addedAt: m.addedAt })),
     candidates,
-    waiting: Math.max(0, Number(waiting[0]?.n ?? 0)),
+    waiting: waiting.get(id) ?? 0,
   };
-}
-
-/** The live, open queues a user works. */
-export function memberQueues(userId: string) {
-  return db.queue.findMany({
-    where: { deletedAt: null, open: true, members: { some: { userId } } },
-    orderBy: { name: "asc" },
-    select: { id: true, name: true, description: true },
-  });
 }
 
 export async function createQueue(actor: Actor, input: QueueInput) {
@@ -233,7 +209,7 @@ export async function updateQueue(actor: Actor, id: string, input: QueueInput) {
     return await transaction(async (tx) => {
       await bumpRoutingGeneration(tx);
       const before = await lockedQueue(tx, id);
-      const hours = hoursOf(before.deadlineHours);
+      const hours = parseDeadlineHours(before.deadlineHours);
       const changed = [
         ...(before.name !== q.name ? ["name"] : []),
         ...(before.description !== q.description ? ["description"] : []),

@@ -10,8 +10,9 @@ import type { Source } from "~/modules/items/sources.ts";
 import type { Actor, AuditInput } from "~/modules/audit/writer.server.ts";
 import {
   effectiveDeadlineHours,
-  QueueDeadlineHours,
+  parseDeadlineHours,
   RoutingRules,
+  type QueueDeadlineHours,
   type QueueTarget,
   type RoutingRule,
   type RouteResult,
@@ -72,7 +73,7 @@ function build(generation: number, queues: QueueRow[], versions: VersionRow[], l
           name: q.name,
           open: Boolean(Number(q.open)) || q.open === true,
           deleted: q.deletedAt !== null && q.deletedAt !== undefined,
-          deadlineHours: QueueDeadlineHours.catch({}).parse(JSON.parse(q.deadlineHours)),
+          deadlineHours: parseDeadlineHours(q.deadlineHours),
         },
       ]),
     ),

@@ -192,6 +192,15 @@ export const QueueDeadlineHours = z
   .strict();
 export type QueueDeadlineHours = z.infer<typeof QueueDeadlineHours>;
 
+/** A queue's stored hours, read leniently: a row is never unreadable because of its JSON. */
+export function parseDeadlineHours(stored: string): QueueDeadlineHours {
+  try {
+    return QueueDeadlineHours.catch({}).parse(JSON.parse(stored));
+  } catch {
+    return {};
+  }
+}
+
 /** A queue's hours laid over the global defaults; sources with neither have no deadline. */
 export function effectiveDeadlineHours(
   defaults: Partial<Record<Source, number | undefined>>,
