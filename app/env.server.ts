@@ -60,6 +60,15 @@ const schema = z.object({
   DOCKET_DEADLINE_HOURS_TRUSTED_FLAGGER: z.coerce.number().positive().default(24),
   DOCKET_DEADLINE_HOURS_USER_REPORT: z.coerce.number().positive().default(72),
   DOCKET_DEADLINE_HOURS_AUTOMATED: z.coerce.number().positive().optional(),
+  // Appeals: how long after a decision one may be lodged (DSA Art. 20(1): at least six months), and
+  // hours to answer one where its queue sets none (TCO Art. 10(2): two weeks for removal orders).
+  DOCKET_APPEAL_WINDOW_MONTHS: z.coerce
+    .number()
+    .int()
+    .min(6, "DOCKET_APPEAL_WINDOW_MONTHS: the DSA (Art. 20(1)) keeps appeals open for at least six months.")
+    .max(120)
+    .default(6),
+  DOCKET_APPEAL_DEADLINE_HOURS: z.coerce.number().positive().max(8760).default(336),
 });
 
 export type Env = z.infer<typeof schema>;

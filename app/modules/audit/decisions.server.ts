@@ -108,6 +108,7 @@ export type DecisionExportRow = {
   versionId: string | null;
   snapshot: string;
   copyOfDecisionId: string | null;
+  supersedesId: string | null;
   byLead: boolean;
   createdAt: Date;
 };
@@ -127,7 +128,7 @@ export async function decisionPage(range: DecisionRange, after: { at: Date; seq:
   const actionFilter = actions && actions.length > 0 ? Prisma.sql`AND CAST("action" AS TEXT) IN (${Prisma.join(actions as string[])})` : Prisma.empty;
   const rows = await db.$queryRaw<(Omit<DecisionExportRow, "seq" | "byLead"> & { seq: number | bigint; byLead: boolean | number })[]>`
     SELECT "id", "seq", "itemId", "userId", CAST("action" AS TEXT) AS "action", "rationale", "labelKeys", "versionId",
-           "snapshot", "copyOfDecisionId", "byLead", "createdAt"
+           "snapshot", "copyOfDecisionId", "supersedesId", "byLead", "createdAt"
     FROM "Decision"
     WHERE "createdAt" >= ${range.from} AND "createdAt" < ${range.to} ${cursor} ${actionFilter} ${platformFilter(range)}
     ORDER BY "createdAt", "seq" LIMIT ${limit}`;

@@ -32,6 +32,36 @@ export const AUDIT_EVENTS = {
   "api_key.created": payload({ name: text, platform: text, prefix: text, demo: z.literal(true).optional() }),
   "api_key.revoked": payload({ name: text, prefix: text }),
 
+  // The appellant's statement stays on the appeal row (it is personal data the log could never erase); the chain holds its digest.
+  "appeal.received": payload({
+    appealId: id,
+    externalId: text,
+    platform: text,
+    decisionId: id,
+    itemId: id,
+    appellantRole: text,
+    statementDigest: z.string().regex(/^[0-9a-f]{64}$/),
+    channel: text,
+    receivedAt: time,
+    dueAt: time,
+    queueId: id.nullable(),
+    routingVersion: versionNumber.nullable(),
+    note: text,
+  }),
+  "appeal.claimed": payload({ appealId: id, claimId: id, leaseExpiresAt: time }),
+  "appeal.released": payload({ appealId: id, claimId: id, reason: text }),
+  "appeal.moved": payload({ appealId: id, fromQueueId: id.nullable(), toQueueId: id, reason: text, dueAt: time }),
+  "appeal.decided": payload({
+    appealId: id,
+    itemId: id,
+    decisionId: id,
+    outcome: z.enum(["upheld", "overturned", "modified"]),
+    rationale: text,
+    answer: text,
+    newDecisionId: id.nullable(),
+  }),
+  "appeal_template.updated": payload({ outcome: text, body: text }),
+
   "audit.exported": payload({
     kind: z.enum(["events", "decisions", "statements"]),
     format: z.enum(["csv", "jsonl", "ndjson"]),
@@ -70,6 +100,9 @@ export const AUDIT_EVENTS = {
     versionId: id.nullable(),
     rationale: text,
     copyOf: id.nullable(),
+    // Absent on decisions recorded before appeals existed.
+    supersedes: id.nullish(),
+    appealId: id.nullish(),
   }),
 
   "flag.batch_received": payload({

@@ -164,7 +164,10 @@ async function statementsFor(rows: DecisionExportRow[]): Promise<StatementOfReas
   for (const r of rows) {
     const snapshot = parseSnapshot(r.snapshot);
     const identifiers = [snapshot.item.authorHandle ?? "", snapshot.item.authorExternalId ?? "", ...snapshot.flags.map((f) => f.reporterId ?? "")];
-    const s = validStatement({ id: r.id, action: r.action, createdAt: r.createdAt, snapshot, labels: toSorLabels(labels.get(r.id) ?? []) }, identifiers);
+    const s = validStatement(
+      { id: r.id, action: r.action, createdAt: r.createdAt, snapshot, labels: toSorLabels(labels.get(r.id) ?? []), onAppeal: r.supersedesId !== null },
+      identifiers,
+    );
     if (s) out.push(s);
   }
   return out;
@@ -247,6 +250,7 @@ export async function statementForRecord(record: {
   createdAt: Date;
   snapshot: ReturnType<typeof parseSnapshot>;
   labels: Parameters<typeof toSorLabels>[0];
+  supersedesId?: string | null;
 }): Promise<StatementOfReasons | null> {
   const identifiers = [
     record.snapshot.item.authorHandle ?? "",
@@ -254,7 +258,14 @@ export async function statementForRecord(record: {
     ...record.snapshot.flags.map((f) => f.reporterId ?? ""),
   ];
   return validStatement(
-    { id: record.id, action: record.action, createdAt: record.createdAt, snapshot: record.snapshot, labels: toSorLabels(record.labels) },
+    {
+      id: record.id,
+      action: record.action,
+      createdAt: record.createdAt,
+      snapshot: record.snapshot,
+      labels: toSorLabels(record.labels),
+      onAppeal: !!record.supersedesId,
+    },
     identifiers,
   );
 }

@@ -269,6 +269,8 @@ export type SorDecision = {
   createdAt: Date;
   snapshot: DecisionSnapshot;
   labels: SorLabel[];
+  /** Made on an appeal, replacing an earlier decision (the earlier one's statement stays as it was). */
+  onAppeal?: boolean;
 };
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -316,6 +318,7 @@ export function buildStatement(d: SorDecision): StatementOfReasons | null {
     `${SOURCE_PHRASE[source]}.`,
     otherSources.length > 0 ? `Also flagged through: ${otherSources.map((s) => SOURCE_PHRASE[s].toLowerCase()).join("; ")}.` : "",
     `A trained moderator reviewed it under the ${setNames.join(", ") || "platform's"} policy and applied: ${labelList}.`,
+    d.onAppeal ? "Decided on an internal complaint (DSA Art. 20), replacing an earlier decision on this content." : "",
     d.action === "remove" ? "Content removed; account not restricted." : "Access to the content disabled; account not restricted.",
   ]
     .filter(Boolean)

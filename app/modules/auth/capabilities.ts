@@ -16,6 +16,13 @@ export const CAPABILITIES = {
   "queue:manage": ["policy_lead", "admin"],
   "routing:read": ["policy_lead", "auditor", "admin"],
   "escalations:decide": ["policy_lead"],
+  // Deciding an appeal: qualified reviewers, never automation (DSA Art. 20(6)).
+  "appeals:review": ["moderator", "policy_lead"],
+  "appeals:read": ["policy_lead", "auditor", "admin"],
+  // Recording an appeal received by letter or email, and keeping the answer templates.
+  "appeals:manage": ["policy_lead"],
+  // Overturn counts per moderator: for the leads who coach them, not for colleagues or auditors.
+  "appeals:by_moderator": ["policy_lead"],
   "labels:read": ["moderator", "policy_lead", "auditor", "admin"],
   "labels:edit": ["policy_lead", "admin"],
   "decisions:read": ["moderator", "policy_lead", "auditor", "admin"],

@@ -64,7 +64,7 @@ export type DecideResult = { decisionId: string; seq: number; state: ItemState; 
 
 type ItemWithFlags = NonNullable<Awaited<ReturnType<typeof loadItem>>>;
 
-function loadItem(tx: Tx | typeof db, itemId: string) {
+export function loadItem(tx: Tx | typeof db, itemId: string) {
   return tx.item.findUnique({ where: { id: itemId }, include: { flags: { orderBy: { receivedAt: "asc" } } } });
 }
 
@@ -106,7 +106,7 @@ export function snapshotOf(item: ItemWithFlags) {
 }
 
 /** Which live label version the decision is made under and which of its labels were chosen. */
-function resolveLabels(sets: LiveLabelSet[], input: DecideInput): { versionId: string | null; labels: LabelView[] } {
+export function resolveLabels(sets: LiveLabelSet[], input: Pick<DecideInput, "labelIds">): { versionId: string | null; labels: LabelView[] } {
   const ids = [...new Set(input.labelIds)];
   if (ids.length === 0) return { versionId: sets[0]?.versionId ?? null, labels: [] };
   const owning = sets.filter((s) => s.labels.some((l) => ids.includes(l.id)));
@@ -126,7 +126,7 @@ function resolveLabels(sets: LiveLabelSet[], input: DecideInput): { versionId: s
   return { versionId: set.versionId, labels };
 }
 
-function validate(input: DecideInput, labels: LabelView[]) {
+export function validateDecision(input: Pick<DecideInput, "action" | "rationale">, labels: LabelView[]) {
   if (input.action !== "escalate" && labels.length === 0) {
     throw new DecisionInvalidError("Choose at least one label that explains the decision.", "labelIds");
   }
@@ -246,7 +246,7 @@ async function checkDecision(user: Decider, item: ItemWithFlags | null, input: D
     throw new DecisionInvalidError("Only a policy lead can decide an escalated item.", "action");
   }
   const { versionId, labels } = resolveLabels(await liveSets(item.topReason), input);
-  validate(input, labels);
+  validateDecision(input, labels);
   return { item, transition, versionId, labels };
 }
 

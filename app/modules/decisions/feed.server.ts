@@ -26,6 +26,8 @@ export const feedDecisionSelect = {
   createdAt: true,
   copyOfDecisionId: true,
   byLead: true,
+  supersedesId: true,
+  appealId: true,
   item: { select: { id: true, externalId: true } },
   version: { select: { id: true, number: true, labelSet: { select: { key: true } } } },
 } satisfies Prisma.DecisionSelect;
@@ -44,8 +46,9 @@ export function feedDecision(d: FeedDecisionRow) {
     versionId: d.version?.id ?? null,
     byLead: d.byLead,
     copyOf: d.copyOfDecisionId,
-    // The contract's field for a decision that replaces an earlier one; nothing replaces a decision yet.
-    supersedes: null,
+    // The decision this one replaced (an appeal's overturn or modification): the platform undoes or changes what it did.
+    supersedes: d.supersedesId,
+    appealId: d.appealId,
     decidedAt: d.createdAt.toISOString(),
   };
 }

@@ -121,3 +121,6 @@ export const BatchEnvelope = z
     { invalid_type_error: "The body must be a JSON object with a flags array." },
   )
   .strict();
+
+/** The same field rules for other platform requests (appeals) that carry free text and times. */
+export { text as freeText, isoTime };

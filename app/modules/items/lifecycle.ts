@@ -1,7 +1,7 @@
 // The item lifecycle: the one place that knows an item's states, which of them are open for review,
 // which transitions exist and which capability may cause each, and when a claim's lease is live.
 // Intake, claims, decisions, the queue screens and the reports ask this module; nothing else spells
-// a state. Appeals, quality review and queues add their states and transitions here.
+// a state. Quality review adds its states and transitions here.
 import { can, type Capability, type Role } from "~/modules/auth/capabilities.ts";
 import type { DecisionAction } from "~/modules/decisions/actions.ts";
 
@@ -57,7 +57,11 @@ export const TRANSITIONS = {
   /** A lead decides an escalated item. */
   decideEscalation: { from: ["escalated"], to: "decided", by: "escalations:decide" },
   /** A removal order on a decided item puts it back in the queue (TCO Art. 3: the order must be acted on). */
-  reopenByOrder: { from: ["decided"], to: "pending", by: "intake" },
+  reopenByOrder: { from: ["decided", "appealed"], to: "pending", by: "intake" },
+  /** A complaint against the item's decision is received (DSA Art. 20): the item waits on its outcome. */
+  appeal: { from: ["decided", "appealed"], to: "appealed", by: "intake" },
+  /** The last open appeal on the item is answered: it rests as decided, under whatever decision stands. */
+  answerAppeal: { from: ["appealed"], to: "decided", by: "appeals:review" },
 } as const satisfies Record<string, { from: readonly ItemState[]; to: ItemState; by: Capability | "intake" }>;
 
 export type Transition = keyof typeof TRANSITIONS;

@@ -7,12 +7,13 @@ import { SOURCES, type Source } from "~/modules/items/sources.ts";
 
 /**
  * When a rule applies: "review" routes new and reopened items, "escalation" routes an item a
- * moderator escalated. The two never mix, so an escalated removal order does not fall back into the
- * removal-order queue it came from.
+ * moderator escalated, "appeal" routes a complaint against a decision (matched on the item it
+ * contests). They never mix, so an escalated removal order does not fall back into the removal-order
+ * queue it came from, and an appeal never lands among first reviews.
  */
-export const STAGES = ["review", "escalation"] as const;
+export const STAGES = ["review", "escalation", "appeal"] as const;
 export type Stage = (typeof STAGES)[number];
-export const STAGE_NAMES: Record<Stage, string> = { review: "New and reopened items", escalation: "Escalated items" };
+export const STAGE_NAMES: Record<Stage, string> = { review: "New and reopened items", escalation: "Escalated items", appeal: "Appeals" };
 
 /** Whether the item has copies: "grouped" when another item has the same normalised text. */
 export const COPY_CONDITIONS = ["grouped", "alone"] as const;
@@ -162,6 +163,7 @@ export function publishWarnings(rules: RoutingRule[], queues: ReadonlyMap<string
     if (!covered) warnings.push(`No rule routes ${source} flags: every such item will wait on the unrouted list.`);
   }
   if (!rules.some((r) => r.stage === "escalation")) warnings.push("No rule routes escalated items: every escalation will wait on the unrouted list.");
+  if (!rules.some((r) => r.stage === "appeal")) warnings.push("No rule routes appeals: every appeal will wait unrouted on the appeals page.");
   for (const rule of rules) {
     const queue = queues.get(rule.queueId);
     if (!queue || queue.deleted) warnings.push(`Rule "${rule.name}" points at a deleted queue: what it matches will be unrouted.`);
@@ -189,6 +191,14 @@ export const QueueDeadlineHours = z
       ]),
     ) as Record<Source, z.ZodOptional<z.ZodNumber>>,
   )
+  .extend({
+    // Hours to answer an appeal in this queue; a removal under a removal order is answered within two weeks whatever this says (TCO Art. 10).
+    appeal: z
+      .number({ invalid_type_error: "appeal: hours must be a number." })
+      .positive("appeal: hours must be more than zero.")
+      .max(24 * 365, "appeal: at most a year (8760 hours).")
+      .optional(),
+  })
   .strict();
 export type QueueDeadlineHours = z.infer<typeof QueueDeadlineHours>;
 

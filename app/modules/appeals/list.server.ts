@@ -1,0 +1,75 @@
+import { db, type Prisma } from "~/db.server.ts";
+
+export const APPEAL_PAGE = 100;
+
+export type AppealFilter = { state?: "open" | "decided"; queueId?: string | "unrouted"; overdue?: boolean };
+
+/** Appeals for the leads' list: open ones by deadline (overdue first), decided ones latest first. */
+export async function appealList(filter: AppealFilter, now: Date = new Date()) {
+  const where: Prisma.AppealWhereInput = {
+    ...(filter.state ? { state: filter.state } : {}),
+    ...(filter.queueId === "unrouted" ? { queueId: null, state: "open" } : filter.queueId ? { queueId: filter.queueId } : {}),
+    ...(filter.overdue ? { state: "open", dueAt: { lt: now } } : {}),
+  };
+  const rows = await db.appeal.findMany({
+    where,
+    orderBy: filter.state === "decided" ? [{ decidedAt: "desc" }] : [{ state: "asc" }, { dueAt: "asc" }],
+    take: APPEAL_PAGE,
+    select: {
+      id: true,
+      externalId: true,
+      platform: true,
+      appellantRole: true,
+      channel: true,
+      state: true,
+      outcome: true,
+      receivedAt: true,
+      dueAt: true,
+      decidedAt: true,
+      queueId: true,
+      routeNote: true,
+      claimedById: true,
+      leaseExpiresAt: true,
+      decision: { select: { id: true, action: true, labelKeys: true } },
+      item: { select: { id: true, externalId: true, title: true, strongestSource: true } },
+    },
+  });
+  return rows.map((r) => ({
+    ...r,
+    decision: { ...r.decision, labelKeys: JSON.parse(r.decision.labelKeys) as string[] },
+    overdue: r.state === "open" && r.dueAt < now,
+    inReview: r.state === "open" && !!r.leaseExpiresAt && r.leaseExpiresAt > now,
+  }));
+}
+
+export type AppealQueueFigures = { queueId: string; name: string; waiting: number; overdue: number; earliestDueAt: Date | null };
+
+/** The appeal queues a reviewer is a member of, with what waits in each (what their home page offers). */
+export async function myAppealQueues(userId: string, now: Date = new Date()): Promise<AppealQueueFigures[]> {
+  const memberships = await db.queueMember.findMany({
+    where: { userId, queue: { open: true, deletedAt: null } },
+    select: { queue: { select: { id: true, name: true } } },
+  });
+  const ids = memberships.map((m) => m.queue.id);
+  if (ids.length === 0) return [];
+  const [waiting, overdue, earliest] = await Promise.all([
+    db.appeal.groupBy({ by: ["queueId"], where: { queueId: { in: ids }, state: "open" }, _count: { _all: true } }),
+    db.appeal.groupBy({ by: ["queueId"], where: { queueId: { in: ids }, state: "open", dueAt: { lt: now } }, _count: { _all: true } }),
+    db.appeal.groupBy({ by: ["queueId"], where: { queueId: { in: ids }, state: "open" }, _min: { dueAt: true } }),
+  ]);
+  const count = (rows: { queueId: string | null; _count: { _all: number } }[], id: string) => rows.find((r) => r.queueId === id)?._count._all ?? 0;
+  return memberships
+    .map((m) => ({
+      queueId: m.queue.id,
+      name: m.queue.name,
+      waiting: count(waiting, m.queue.id),
+      overdue: count(overdue, m.queue.id),
+      earliestDueAt: earliest.find((r) => r.queueId === m.queue.id)?._min.dueAt ?? null,
+    }))
+    .filter((q) => q.waiting > 0);
+}
+
+/** How many open appeals wait with no queue (no appeal rule matched, or its queue is closed). */
+export function unroutedAppealCount(): Promise<number> {
+  return db.appeal.count({ where: { state: "open", queueId: null } });
+}

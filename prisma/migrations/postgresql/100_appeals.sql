@@ -1,0 +1,87 @@
+-- Appeals against decisions (DSA Art. 20, TCO Art. 10), the decision that replaces a contested one,
+-- the answer templates, and the Appeals queue with a routing rule for it.
+-- See docs/decisions/032-appeals.md.
+CREATE TYPE "AppellantRole" AS ENUM ('content_author', 'notifier');
+CREATE TYPE "AppealState" AS ENUM ('open', 'decided');
+CREATE TYPE "AppealOutcome" AS ENUM ('upheld', 'overturned', 'modified');
+
+CREATE TABLE "Appeal" (
+  "id" TEXT NOT NULL PRIMARY KEY,
+  "platform" TEXT NOT NULL,
+  "externalId" TEXT NOT NULL,
+  "decisionId" TEXT NOT NULL REFERENCES "Decision"("id"),
+  "itemId" TEXT NOT NULL REFERENCES "Item"("id"),
+  "appellantRole" "AppellantRole" NOT NULL,
+  "appellantId" TEXT NOT NULL,
+  "statement" TEXT NOT NULL,
+  "channel" TEXT NOT NULL DEFAULT 'api',
+  "receivedAt" TIMESTAMP(3) NOT NULL,
+  "dueAt" TIMESTAMP(3) NOT NULL,
+  "state" "AppealState" NOT NULL DEFAULT 'open',
+  "queueId" TEXT,
+  "routedBy" TEXT,
+  "routeNote" TEXT,
+  "claimId" TEXT,
+  "claimedById" TEXT,
+  "leaseExpiresAt" TIMESTAMP(3),
+  "apiKeyId" TEXT,
+  "recordedById" TEXT,
+  "outcome" "AppealOutcome",
+  "rationale" TEXT,
+  "answer" TEXT,
+  "decidedById" TEXT,
+  "decidedAt" TIMESTAMP(3),
+  "newDecisionId" TEXT,
+  "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  "updatedAt" TIMESTAMP(3) NOT NULL
+);
+CREATE UNIQUE INDEX "Appeal_platform_externalId_key" ON "Appeal"("platform", "externalId");
+CREATE INDEX "Appeal_decisionId_idx" ON "Appeal"("decisionId");
+CREATE INDEX "Appeal_itemId_idx" ON "Appeal"("itemId");
+CREATE INDEX "Appeal_queueId_state_dueAt_id_idx" ON "Appeal"("queueId", "state", "dueAt", "id");
+CREATE INDEX "Appeal_state_dueAt_idx" ON "Appeal"("state", "dueAt");
+CREATE INDEX "Appeal_claimedById_idx" ON "Appeal"("claimedById");
+CREATE INDEX "Appeal_decidedAt_idx" ON "Appeal"("decidedAt");
+-- One open appeal per person and decision, whatever two requests do at once.
+CREATE UNIQUE INDEX "Appeal_one_open_per_appellant" ON "Appeal"("decisionId", "appellantRole", "appellantId") WHERE "state" = 'open';
+
+ALTER TABLE "Decision" ADD COLUMN "supersedesId" TEXT REFERENCES "Decision"("id");
+ALTER TABLE "Decision" ADD COLUMN "appealId" TEXT;
+CREATE UNIQUE INDEX "Decision_supersedesId_key" ON "Decision"("supersedesId");
+
+CREATE TABLE "AppealAnswerTemplate" (
+  "outcome" "AppealOutcome" NOT NULL PRIMARY KEY,
+  "body" TEXT NOT NULL,
+  "updatedById" TEXT,
+  "updatedAt" TIMESTAMP(3) NOT NULL
+);
+INSERT INTO "AppealAnswerTemplate" ("outcome", "body", "updatedAt") VALUES
+  ('upheld', 'We have reviewed your complaint about our decision of {decisionDate} ({decisionAction}). The review was made by a member of our team who took no part in the original decision. We have kept the decision in place.
+
+Our reasons: {summary}', CURRENT_TIMESTAMP),
+  ('overturned', 'We have reviewed your complaint about our decision of {decisionDate} ({decisionAction}). The review was made by a member of our team who took no part in the original decision. We have reversed the decision; the content is now: {newAction}.
+
+Our reasons: {summary}', CURRENT_TIMESTAMP),
+  ('modified', 'We have reviewed your complaint about our decision of {decisionDate} ({decisionAction}). The review was made by a member of our team who took no part in the original decision. We have changed the decision; the content is now: {newAction}.
+
+Our reasons: {summary}', CURRENT_TIMESTAMP);
+
+-- The Appeals queue (14 days to answer, TCO Art. 10) with the reviewers of an existing installation.
+INSERT INTO "Queue" ("id", "name", "description", "deadlineHours", "updatedAt") VALUES
+  ('queue-appeals', 'Appeals', 'Complaints against decisions (DSA Art. 20), each reviewed by someone who took no part in the decision.', '{"appeal":336}', CURRENT_TIMESTAMP);
+INSERT INTO "QueueMember" ("queueId", "userId") SELECT 'queue-appeals', "id" FROM "User" WHERE "role" IN ('moderator', 'policy_lead') AND NOT "disabled";
+
+-- Routing gains an appeal stage. The live rules are published, so frozen: a new version carries them
+-- with a catch-all appeal rule at the end, and an open draft gets the same rule so publishing it keeps
+-- appeals routed.
+INSERT INTO "RoutingVersion" ("id", "number", "status", "rules", "changeNote", "updatedAt", "publishedAt")
+SELECT 'routing-appeals', (SELECT MAX("number") + 1 FROM "RoutingVersion"), 'retired',
+  (v."rules"::jsonb || '[{"id":"rule-starter-appeals","name":"Appeals to the Appeals queue","stage":"appeal","when":{},"queueId":"queue-appeals"}]'::jsonb)::text,
+  'Appeals arrive with Docket''s appeals: every appeal goes to the Appeals queue.', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
+FROM "RoutingVersion" v WHERE v."status" = 'published';
+UPDATE "RoutingVersion" SET "status" = 'retired', "retiredAt" = CURRENT_TIMESTAMP
+  WHERE "status" = 'published' AND "id" <> 'routing-appeals' AND EXISTS (SELECT 1 FROM "RoutingVersion" WHERE "id" = 'routing-appeals');
+UPDATE "RoutingVersion" SET "status" = 'published', "retiredAt" = NULL WHERE "id" = 'routing-appeals';
+UPDATE "RoutingVersion" SET "rules" = ("rules"::jsonb || '[{"id":"rule-starter-appeals","name":"Appeals to the Appeals queue","stage":"appeal","when":{},"queueId":"queue-appeals"}]'::jsonb)::text
+  WHERE "status" = 'draft';
+UPDATE "RoutingState" SET "generation" = "generation" + 1;
