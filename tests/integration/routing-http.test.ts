@@ -96,12 +96,12 @@ describe("who may read and change routing over HTTP", () => {
 describe("a lead edits and publishes through the console", () => {
   it("bad input is answered field by field with a 400 and writes nothing; a good rule saves; publishing asks to acknowledge warnings", async () => {
     const lead = await as(team.policy_lead);
-    expect(await (await lead.get("/routing")).text()).toContain("Start a draft from version 1");
+    expect(await (await lead.get("/routing")).text()).toContain("Start a draft from version 2");
     const start = await lead.post("/routing/draft", { intent: "start" });
     expect(start.status).toBe(302);
     expect(start.headers.get("location")).toBe("/routing/draft");
     const versionId = (await draftRow())!.id;
-    expect(await (await lead.get("/routing")).text()).toContain("Edit the draft (version 2)");
+    expect(await (await lead.get("/routing")).text()).toContain("Edit the draft (version 3)");
 
     const before = await snapshot();
     const badSource = await lead.post("/routing/draft", ruleForm(versionId, { sources: ["removal_order", "carrier_pigeon"] }));
@@ -168,19 +168,19 @@ describe("a lead edits and publishes through the console", () => {
       seenWarnings: await shownWarnings(lead),
     });
     expect(published.status).toBe(302);
-    expect(published.headers.get("location")).toBe("/routing/versions/2?published=1");
-    const page = await (await lead.get("/routing/versions/2?published=1")).text();
+    expect(published.headers.get("location")).toBe("/routing/versions/3?published=1");
+    const page = await (await lead.get("/routing/versions/3?published=1")).text();
     expect(page).toContain("Removal orders get their own desk.");
     expect(page).toContain(team.policy_lead.email);
 
     const auditor = await as(team.auditor);
-    const diff = await (await auditor.get("/routing/diff?from=1&to=2")).text();
+    const diff = await (await auditor.get("/routing/diff?from=2&to=3")).text();
     expect(diff).toContain("1 added · 1 removed · 0 changed");
     expect(diff).toContain("Removal orders to their desk");
     expect(diff).toContain("Everything else to general review");
     const history = await (await auditor.get("/routing")).text();
-    expect(history).toContain("Compare with version 1");
-    expect(history).toContain("Live rules: version 2");
+    expect(history).toContain("Compare with version 2");
+    expect(history).toContain("Live rules: version 3");
   });
 
   it("two leads on two servers start a draft and then publish it at the same moment: one draft, one live version, a 409 for the loser", async () => {

@@ -61,19 +61,20 @@ const removalRule = { name: "Removal orders to their desk", stage: "review", que
 describe("routing drafts", () => {
   it("starting a draft copies the live rules (ids kept) and records it; starting again returns the same draft", async () => {
     const live = (await liveRoutingVersion())!;
-    expect(live.number).toBe(1);
+    // Version 1 is the starter routing; version 2 added the appeal rule (migration 100).
+    expect(live.number).toBe(2);
     const first = await startRoutingDraft(A());
     const again = await startRoutingDraft(B());
-    expect(first).toMatchObject({ number: 2, created: true });
+    expect(first).toMatchObject({ number: 3, created: true });
     expect(again).toEqual({ ...first, created: false });
     const draft = (await routingDraft())!;
     expect(draft.rules).toEqual(live.rules);
     expect(draft.createdBy).toBe(lead.email);
     const [event] = await events("routing.draft_created");
-    expect(JSON.parse(event.payload)).toEqual({ versionId: first.versionId, number: 2, fromNumber: 1 });
+    expect(JSON.parse(event.payload)).toEqual({ versionId: first.versionId, number: 3, fromNumber: 2 });
     await discardRoutingDraft(A(), first.versionId);
     expect(await draftRow()).toBeNull();
-    expect(JSON.parse((await events("routing.draft_discarded"))[0].payload)).toEqual({ versionId: first.versionId, number: 2 });
+    expect(JSON.parse((await events("routing.draft_discarded"))[0].payload)).toEqual({ versionId: first.versionId, number: 3 });
   });
 
   it("two leads starting a draft at the same moment share one draft", async () => {
@@ -96,7 +97,7 @@ describe("routing drafts", () => {
       [{ ...removalRule, when: { languages: ["english!"] } }, "languages"],
       [{ ...removalRule, when: { copies: "sometimes" } }, "copies"],
       [{ ...removalRule, name: "  " }, "name"],
-      [{ ...removalRule, stage: "appeal" }, "stage"],
+      [{ ...removalRule, stage: "complaint" }, "stage"],
       [{ ...removalRule, priority: 3 }, "priority"],
     ];
     for (const [input, field] of cases) {
@@ -115,7 +116,7 @@ describe("routing drafts", () => {
     const { versionId, number } = await startRoutingDraft(A());
     const added = await saveDraftRule(A(), versionId, null, removalRule);
     let rules = (await routingDraft())!.rules;
-    expect(rules.map((r) => r.id)).toEqual(["rule-starter-escalations", "rule-starter-review", added.ruleId]);
+    expect(rules.map((r) => r.id)).toEqual(["rule-starter-escalations", "rule-starter-review", "rule-starter-appeals", added.ruleId]);
 
     await saveDraftRule(A(), versionId, added.ruleId, {
       ...removalRule,
@@ -131,6 +132,7 @@ describe("routing drafts", () => {
     await moveDraftRule(A(), versionId, added.ruleId, "up");
     await moveDraftRule(A(), versionId, added.ruleId, "up");
     await moveDraftRule(A(), versionId, added.ruleId, "up");
+    await moveDraftRule(A(), versionId, added.ruleId, "up");
     rules = (await routingDraft())!.rules;
     expect(rules[0]).toMatchObject({ id: added.ruleId, name: "Removal orders first", when: { languages: ["de", "en"] } });
 
@@ -140,10 +142,11 @@ describe("routing drafts", () => {
       { versionId, number, ruleId: added.ruleId, ruleName: "Removal orders first", change: "rule_edited", fields: ["name", "languages"] },
       { versionId, number, ruleId: added.ruleId, ruleName: "Removal orders first", change: "rule_moved", direction: "up" },
       { versionId, number, ruleId: added.ruleId, ruleName: "Removal orders first", change: "rule_moved", direction: "up" },
+      { versionId, number, ruleId: added.ruleId, ruleName: "Removal orders first", change: "rule_moved", direction: "up" },
     ]);
 
     await removeDraftRule(A(), versionId, added.ruleId);
-    expect((await routingDraft())!.rules.map((r) => r.id)).toEqual(["rule-starter-escalations", "rule-starter-review"]);
+    expect((await routingDraft())!.rules.map((r) => r.id)).toEqual(["rule-starter-escalations", "rule-starter-review", "rule-starter-appeals"]);
     expect(JSON.parse((await events("routing.draft_edited")).at(-1)!.payload)).toMatchObject({ change: "rule_removed", ruleId: added.ruleId });
     await expectRoutingError(removeDraftRule(A(), versionId, added.ruleId), "not_found");
     await discardRoutingDraft(A(), versionId);
@@ -166,36 +169,37 @@ describe("publishing routing", () => {
     const stale = await expectRoutingError(publishRoutingDraft(A(), versionId, { changeNote: note, acknowledgedWarnings: ["An older warning."] }), "invalid");
     expect(stale.message).toMatch(/New warnings appeared since the page was loaded/);
     expect(await generation()).toBe(gen);
-    expect((await liveRoutingVersion())!.number).toBe(1);
+    expect((await liveRoutingVersion())!.number).toBe(2);
     expect(await events("routing.published")).toHaveLength(0);
 
     await saveDraftNote(versionId, "Finnish items to the night shift.");
     expect((await routingDraft())!.changeNote).toBe("Finnish items to the night shift.");
     const done = await publishRoutingDraft(B(), versionId, { changeNote: note, acknowledgedWarnings: [nightWarning] });
-    expect(done).toMatchObject({ retiredNumber: 1, warnings: [nightWarning] });
+    expect(done).toMatchObject({ retiredNumber: 2, warnings: [nightWarning] });
     expect(await generation()).toBe(gen + 1);
     const live = (await liveRoutingVersion())!;
     expect(live).toMatchObject({ id: versionId, status: "published", publishedBy: otherLead.email, changeNote: "Finnish items to the night shift." });
-    expect(await routingVersionByNumber(1)).toMatchObject({ status: "retired", retiredAt: expect.any(Date) });
+    expect(await routingVersionByNumber(2)).toMatchObject({ status: "retired", retiredAt: expect.any(Date) });
     expect((await routingContext()).version?.id).toBe(versionId);
     const [event] = await events("routing.published");
     expect(JSON.parse(event.payload)).toEqual({
       versionId,
       number: live.number,
       changeNote: "Finnish items to the night shift.",
-      rules: 3,
+      rules: 4,
       warnings: done.warnings,
-      retiredNumber: 1,
+      retiredNumber: 2,
     });
     expect(event.actorId).toBe(otherLead.id);
 
     const history = await routingHistory({ includeDraft: false });
     expect(history.map((v) => [v.number, v.status, v.ruleCount, v.previousNumber])).toEqual([
-      [live.number, "published", 3, 1],
+      [live.number, "published", 4, 2],
+      [2, "retired", 3, 1],
       [1, "retired", 2, null],
     ]);
-    const diff = diffRules((await routingVersionByNumber(1))!.rules, live.rules);
-    expect(diff.map((d) => d.kind)).toEqual(["unchanged", "unchanged", "added"]);
+    const diff = diffRules((await routingVersionByNumber(2))!.rules, live.rules);
+    expect(diff.map((d) => d.kind)).toEqual(["unchanged", "unchanged", "unchanged", "added"]);
   });
 
   it("two leads publishing the same draft at once: one wins, the other gets a conflict, and one version is live", async () => {

@@ -1,10 +1,20 @@
 import type { FieldMetadata } from "@conform-to/react";
 import { firstError, textOf } from "~/components/ui/form.ts";
 import { FieldError } from "~/components/ui/page.tsx";
-import { SOURCE_NAMES, SOURCES, type Source } from "~/modules/items/sources.ts";
+import { SOURCE_NAMES } from "~/modules/items/sources.ts";
+import { DEADLINE_KEYS, type DeadlineKey } from "~/modules/routing/rules.ts";
 
-export type Hours = Partial<Record<Source, number>>;
-export type GlobalHours = Record<Source, number | null>;
+export type Hours = Partial<Record<DeadlineKey, number>>;
+export type GlobalHours = Record<DeadlineKey, number | null>;
+
+const KEY_NAMES: Record<DeadlineKey, string> = { ...SOURCE_NAMES, appeal: "Appeals" };
+
+const hint = (key: DeadlineKey, defaults: GlobalHours) =>
+  key === "removal_order"
+    ? "At most 1 hour (TCO Art. 3(3)); a queue may only shorten it."
+    : key === "appeal"
+      ? `Global default: ${formatHours(defaults.appeal)}. An appeal against a removal under a removal order is answered within two weeks whatever this says (TCO Art. 10).`
+      : `Global default: ${formatHours(defaults[key])}.`;
 
 export const formatHours = (h: number | null | undefined) => (h === null || h === undefined ? "no deadline" : `${h} h`);
 
@@ -12,9 +22,9 @@ export const formatHours = (h: number | null | undefined) => (h === null || h ==
 export function DeadlineList({ hours, defaults }: { hours: Hours; defaults: GlobalHours }) {
   return (
     <ul className="space-y-0.5 text-xs">
-      {SOURCES.map((s) => (
+      {DEADLINE_KEYS.map((s) => (
         <li key={s}>
-          <span className="text-slate-600">{SOURCE_NAMES[s]}:</span>{" "}
+          <span className="text-slate-600">{KEY_NAMES[s]}:</span>{" "}
           {hours[s] === undefined ? (
             <span>
               {formatHours(defaults[s])} <span className="text-slate-500">{"(default)"}</span>
@@ -41,14 +51,14 @@ export function DeadlineFields({
   defaults,
 }: {
   idPrefix: string;
-  fields: Record<Source, FieldMetadata<unknown>>;
+  fields: Record<DeadlineKey, FieldMetadata<unknown>>;
   current: Hours;
   defaults: GlobalHours;
 }) {
   return (
     <fieldset className="grid gap-3 sm:grid-cols-2">
-      <legend className="mb-2 text-sm font-medium">Deadline hours per source (leave empty for the global default)</legend>
-      {SOURCES.map((s) => {
+      <legend className="mb-2 text-sm font-medium">Deadline hours per source and for appeals (leave empty for the global default)</legend>
+      {DEADLINE_KEYS.map((s) => {
         const field = fields[s];
         const id = `${idPrefix}-hours-${s}`;
         const message = firstError(field.errors);
@@ -57,7 +67,7 @@ export function DeadlineFields({
         return (
           <div key={s}>
             <label htmlFor={id} className="block text-sm">
-              {SOURCE_NAMES[s]}
+              {KEY_NAMES[s]}
             </label>
             <input
               id={id}
@@ -70,7 +80,7 @@ export function DeadlineFields({
               aria-invalid={message ? true : undefined}
             />
             <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600">
-              {s === "removal_order" ? "At most 1 hour (TCO Art. 3(3)); a queue may only shorten it." : `Global default: ${formatHours(defaults[s])}.`}
+              {hint(s, defaults)}
             </p>
             <FieldError id={`${id}-error`} message={message} />
           </div>

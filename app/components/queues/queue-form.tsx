@@ -3,10 +3,10 @@ import { Form } from "@remix-run/react";
 import { firstError, textOf } from "~/components/ui/form.ts";
 import { TextField } from "~/components/ui/text-field.tsx";
 import { FieldError, buttonClass, inputClass } from "~/components/ui/page.tsx";
-import type { Source } from "~/modules/items/sources.ts";
+import type { DeadlineKey } from "~/modules/routing/rules.ts";
 import { DeadlineFields, type GlobalHours, type Hours } from "./deadlines.tsx";
 
-type QueueFormShape = { intent: string; name: string; description: string; deadlineHours: Partial<Record<Source, string>> };
+type QueueFormShape = { intent: string; name: string; description: string; deadlineHours: Partial<Record<DeadlineKey, string>> };
 
 /**
  * The name, description and deadline hours of a queue, for creating one or editing it. Checked on

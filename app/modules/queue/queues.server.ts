@@ -1,4 +1,4 @@
-// Queue definitions: names, descriptions, per-source deadline hours, open or closed, deleted, and
+// Queue definitions: names, descriptions, deadline hours per source and for appeals, open or closed, deleted, and
 // who works each queue. Closing, reopening, deleting or editing a queue changes where items go, so
 // each of those transactions bumps the routing generation first (modules/routing/live.server.ts).
 import { randomUUID } from "node:crypto";
@@ -10,7 +10,8 @@ import type { ApiIssue } from "~/modules/http/errors.server.ts";
 import { OPEN_STATES } from "~/modules/items/lifecycle.ts";
 import { REMOVAL_ORDER_HOURS, SOURCES, type Source } from "~/modules/items/sources.ts";
 import { bumpRoutingGeneration, defaultDeadlineHours } from "~/modules/routing/live.server.ts";
-import { parseDeadlineHours, QueueDeadlineHours } from "~/modules/routing/rules.ts";
+import { DEADLINE_KEYS, parseDeadlineHours, QueueDeadlineHours, type DeadlineKey } from "~/modules/routing/rules.ts";
+import { env } from "~/env.server.ts";
 import { openCountsByQueue } from "./open-counts.server.ts";
 
 export const QUEUE_NAME_MAX = 80;
@@ -96,10 +97,13 @@ function checked(input: QueueInput): z.output<typeof QueueInput> {
   throw new QueueError("invalid", "Check the highlighted fields.", fieldErrors);
 }
 
-/** The global hours per source, as the queue pages show them beside a queue's own. */
-export function globalDeadlineHours(): Record<Source, number | null> {
+/** The global hours per source and for appeals, as the queue pages show them beside a queue's own. */
+export function globalDeadlineHours(): Record<DeadlineKey, number | null> {
   const defaults = defaultDeadlineHours();
-  return Object.fromEntries(SOURCES.map((s) => [s, s === "removal_order" ? REMOVAL_ORDER_HOURS : (defaults[s] ?? null)])) as Record<Source, number | null>;
+  return {
+    ...(Object.fromEntries(SOURCES.map((s) => [s, s === "removal_order" ? REMOVAL_ORDER_HOURS : (defaults[s] ?? null)])) as Record<Source, number | null>),
+    appeal: env.DOCKET_APPEAL_DEADLINE_HOURS,
+  };
 }
 
 // The same expression the partial unique index "Queue_live_name_key" uses, so this check and the
@@ -200,7 +204,7 @@ export async function createQueue(actor: Actor, input: QueueInput) {
   }
 }
 
-const sameHours = (a: QueueDeadlineHours, b: QueueDeadlineHours) => SOURCES.every((s) => a[s] === b[s]);
+const sameHours = (a: QueueDeadlineHours, b: QueueDeadlineHours) => DEADLINE_KEYS.every((k) => a[k] === b[k]);
 
 /** Changes the name, description or hours; answers which of them changed (none: nothing written). */
 export async function updateQueue(actor: Actor, id: string, input: QueueInput) {

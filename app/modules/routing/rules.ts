@@ -172,6 +172,10 @@ export function publishWarnings(rules: RoutingRule[], queues: ReadonlyMap<string
   return warnings;
 }
 
+/** What a queue may set hours for: each flag source, and appeals. */
+export const DEADLINE_KEYS = [...SOURCES, "appeal"] as const;
+export type DeadlineKey = (typeof DEADLINE_KEYS)[number];
+
 /** Per-source deadline hours a queue sets; a removal order's hour can be shortened, never lengthened. */
 export const QueueDeadlineHours = z
   .object(
