@@ -5,6 +5,7 @@ import { publishRuleSet } from "~/modules/routing/editor.server.ts";
 import type { QueueDeadlineHours, RoutingRule } from "~/modules/routing/rules.ts";
 
 const demo: Actor = { kind: "system", name: "demo" };
+const DEMO_NOTE = "Demo team routing: on call for removal orders, violent extremism split by language, referred copies together, appeals to the appeals team.";
 
 const QUEUES: { name: string; description: string; deadlineHours: QueueDeadlineHours; members: string[]; closed?: boolean }[] = [
   {
@@ -41,12 +42,12 @@ const QUEUES: { name: string; description: string; deadlineHours: QueueDeadlineH
 ];
 
 /**
- * The demo team's queues, members and routing rules (version 2, replacing the starter routing): four
+ * The demo team's queues, members and routing rules (replacing the starter routing): four
  * working queues beside the starter Escalations queue, a closed one that a rule still points at, and
  * no rule for reasons outside violent extremism, so a few demo items wait unrouted from the start.
  */
 export async function loadDemoRouting(): Promise<string> {
-  if ((await db.routingVersion.count()) > 1) return "routing already set up";
+  if ((await db.routingVersion.count({ where: { changeNote: DEMO_NOTE } })) > 0) return "routing already set up";
   const ids = new Map<string, string>();
   for (const q of QUEUES) {
     const existing = await db.queue.findFirst({ where: { name: q.name, deletedAt: null } });
@@ -65,7 +66,7 @@ export async function loadDemoRouting(): Promise<string> {
     name,
     stage,
     when,
-    queueId: queue === "Escalations" ? "queue-escalations" : ids.get(queue)!,
+    queueId: queue === "Escalations" ? "queue-escalations" : queue === "Appeals" ? "queue-appeals" : ids.get(queue)!,
   });
   const { number } = await publishRuleSet(
     demo,
@@ -76,8 +77,9 @@ export async function loadDemoRouting(): Promise<string> {
       rule("Automated image hits to media triage", "Media triage", { sources: ["automated"], contentTypes: ["image"] }),
       rule("English violent extremism", "Violent extremism EN", { labelSets: ["violent_extremism"], languages: ["en"] }),
       rule("Other languages", "Violent extremism other languages", { labelSets: ["violent_extremism"] }),
+      rule("Appeals to the appeals team", "Appeals", {}, "appeal"),
     ],
-    "Demo team routing: on call for removal orders, violent extremism split by language, referred copies together.",
+    DEMO_NOTE,
   );
   // The starter queue has no rule left pointing at it and holds nothing yet.
   const general = await db.queue.findFirst({ where: { id: "queue-general-review", deletedAt: null } });

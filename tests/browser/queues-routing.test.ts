@@ -85,8 +85,8 @@ describe("a lead routes German items to a new queue and only its member gets the
   it("the lead starts a routing draft, adds the rule, moves it first and publishes", async () => {
     const { page } = browser;
     await page.goto(`${server.url}/routing`);
-    await Promise.all([page.waitForURL(/\/routing\/draft$/), page.getByRole("button", { name: "Start a draft from version 1" }).press("Enter")]);
-    await page.getByRole("heading", { level: 1, name: "Routing: draft version 2" }).waitFor();
+    await Promise.all([page.waitForURL(/\/routing\/draft$/), page.getByRole("button", { name: "Start a draft from version 2" }).press("Enter")]);
+    await page.getByRole("heading", { level: 1, name: "Routing: draft version 3" }).waitFor();
 
     await Promise.all([page.waitForURL(/\/routing\/draft\?new=1/), page.getByRole("link", { name: "Add a rule" }).press("Enter")]);
     const form = page.getByRole("form", { name: "New rule" });
@@ -97,6 +97,8 @@ describe("a lead routes German items to a new queue and only its member gets the
 
     // The form appends; the starter catch-all would win unless the new rule moves above it.
     const position = (n: number) => page.getByRole("heading", { level: 3, name: new RegExp(`^${n}\\.\\s+${RULE}`) });
+    await position(4).waitFor();
+    await page.getByRole("button", { name: `Move up ${RULE}` }).press("Enter");
     await position(3).waitFor();
     await page.getByRole("button", { name: `Move up ${RULE}` }).press("Enter");
     await position(2).waitFor();
@@ -105,14 +107,14 @@ describe("a lead routes German items to a new queue and only its member gets the
     await expect(page.getByRole("button", { name: `Move up ${RULE}` }).count()).resolves.toBe(0);
 
     await page.getByLabel("Change note").fill("German-language items go to the night desk first.");
-    // The starter catch-all still covers every source and escalations, so there is nothing to acknowledge.
-    await page.getByText("No warnings: every flag source and escalations have a rule, and every rule points at an open queue.").waitFor();
+    // The starter catch-alls still cover every source, escalations and appeals, so there is nothing to acknowledge.
+    await page.getByText("No warnings: every flag source, escalations and appeals have a rule, and every rule points at an open queue.").waitFor();
     await expect(page.getByLabel("I have read the warnings").count()).resolves.toBe(0);
-    await Promise.all([page.waitForURL(/\/routing\/versions\/2\?published=1$/), page.getByRole("button", { name: "Publish version 2" }).press("Enter")]);
-    await page.getByRole("heading", { level: 1, name: "Routing version 2" }).waitFor();
+    await Promise.all([page.waitForURL(/\/routing\/versions\/3\?published=1$/), page.getByRole("button", { name: "Publish version 3" }).press("Enter")]);
+    await page.getByRole("heading", { level: 1, name: "Routing version 3" }).waitFor();
 
     const live = await liveRoutingVersion();
-    expect(live?.number).toBe(2);
+    expect(live?.number).toBe(3);
     expect(live?.rules[0]).toMatchObject({ name: RULE, stage: "review", queueId, when: { languages: ["de"] } });
   });
 
@@ -228,8 +230,8 @@ describe("a lead routes German items to a new queue and only its member gets the
       "/queues",
       `/queues/${queueId}`,
       "/routing",
-      "/routing/versions/2",
-      "/routing/diff?from=1&to=2",
+      "/routing/versions/3",
+      "/routing/diff?from=2&to=3",
       "/queues/unrouted",
       `/items/${itemId}/queue`,
     ]) {
@@ -237,8 +239,8 @@ describe("a lead routes German items to a new queue and only its member gets the
     }
     // A draft page needs a draft: start one, check it, and discard it so the live rules stay as they are.
     await page.goto(`${server.url}/routing`);
-    await Promise.all([page.waitForURL(/\/routing\/draft$/), page.getByRole("button", { name: "Start a draft from version 2" }).press("Enter")]);
-    await page.getByRole("heading", { level: 1, name: "Routing: draft version 3" }).waitFor();
+    await Promise.all([page.waitForURL(/\/routing\/draft$/), page.getByRole("button", { name: "Start a draft from version 3" }).press("Enter")]);
+    await page.getByRole("heading", { level: 1, name: "Routing: draft version 4" }).waitFor();
     expect(await seriousA11yViolations(page), "/routing/draft").toEqual([]);
     await page.getByRole("link", { name: "Add a rule" }).press("Enter");
     await page.getByRole("form", { name: "New rule" }).waitFor();

@@ -9,7 +9,7 @@ describe("demo items", () => {
   it("load a queue and a history through intake, claims and decisions, once", async () => {
     await ensureDemoAccounts();
     await starterLabels();
-    expect(await loadDemoRouting()).toMatch(/routing version 2/);
+    expect(await loadDemoRouting()).toMatch(/routing version 3/);
     const started = Date.now();
     const summary = await loadDemoItems();
     expect(Date.now() - started).toBeLessThan(20_000);
