@@ -5,7 +5,9 @@ import { publishRuleSet } from "~/modules/routing/editor.server.ts";
 import type { QueueDeadlineHours, RoutingRule } from "~/modules/routing/rules.ts";
 
 const demo: Actor = { kind: "system", name: "demo" };
-const DEMO_NOTE = "Demo team routing: on call for removal orders, violent extremism split by language, referred copies together, appeals to the appeals team.";
+
+/** Queues the migrations create, by the name the rules below use. */
+const FIXED_QUEUES: Record<string, string> = { Escalations: "queue-escalations", Appeals: "queue-appeals" };
 
 const QUEUES: { name: string; description: string; deadlineHours: QueueDeadlineHours; members: string[]; closed?: boolean }[] = [
   {
@@ -47,7 +49,9 @@ const QUEUES: { name: string; description: string; deadlineHours: QueueDeadlineH
  * no rule for reasons outside violent extremism, so a few demo items wait unrouted from the start.
  */
 export async function loadDemoRouting(): Promise<string> {
-  if ((await db.routingVersion.count({ where: { changeNote: DEMO_NOTE } })) > 0) return "routing already set up";
+  // Migration 100 publishes a version of its own (the starter rules with the appeal rule), so that
+  // one does not count as a team's routing.
+  if ((await db.routingVersion.count({ where: { id: { not: "routing-appeals" } } })) > 1) return "routing already set up";
   const ids = new Map<string, string>();
   for (const q of QUEUES) {
     const existing = await db.queue.findFirst({ where: { name: q.name, deletedAt: null } });
@@ -66,7 +70,7 @@ export async function loadDemoRouting(): Promise<string> {
     name,
     stage,
     when,
-    queueId: queue === "Escalations" ? "queue-escalations" : queue === "Appeals" ? "queue-appeals" : ids.get(queue)!,
+    queueId: FIXED_QUEUES[queue] ?? ids.get(queue)!,
   });
   const { number } = await publishRuleSet(
     demo,
@@ -77,9 +81,9 @@ export async function loadDemoRouting(): Promise<string> {
       rule("Automated image hits to media triage", "Media triage", { sources: ["automated"], contentTypes: ["image"] }),
       rule("English violent extremism", "Violent extremism EN", { labelSets: ["violent_extremism"], languages: ["en"] }),
       rule("Other languages", "Violent extremism other languages", { labelSets: ["violent_extremism"] }),
-      rule("Appeals to the appeals team", "Appeals", {}, "appeal"),
+      rule("Appeals to the Appeals queue", "Appeals", {}, "appeal"),
     ],
-    DEMO_NOTE,
+    "Demo team routing: on call for removal orders, violent extremism split by language, referred copies together, appeals to the Appeals queue.",
   );
   // The starter queue has no rule left pointing at it and holds nothing yet.
   const general = await db.queue.findFirst({ where: { id: "queue-general-review", deletedAt: null } });

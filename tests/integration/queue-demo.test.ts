@@ -41,7 +41,7 @@ describe("demo items", () => {
     expect(memberships.size).toBeGreaterThan(2);
     const unrouted = await db.item.findMany({ where: { queueId: null, state: "pending" } });
     expect(unrouted.length).toBeGreaterThanOrEqual(3);
-    expect(unrouted.every((i) => /No rule of routing version 2 matches|closed/.test(i.routeNote ?? ""))).toBe(true);
+    expect(unrouted.every((i) => /No rule of routing version 3 matches|closed/.test(i.routeNote ?? ""))).toBe(true);
     expect(await db.item.count({ where: { assignedToId: { not: null } } })).toBe(1);
 
     const copies = await db.item.groupBy({ by: ["contentDigest"], where: { strongestSource: "authority_referral" }, _count: { _all: true } });
