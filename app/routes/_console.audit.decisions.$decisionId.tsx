@@ -1,11 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { ChainPanel } from "~/components/appeals/chain-panel.tsx";
 import { Field, OutcomeBadge, PlainText, Section, utc } from "~/components/audit/format.tsx";
 import { PageHeader, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { notFound } from "~/modules/http/errors.server.ts";
+import { decisionChain } from "~/modules/appeals/chain.server.ts";
 import { getDecisionRecord } from "~/modules/audit/decisions.server.ts";
 import { statementForRecord } from "~/modules/audit/export.server.ts";
 import { formatDuration, strongestSource } from "~/modules/audit/snapshot.ts";
@@ -26,11 +28,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   } catch (error) {
     statementError = error instanceof Error ? error.message : String(error);
   }
-  return json({ record, source: strongestSource(record.snapshot), statementJson, statementError });
+  const chain = await decisionChain(record.id);
+  return json({ record, chain, source: strongestSource(record.snapshot), statementJson, statementError });
 }
 
 export default function AuditDecision() {
-  const { record, source, statementJson, statementError } = useLoaderData<typeof loader>();
+  const { record, chain, source, statementJson, statementError } = useLoaderData<typeof loader>();
   const { snapshot, timings } = record;
   const item = snapshot.item;
   const mediaUrls = Array.isArray(item.mediaUrls) ? item.mediaUrls : [];
@@ -74,6 +77,11 @@ export default function AuditDecision() {
           ) : null}
         </dl>
       </Section>
+      {chain ? (
+        <Section title="Appeals and replacements" id="chain">
+          <ChainPanel chain={chain} decisionHref={(id) => `/audit/decisions/${id}`} />
+        </Section>
+      ) : null}
       <Section title="Timings" id="timings">
         <dl>
           <Field label="First flag received">{utc(timings.receivedAt)}</Field>

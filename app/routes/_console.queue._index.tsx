@@ -2,11 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { NextAppealButton } from "~/components/appeals/next-appeal-button.tsx";
 import { Deadline } from "~/components/queue/deadline.tsx";
 import { NextButton } from "~/components/queue/next-button.tsx";
 import { SourceBadge } from "~/components/queue/source-badge.tsx";
 import { Notice, PageHeader, secondaryButtonClass } from "~/components/ui/page.tsx";
-import type { Access } from "~/modules/auth/capabilities.ts";
+import { myAppealQueues } from "~/modules/appeals/list.server.ts";
+import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
 import { claimNext, currentClaim } from "~/modules/queue/claims.server.ts";
@@ -20,13 +22,14 @@ export const meta: MetaFunction = () => [{ title: "Review queue · Docket" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "queue:review");
   const now = new Date();
-  const [summary, current, queues, assigned] = await Promise.all([
+  const [summary, current, queues, assigned, appealQueues] = await Promise.all([
     queueSummary(user.id, now),
     currentClaim(user.id),
     myQueues(user.id, now),
     assignedTo(user.id),
+    can(user.role, "appeals:review") ? myAppealQueues(user.id, now) : Promise.resolve([]),
   ]);
-  return json({ summary, current, queues, assigned, now: now.toISOString(), notice: new URL(request.url).searchParams.get("notice") });
+  return json({ summary, current, queues, assigned, appealQueues, now: now.toISOString(), notice: new URL(request.url).searchParams.get("notice") });
 }
 
 // "Next item" from every queue of the user's, or from the one queue they chose to work.
@@ -50,7 +53,7 @@ const NOTICES: Record<string, [string, "success" | "info"]> = {
 };
 
 export default function QueueHome() {
-  const { summary, current, queues, assigned, now, notice } = useLoaderData<typeof loader>();
+  const { summary, current, queues, assigned, appealQueues, now, notice } = useLoaderData<typeof loader>();
   const message = notice
     ? (NOTICES[notice] ?? (notice.startsWith("saved-copies-") ? ["Decision saved for the item and its copies. Nothing else is waiting.", "success"] : null))
     : null;
@@ -160,6 +163,24 @@ export default function QueueHome() {
           </div>
         )}
       </section>
+      {appealQueues.length > 0 ? (
+        <section aria-labelledby="appeal-queues-heading" className="mt-6">
+          <h2 id="appeal-queues-heading" className="mb-2 text-lg font-semibold">
+            Appeals waiting in your queues
+          </h2>
+          <ul className="mb-3 divide-y divide-slate-100 rounded border border-slate-200 bg-white text-sm">
+            {appealQueues.map((q) => (
+              <li key={q.queueId} className="flex flex-wrap items-center gap-4 px-3 py-2">
+                <span className="font-medium">{q.name}</span>
+                <span>{q.waiting.toLocaleString("en")} waiting</span>
+                <span className={q.overdue > 0 ? "font-semibold text-red-800" : ""}>{q.overdue.toLocaleString("en")} overdue</span>
+                {q.earliestDueAt ? <Deadline dueAt={q.earliestDueAt} now={now} /> : null}
+              </li>
+            ))}
+          </ul>
+          <NextAppealButton secondary />
+        </section>
+      ) : null}
       <p className="mt-6 text-sm text-slate-600">
         On the review screen, press <kbd>?</kbd> for keyboard shortcuts.
       </p>

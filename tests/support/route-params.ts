@@ -35,3 +35,35 @@ ROUTE_PARAM_SAMPLES.externalId = async () => (await db.item.findFirst({ orderBy:
 
 // Routing: the live version's number (a page every role holding routing:read may read).
 ROUTE_PARAM_SAMPLES.number = async () => String((await db.routingVersion.findFirst({ where: { status: "published" }, select: { number: true } }))?.number ?? 1);
+
+// Appeals: the oldest appeal. Until the demo data holds appeals, the author of a demo removal (or,
+// with no demo decisions, of a removal made the way the console makes one) appeals it as a platform
+// would, so the appeal pages are checked on a real appeal.
+ROUTE_PARAM_SAMPLES.appealId = async () => {
+  const found = await db.appeal.findFirst({ orderBy: { receivedAt: "asc" }, select: { id: true } });
+  if (found) return found.id;
+  const removal = await db.decision.findFirst({
+    where: { action: "remove", supersedesId: null, item: { state: "decided", authorExternalId: { not: null } } },
+    orderBy: { seq: "desc" },
+    select: { id: true, itemId: true, item: { select: { platform: true, authorExternalId: true } } },
+  });
+  const latest = removal ? await db.decision.findFirst({ where: { itemId: removal.itemId }, orderBy: { seq: "desc" }, select: { id: true } }) : null;
+  const contested =
+    removal && latest?.id === removal.id
+      ? { id: removal.id, platform: removal.item.platform, author: removal.item.authorExternalId! }
+      : await import("./audit-fixtures.ts").then(async ({ makeDecision }) => {
+          const made = await makeDecision({ action: "remove" });
+          return { id: made.decision.id, platform: "test", author: `author-${made.externalId}` };
+        });
+  const { receiveAppeal } = await import("~/modules/appeals/intake.server.ts");
+  const received = await receiveAppeal(
+    { platform: contested.platform, actor: { kind: "system", name: "route matrix" }, apiKeyId: null, recordedById: null, channel: "api" },
+    {
+      externalId: "route-matrix-appeal",
+      decisionId: contested.id,
+      appellant: { role: "content_author", externalId: contested.author },
+      statement: "A fictional appeal against a removal.",
+    },
+  );
+  return received.appealId;
+};

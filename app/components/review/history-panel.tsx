@@ -5,6 +5,11 @@ type HistoryRow = {
   rationale: string;
   createdAt: string;
   byLead: boolean;
+  /** Made on an appeal, replacing the decision named. */
+  appealId?: string | null;
+  supersedesId?: string | null;
+  /** Replaced on appeal by the decision named. */
+  replacedById?: string | null;
   user: { email: string };
   item: { externalId: string };
 };
@@ -34,6 +39,8 @@ function History({ title, rows }: { title: string; rows: HistoryRow[] }) {
             <li key={d.id} className="border-t border-slate-100 py-1">
               <span className="font-medium">{d.action}</span> {d.labelKeys.join(", ")} · {d.user.email}
               {d.byLead ? " (lead)" : ""} · {d.createdAt.slice(0, 16).replace("T", " ")} · <span className="font-mono">{d.item.externalId}</span>
+              {d.appealId ? <span className="ml-1 rounded bg-blue-100 px-1.5 text-xs text-blue-900">made on appeal</span> : null}
+              {d.replacedById ? <span className="ml-1 rounded bg-amber-100 px-1.5 text-xs text-amber-900">replaced on appeal</span> : null}
               {d.rationale ? <p className="whitespace-pre-wrap break-words text-slate-600">{d.rationale}</p> : null}
             </li>
           ))}

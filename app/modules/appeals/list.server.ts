@@ -2,7 +2,13 @@ import { db, type Prisma } from "~/db.server.ts";
 
 export const APPEAL_PAGE = 100;
 
-export type AppealFilter = { state?: "open" | "decided"; queueId?: string | "unrouted"; overdue?: boolean };
+export type AppealFilter = {
+  state?: "open" | "decided";
+  queueId?: string | "unrouted";
+  overdue?: boolean;
+  /** Only appeals waiting in these queues (a reviewer who reads no other appeals sees their own queues'). */
+  inQueues?: string[];
+};
 
 /** Appeals for the leads' list: open ones by deadline (overdue first), decided ones latest first. */
 export async function appealList(filter: AppealFilter, now: Date = new Date()) {
@@ -11,6 +17,7 @@ export async function appealList(filter: AppealFilter, now: Date = new Date()) {
     ...(filter.queueId === "unrouted" ? { queueId: null, state: "open" } : filter.queueId ? { queueId: filter.queueId } : {}),
     ...(filter.overdue ? { state: "open", dueAt: { lt: now } } : {}),
   };
+  if (filter.inQueues) where.AND = [{ queueId: { in: filter.inQueues } }];
   const rows = await db.appeal.findMany({
     where,
     orderBy: filter.state === "decided" ? [{ decidedAt: "desc" }] : [{ state: "asc" }, { dueAt: "asc" }],
@@ -67,6 +74,17 @@ export async function myAppealQueues(userId: string, now: Date = new Date()): Pr
       earliestDueAt: earliest.find((r) => r.queueId === m.queue.id)?._min.dueAt ?? null,
     }))
     .filter((q) => q.waiting > 0);
+}
+
+/** The queues an appeal can be listed by or moved to: every live queue, open ones marked. */
+export function appealQueueChoices() {
+  return db.queue.findMany({ where: { deletedAt: null }, orderBy: { name: "asc" }, select: { id: true, name: true, open: true } });
+}
+
+/** The queues a reviewer is a member of (their appeals list shows these queues' appeals). */
+export async function memberQueueIds(userId: string): Promise<string[]> {
+  const rows = await db.queueMember.findMany({ where: { userId, queue: { deletedAt: null } }, select: { queueId: true } });
+  return rows.map((r) => r.queueId);
 }
 
 /** How many open appeals wait with no queue (no appeal rule matched, or its queue is closed). */

@@ -1,3 +1,4 @@
+import { db } from "~/db.server.ts";
 import { newId } from "~/modules/ids.ts";
 import type { Actor } from "~/modules/audit/writer.server.ts";
 import { AppealError } from "./errors.ts";
@@ -27,4 +28,10 @@ export async function recordAppeal(lead: Extract<Actor, { kind: "user" }>, form:
     },
     now,
   );
+}
+
+/** The platforms an appeal can be recorded for: those with items in Docket. */
+export async function recordablePlatforms(): Promise<string[]> {
+  const rows = await db.item.findMany({ distinct: ["platform"], select: { platform: true }, orderBy: { platform: "asc" } });
+  return rows.map((r) => r.platform);
 }

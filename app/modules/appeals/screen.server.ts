@@ -102,6 +102,8 @@ export async function appealScreen(user: SessionUser, appealId: string, url: URL
     refusal,
     canClaim: appeal.state === "open" && !refusal && !holder && can(user.role, "appeals:review"),
     canRelease: appeal.state === "open" && !!holder && (heldByMe || can(user.role, "appeals:manage")),
+    /** The lease a lead may end for someone else (the holder's own form carries it as appeal.claimId). */
+    holderClaimId: appeal.state === "open" && holder && !heldByMe && can(user.role, "appeals:manage") ? appeal.claimId : null,
     canMove: appeal.state === "open" && can(user.role, "appeals:manage"),
     revealed: user.revealMedia || url.searchParams.get("reveal") === "1",
     mediaOrigins: env.DOCKET_MEDIA_ORIGINS,

@@ -19,6 +19,9 @@ export const CAPABILITIES = {
   // Deciding an appeal: qualified reviewers, never automation (DSA Art. 20(6)).
   "appeals:review": ["moderator", "policy_lead"],
   "appeals:read": ["policy_lead", "auditor", "admin"],
+  // Opening the appeals pages at all: reviewers to work appeals, readers to follow them. What a page
+  // then shows (figures, the decision form) depends on appeals:review and appeals:read.
+  "appeals:view": ["moderator", "policy_lead", "auditor", "admin"],
   // Recording an appeal received by letter or email, and keeping the answer templates.
   "appeals:manage": ["policy_lead"],
   // Overturn counts per moderator: for the leads who coach them, not for colleagues or auditors.

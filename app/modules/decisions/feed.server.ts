@@ -81,6 +81,8 @@ export async function decisionHistory(item: { id: string; authorExternalId: stri
     createdAt: true,
     byLead: true,
     itemId: true,
+    supersedesId: true,
+    appealId: true,
     user: { select: { email: true, name: true } },
     item: { select: { externalId: true, title: true } },
   } as const;
@@ -95,6 +97,8 @@ export async function decisionHistory(item: { id: string; authorExternalId: stri
         })
       : Promise.resolve([]),
   ]);
-  const shape = (d: (typeof onItem)[number]) => ({ ...d, labelKeys: JSON.parse(d.labelKeys) as string[] });
+  // A decision replaced on appeal is marked by the one that replaced it (a replacement is made later, so it is among the newer ones shown).
+  const replacedBy = new Map(onItem.filter((d) => d.supersedesId).map((d) => [d.supersedesId!, d.id]));
+  const shape = (d: (typeof onItem)[number]) => ({ ...d, labelKeys: JSON.parse(d.labelKeys) as string[], replacedById: replacedBy.get(d.id) ?? null });
   return { onItem: onItem.map(shape), onAuthor: onAuthor.map(shape) };
 }
