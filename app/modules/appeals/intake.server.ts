@@ -75,6 +75,10 @@ async function receiveIn(tx: Tx, sender: AppealSender, input: AppealIntake, now:
   const contested = await findContested(tx, sender.platform, input);
   const item = contested.item;
   if (dialect === "postgresql") await tx.$queryRaw`SELECT "id" FROM "Item" WHERE "id" = ${item.id} FOR NO KEY UPDATE`;
+  // Under the item's lock: a copy of this appeal that arrived at the same moment may have just been
+  // stored, and it must be answered as a replay, not refused as a second open appeal.
+  const replay = await replayOf(sender, input, tx);
+  if (replay) return replay;
   const [latest, state, reporters] = await Promise.all([
     tx.decision.findFirst({ where: { itemId: item.id }, orderBy: { seq: "desc" }, select: { id: true } }),
     tx.item.findUniqueOrThrow({ where: { id: item.id }, select: { state: true } }),
