@@ -251,6 +251,23 @@ describe("deciding an appeal", () => {
     expect(decided.answer).not.toMatch(/Dana|Robin/i);
   });
 
+  it("the answer may not name whoever answered an earlier appeal on the item either", async () => {
+    const made = await decidedItem("keep", 2);
+    const first = (await appealAgainst(made, { role: "notifier" })).appealId;
+    const second = (await appealAgainst(made, { role: "notifier", appellantId: `reporter-1-${made.externalId}` })).appealId;
+    const earlier = await makeUser("moderator", { email: "alex.sample@example.test" });
+    await db.user.update({ where: { id: earlier.id }, data: { name: "Alex Sample" } });
+    await decideAppeal(earlier, { appealId: first, claimId: (await claimed(earlier, first)).claimId, outcome: "upheld", rationale: "Fictional.", summary: "The post reports news; it stays." });
+    const reviewer = await makeUser("moderator");
+    const { claimId } = await claimed(reviewer, second);
+    const before = await record(second, made.itemId);
+    for (const summary of ["Alex Sample already looked at this; it stays.", "As alex.sample explained, it stays."]) {
+      const refused = await decideAppeal(reviewer, { appealId: second, claimId, outcome: "upheld", rationale: "Fictional.", summary }).catch((e: unknown) => e);
+      expect(refused, summary).toMatchObject({ status: 400, path: "summary" });
+      expect(await record(second, made.itemId)).toEqual(before);
+    }
+  });
+
   it("the item goes decided → appealed → decided; with two open appeals it stays appealed until both are answered", async () => {
     const made = await decidedItem("keep", 2);
     expect(await itemState(made.itemId)).toBe("decided");

@@ -129,8 +129,10 @@ export async function decideAppeal(user: AppealReviewer, input: AppealDecisionIn
       throw new AppealError(400, "invalid_request", "Upholding keeps the contested decision: leave the action and labels unset, or choose overturn or modify.", "outcome");
     }
 
+    // Everyone who reviewed the content: this reviewer, whoever decided the item, and whoever answered an earlier appeal on it.
+    const answeredBefore = await tx.appeal.findMany({ where: { itemId: item.id, decidedById: { not: null } }, select: { decidedById: true } });
     const people = await tx.user.findMany({
-      where: { OR: [{ id: user.id }, { decisions: { some: { itemId: item.id } } }] },
+      where: { OR: [{ id: { in: [user.id, ...answeredBefore.map((a) => a.decidedById!)] } }, { decisions: { some: { itemId: item.id } } }] },
       select: { name: true, email: true },
     });
     const named = peopleNamedIn(summary, people);
