@@ -31,7 +31,8 @@ const memberSql = (userId: string, alias = `"Appeal"`) =>
   Prisma.sql`EXISTS (SELECT 1 FROM "QueueMember" qm JOIN "Queue" qq ON qq."id" = qm."queueId"
     WHERE qm."queueId" = ${Prisma.raw(alias)}."queueId" AND qm."userId" = ${userId} AND qq."open" = ${true} AND qq."deletedAt" IS NULL)`;
 
-const freeSql = (now: Date, alias = `"Appeal"`) => Prisma.sql`(${Prisma.raw(alias)}."leaseExpiresAt" IS NULL OR ${Prisma.raw(alias)}."leaseExpiresAt" < ${now})`;
+const freeSql = (now: Date, alias = `"Appeal"`) =>
+  Prisma.sql`(${Prisma.raw(alias)}."leaseExpiresAt" IS NULL OR ${Prisma.raw(alias)}."leaseExpiresAt" < ${now})`;
 
 /** Whether the user decided the item an appeal is about (and so may not review it). */
 export async function tookPart(userId: string, itemId: string, client: Tx | typeof db = db): Promise<boolean> {

@@ -110,7 +110,12 @@ async function receiveIn(tx: Tx, sender: AppealSender, input: AppealIntake, now:
     select: { id: true },
   });
   if (open) {
-    throw new AppealError(409, "appeal_open", `This appellant already has an open appeal against that decision (appeal ${open.id}); its answer will cover this one.`, "appellant");
+    throw new AppealError(
+      409,
+      "appeal_open",
+      `This appellant already has an open appeal against that decision (appeal ${open.id}); its answer will cover this one.`,
+      "appellant",
+    );
   }
 
   const routing = await routingContext(tx);
