@@ -92,7 +92,14 @@ describe("POST /api/v1/appeals", () => {
     const json = await res.json();
     expect(Object.keys(json).sort()).toEqual(["appealId", "dueAt"]);
     const appeal = await db.appeal.findUniqueOrThrow({ where: { id: json.appealId } });
-    expect(appeal).toMatchObject({ platform: "test", externalId: body.externalId, decisionId: made.decision.id, state: "open", channel: "api", queueId: "queue-appeals" });
+    expect(appeal).toMatchObject({
+      platform: "test",
+      externalId: body.externalId,
+      decisionId: made.decision.id,
+      state: "open",
+      channel: "api",
+      queueId: "queue-appeals",
+    });
     expect(appeal.dueAt.toISOString()).toBe(json.dueAt);
     expect(appeal.dueAt.getTime() - appeal.receivedAt.getTime()).toBe(336 * 3_600_000);
     const after = await written(made.itemId);
@@ -159,7 +166,9 @@ describe("POST /api/v1/appeals", () => {
     } finally {
       await longer.stop();
     }
-    await expect(startServer({ DOCKET_APPEAL_WINDOW_MONTHS: "5" })).rejects.toThrow(/DOCKET_APPEAL_WINDOW_MONTHS: the DSA \(Art\. 20\(1\)\) keeps appeals open for at least six months/);
+    await expect(startServer({ DOCKET_APPEAL_WINDOW_MONTHS: "5" })).rejects.toThrow(
+      /DOCKET_APPEAL_WINDOW_MONTHS: the DSA \(Art\. 20\(1\)\) keeps appeals open for at least six months/,
+    );
   });
 
   it("a role without standing: 422 no_standing, nothing written", async () => {
@@ -189,7 +198,12 @@ describe("POST /api/v1/appeals", () => {
   it("a receipt time in the future or before the decision: 400, nothing written", async () => {
     const made = await makeDecision({ action: "remove" });
     await refused(made, () => send(appealBody(made, { receivedAt: new Date(Date.now() + 3_600_000).toISOString() })), 400, "invalid_request");
-    await refused(made, () => send(appealBody(made, { receivedAt: new Date(made.decision.createdAt.getTime() - 60_000).toISOString() })), 400, "invalid_request");
+    await refused(
+      made,
+      () => send(appealBody(made, { receivedAt: new Date(made.decision.createdAt.getTime() - 60_000).toISOString() })),
+      400,
+      "invalid_request",
+    );
   });
 
   it("a second open appeal by the same person on the same decision: 409 appeal_open, nothing written", async () => {
@@ -240,6 +254,15 @@ describe("POST /api/v1/appeals", () => {
     });
     const error = await refused(made, () => send(appealBody(made)), 409, "decision_replaced");
     expect(error.message).toContain(decided.newDecisionId!);
+    // By the item's external id, the appeal contests the decision that stands now: the notifier may contest the keep.
+    const byItem = await send({
+      externalId: `appeal-${randomUUID().slice(0, 12)}`,
+      itemExternalId: made.externalId,
+      appellant: { role: "notifier", externalId: `reporter-${made.externalId}` },
+      statement: "Fictional test appeal: the post praises the made-up group.",
+    });
+    expect(byItem.status).toBe(201);
+    expect((await db.appeal.findUniqueOrThrow({ where: { id: (await byItem.json()).appealId } })).decisionId).toBe(decided.newDecisionId);
 
     const res = await fetch(`${server.url}/api/v1/appeals/${appealId}`, { headers: { Authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);

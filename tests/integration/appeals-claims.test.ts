@@ -19,7 +19,12 @@ import { makeUser } from "../support/fixtures.ts";
 
 type User = Awaited<ReturnType<typeof makeUser>>;
 
-const LABEL_FOR: Record<DecisionAction, string> = { keep: "ve_news_reporting", remove: "ve_glorification", restrict: "ve_representation", escalate: "ve_needs_specialist" };
+const LABEL_FOR: Record<DecisionAction, string> = {
+  keep: "ve_news_reporting",
+  remove: "ve_glorification",
+  restrict: "ve_representation",
+  escalate: "ve_needs_specialist",
+};
 let labels: Map<string, string>;
 let itemQueues: string[];
 
@@ -53,7 +58,13 @@ async function decidedItem(steps: { user: User; action: DecisionAction }[]) {
           body: "Fictional test text about the made-up Northern Ember Front.",
           author: { externalId: `author-${externalId}` },
         },
-        flag: { externalId: `${externalId}-flag`, source: "user_report", reason: "violent_extremism", reporterId: `reporter-${externalId}`, receivedAt: new Date(Date.now() - 60_000) },
+        flag: {
+          externalId: `${externalId}-flag`,
+          source: "user_report",
+          reason: "violent_extremism",
+          reporterId: `reporter-${externalId}`,
+          receivedAt: new Date(Date.now() - 60_000),
+        },
       },
     ],
     "batch",
@@ -131,7 +142,13 @@ describe("who may claim and decide an appeal", () => {
       const refused = await decideAppeal(user, overturnToKeep(appealId, claimId)).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(AppealError);
       expect(refused).toMatchObject({ status: 403, code: "took_part" });
-      const upheld = await decideAppeal(user, { appealId, claimId, outcome: "upheld", rationale: "Fictional: it stands.", summary: "The decision stands." }).catch((e: unknown) => e);
+      const upheld = await decideAppeal(user, {
+        appealId,
+        claimId,
+        outcome: "upheld",
+        rationale: "Fictional: it stands.",
+        summary: "The decision stands.",
+      }).catch((e: unknown) => e);
       expect(upheld).toMatchObject({ status: 403, code: "took_part" });
       expect(await stateOf(appealId)).toEqual(before);
       await db.appeal.update({ where: { id: appealId }, data: { claimId: null, claimedById: null, leaseExpiresAt: null } });
@@ -221,7 +238,7 @@ describe("who may claim and decide an appeal", () => {
         ]),
       );
     }
-    const appealIds = [];
+    const appealIds: string[] = [];
     for (const made of items) appealIds.push(await appealIn(queueId, made));
     const everyone = [...deciders, lead, ...fresh];
     const decidedBy = new Map(items.map((m, i) => [appealIds[i], new Set<string>()]));
@@ -236,7 +253,10 @@ describe("who may claim and decide an appeal", () => {
         expect(appealIds).toContain(c.claim!.appealId);
         expect(decidedBy.get(c.claim!.appealId)!.has(c.user.id), `${c.user.role} took an appeal on an item they decided`).toBe(false);
       }
-      const live = await db.appeal.findMany({ where: { queueId, leaseExpiresAt: { gt: new Date() } }, select: { id: true, claimedById: true, claimId: true, itemId: true } });
+      const live = await db.appeal.findMany({
+        where: { queueId, leaseExpiresAt: { gt: new Date() } },
+        select: { id: true, claimedById: true, claimId: true, itemId: true },
+      });
       expect(live.length).toBe(won.length);
       const byUser = new Map<string, number>();
       for (const a of live) {

@@ -22,7 +22,12 @@ import { startServer, type RunningServer } from "../support/server.ts";
 
 type User = Awaited<ReturnType<typeof makeUser>>;
 
-const LABEL_FOR: Record<DecisionAction, string> = { keep: "ve_news_reporting", remove: "ve_glorification", restrict: "ve_representation", escalate: "ve_needs_specialist" };
+const LABEL_FOR: Record<DecisionAction, string> = {
+  keep: "ve_news_reporting",
+  remove: "ve_glorification",
+  restrict: "ve_representation",
+  escalate: "ve_needs_specialist",
+};
 let labels: Map<string, string>;
 let server: RunningServer;
 let token: string;
@@ -138,7 +143,14 @@ describe("deciding an appeal", () => {
     const fresh = await db.decision.findUniqueOrThrow({ where: { id: decided.newDecisionId! }, include: { labels: { include: { label: true } } } });
     expect(fresh).toMatchObject({ itemId: made.itemId, action: "keep", supersedesId: made.decision.id, appealId, userId: reviewer.id });
     expect(fresh.labels.map((l) => l.label.key)).toEqual(["ve_news_reporting"]);
-    expect(after.appeal).toMatchObject({ state: "decided", outcome: "overturned", newDecisionId: fresh.id, decidedById: reviewer.id, claimId: null, claimedById: null });
+    expect(after.appeal).toMatchObject({
+      state: "decided",
+      outcome: "overturned",
+      newDecisionId: fresh.id,
+      decidedById: reviewer.id,
+      claimId: null,
+      claimedById: null,
+    });
     // The decision's event comes first (its seq is the decision's), the appeal's outcome last.
     const made_ = await db.auditEvent.findFirstOrThrow({ where: { action: "decision.made", seq: fresh.seq } });
     expect(JSON.parse(made_.payload)).toMatchObject({ decisionId: fresh.id, supersedes: made.decision.id, appealId, action: "keep" });
@@ -220,20 +232,45 @@ describe("deciding an appeal", () => {
     const { claimId } = await claimed(reviewer, appealId);
     const base = overturn(appealId, claimId, "keep");
     const cases: { name: string; input: AppealDecisionInput; status: number; path?: string }[] = [
-      { name: "an overturn that does not reverse", input: { ...base, action: "restrict", labelIds: [labels.get("ve_representation")!] }, status: 400, path: "action" },
+      {
+        name: "an overturn that does not reverse",
+        input: { ...base, action: "restrict", labelIds: [labels.get("ve_representation")!] },
+        status: 400,
+        path: "action",
+      },
       { name: "an overturn without an action", input: { ...base, action: undefined }, status: 400, path: "action" },
-      { name: "an overturn to an escalation", input: { ...base, action: "escalate" as "keep", labelIds: [labels.get("ve_needs_specialist")!] }, status: 400, path: "action" },
+      {
+        name: "an overturn to an escalation",
+        input: { ...base, action: "escalate" as "keep", labelIds: [labels.get("ve_needs_specialist")!] },
+        status: 400,
+        path: "action",
+      },
       { name: "a modification that reverses", input: { ...base, outcome: "modified" }, status: 400, path: "action" },
-      { name: "a modification that changes nothing", input: { ...base, outcome: "modified", action: "remove", labelIds: [labels.get("ve_glorification")!] }, status: 400, path: "labelIds" },
+      {
+        name: "a modification that changes nothing",
+        input: { ...base, outcome: "modified", action: "remove", labelIds: [labels.get("ve_glorification")!] },
+        status: 400,
+        path: "labelIds",
+      },
       { name: "an uphold with an action", input: { ...base, outcome: "upheld" }, status: 400, path: "outcome" },
       { name: "an unknown label", input: { ...base, labelIds: ["no-such-label"] }, status: 400, path: "labelIds" },
       { name: "no rationale", input: { ...base, rationale: "  " }, status: 400, path: "rationale" },
       { name: "no summary", input: { ...base, summary: "" }, status: 400, path: "summary" },
       { name: "a summary over the limit", input: { ...base, summary: "x".repeat(2001) }, status: 400, path: "summary" },
-      { name: "a summary naming the decider", input: { ...base, summary: "Dana Placeholder made a mistake; the content stays." }, status: 400, path: "summary" },
+      {
+        name: "a summary naming the decider",
+        input: { ...base, summary: "Dana Placeholder made a mistake; the content stays." },
+        status: 400,
+        path: "summary",
+      },
       { name: "a summary giving the decider's address", input: { ...base, summary: "Ask dana.placeholder@example.test why." }, status: 400, path: "summary" },
       { name: "a summary naming the reviewer", input: { ...base, summary: "Reviewed again by robin sample: it stays." }, status: 400, path: "summary" },
-      { name: "an uphold naming the decider", input: { appealId, claimId, outcome: "upheld", rationale: "Fictional.", summary: "Dana Placeholder was right." }, status: 400, path: "summary" },
+      {
+        name: "an uphold naming the decider",
+        input: { appealId, claimId, outcome: "upheld", rationale: "Fictional.", summary: "Dana Placeholder was right." },
+        status: 400,
+        path: "summary",
+      },
       { name: "another claim id", input: { ...base, claimId: randomUUID() }, status: 409 },
     ];
     const before = await record(appealId, made.itemId);
@@ -257,7 +294,13 @@ describe("deciding an appeal", () => {
     const second = (await appealAgainst(made, { role: "notifier", appellantId: `reporter-1-${made.externalId}` })).appealId;
     const earlier = await makeUser("moderator", { email: "alex.sample@example.test" });
     await db.user.update({ where: { id: earlier.id }, data: { name: "Alex Sample" } });
-    await decideAppeal(earlier, { appealId: first, claimId: (await claimed(earlier, first)).claimId, outcome: "upheld", rationale: "Fictional.", summary: "The post reports news; it stays." });
+    await decideAppeal(earlier, {
+      appealId: first,
+      claimId: (await claimed(earlier, first)).claimId,
+      outcome: "upheld",
+      rationale: "Fictional.",
+      summary: "The post reports news; it stays.",
+    });
     const reviewer = await makeUser("moderator");
     const { claimId } = await claimed(reviewer, second);
     const before = await record(second, made.itemId);
@@ -284,7 +327,13 @@ describe("deciding an appeal", () => {
     const refused = await decideAppeal(other, overturn(second, claimId, "remove")).catch((e: unknown) => e);
     expect(refused).toMatchObject({ status: 409, code: "decision_replaced" });
     expect(await itemState(made.itemId)).toBe("appealed");
-    await decideAppeal(other, { appealId: second, claimId, outcome: "upheld", rationale: "Fictional: already reversed.", summary: "The content has since been removed on another complaint." });
+    await decideAppeal(other, {
+      appealId: second,
+      claimId,
+      outcome: "upheld",
+      rationale: "Fictional: already reversed.",
+      summary: "The content has since been removed on another complaint.",
+    });
     expect(await itemState(made.itemId)).toBe("decided");
     expect((await verifyChain()).ok).toBe(true);
   });

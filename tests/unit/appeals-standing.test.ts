@@ -32,12 +32,32 @@ type Row = {
 const TABLE: Row[] = [
   { name: "author against a removal", contested: {}, appellant: author, expect: null },
   { name: "author against a restriction", contested: { action: "restrict" }, appellant: author, expect: null },
-  { name: "author of an item with no known author", contested: { authorExternalId: null }, appellant: { role: "content_author", externalId: "anyone" }, expect: null },
+  {
+    name: "author of an item with no known author",
+    contested: { authorExternalId: null },
+    appellant: { role: "content_author", externalId: "anyone" },
+    expect: null,
+  },
   { name: "author against a keep", contested: { action: "keep" }, appellant: author, expect: { status: 422, code: "no_standing", path: "appellant.role" } },
-  { name: "someone else as author", contested: {}, appellant: { role: "content_author", externalId: "author-2" }, expect: { status: 422, code: "no_standing", path: "appellant.externalId" } },
+  {
+    name: "someone else as author",
+    contested: {},
+    appellant: { role: "content_author", externalId: "author-2" },
+    expect: { status: 422, code: "no_standing", path: "appellant.externalId" },
+  },
   { name: "notifier against a keep", contested: { action: "keep" }, appellant: notifier, expect: null },
-  { name: "notifier against a removal", contested: { action: "remove" }, appellant: notifier, expect: { status: 422, code: "no_standing", path: "appellant.role" } },
-  { name: "notifier against a restriction", contested: { action: "restrict" }, appellant: notifier, expect: { status: 422, code: "no_standing", path: "appellant.role" } },
+  {
+    name: "notifier against a removal",
+    contested: { action: "remove" },
+    appellant: notifier,
+    expect: { status: 422, code: "no_standing", path: "appellant.role" },
+  },
+  {
+    name: "notifier against a restriction",
+    contested: { action: "restrict" },
+    appellant: notifier,
+    expect: { status: 422, code: "no_standing", path: "appellant.role" },
+  },
   {
     name: "notifier who sent no flag",
     contested: { action: "keep" },
@@ -45,9 +65,24 @@ const TABLE: Row[] = [
     expect: { status: 422, code: "no_standing", path: "appellant.externalId" },
   },
   { name: "an escalation", contested: { action: "escalate" }, appellant: author, expect: { status: 409, code: "not_final", path: "decisionId" } },
-  { name: "a replaced decision", contested: { latestDecisionId: "dec-2" }, appellant: author, expect: { status: 409, code: "decision_replaced", path: "decisionId" } },
-  { name: "an item reopened (pending)", contested: { itemState: "pending" }, appellant: author, expect: { status: 409, code: "under_review", path: "decisionId" } },
-  { name: "an item reopened (escalated)", contested: { itemState: "escalated" }, appellant: author, expect: { status: 409, code: "under_review", path: "decisionId" } },
+  {
+    name: "a replaced decision",
+    contested: { latestDecisionId: "dec-2" },
+    appellant: author,
+    expect: { status: 409, code: "decision_replaced", path: "decisionId" },
+  },
+  {
+    name: "an item reopened (pending)",
+    contested: { itemState: "pending" },
+    appellant: author,
+    expect: { status: 409, code: "under_review", path: "decisionId" },
+  },
+  {
+    name: "an item reopened (escalated)",
+    contested: { itemState: "escalated" },
+    appellant: author,
+    expect: { status: 409, code: "under_review", path: "decisionId" },
+  },
   { name: "an item already appealed", contested: { itemState: "appealed" }, appellant: author, expect: null },
   {
     name: "receivedAt in the future",
@@ -184,14 +219,34 @@ describe("outcomeIssue", () => {
 
   it.each([
     { name: "uphold needs nothing", choice: { outcome: "upheld" as const }, contested: removal, path: null },
-    { name: "overturn of a removal to keep", choice: { outcome: "overturned" as const, action: "keep", labelKeys: ["ve_news_reporting"] }, contested: removal, path: null },
-    { name: "overturn of a keep to restrict", choice: { outcome: "overturned" as const, action: "restrict", labelKeys: ["ve_representation"] }, contested: keep, path: null },
+    {
+      name: "overturn of a removal to keep",
+      choice: { outcome: "overturned" as const, action: "keep", labelKeys: ["ve_news_reporting"] },
+      contested: removal,
+      path: null,
+    },
+    {
+      name: "overturn of a keep to restrict",
+      choice: { outcome: "overturned" as const, action: "restrict", labelKeys: ["ve_representation"] },
+      contested: keep,
+      path: null,
+    },
     { name: "overturn without an action", choice: { outcome: "overturned" as const }, contested: removal, path: "action" },
     { name: "overturn to an escalation", choice: { outcome: "overturned" as const, action: "escalate" }, contested: removal, path: "action" },
     { name: "overturn of a removal to a restriction", choice: { outcome: "overturned" as const, action: "restrict" }, contested: removal, path: "action" },
     { name: "overturn of a keep to keep", choice: { outcome: "overturned" as const, action: "keep" }, contested: keep, path: "action" },
-    { name: "modify a removal to a restriction", choice: { outcome: "modified" as const, action: "restrict", labelKeys: ["ve_representation"] }, contested: removal, path: null },
-    { name: "modify the labels only", choice: { outcome: "modified" as const, action: "remove", labelKeys: ["ve_representation"] }, contested: removal, path: null },
+    {
+      name: "modify a removal to a restriction",
+      choice: { outcome: "modified" as const, action: "restrict", labelKeys: ["ve_representation"] },
+      contested: removal,
+      path: null,
+    },
+    {
+      name: "modify the labels only",
+      choice: { outcome: "modified" as const, action: "remove", labelKeys: ["ve_representation"] },
+      contested: removal,
+      path: null,
+    },
     { name: "modify into a reversal", choice: { outcome: "modified" as const, action: "keep", labelKeys: [] }, contested: removal, path: "action" },
     { name: "modify without an action", choice: { outcome: "modified" as const, labelKeys: ["x"] }, contested: removal, path: "action" },
     {
@@ -213,15 +268,22 @@ describe("outcomeIssue", () => {
     const action = fc.constantFrom("keep", "remove", "restrict");
     const keys = fc.subarray(["a", "b", "c"]);
     fc.assert(
-      fc.property(fc.constantFrom("overturned" as const, "modified" as const), action, keys, action, keys, (outcome, newAction, newKeys, oldAction, oldKeys) => {
-        const issue = outcomeIssue({ outcome, action: newAction, labelKeys: newKeys }, { action: oldAction, labelKeys: oldKeys });
-        const reverses = (newAction === "keep") !== (oldAction === "keep");
-        if (outcome === "overturned") expect(issue === null).toBe(reverses);
-        else {
-          const same = newAction === oldAction && [...newKeys].sort().join() === [...oldKeys].sort().join();
-          expect(issue === null).toBe(!reverses && !same);
-        }
-      }),
+      fc.property(
+        fc.constantFrom("overturned" as const, "modified" as const),
+        action,
+        keys,
+        action,
+        keys,
+        (outcome, newAction, newKeys, oldAction, oldKeys) => {
+          const issue = outcomeIssue({ outcome, action: newAction, labelKeys: newKeys }, { action: oldAction, labelKeys: oldKeys });
+          const reverses = (newAction === "keep") !== (oldAction === "keep");
+          if (outcome === "overturned") expect(issue === null).toBe(reverses);
+          else {
+            const same = newAction === oldAction && [...newKeys].sort().join() === [...oldKeys].sort().join();
+            expect(issue === null).toBe(!reverses && !same);
+          }
+        },
+      ),
     );
   });
 });
