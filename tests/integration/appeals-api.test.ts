@@ -195,6 +195,21 @@ describe("POST /api/v1/appeals", () => {
     await refused(made, () => send(appealBody(made, { appellant: { role: "content_author", externalId: `author-${made.externalId}` } })), 409, "not_final");
   });
 
+  it("an item reopened by a removal order is under review again: 409 under_review, nothing written", async () => {
+    const made = await makeDecision({ action: "keep" });
+    const order = await fetch(`${server.url}/api/v1/flags`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({
+        content: { externalId: made.externalId, type: "text", body: "Fictional test text about the made-up group." },
+        flag: { externalId: `${made.externalId}-order`, source: "removal_order", reason: "violent_extremism", reference: `RO-${made.externalId}` },
+      }),
+    });
+    expect(order.status).toBeLessThan(300);
+    expect((await db.item.findUniqueOrThrow({ where: { id: made.itemId } })).state).toBe("pending");
+    await refused(made, () => send(appealBody(made)), 409, "under_review");
+  });
+
   it("a receipt time in the future or before the decision: 400, nothing written", async () => {
     const made = await makeDecision({ action: "remove" });
     await refused(made, () => send(appealBody(made, { receivedAt: new Date(Date.now() + 3_600_000).toISOString() })), 400, "invalid_request");
@@ -291,6 +306,7 @@ describe("POST /api/v1/appeals", () => {
       { name: "both decisionId and itemExternalId", body: (b) => ({ ...b, itemExternalId: made.externalId }), path: "decisionId" },
       { name: "a statement over the limit", body: (b) => ({ ...b, statement: "x".repeat(STATEMENT_MAX + 1) }), path: "statement" },
       { name: "an empty statement", body: (b) => ({ ...b, statement: "   " }), path: "statement" },
+      { name: "a statement that cannot be stored (a lone surrogate)", body: (b) => ({ ...b, statement: "Fictional \uD800 text" }), path: "statement" },
       { name: "an unknown role", body: (b) => ({ ...b, appellant: { role: "bystander", externalId: "x" } }), path: "appellant.role" },
       { name: "an appellant without an id", body: (b) => ({ ...b, appellant: { role: "content_author" } }), path: "appellant.externalId" },
       { name: "an appellant that is a string", body: (b) => ({ ...b, appellant: "author" }), path: "appellant" },

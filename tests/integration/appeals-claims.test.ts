@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server.ts";
 import { AppealError } from "~/modules/appeals/errors.ts";
-import { claimAppealOrWhy, claimNextAppeal, releaseAppeal, type ClaimedAppeal } from "~/modules/appeals/claims.server.ts";
+import { CLAIM_REFUSALS, claimAppealOrWhy, claimNextAppeal, releaseAppeal, type ClaimedAppeal } from "~/modules/appeals/claims.server.ts";
 import { decideAppeal } from "~/modules/appeals/review.server.ts";
 import type { DecisionAction } from "~/modules/decisions/actions.ts";
 import { decide } from "~/modules/decisions/decide.server.ts";
@@ -208,6 +208,22 @@ describe("who may claim and decide an appeal", () => {
     expect(await claimAppealOrWhy(member, appealId)).toEqual({ refused: "unrouted" });
     expect(await claimAppealOrWhy(member, "no-such-appeal")).toEqual({ refused: "not_found" });
     expect(await db.auditEvent.count({ where: { action: "appeal.claimed", subjectId: appealId } })).toBe(0);
+  });
+
+  it("a reviewer holding one appeal is told so when picking another; someone else's lease is 'held'", async () => {
+    const queueId = await appealsQueue();
+    const moderator = await decider("moderator", queueId);
+    const first = await appealIn(queueId, await decidedItem([{ user: moderator, action: "remove" }]));
+    const second = await appealIn(queueId, await decidedItem([{ user: moderator, action: "remove" }]));
+    const busy = await reviewer(queueId);
+    expect(refusal(await claimAppealOrWhy(busy, first))).toBe("claimed");
+    expect(await claimAppealOrWhy(busy, second)).toEqual({ refused: "holding" });
+    expect(CLAIM_REFUSALS.holding).toMatch(/another appeal/);
+    // Asking for the one held again returns the same lease.
+    expect(refusal(await claimAppealOrWhy(busy, first))).toBe("claimed");
+    const other = await reviewer(queueId);
+    expect(await claimAppealOrWhy(other, first)).toEqual({ refused: "held" });
+    expect(CLAIM_REFUSALS.held).toMatch(/Someone else/);
   });
 
   it("overdue appeals are claimed first, then the earliest deadline", async () => {

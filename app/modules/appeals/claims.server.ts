@@ -9,7 +9,7 @@ import { leaseMs } from "~/modules/queue/claims.server.ts";
 
 export type AppealClaimer = { id: string; email: string; role: string };
 export type ClaimedAppeal = { appealId: string; claimId: string; leaseExpiresAt: Date };
-export type AppealClaimRefusal = "not_found" | "not_open" | "unrouted" | "not_member" | "took_part" | "held" | "not_reviewer";
+export type AppealClaimRefusal = "not_found" | "not_open" | "unrouted" | "not_member" | "took_part" | "held" | "holding" | "not_reviewer";
 
 export const CLAIM_REFUSALS: Record<AppealClaimRefusal, string> = {
   not_found: "There is no such appeal.",
@@ -18,6 +18,7 @@ export const CLAIM_REFUSALS: Record<AppealClaimRefusal, string> = {
   not_member: "You are not a member of this appeal's queue.",
   took_part: "You took part in the decision this appeal contests (or decided the item before), so someone else must review it.",
   held: "Someone else is reviewing this appeal right now.",
+  holding: "You are reviewing another appeal: answer or release it before taking this one.",
   not_reviewer: "Your role does not review appeals.",
 };
 
@@ -113,7 +114,7 @@ export async function claimAppealOrWhy(user: AppealClaimer, appealId: string): P
     if (!appeal.queueId) return { refused: "unrouted" };
     const member = await tx.queueMember.findFirst({ where: { userId: user.id, queueId: appeal.queueId, queue: { open: true, deletedAt: null } } });
     if (!member) return { refused: "not_member" };
-    if (held) return { refused: "held" };
+    if (held) return { refused: "holding" };
     const claimId = newId();
     const expires = new Date(now.getTime() + leaseMs());
     const [row] = await tx.$queryRaw<{ id: string }[]>`
