@@ -16,7 +16,7 @@ export const CLAIM_REFUSALS: Record<AppealClaimRefusal, string> = {
   not_open: "This appeal has been answered.",
   unrouted: "This appeal waits unrouted; a lead must move it to a queue first.",
   not_member: "You are not a member of this appeal's queue.",
-  took_part: "You took part in the decision this appeal contests (or decided the item before), so someone else must review it.",
+  took_part: "You took part in the decision this appeal contests (you decided the item, or answered an appeal on it, before), so someone else must review it.",
   held: "Someone else is reviewing this appeal right now.",
   holding: "You are reviewing another appeal: answer or release it before taking this one.",
   not_reviewer: "Your role does not review appeals.",
@@ -24,9 +24,13 @@ export const CLAIM_REFUSALS: Record<AppealClaimRefusal, string> = {
 
 const actorOf = (user: AppealClaimer): Actor => ({ kind: "user", id: user.id, email: user.email, role: user.role });
 
-/** The user decided the appeal's item at some point: the contested decision, or any before or since. */
+/**
+ * The user decided the appeal's item at some point (the contested decision, or any before or since),
+ * or answered an earlier appeal on it: an uphold writes no decision, but its reviewer stood by one.
+ */
 export const tookPartSql = (userId: string, alias = `"Appeal"`) =>
-  Prisma.sql`EXISTS (SELECT 1 FROM "Decision" d WHERE d."itemId" = ${Prisma.raw(alias)}."itemId" AND d."userId" = ${userId})`;
+  Prisma.sql`(EXISTS (SELECT 1 FROM "Decision" d WHERE d."itemId" = ${Prisma.raw(alias)}."itemId" AND d."userId" = ${userId})
+    OR EXISTS (SELECT 1 FROM "Appeal" p WHERE p."itemId" = ${Prisma.raw(alias)}."itemId" AND p."decidedById" = ${userId}))`;
 
 const memberSql = (userId: string, alias = `"Appeal"`) =>
   Prisma.sql`EXISTS (SELECT 1 FROM "QueueMember" qm JOIN "Queue" qq ON qq."id" = qm."queueId"
@@ -35,9 +39,13 @@ const memberSql = (userId: string, alias = `"Appeal"`) =>
 const freeSql = (now: Date, alias = `"Appeal"`) =>
   Prisma.sql`(${Prisma.raw(alias)}."leaseExpiresAt" IS NULL OR ${Prisma.raw(alias)}."leaseExpiresAt" < ${now})`;
 
-/** Whether the user decided the item an appeal is about (and so may not review it). */
+/** Whether the user decided the item an appeal is about, or answered an appeal on it (and so may not review it). */
 export async function tookPart(userId: string, itemId: string, client: Tx | typeof db = db): Promise<boolean> {
-  return (await client.decision.count({ where: { itemId, userId } })) > 0;
+  const [decided, answered] = await Promise.all([
+    client.decision.count({ where: { itemId, userId } }),
+    client.appeal.count({ where: { itemId, decidedById: userId } }),
+  ]);
+  return decided + answered > 0;
 }
 
 async function lockClaimer(tx: Tx, userId: string) {

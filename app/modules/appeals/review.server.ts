@@ -61,7 +61,11 @@ export async function decideAppeal(user: AppealReviewer, input: AppealDecisionIn
     });
     if (dialect === "postgresql") await tx.$queryRaw`SELECT "id" FROM "Item" WHERE "id" = ${appeal.itemId} FOR NO KEY UPDATE`;
     if (await tookPart(user.id, appeal.itemId, tx)) {
-      throw new AppealError(403, "took_part", "You decided this item before, so you may not review an appeal against its decision.");
+      throw new AppealError(
+        403,
+        "took_part",
+        "You decided this item, or answered an appeal on it, before, so you may not review an appeal against its decision.",
+      );
     }
     const contested = { action: appeal.decision.action, labelKeys: JSON.parse(appeal.decision.labelKeys) as string[] };
     const item = (await loadItem(tx, appeal.itemId))!;
