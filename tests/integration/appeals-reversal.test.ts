@@ -288,6 +288,30 @@ describe("deciding an appeal", () => {
     expect(decided.answer).not.toMatch(/Dana|Robin/i);
   });
 
+  it("two reviewers overturning two appeals against one decision at once: one reversal, the other told the decision was replaced", async () => {
+    for (let round = 0; round < 3; round++) {
+      const made = await decidedItem("keep", 2);
+      const first = (await appealAgainst(made, { role: "notifier" })).appealId;
+      const second = (await appealAgainst(made, { role: "notifier", appellantId: `reporter-1-${made.externalId}` })).appealId;
+      const [r1, r2] = await Promise.all([makeUser("moderator"), makeUser("moderator")]);
+      const [c1, c2] = await Promise.all([claimed(r1, first), claimed(r2, second)]);
+      const results = await Promise.allSettled([
+        decideAppeal(r1, overturn(first, c1.claimId, "remove")),
+        decideAppeal(r2, overturn(second, c2.claimId, "restrict")),
+      ]);
+      const won = results.filter((r) => r.status === "fulfilled");
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0].reason).toBeInstanceOf(AppealError);
+      expect(lost[0].reason).toMatchObject({ status: 409, code: "decision_replaced" });
+      expect(await db.decision.count({ where: { itemId: made.itemId } })).toBe(2);
+      expect(await db.decision.count({ where: { supersedesId: made.decision.id } })).toBe(1);
+      expect(await itemState(made.itemId)).toBe("appealed");
+    }
+    expect((await verifyChain()).ok).toBe(true);
+  });
+
   it("the answer may not name whoever answered an earlier appeal on the item either", async () => {
     const made = await decidedItem("keep", 2);
     const first = (await appealAgainst(made, { role: "notifier" })).appealId;
