@@ -179,14 +179,26 @@ describe("who may claim and decide an appeal", () => {
     const upholder = await reviewer(queueId);
     const claim = await claimNextAppeal(upholder);
     expect(claim?.appealId).toBe(first);
-    await decideAppeal(upholder, { appealId: first, claimId: claim!.claimId, outcome: "upheld", rationale: "Fictional: it stands.", summary: "The removal stands." });
+    await decideAppeal(upholder, {
+      appealId: first,
+      claimId: claim!.claimId,
+      outcome: "upheld",
+      rationale: "Fictional: it stands.",
+      summary: "The removal stands.",
+    });
     // The author appeals again: the one who upheld the decision has taken part in it.
     const again = await appealIn(queueId, made);
     expect(await claimNextAppeal(upholder)).toBeNull();
     expect(await claimAppealOrWhy(upholder, again)).toEqual({ refused: "took_part" });
     const claimId = await forceLease(again, upholder);
     const before = await stateOf(again);
-    const refused = await decideAppeal(upholder, { appealId: again, claimId, outcome: "upheld", rationale: "Fictional.", summary: "The removal stands." }).catch((e: unknown) => e);
+    const refused = await decideAppeal(upholder, {
+      appealId: again,
+      claimId,
+      outcome: "upheld",
+      rationale: "Fictional.",
+      summary: "The removal stands.",
+    }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ status: 403, code: "took_part" });
     expect(await stateOf(again)).toEqual(before);
     await db.appeal.update({ where: { id: again }, data: { claimId: null, claimedById: null, leaseExpiresAt: null } });
