@@ -9,33 +9,43 @@ import { leaseMs } from "~/modules/queue/claims.server.ts";
 
 export type AppealClaimer = { id: string; email: string; role: string };
 export type ClaimedAppeal = { appealId: string; claimId: string; leaseExpiresAt: Date };
-export type AppealClaimRefusal = "not_found" | "not_open" | "unrouted" | "not_member" | "took_part" | "held" | "not_reviewer";
+export type AppealClaimRefusal = "not_found" | "not_open" | "unrouted" | "not_member" | "took_part" | "held" | "holding" | "not_reviewer";
 
 export const CLAIM_REFUSALS: Record<AppealClaimRefusal, string> = {
   not_found: "There is no such appeal.",
   not_open: "This appeal has been answered.",
   unrouted: "This appeal waits unrouted; a lead must move it to a queue first.",
   not_member: "You are not a member of this appeal's queue.",
-  took_part: "You took part in the decision this appeal contests (or decided the item before), so someone else must review it.",
+  took_part: "You took part in the decision this appeal contests (you decided the item, or answered an appeal on it, before), so someone else must review it.",
   held: "Someone else is reviewing this appeal right now.",
+  holding: "You are reviewing another appeal: answer or release it before taking this one.",
   not_reviewer: "Your role does not review appeals.",
 };
 
 const actorOf = (user: AppealClaimer): Actor => ({ kind: "user", id: user.id, email: user.email, role: user.role });
 
-/** The user decided the appeal's item at some point: the contested decision, or any before or since. */
+/**
+ * The user decided the appeal's item at some point (the contested decision, or any before or since),
+ * or answered an earlier appeal on it: an uphold writes no decision, but its reviewer stood by one.
+ */
 export const tookPartSql = (userId: string, alias = `"Appeal"`) =>
-  Prisma.sql`EXISTS (SELECT 1 FROM "Decision" d WHERE d."itemId" = ${Prisma.raw(alias)}."itemId" AND d."userId" = ${userId})`;
+  Prisma.sql`(EXISTS (SELECT 1 FROM "Decision" d WHERE d."itemId" = ${Prisma.raw(alias)}."itemId" AND d."userId" = ${userId})
+    OR EXISTS (SELECT 1 FROM "Appeal" p WHERE p."itemId" = ${Prisma.raw(alias)}."itemId" AND p."decidedById" = ${userId}))`;
 
 const memberSql = (userId: string, alias = `"Appeal"`) =>
   Prisma.sql`EXISTS (SELECT 1 FROM "QueueMember" qm JOIN "Queue" qq ON qq."id" = qm."queueId"
     WHERE qm."queueId" = ${Prisma.raw(alias)}."queueId" AND qm."userId" = ${userId} AND qq."open" = ${true} AND qq."deletedAt" IS NULL)`;
 
-const freeSql = (now: Date, alias = `"Appeal"`) => Prisma.sql`(${Prisma.raw(alias)}."leaseExpiresAt" IS NULL OR ${Prisma.raw(alias)}."leaseExpiresAt" < ${now})`;
+const freeSql = (now: Date, alias = `"Appeal"`) =>
+  Prisma.sql`(${Prisma.raw(alias)}."leaseExpiresAt" IS NULL OR ${Prisma.raw(alias)}."leaseExpiresAt" < ${now})`;
 
-/** Whether the user decided the item an appeal is about (and so may not review it). */
+/** Whether the user decided the item an appeal is about, or answered an appeal on it (and so may not review it). */
 export async function tookPart(userId: string, itemId: string, client: Tx | typeof db = db): Promise<boolean> {
-  return (await client.decision.count({ where: { itemId, userId } })) > 0;
+  const [decided, answered] = await Promise.all([
+    client.decision.count({ where: { itemId, userId } }),
+    client.appeal.count({ where: { itemId, decidedById: userId } }),
+  ]);
+  return decided + answered > 0;
 }
 
 async function lockClaimer(tx: Tx, userId: string) {
@@ -112,7 +122,7 @@ export async function claimAppealOrWhy(user: AppealClaimer, appealId: string): P
     if (!appeal.queueId) return { refused: "unrouted" };
     const member = await tx.queueMember.findFirst({ where: { userId: user.id, queueId: appeal.queueId, queue: { open: true, deletedAt: null } } });
     if (!member) return { refused: "not_member" };
-    if (held) return { refused: "held" };
+    if (held) return { refused: "holding" };
     const claimId = newId();
     const expires = new Date(now.getTime() + leaseMs());
     const [row] = await tx.$queryRaw<{ id: string }[]>`

@@ -75,7 +75,8 @@ async function receiveIn(tx: Tx, sender: AppealSender, input: AppealIntake, now:
   const contested = await findContested(tx, sender.platform, input);
   const item = contested.item;
   if (dialect === "postgresql") await tx.$queryRaw`SELECT "id" FROM "Item" WHERE "id" = ${item.id} FOR NO KEY UPDATE`;
-  // The same appeal may have been received (by another process) while this one waited for the item.
+  // Under the item's lock: a copy of this appeal that arrived at the same moment may have just been
+  // stored, and it must be answered as a replay, not refused as a second open appeal.
   const replay = await replayOf(sender, input, tx);
   if (replay) return replay;
   const [latest, state, reporters] = await Promise.all([
@@ -109,7 +110,12 @@ async function receiveIn(tx: Tx, sender: AppealSender, input: AppealIntake, now:
     select: { id: true },
   });
   if (open) {
-    throw new AppealError(409, "appeal_open", `This appellant already has an open appeal against that decision (appeal ${open.id}); its answer will cover this one.`, "appellant");
+    throw new AppealError(
+      409,
+      "appeal_open",
+      `This appellant already has an open appeal against that decision (appeal ${open.id}); its answer will cover this one.`,
+      "appellant",
+    );
   }
 
   const routing = await routingContext(tx);

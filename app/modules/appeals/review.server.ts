@@ -42,7 +42,8 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
  */
 export async function decideAppeal(user: AppealReviewer, input: AppealDecisionInput, now: Date = new Date()): Promise<AppealDecided> {
   if (!can(user.role as Role, TRANSITIONS.answerAppeal.by)) throw new AppealError(403, "forbidden", "Your role does not review appeals.");
-  if (input.rationale.trim().length < 3) throw new AppealError(400, "invalid_request", "Give the reasons for this outcome: a rationale is required.", "rationale");
+  if (input.rationale.trim().length < 3)
+    throw new AppealError(400, "invalid_request", "Give the reasons for this outcome: a rationale is required.", "rationale");
   const summary = input.summary.trim();
   if (summary.length < 3) throw new AppealError(400, "invalid_request", "Summarise the reasons for the appellant: the answer must give them.", "summary");
   if (summary.length > SUMMARY_MAX) throw new AppealError(400, "invalid_request", `The summary is at most ${SUMMARY_MAX} characters.`, "summary");
@@ -60,7 +61,11 @@ export async function decideAppeal(user: AppealReviewer, input: AppealDecisionIn
     });
     if (dialect === "postgresql") await tx.$queryRaw`SELECT "id" FROM "Item" WHERE "id" = ${appeal.itemId} FOR NO KEY UPDATE`;
     if (await tookPart(user.id, appeal.itemId, tx)) {
-      throw new AppealError(403, "took_part", "You decided this item before, so you may not review an appeal against its decision.");
+      throw new AppealError(
+        403,
+        "took_part",
+        "You decided this item, or answered an appeal on it, before, so you may not review an appeal against its decision.",
+      );
     }
     const contested = { action: appeal.decision.action, labelKeys: JSON.parse(appeal.decision.labelKeys) as string[] };
     const item = (await loadItem(tx, appeal.itemId))!;
@@ -77,7 +82,12 @@ export async function decideAppeal(user: AppealReviewer, input: AppealDecisionIn
         );
       }
       if (item.state !== "appealed" && item.state !== "decided") {
-        throw new AppealError(409, "under_review", "The item is being reviewed again after new notices; wait for that decision before changing this one.", "outcome");
+        throw new AppealError(
+          409,
+          "under_review",
+          "The item is being reviewed again after new notices; wait for that decision before changing this one.",
+          "outcome",
+        );
       }
       const { versionId, labels } = await resolveAppealLabels(tx, item.topReason, input);
       const labelKeys = labels.map((l) => l.key);
@@ -126,16 +136,28 @@ export async function decideAppeal(user: AppealReviewer, input: AppealDecisionIn
       if (labels.length > 0) await tx.decisionLabel.createMany({ data: labels.map((l) => ({ decisionId, labelId: l.id })) });
       replacement = { decisionId, action: input.action! };
     } else if (input.action || (input.labelIds && input.labelIds.length > 0)) {
-      throw new AppealError(400, "invalid_request", "Upholding keeps the contested decision: leave the action and labels unset, or choose overturn or modify.", "outcome");
+      throw new AppealError(
+        400,
+        "invalid_request",
+        "Upholding keeps the contested decision: leave the action and labels unset, or choose overturn or modify.",
+        "outcome",
+      );
     }
 
+    // Everyone who reviewed the content: this reviewer, whoever decided the item, and whoever answered an earlier appeal on it.
+    const answeredBefore = await tx.appeal.findMany({ where: { itemId: item.id, decidedById: { not: null } }, select: { decidedById: true } });
     const people = await tx.user.findMany({
-      where: { OR: [{ id: user.id }, { decisions: { some: { itemId: item.id } } }] },
+      where: { OR: [{ id: { in: [user.id, ...answeredBefore.map((a) => a.decidedById!)] } }, { decisions: { some: { itemId: item.id } } }] },
       select: { name: true, email: true },
     });
     const named = peopleNamedIn(summary, people);
     if (named.length > 0) {
-      throw new AppealError(400, "invalid_request", "The answer to the appellant may not name the people who reviewed the content; rephrase the summary.", "summary");
+      throw new AppealError(
+        400,
+        "invalid_request",
+        "The answer to the appellant may not name the people who reviewed the content; rephrase the summary.",
+        "summary",
+      );
     }
     const templates = await answerTemplates(tx);
     const answer = renderAnswer(templates[input.outcome].body, {

@@ -163,9 +163,7 @@ export function outcomeIssue(choice: OutcomeChoice, contested: { action: string;
   }
   if (choice.outcome === "modified") {
     if (reverses) return { path: "action", message: "That reverses the decision: choose overturn." };
-    const same =
-      choice.action === contested.action &&
-      [...(choice.labelKeys ?? [])].sort().join(",") === [...contested.labelKeys].sort().join(",");
+    const same = choice.action === contested.action && [...(choice.labelKeys ?? [])].sort().join(",") === [...contested.labelKeys].sort().join(",");
     if (same) return { path: "labelIds", message: "A modification changes the action or the labels; these are the contested decision's own. Choose uphold." };
   }
   return null;
