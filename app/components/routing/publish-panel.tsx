@@ -33,7 +33,9 @@ export function PublishPanel({
           </ul>
         </div>
       ) : (
-        <p className="mt-2 text-sm text-green-800">No warnings: every flag source, escalations and appeals have a rule, and every rule points at an open queue.</p>
+        <p className="mt-2 text-sm text-green-800">
+          No warnings: every flag source, escalations and appeals have a rule, and every rule points at an open queue.
+        </p>
       )}
       <Form method="post" className="mt-4 space-y-3">
         <input type="hidden" name="versionId" value={draft.id} />

@@ -13,7 +13,17 @@ export async function decisionChain(decisionId: string) {
       appealId: true,
       appeals: {
         orderBy: { receivedAt: "asc" },
-        select: { id: true, appellantRole: true, channel: true, state: true, outcome: true, receivedAt: true, dueAt: true, decidedAt: true, newDecisionId: true },
+        select: {
+          id: true,
+          appellantRole: true,
+          channel: true,
+          state: true,
+          outcome: true,
+          receivedAt: true,
+          dueAt: true,
+          decidedAt: true,
+          newDecisionId: true,
+        },
       },
     },
   });

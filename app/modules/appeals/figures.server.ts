@@ -2,7 +2,15 @@
 // median time to decide, by label, source and queue; and overturns per moderator, for leads only.
 import { db } from "~/db.server.ts";
 
-export type AppealCounts = { received: number; open: number; decided: number; upheld: number; overturned: number; modified: number; medianHoursToDecide: number | null };
+export type AppealCounts = {
+  received: number;
+  open: number;
+  decided: number;
+  upheld: number;
+  overturned: number;
+  modified: number;
+  medianHoursToDecide: number | null;
+};
 
 type Row = {
   state: string;
@@ -36,7 +44,9 @@ function counts(rows: Row[]): AppealCounts {
 function grouped(rows: Row[], keysOf: (r: Row) => string[]): { key: string; counts: AppealCounts }[] {
   const groups = new Map<string, Row[]>();
   for (const r of rows) for (const k of keysOf(r)) groups.set(k, [...(groups.get(k) ?? []), r]);
-  return [...groups.entries()].map(([key, rs]) => ({ key, counts: counts(rs) })).sort((a, b) => b.counts.received - a.counts.received || a.key.localeCompare(b.key));
+  return [...groups.entries()]
+    .map(([key, rs]) => ({ key, counts: counts(rs) }))
+    .sort((a, b) => b.counts.received - a.counts.received || a.key.localeCompare(b.key));
 }
 
 /**

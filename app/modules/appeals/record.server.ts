@@ -14,7 +14,12 @@ export async function recordAppeal(lead: Extract<Actor, { kind: "user" }>, form:
   const receivedAt = new Date(form.receivedAt);
   if (Number.isNaN(receivedAt.getTime())) throw new AppealError(400, "invalid_request", "The time received is not a date and time.", "receivedAt");
   if (!form.decisionId === !form.itemExternalId) {
-    throw new AppealError(400, "invalid_request", "Name the contested decision by its id, or the item whose latest decision is contested (one of the two).", "decisionId");
+    throw new AppealError(
+      400,
+      "invalid_request",
+      "Name the contested decision by its id, or the item whose latest decision is contested (one of the two).",
+      "decisionId",
+    );
   }
   return receiveAppeal(
     { platform: form.platform, actor: lead, apiKeyId: null, recordedById: lead.id, channel: form.channel },

@@ -49,7 +49,9 @@ export async function appealScreen(user: SessionUser, appealId: string, url: URL
     appeal.queueId ? db.queue.findUnique({ where: { id: appeal.queueId }, select: { id: true, name: true, open: true, deletedAt: true } }) : null,
     tookPart(user.id, appeal.itemId),
     appeal.queueId ? db.queueMember.findUnique({ where: { queueId_userId: { queueId: appeal.queueId, userId: user.id } } }) : null,
-    appeal.claimedById && isLeaseLive(appeal.leaseExpiresAt, now) ? db.user.findUnique({ where: { id: appeal.claimedById }, select: { id: true, name: true } }) : null,
+    appeal.claimedById && isLeaseLive(appeal.leaseExpiresAt, now)
+      ? db.user.findUnique({ where: { id: appeal.claimedById }, select: { id: true, name: true } })
+      : null,
     decisionChain(appeal.decisionId),
     appeal.decidedById ? db.user.findUnique({ where: { id: appeal.decidedById }, select: { name: true, email: true } }) : null,
   ]);
@@ -58,7 +60,8 @@ export async function appealScreen(user: SessionUser, appealId: string, url: URL
   const liveSets = await liveLabelSetsForReason(item.topReason);
   const labelChanges = await changesSince(contested.version?.id ?? null, contested.labelKeys);
   const templates = await answerTemplates();
-  const refusal = appeal.state !== "open" ? null : partOf ? CLAIM_REFUSALS.took_part : !appeal.queueId ? CLAIM_REFUSALS.unrouted : !member ? CLAIM_REFUSALS.not_member : null;
+  const refusal =
+    appeal.state !== "open" ? null : partOf ? CLAIM_REFUSALS.took_part : !appeal.queueId ? CLAIM_REFUSALS.unrouted : !member ? CLAIM_REFUSALS.not_member : null;
   return {
     appeal: {
       id: appeal.id,

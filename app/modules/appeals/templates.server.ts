@@ -25,6 +25,12 @@ export async function updateAnswerTemplate(actor: Extract<Actor, { kind: "user" 
   if (issues.length > 0) throw new AppealError(400, "invalid_template", issues.join(" "), `${outcome}`);
   await transaction(async (tx) => {
     await tx.appealAnswerTemplate.update({ where: { outcome }, data: { body: text, updatedById: actor.id } });
-    await appendAuditEvent(tx, { actor, action: "appeal_template.updated", subjectType: "appeal_template", subjectId: outcome, payload: { outcome, body: text } });
+    await appendAuditEvent(tx, {
+      actor,
+      action: "appeal_template.updated",
+      subjectType: "appeal_template",
+      subjectId: outcome,
+      payload: { outcome, body: text },
+    });
   });
 }
