@@ -43,9 +43,10 @@ async function carryOut(actor: ReturnType<typeof userActor>, id: string, input: 
       return `${here}?done=${changed.length > 0 ? "updated" : "unchanged"}`;
     }
     case "close": {
-      const waiting = (await getQueue(id))?.waiting ?? 0;
+      const queue = await getQueue(id);
+      const waiting = (queue?.waiting ?? 0) + (queue?.waitingAppeals ?? 0);
       if (waiting > 0 && input.confirm !== "on") {
-        throw new QueueError("invalid", `Closing makes the ${waiting} open items waiting here unrouted: tick the box to confirm.`, {
+        throw new QueueError("invalid", `Closing makes the ${waiting} open items and appeals waiting here unrouted: tick the box to confirm.`, {
           confirm: ["Tick to confirm that these items become unrouted."],
         });
       }
@@ -139,11 +140,11 @@ export default function QueuePage() {
               ? "Closing stops routing to this queue and makes its open items unrouted (anyone holding one may still finish it)."
               : "Reopening lets routing send items here again; items unrouted when it closed stay unrouted."}
           </p>
-          {queue.open && queue.waiting > 0 ? (
+          {queue.open && queue.waiting + queue.waitingAppeals > 0 ? (
             <p className="mb-2 flex items-center gap-2 text-sm">
               <input type="checkbox" id="close-confirm" name="confirm" required />
               <label htmlFor="close-confirm">
-                I understand that the {queue.waiting} open item{queue.waiting === 1 ? "" : "s"} waiting here will become unrouted.
+                I understand that the {waitingWords(queue.waiting, queue.waitingAppeals)} waiting here will become unrouted.
               </label>
             </p>
           ) : null}
@@ -166,3 +167,8 @@ export default function QueuePage() {
     </>
   );
 }
+
+const waitingWords = (items: number, appeals: number) =>
+  [items > 0 ? `${items} open item${items === 1 ? "" : "s"}` : "", appeals > 0 ? `${appeals} open appeal${appeals === 1 ? "" : "s"}` : ""]
+    .filter(Boolean)
+    .join(" and ");

@@ -228,6 +228,31 @@ describe("POST /api/v1/appeals", () => {
     expect(error.message).toMatch(/already has an open appeal/);
   });
 
+  it("an appellant whose appeal against the decision was answered: 409 already_answered, nothing written", async () => {
+    const made = await makeDecision({ action: "remove" });
+    const { appealId } = await (await send(appealBody(made))).json();
+    const reviewer = await makeUser("moderator");
+    const claim = await claimAppealOrWhy(reviewer, appealId);
+    if ("refused" in claim) throw new Error(claim.refused);
+    await decideAppeal(reviewer, { appealId, claimId: claim.claimId, outcome: "upheld", rationale: "Fictional: it stands.", summary: "The removal stands." });
+    const error = await refused(made, () => send(appealBody(made)), 409, "already_answered");
+    expect(error.message).toContain(appealId);
+  });
+
+  it("DOCKET_APPEAL_DEADLINE_HOURS sets the answer time in the starter Appeals queue, which sets no hours of its own", async () => {
+    const made = await makeDecision({ action: "keep" });
+    const shorter = await startServer({ ...SERVER_ENV, DOCKET_APPEAL_DEADLINE_HOURS: "72" });
+    try {
+      const receivedAt = new Date(made.decision.createdAt.getTime() + 1000);
+      const res = await send(appealBody(made, { receivedAt: receivedAt.toISOString() }), { to: shorter });
+      expect(res.status).toBe(201);
+      const { dueAt } = await res.json();
+      expect(new Date(dueAt).getTime() - receivedAt.getTime()).toBe(72 * 3_600_000);
+    } finally {
+      await shorter.stop();
+    }
+  });
+
   it("replaying an appeal answers 200 with the same ids and writes nothing; its externalId for another appeal is 409", async () => {
     const made = await makeDecision({ action: "remove" });
     const body = appealBody(made);

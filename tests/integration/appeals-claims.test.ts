@@ -3,12 +3,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server.ts";
 import { AppealError } from "~/modules/appeals/errors.ts";
 import { CLAIM_REFUSALS, claimAppealOrWhy, claimNextAppeal, releaseAppeal, type ClaimedAppeal } from "~/modules/appeals/claims.server.ts";
+import { unroutedAppealCount } from "~/modules/appeals/list.server.ts";
+import { moveAppeal } from "~/modules/appeals/placement.server.ts";
 import { decideAppeal } from "~/modules/appeals/review.server.ts";
 import type { DecisionAction } from "~/modules/decisions/actions.ts";
 import { decide } from "~/modules/decisions/decide.server.ts";
 import { ingestFlags } from "~/modules/intake/ingest.server.ts";
 import { ensureStarterLabelSet } from "~/modules/labels/starter.server.ts";
 import { claimItem } from "~/modules/queue/claims.server.ts";
+import { closeQueue, deleteQueue } from "~/modules/queue/queues.server.ts";
 import { appealAgainst, liveLabelIds } from "../support/appeals.ts";
 import { makeUser } from "../support/fixtures.ts";
 
@@ -186,8 +189,25 @@ describe("who may claim and decide an appeal", () => {
       rationale: "Fictional: it stands.",
       summary: "The removal stands.",
     });
-    // The author appeals again: the one who upheld the decision has taken part in it.
-    const again = await appealIn(queueId, made);
+    // Another appeal against the same decision (as a second notifier's would be; an author appeals a
+    // decision once): the one who upheld the decision has taken part in it.
+    const firstRow = await db.appeal.findUniqueOrThrow({ where: { id: first } });
+    const again = randomUUID();
+    await db.appeal.create({
+      data: {
+        id: again,
+        platform: firstRow.platform,
+        externalId: `again-${again}`,
+        decisionId: firstRow.decisionId,
+        itemId: firstRow.itemId,
+        appellantRole: firstRow.appellantRole,
+        appellantId: `co-author-${again}`,
+        statement: "Fictional: a second appellant.",
+        receivedAt: new Date(),
+        dueAt: new Date(Date.now() + 86_400_000),
+        queueId,
+      },
+    });
     expect(await claimNextAppeal(upholder)).toBeNull();
     expect(await claimAppealOrWhy(upholder, again)).toEqual({ refused: "took_part" });
     const claimId = await forceLease(again, upholder);
@@ -258,6 +278,27 @@ describe("who may claim and decide an appeal", () => {
     const other = await reviewer(queueId);
     expect(await claimAppealOrWhy(other, first)).toEqual({ refused: "held" });
     expect(CLAIM_REFUSALS.held).toMatch(/Someone else/);
+  });
+
+  it("closing an appeal queue unroutes its open appeals (a lead moves them on); deleting one is refused while an appeal waits", async () => {
+    const queueId = await appealsQueue();
+    const moderator = await decider("moderator", queueId);
+    const made = await decidedItem([{ user: moderator, action: "remove" }]);
+    const appealId = await appealIn(queueId, made);
+    const lead = await makeUser("policy_lead");
+    const actor = { kind: "user" as const, id: lead.id, email: lead.email, role: lead.role };
+    await expect(deleteQueue(actor, queueId)).rejects.toThrow(/1 open appeal/);
+    expect(await closeQueue(actor, queueId)).toMatchObject({ unroutedItems: 0, unroutedAppeals: 1 });
+    const unrouted = await db.appeal.findUniqueOrThrow({ where: { id: appealId } });
+    expect(unrouted).toMatchObject({ queueId: null, state: "open" });
+    expect(unrouted.routeNote).toMatch(/was closed/);
+    expect(await unroutedAppealCount()).toBeGreaterThanOrEqual(1);
+    const other = await appealsQueue();
+    const before = unrouted.dueAt;
+    const { dueAt } = await moveAppeal(actor, appealId, other, "The desk that answers these now.");
+    // A move never pushes a deadline later than it was.
+    expect(dueAt.getTime()).toBeLessThanOrEqual(before.getTime());
+    expect((await claimNextAppeal(await reviewer(other)))?.appealId).toBe(appealId);
   });
 
   it("overdue appeals are claimed first, then the earliest deadline", async () => {

@@ -49,6 +49,32 @@ describe("who may use the appeal pages", () => {
     expect(move.status).toBe(403);
   });
 
+  it("a moderator opens only appeals waiting in their own queues and those they answered; colleagues' answered appeals are the leads'", async () => {
+    const made = await makeDecision({ action: "remove" });
+    const { appealId } = await appealAgainst(made);
+    const outsider = await makeUser("moderator", { queues: [] });
+    const colleague = await makeUser("moderator");
+    const reviewer = await makeUser("moderator");
+    expect((await (await signedIn("moderator", outsider)).get(`/appeals/${appealId}`)).status).toBe(404);
+    expect((await (await signedIn("moderator", colleague)).get(`/appeals/${appealId}`)).status).toBe(200);
+    const client = await signedIn("moderator", reviewer);
+    expect((await client.post(`/appeals/${appealId}`, { intent: "claim" })).status).toBe(302);
+    const { claimId } = await db.appeal.findUniqueOrThrow({ where: { id: appealId }, select: { claimId: true } });
+    const decided = await client.post(`/appeals/${appealId}`, {
+      intent: "decide",
+      claimId: claimId!,
+      outcome: "upheld",
+      rationale: "Fictional: the praise is plain.",
+      summary: "The post praises the fictional group; the removal stands.",
+    });
+    expect(decided.status).toBe(302);
+    expect((await (await signedIn("moderator", colleague)).get(`/appeals/${appealId}`)).status).toBe(404);
+    const own = await client.get(`/appeals/${appealId}`);
+    expect(own.status).toBe(200);
+    expect(html(await own.text())).toContain("The post praises the fictional group; the removal stands.");
+    expect((await (await signedIn("policy_lead")).get(`/appeals/${appealId}`)).status).toBe(200);
+  });
+
   it("an auditor reads an appeal and the counts but can neither claim nor decide it", async () => {
     const made = await makeDecision({ action: "remove" });
     const { appealId } = await appealAgainst(made);

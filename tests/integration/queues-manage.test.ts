@@ -216,7 +216,7 @@ describe("closing, reopening and deleting", () => {
 
     const listed = (await listQueues()).queues.find((q) => q.id === queue.id)!;
     expect(listed).toMatchObject({ open: false, waiting: 0 });
-    expect(await events("queue.closed", queue.id)).toEqual([{ queueId: queue.id, name: "Closing desk", unroutedItems: 4 }]);
+    expect(await events("queue.closed", queue.id)).toEqual([{ queueId: queue.id, name: "Closing desk", unroutedItems: 4, unroutedAppeals: 0 }]);
 
     // Closing again writes nothing; reopening does not bring the items back.
     const before = await eventCount();

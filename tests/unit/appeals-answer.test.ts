@@ -72,7 +72,11 @@ describe("peopleNamedIn", () => {
     { text: "Checked by moderator-1a2b3c4d.", named: ["Sam Sample"] },
     { text: "Sam Sample and Alex Placeholder agreed.", named: ["Alex Placeholder", "Sam Sample"] },
     // Only whole words: a name inside a longer word is not a mention.
-    { text: "The Alex Placeholders group is fictional.", named: [] },
+    { text: "The Placeholderism movement is fictional.", named: [] },
+    // One of a person's names, written as a name, is a mention; the same word in lower case is not.
+    { text: "Alex already looked at this.", named: ["Alex Placeholder"] },
+    { text: "As Sample said, it is news.", named: ["Sam Sample"] },
+    { text: "A sample of the posts was read.", named: [] },
     { text: "The post reports news about a fictional group.", named: [] },
     // Too short to tell from an ordinary word: "Jo" is not matched.
     { text: "Jo looked at it.", named: [] },

@@ -14,6 +14,7 @@ import type { LabelView } from "~/modules/labels/types.ts";
 import { ChainPanel } from "./chain-panel.tsx";
 import { ContestedDecision } from "./contested-decision.tsx";
 import { DecideAppealForm } from "./decide-appeal-form.tsx";
+import { ACTION_WORDS } from "~/modules/appeals/answer.ts";
 import { APPELLANT_ROLE_WORDS, CHANNEL_WORDS, OUTCOME_WORDS, wordFor } from "./words.ts";
 
 export type AppealScreenData = SerializeFrom<NonNullable<Awaited<ReturnType<typeof appealScreen>>>> & {
@@ -72,6 +73,13 @@ export function AppealScreen({ data, actionData }: { data: AppealScreenData; act
       />
       {notice ? <Notice tone="success">{notice}</Notice> : null}
       {refusal ? <Notice tone="error">{refusal}</Notice> : null}
+      {data.replacedBy ? (
+        <Notice tone="info">
+          The contested decision has been replaced since this appeal arrived: the item is now {wordFor(ACTION_WORDS, data.replacedBy.action)} (decision of{" "}
+          {utc(data.replacedBy.createdAt)}). The appeal is answered with that decision: the outcome follows from it, whatever is chosen below, and nothing new
+          is decided; write the reasons and the summary for the appellant.
+        </Notice>
+      ) : null}
       {appeal.state === "decided" ? <Outcome data={data} decisionHref={decisionHref} /> : <ClaimState data={data} holding={holding} />}
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-6">

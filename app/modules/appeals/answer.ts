@@ -41,18 +41,24 @@ export function renderAnswer(template: string, values: Record<AnswerPlaceholder,
   return `${filled.trim()}\n\n${DISPUTE_SETTLEMENT_NOTICE}`;
 }
 
-/** The names and addresses of people from `people` that `text` mentions (whole words, any case). */
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const word = (needle: string, flags: string) => new RegExp(`(^|[^\\p{L}\\p{N}])${escape(needle)}($|[^\\p{L}\\p{N}])`, flags);
+
+/**
+ * The people from `people` that `text` mentions: by full name or address in any case (or an address's
+ * local part that is no ordinary word), or by one of
+ * their names (three letters or more) written as a name, capitalised ("Dana looked at this"). A
+ * capitalised ordinary word that happens to be someone's name is refused too: the reviewer rephrases,
+ * which costs less than a name reaching an appellant.
+ */
 export function peopleNamedIn(text: string, people: { name: string; email: string }[]): string[] {
-  const lower = text.toLowerCase();
   const found = new Set<string>();
   for (const p of people) {
+    // An address's local part counts when it cannot be an ordinary word ("dana.placeholder", "mod1"; not "lead").
     const local = p.email.split("@")[0];
-    for (const needle of [p.name, p.email, local]) {
-      const n = needle.trim().toLowerCase();
-      if (n.length < 3) continue;
-      const at = new RegExp(`(^|[^\\p{L}\\p{N}])${n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\p{L}\\p{N}])`, "u");
-      if (at.test(lower)) found.add(p.name);
-    }
+    const whole = [p.name.trim(), p.email.trim(), /[^\p{L}]/u.test(local) ? local : ""].filter((n) => n.length >= 3);
+    const tokens = p.name.split(/[^\p{L}\p{N}'-]+/u).filter((t) => t.length >= 3 && /^\p{Lu}/u.test(t));
+    if (whole.some((n) => word(n, "iu").test(text)) || tokens.some((t) => word(t, "u").test(text))) found.add(p.name);
   }
   return [...found];
 }

@@ -166,3 +166,12 @@ export async function releaseAppeal(user: AppealClaimer, input: { appealId: stri
     return true;
   });
 }
+
+/** Ends every live appeal lease a user holds, inside the caller's transaction (an account disabled or given another role). */
+export async function releaseAppealLeasesOf(tx: Tx, userId: string): Promise<number> {
+  const { count } = await tx.appeal.updateMany({
+    where: { claimedById: userId, leaseExpiresAt: { gt: new Date() }, state: "open" },
+    data: { claimId: null, claimedById: null, leaseExpiresAt: null },
+  });
+  return count;
+}

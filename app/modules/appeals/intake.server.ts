@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { db, dialect, isUniqueViolation, transaction, type Tx } from "~/db.server.ts";
+import { db, isUniqueViolation, transaction, type Tx } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
 import { newId } from "~/modules/ids.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
@@ -7,7 +7,8 @@ import { canTransition, TRANSITIONS } from "~/modules/items/lifecycle.ts";
 import { holdRoutingGeneration, routingContext, subjectOf } from "~/modules/routing/live.server.ts";
 import { routeItem } from "~/modules/routing/rules.ts";
 import { AppealError } from "./errors.ts";
-import { admissibility, appealHours, isRestricting, type AppellantRole } from "./standing.ts";
+import { appealDueAt, latestDecision, lockItem } from "./item.server.ts";
+import { admissibility, type AppellantRole } from "./standing.ts";
 
 /** Who sends the appeal: a platform through its API key, or a lead recording one on its behalf. */
 export type AppealSender = {
@@ -74,13 +75,13 @@ async function receiveIn(tx: Tx, sender: AppealSender, input: AppealIntake, now:
   await holdRoutingGeneration(tx);
   const contested = await findContested(tx, sender.platform, input);
   const item = contested.item;
-  if (dialect === "postgresql") await tx.$queryRaw`SELECT "id" FROM "Item" WHERE "id" = ${item.id} FOR NO KEY UPDATE`;
+  await lockItem(tx, item.id);
   // Under the item's lock: a copy of this appeal that arrived at the same moment may have just been
   // stored, and it must be answered as a replay, not refused as a second open appeal.
   const replay = await replayOf(sender, input, tx);
   if (replay) return replay;
   const [latest, state, reporters] = await Promise.all([
-    tx.decision.findFirst({ where: { itemId: item.id }, orderBy: { seq: "desc" }, select: { id: true } }),
+    latestDecision(tx, item.id),
     tx.item.findUniqueOrThrow({ where: { id: item.id }, select: { state: true } }),
     tx.flag.findMany({
       where: { itemId: item.id, reporterId: { not: null }, createdAt: { lte: contested.createdAt } },
@@ -105,15 +106,26 @@ async function receiveIn(tx: Tx, sender: AppealSender, input: AppealIntake, now:
     env.DOCKET_APPEAL_WINDOW_MONTHS,
   );
   if (refusal) throw new AppealError(refusal.status, refusal.code, refusal.message, refusal.path);
-  const open = await tx.appeal.findFirst({
-    where: { decisionId: contested.id, appellantRole: input.appellant.role, appellantId: input.appellant.externalId, state: "open" },
-    select: { id: true },
+  // One appeal per person and decision: an open one will be answered, and an answered one was the
+  // internal review Art. 20 owes (what remains is out-of-court settlement, Art. 21, named in its answer).
+  const earlier = await tx.appeal.findFirst({
+    where: { decisionId: contested.id, appellantRole: input.appellant.role, appellantId: input.appellant.externalId },
+    orderBy: { state: "asc" },
+    select: { id: true, state: true },
   });
-  if (open) {
+  if (earlier?.state === "open") {
     throw new AppealError(
       409,
       "appeal_open",
-      `This appellant already has an open appeal against that decision (appeal ${open.id}); its answer will cover this one.`,
+      `This appellant already has an open appeal against that decision (appeal ${earlier.id}); its answer will cover this one.`,
+      "appellant",
+    );
+  }
+  if (earlier) {
+    throw new AppealError(
+      409,
+      "already_answered",
+      `This appellant's appeal against that decision was answered (appeal ${earlier.id}); a decision is reviewed once on an appellant's complaint. Its answer names out-of-court dispute settlement.`,
       "appellant",
     );
   }
@@ -121,9 +133,8 @@ async function receiveIn(tx: Tx, sender: AppealSender, input: AppealIntake, now:
   const routing = await routingContext(tx);
   const copies = routing.usesCopies && item.contentDigest ? await tx.item.count({ where: { contentDigest: item.contentDigest } }) : 0;
   const route = routeItem(routing.version, routing.queues, subjectOf(item, "appeal", routing, copies >= 2));
-  const underOrder = isRestricting(contested.action) && (await tx.flag.count({ where: { itemId: item.id, source: "removal_order" } })) > 0;
   const queueHours = route.queueId ? routing.queues.get(route.queueId)?.deadlineHours.appeal : undefined;
-  const dueAt = new Date(receivedAt.getTime() + appealHours(queueHours, env.DOCKET_APPEAL_DEADLINE_HOURS, underOrder) * 3_600_000);
+  const dueAt = await appealDueAt(tx, { receivedAt, itemId: item.id, contestedAction: contested.action }, queueHours);
 
   const appealId = newId();
   await tx.appeal.create({

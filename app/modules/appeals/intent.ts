@@ -1,7 +1,7 @@
 // The appeal pages' forms, shared by the server (which acts) and the browser (which checks a form
 // before sending it). One schema per intent; the review screen's action reads the union.
 import { z } from "zod";
-import { SUMMARY_MAX } from "./answer.ts";
+import { SUMMARY_MAX, TEMPLATE_MAX } from "./answer.ts";
 import { APPEAL_OUTCOMES } from "./standing.ts";
 
 const claimId = z.string().min(1, "This form has no lease; claim the appeal first.");
@@ -62,5 +62,5 @@ export const NextAppealForm = z.object({ intent: z.literal("next").optional(), q
 /** A lead's new wording for one outcome's answer. */
 export const TemplateForm = z.object({
   outcome: z.enum(APPEAL_OUTCOMES, { errorMap: () => ({ message: "Choose which answer to change." }) }),
-  body: z.string().max(4000, "A template is at most 4,000 characters."),
+  body: z.string().max(TEMPLATE_MAX, `A template is at most ${TEMPLATE_MAX.toLocaleString("en")} characters.`),
 });

@@ -87,7 +87,7 @@ export async function memberQueueIds(userId: string): Promise<string[]> {
   return rows.map((r) => r.queueId);
 }
 
-/** How many open appeals wait with no queue (no appeal rule matched, or its queue is closed). */
+/** How many open appeals wait with no queue (no appeal rule matched, its queue was closed, or it pointed at a closed one). */
 export function unroutedAppealCount(): Promise<number> {
   return db.appeal.count({ where: { state: "open", queueId: null } });
 }

@@ -3,7 +3,7 @@ import { newId } from "~/modules/ids.ts";
 import type { Actor } from "~/modules/audit/writer.server.ts";
 import { AppealError } from "./errors.ts";
 import { receiveAppeal, type ReceivedAppeal } from "./intake.server.ts";
-import type { RecordAppealForm } from "./schema.ts";
+import { RECORDED_PREFIX, type RecordAppealForm } from "./schema.ts";
 
 /**
  * A lead records an appeal that arrived by email, letter or phone: the same admissibility rules and
@@ -24,7 +24,7 @@ export async function recordAppeal(lead: Extract<Actor, { kind: "user" }>, form:
   return receiveAppeal(
     { platform: form.platform, actor: lead, apiKeyId: null, recordedById: lead.id, channel: form.channel },
     {
-      externalId: form.reference ? `recorded:${form.reference}` : `recorded:${newId()}`,
+      externalId: `${RECORDED_PREFIX}${form.reference || newId()}`,
       decisionId: form.decisionId || undefined,
       itemExternalId: form.itemExternalId || undefined,
       appellant: { role: form.role, externalId: form.appellantId },

@@ -1,18 +1,21 @@
 // Deciding an appeal: uphold, overturn or modify, with the reasons for the record and the answer the
 // appellant reads. An overturn or a modification writes a new decision that supersedes the contested
 // one, in the same transaction as the appeal's outcome, the item's state and the audit events.
-import { transaction, dialect, type Tx } from "~/db.server.ts";
+import { transaction, type Tx } from "~/db.server.ts";
 import { newId } from "~/modules/ids.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import { can, type Role } from "~/modules/auth/capabilities.ts";
-import { loadItem, resolveLabels, snapshotOf, validateDecision } from "~/modules/decisions/decide.server.ts";
+import type { DecisionAction } from "~/modules/decisions/actions.ts";
+import { DecisionInvalidError, loadItem, resolveLabels, snapshotOf, validateDecision } from "~/modules/decisions/decide.server.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
-import { TRANSITIONS } from "~/modules/items/lifecycle.ts";
+import type { LabelView } from "~/modules/labels/types.ts";
+import { APPEALED_STATE, isOpen, TRANSITIONS } from "~/modules/items/lifecycle.ts";
+import { latestDecision, lockItem } from "./item.server.ts";
 import { ACTION_WORDS, peopleNamedIn, renderAnswer, SUMMARY_MAX } from "./answer.ts";
 import { tookPart } from "./claims.server.ts";
 import { AppealError } from "./errors.ts";
 import { answerTemplates } from "./templates.server.ts";
-import { outcomeIssue, type AppealOutcome } from "./standing.ts";
+import { outcomeBetween, outcomeIssue, type AppealOutcome } from "./standing.ts";
 
 export type AppealReviewer = { id: string; email: string; role: string };
 
@@ -37,8 +40,11 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * Decides an appeal the reviewer holds. Refused (nothing written) when the lease is not theirs, when
- * they decided the item at any time, when the outcome does not fit what it would write, when the
- * contested decision has been replaced meanwhile, or when the answer names a person.
+ * they decided the item or answered an appeal on it, when the item is under review again, when the
+ * outcome does not fit what it would write, or when the answer names a person. When the contested
+ * decision has been replaced meanwhile (another appeal's overturn, or a new decision after new
+ * notices), the appeal is answered with the decision that stands: the outcome follows from it and
+ * nothing new is decided.
  */
 export async function decideAppeal(user: AppealReviewer, input: AppealDecisionInput, now: Date = new Date()): Promise<AppealDecided> {
   if (!can(user.role as Role, TRANSITIONS.answerAppeal.by)) throw new AppealError(403, "forbidden", "Your role does not review appeals.");
@@ -57,9 +63,9 @@ export async function decideAppeal(user: AppealReviewer, input: AppealDecisionIn
     if (count !== 1) throw new AppealError(409, "lease_conflict", LEASE_LOST);
     const appeal = await tx.appeal.findUniqueOrThrow({
       where: { id: input.appealId },
-      include: { decision: { select: { id: true, action: true, labelKeys: true, createdAt: true, userId: true } } },
+      include: { decision: { select: { id: true, action: true, labelKeys: true, createdAt: true } } },
     });
-    if (dialect === "postgresql") await tx.$queryRaw`SELECT "id" FROM "Item" WHERE "id" = ${appeal.itemId} FOR NO KEY UPDATE`;
+    await lockItem(tx, appeal.itemId);
     if (await tookPart(user.id, appeal.itemId, tx)) {
       throw new AppealError(
         403,
@@ -67,50 +73,77 @@ export async function decideAppeal(user: AppealReviewer, input: AppealDecisionIn
         "You decided this item, or answered an appeal on it, before, so you may not review an appeal against its decision.",
       );
     }
-    const contested = { action: appeal.decision.action, labelKeys: JSON.parse(appeal.decision.labelKeys) as string[] };
     const item = (await loadItem(tx, appeal.itemId))!;
+    if (isOpen(item.state)) {
+      throw new AppealError(
+        409,
+        "under_review",
+        "The item is being reviewed again after new notices; answer this appeal once that decision is made.",
+        "outcome",
+      );
+    }
+    const contested = { action: appeal.decision.action, labelKeys: JSON.parse(appeal.decision.labelKeys) as string[] };
+    const latest = await latestDecision(tx, item.id);
 
-    let replacement: { decisionId: string; action: string } | null = null;
-    if (input.outcome !== "upheld") {
-      const latest = await tx.decision.findFirst({ where: { itemId: item.id }, orderBy: { seq: "desc" }, select: { id: true } });
-      if (latest?.id !== appeal.decisionId) {
-        throw new AppealError(
-          409,
-          "decision_replaced",
-          `The contested decision has been replaced (by decision ${latest?.id}) since this appeal arrived; uphold it and explain, or look at the item's current decision.`,
-          "outcome",
-        );
-      }
-      if (item.state !== "appealed" && item.state !== "decided") {
-        throw new AppealError(
-          409,
-          "under_review",
-          "The item is being reviewed again after new notices; wait for that decision before changing this one.",
-          "outcome",
-        );
-      }
+    // What the answer reports: the decision that stands after it (the contested one when upheld).
+    let outcome = input.outcome;
+    let standing: { id: string; action: string } | null = null;
+    let write: { versionId: string | null; labels: LabelView[]; action: DecisionAction } | null = null;
+    if (latest && latest.id !== appeal.decisionId) {
+      const replaced = { action: latest.action, labelKeys: JSON.parse(latest.labelKeys) as string[] };
+      outcome = outcomeBetween(contested, replaced);
+      standing = outcome === "upheld" ? null : { id: latest.id, action: latest.action };
+    } else if (outcome !== "upheld") {
       const { versionId, labels } = await resolveAppealLabels(tx, item.topReason, input);
-      const labelKeys = labels.map((l) => l.key);
-      const issue = outcomeIssue({ outcome: input.outcome, action: input.action, labelKeys }, contested);
+      const issue = outcomeIssue({ outcome, action: input.action, labelKeys: labels.map((l) => l.key) }, contested);
       if (issue) throw new AppealError(400, "invalid_request", issue.message, issue.path);
       try {
         validateDecision({ action: input.action!, rationale: input.rationale }, labels);
       } catch (e) {
-        throw new AppealError(400, "invalid_request", (e as Error).message, "labelIds");
+        if (!(e instanceof DecisionInvalidError)) throw e;
+        throw new AppealError(400, "invalid_request", e.message, "labelIds");
       }
-      const decisionId = newId();
+      write = { versionId, labels, action: input.action! };
+    }
+    // An uphold sends no new action or labels; a form that still carries some (a radio cannot be
+    // cleared without JavaScript) is read for its outcome alone.
+
+    // The answer is settled before the first audit event: from then on this transaction holds the
+    // chain's head, so nothing slow may come after it.
+    const templates = await answerTemplates(tx);
+    const words = (action: string) => ACTION_WORDS[action] ?? action;
+    const answer = renderAnswer(templates[outcome].body, {
+      summary,
+      decisionDate: day(appeal.decision.createdAt),
+      decisionAction: words(contested.action),
+      newAction: words(write?.action ?? standing?.action ?? contested.action),
+    });
+    const staff = await tx.user.findMany({ select: { name: true, email: true } });
+    if (peopleNamedIn(answer, staff).length > 0) {
+      throw new AppealError(
+        400,
+        "invalid_request",
+        "The answer to the appellant may not name anyone on the team; rephrase the summary (or the leads' template).",
+        "summary",
+      );
+    }
+
+    let newDecisionId = standing?.id ?? null;
+    if (write) {
+      newDecisionId = newId();
+      const labelKeys = write.labels.map((l) => l.key);
       const event = await appendAuditEvent(tx, {
         actor,
         action: "decision.made",
         subjectType: "item",
         subjectId: item.id,
         payload: {
-          decisionId,
+          decisionId: newDecisionId,
           itemId: item.id,
           externalId: item.externalId,
-          action: input.action!,
+          action: write.action,
           labelKeys,
-          versionId,
+          versionId: write.versionId,
           rationale: input.rationale,
           copyOf: null,
           supersedes: appeal.decisionId,
@@ -119,12 +152,12 @@ export async function decideAppeal(user: AppealReviewer, input: AppealDecisionIn
       });
       await tx.decision.create({
         data: {
-          id: decisionId,
+          id: newDecisionId,
           seq: event.seq,
           itemId: item.id,
           userId: user.id,
-          versionId,
-          action: input.action!,
+          versionId: write.versionId,
+          action: write.action,
           rationale: input.rationale,
           labelKeys: JSON.stringify(labelKeys),
           snapshot: JSON.stringify(snapshotOf(item)),
@@ -133,77 +166,39 @@ export async function decideAppeal(user: AppealReviewer, input: AppealDecisionIn
           createdAt: now,
         },
       });
-      if (labels.length > 0) await tx.decisionLabel.createMany({ data: labels.map((l) => ({ decisionId, labelId: l.id })) });
-      replacement = { decisionId, action: input.action! };
-    } else if (input.action || (input.labelIds && input.labelIds.length > 0)) {
-      throw new AppealError(
-        400,
-        "invalid_request",
-        "Upholding keeps the contested decision: leave the action and labels unset, or choose overturn or modify.",
-        "outcome",
-      );
+      if (write.labels.length > 0) await tx.decisionLabel.createMany({ data: write.labels.map((l) => ({ decisionId: newDecisionId!, labelId: l.id })) });
     }
-
-    // Everyone who reviewed the content: this reviewer, whoever decided the item, and whoever answered an earlier appeal on it.
-    const answeredBefore = await tx.appeal.findMany({ where: { itemId: item.id, decidedById: { not: null } }, select: { decidedById: true } });
-    const people = await tx.user.findMany({
-      where: { OR: [{ id: { in: [user.id, ...answeredBefore.map((a) => a.decidedById!)] } }, { decisions: { some: { itemId: item.id } } }] },
-      select: { name: true, email: true },
-    });
-    const named = peopleNamedIn(summary, people);
-    if (named.length > 0) {
-      throw new AppealError(
-        400,
-        "invalid_request",
-        "The answer to the appellant may not name the people who reviewed the content; rephrase the summary.",
-        "summary",
-      );
-    }
-    const templates = await answerTemplates(tx);
-    const answer = renderAnswer(templates[input.outcome].body, {
-      summary,
-      decisionDate: day(appeal.decision.createdAt),
-      decisionAction: ACTION_WORDS[appeal.decision.action] ?? appeal.decision.action,
-      newAction: replacement ? (ACTION_WORDS[replacement.action] ?? replacement.action) : (ACTION_WORDS[appeal.decision.action] ?? appeal.decision.action),
-    });
 
     await tx.appeal.update({
       where: { id: appeal.id },
       data: {
         state: "decided",
-        outcome: input.outcome,
+        outcome,
         rationale: input.rationale,
         answer,
         decidedById: user.id,
         decidedAt: now,
-        newDecisionId: replacement?.decisionId ?? null,
+        newDecisionId,
         claimId: null,
         claimedById: null,
         leaseExpiresAt: null,
       },
     });
-    // The item rests as decided once no appeal on it is open; a new decision is its decision time.
+    // The item rests as decided once no appeal on it is open. Its decidedAt stays the first
+    // decision's: deadline compliance (a removal order's hour) is measured against that, and the
+    // new decision carries its own time.
     await tx.item.updateMany({
-      where: { id: item.id, state: TRANSITIONS.answerAppeal.from[0], appeals: { none: { state: "open" } } },
+      where: { id: item.id, state: APPEALED_STATE, appeals: { none: { state: "open" } } },
       data: { state: TRANSITIONS.answerAppeal.to },
     });
-    if (replacement) await tx.item.update({ where: { id: item.id }, data: { decidedAt: now } });
     await appendAuditEvent(tx, {
       actor,
       action: "appeal.decided",
       subjectType: "appeal",
       subjectId: appeal.id,
-      payload: {
-        appealId: appeal.id,
-        itemId: item.id,
-        decisionId: appeal.decisionId,
-        outcome: input.outcome,
-        rationale: input.rationale,
-        answer,
-        newDecisionId: replacement?.decisionId ?? null,
-      },
+      payload: { appealId: appeal.id, itemId: item.id, decisionId: appeal.decisionId, outcome, rationale: input.rationale, answer, newDecisionId },
     });
-    return { appealId: appeal.id, outcome: input.outcome, newDecisionId: replacement?.decisionId ?? null, answer };
+    return { appealId: appeal.id, outcome, newDecisionId, answer };
   });
 }
 
@@ -211,6 +206,7 @@ async function resolveAppealLabels(tx: Tx, reason: string, input: AppealDecision
   try {
     return resolveLabels(await liveLabelSetsForReason(reason, tx), { labelIds: input.labelIds ?? [] });
   } catch (e) {
-    throw new AppealError(400, "invalid_request", (e as Error).message, "labelIds");
+    if (!(e instanceof DecisionInvalidError)) throw e;
+    throw new AppealError(400, "invalid_request", e.message, "labelIds");
   }
 }

@@ -3,6 +3,8 @@ import { freeText, identifier, isoTime } from "~/modules/intake/schema.ts";
 import { APPELLANT_ROLES, RECORDED_CHANNELS } from "./standing.ts";
 
 export const STATEMENT_MAX = 10_000;
+/** The externalId prefix of appeals a lead records in the console. */
+export const RECORDED_PREFIX = "recorded:";
 
 const statement = freeText("statement", STATEMENT_MAX).refine((s) => s.trim().length > 0, "statement must not be empty: say what the appellant contests.");
 
@@ -19,7 +21,11 @@ const appellant = z
 /** POST /api/v1/appeals: the contested decision by its feed id, or the item whose latest decision is contested. */
 export const AppealRequest = z
   .object({
-    externalId: identifier("externalId"),
+    // "recorded:" names appeals a lead entered from a letter or an email; a platform's ids never take it.
+    externalId: identifier("externalId").refine(
+      (id) => !id.startsWith(RECORDED_PREFIX),
+      `externalId may not start with "${RECORDED_PREFIX}": that prefix is kept for appeals recorded in the console.`,
+    ),
     decisionId: identifier("decisionId").optional(),
     itemExternalId: identifier("itemExternalId").optional(),
     appellant,
@@ -44,7 +50,7 @@ export const RecordAppealForm = z.object({
   decisionId: z.string().trim().optional(),
   itemExternalId: z.string().trim().optional(),
   role: z.enum(APPELLANT_ROLES, { errorMap: () => ({ message: "Choose who is appealing." }) }),
-  appellantId: z.string().trim().min(1, "Give the appellant's id on the platform."),
+  appellantId: z.preprocess((v) => (typeof v === "string" ? v.trim() : v), identifier("The appellant's id")),
   statement: z.string().trim().min(1, "Write down what the appellant contests.").max(STATEMENT_MAX),
   channel: z.enum(RECORDED_CHANNELS, { errorMap: () => ({ message: "Choose how the appeal arrived." }) }),
   receivedAt: z.string().trim().min(1, "When did it arrive?"),

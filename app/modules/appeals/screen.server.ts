@@ -57,6 +57,11 @@ export async function appealScreen(user: SessionUser, appealId: string, url: URL
   ]);
   if (!contested) return null;
   const heldByMe = holder?.id === user.id;
+  const reader = can(user.role, "appeals:read");
+  // A reviewer who reads no other appeals sees those waiting in their own queues, the one they hold
+  // and the ones they answered; colleagues' answered appeals (their overturn record) are the leads'.
+  if (!reader && !heldByMe && appeal.decidedById !== user.id && !(appeal.state === "open" && member)) return null;
+  const latest = item.decisions.at(-1);
   const liveSets = await liveLabelSetsForReason(item.topReason);
   const labelChanges = await changesSince(contested.version?.id ?? null, contested.labelKeys);
   const templates = await answerTemplates();
@@ -79,13 +84,16 @@ export async function appealScreen(user: SessionUser, appealId: string, url: URL
       rationale: appeal.rationale,
       answer: appeal.answer,
       decidedAt: appeal.decidedAt,
-      decidedBy,
+      decidedBy: reader || appeal.decidedById === user.id ? decidedBy : null,
       newDecisionId: appeal.newDecisionId,
       routeNote: appeal.routeNote,
       claimId: heldByMe ? appeal.claimId : null,
       leaseExpiresAt: heldByMe ? appeal.leaseExpiresAt : null,
     },
     contested,
+    /** The decision that stands when it is no longer the contested one: the appeal is answered with it. */
+    replacedBy:
+      appeal.state === "open" && latest && latest.id !== appeal.decisionId ? { id: latest.id, action: latest.action, createdAt: latest.createdAt } : null,
     chain,
     item: {
       ...item,

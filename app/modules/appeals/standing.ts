@@ -5,11 +5,9 @@ import type { DecisionAction } from "~/modules/decisions/actions.ts";
 
 export const APPELLANT_ROLES = ["content_author", "notifier"] as const;
 export type AppellantRole = (typeof APPELLANT_ROLES)[number];
-export const APPELLANT_ROLE_NAMES: Record<AppellantRole, string> = { content_author: "Content author", notifier: "Notifier" };
 
 export const APPEAL_OUTCOMES = ["upheld", "overturned", "modified"] as const;
 export type AppealOutcome = (typeof APPEAL_OUTCOMES)[number];
-export const OUTCOME_NAMES: Record<AppealOutcome, string> = { upheld: "Upheld", overturned: "Overturned", modified: "Modified" };
 
 /** How an appeal reached Docket: through the platform's API, or recorded by a lead from another channel. */
 export const RECORDED_CHANNELS = ["email", "letter", "phone", "other"] as const;
@@ -140,6 +138,13 @@ export function admissibility(
 export function appealHours(queueHours: number | undefined, defaultHours: number, underRemovalOrder: boolean): number {
   const hours = queueHours ?? defaultHours;
   return underRemovalOrder ? Math.min(hours, 14 * 24) : hours;
+}
+
+/** What an answer reports when the contested decision was replaced by `standing` before the appeal was decided. */
+export function outcomeBetween(contested: { action: string; labelKeys: string[] }, standing: { action: string; labelKeys: string[] }): AppealOutcome {
+  if (isRestricting(contested.action) !== isRestricting(standing.action)) return "overturned";
+  const same = contested.action === standing.action && [...contested.labelKeys].sort().join(",") === [...standing.labelKeys].sort().join(",");
+  return same ? "upheld" : "modified";
 }
 
 export type OutcomeChoice = { outcome: AppealOutcome; action?: string; labelKeys?: string[] };

@@ -53,6 +53,8 @@ export type DecisionRecord = {
   labelKeys: string[];
   byLead: boolean;
   copyOfDecisionId: string | null;
+  /** The decision this one replaced on appeal (its statement of reasons says so). */
+  supersedesId: string | null;
   createdAt: Date;
   decidedBy: { id: string; email: string; name: string; role: string };
   version: { id: string; number: number; status: string; setName: string } | null;
@@ -86,6 +88,7 @@ export async function getDecisionRecord(decisionId: string): Promise<DecisionRec
     labelKeys: JSON.parse(d.labelKeys) as string[],
     byLead: d.byLead,
     copyOfDecisionId: d.copyOfDecisionId,
+    supersedesId: d.supersedesId,
     createdAt: d.createdAt,
     decidedBy: d.user,
     version: d.version ? { id: d.version.id, number: d.version.number, status: d.version.status, setName: d.version.labelSet.name } : null,

@@ -21,8 +21,8 @@ const time = z.union([z.date(), z.string().datetime()]).transform((t) => (typeof
 const payload = <Shape extends z.ZodRawShape>(shape: Shape) => z.object(shape).strict();
 
 const claimEnded = payload({ itemId: id, claimId: id, holderId: id.nullable(), reason: text, byLead: z.boolean() });
-// unassignedItems: absent on events recorded before assignments existed.
-const userStatus = payload({ email: text, releasedItems: count, unassignedItems: count.optional() });
+// unassignedItems, releasedAppeals: absent on events recorded before assignments (appeals) existed.
+const userStatus = payload({ email: text, releasedItems: count, unassignedItems: count.optional(), releasedAppeals: count.optional() });
 const draftChange = { versionId: id, number: versionNumber, labelKey: text };
 const queueRef = { queueId: id, name: text };
 const hours = z.record(z.number().positive());
@@ -187,7 +187,8 @@ export const AUDIT_EVENTS = {
     retiredNumber: versionNumber.nullable(),
   }),
 
-  "queue.closed": payload({ ...queueRef, unroutedItems: count }),
+  // unroutedAppeals: absent on events recorded before appeals existed.
+  "queue.closed": payload({ ...queueRef, unroutedItems: count, unroutedAppeals: count.optional() }),
   "queue.created": payload({ ...queueRef, description: text, deadlineHours: hours, open: z.boolean() }),
   "queue.deleted": payload(queueRef),
   "queue.member_added": payload({ ...queueRef, userId: id, email: text }),
@@ -216,7 +217,14 @@ export const AUDIT_EVENTS = {
   "user.disabled": userStatus,
   "user.enabled": userStatus,
   "user.preference_changed": payload({ revealMedia: z.boolean() }),
-  "user.role_changed": payload({ email: text, from: text, to: text, releasedItems: count, unassignedItems: count.optional() }),
+  "user.role_changed": payload({
+    email: text,
+    from: text,
+    to: text,
+    releasedItems: count,
+    unassignedItems: count.optional(),
+    releasedAppeals: count.optional(),
+  }),
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_EVENTS;

@@ -250,7 +250,7 @@ export async function statementForRecord(record: {
   createdAt: Date;
   snapshot: ReturnType<typeof parseSnapshot>;
   labels: Parameters<typeof toSorLabels>[0];
-  supersedesId?: string | null;
+  supersedesId: string | null;
 }): Promise<StatementOfReasons | null> {
   const identifiers = [
     record.snapshot.item.authorHandle ?? "",

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { db, isUniqueViolation, transaction } from "~/db.server.ts";
 import { releaseLeasesOf } from "~/modules/queue/claims.server.ts";
+import { releaseAppealLeasesOf } from "~/modules/appeals/claims.server.ts";
 import { appendAuditEvent } from "~/modules/audit/writer.server.ts";
 import { can, ROLES, type Role } from "./capabilities.ts";
 import { OPEN_STATES } from "~/modules/items/lifecycle.ts";
@@ -74,6 +75,7 @@ export async function updateUser(admin: SessionUser, userId: string, change: { r
     await tx.session.deleteMany({ where: { userId } });
     // Their claimed items go back to the queue now rather than when the leases lapse.
     const released = await releaseLeasesOf(tx, userId, change.disabled ? "account disabled" : "role changed");
+    const releasedAppeals = await releaseAppealLeasesOf(tx, userId);
     // Items a lead assigned to them go back to their queues: nobody else could take them otherwise.
     const { count: unassigned } = await tx.item.updateMany({
       where: { assignedToId: userId, state: { in: [...OPEN_STATES] } },
@@ -87,7 +89,7 @@ export async function updateUser(admin: SessionUser, userId: string, change: { r
         action: "user.role_changed",
         subjectType: "user",
         subjectId: userId,
-        payload: { email: after.email, from: before.role, to: after.role, releasedItems: released, unassignedItems: unassigned },
+        payload: { email: after.email, from: before.role, to: after.role, releasedItems: released, unassignedItems: unassigned, releasedAppeals },
       });
     }
     if (change.disabled !== undefined && change.disabled !== before.disabled) {
@@ -96,7 +98,7 @@ export async function updateUser(admin: SessionUser, userId: string, change: { r
         action: after.disabled ? "user.disabled" : "user.enabled",
         subjectType: "user",
         subjectId: userId,
-        payload: { email: after.email, releasedItems: released, unassignedItems: unassigned },
+        payload: { email: after.email, releasedItems: released, unassignedItems: unassigned, releasedAppeals },
       });
     }
     return after;

@@ -18,6 +18,8 @@ export const INITIAL_STATE = "pending" satisfies ItemState;
 export const ESCALATED_STATE = "escalated" satisfies ItemState;
 /** Where a finally decided item rests until something reopens it. */
 export const DECIDED_STATE = "decided" satisfies ItemState;
+/** Where a decided item waits while an appeal against its decision is open. */
+export const APPEALED_STATE = "appealed" satisfies ItemState;
 
 export const STATE_NAMES: Record<ItemState, string> = {
   pending: "Pending",

@@ -408,17 +408,13 @@ export async function queueOf(itemId: string): Promise<QueueName> {
 }
 
 /**
- * Ends every live lease a user holds, on items and on appeals, inside the caller's transaction (an
- * admin disabling the account or changing its role). The caller's audit event records how many were freed.
+ * Ends every live lease a user holds, inside the caller's transaction (an admin disabling the
+ * account or changing its role). The caller's audit event records how many items were freed.
  */
 export async function releaseLeasesOf(tx: Tx, userId: string, note: string): Promise<number> {
   const now = new Date();
-  const appeals = await tx.appeal.updateMany({
-    where: { claimedById: userId, leaseExpiresAt: { gt: now }, state: "open" },
-    data: { claimId: null, claimedById: null, leaseExpiresAt: null },
-  });
   const held = await tx.item.findMany({ where: { claimedById: userId, leaseExpiresAt: { gt: now } }, select: { id: true, claimId: true } });
-  if (held.length === 0) return appeals.count;
+  if (held.length === 0) return 0;
   await tx.item.updateMany({
     where: { id: { in: held.map((h) => h.id) }, claimedById: userId },
     data: { claimId: null, claimedById: null, leaseExpiresAt: null },
@@ -427,5 +423,5 @@ export async function releaseLeasesOf(tx: Tx, userId: string, note: string): Pro
     where: { id: { in: held.map((h) => h.claimId).filter((c): c is string => !!c) }, endedAt: null },
     data: { endedAt: now, endReason: CLAIM_END.leadReleased, note },
   });
-  return held.length + appeals.count;
+  return held.length;
 }

@@ -160,13 +160,14 @@ export async function getQueue(id: string) {
   });
   if (!queue || queue.deletedAt) return null;
   const memberIds = queue.members.map((m) => m.user.id);
-  const [candidates, waiting] = await Promise.all([
+  const [candidates, waiting, waitingAppeals] = await Promise.all([
     db.user.findMany({
       where: { disabled: false, role: { in: [...CAPABILITIES["queue:review"]] }, id: { notIn: memberIds } },
       orderBy: { email: "asc" },
       select: { id: true, email: true, name: true, role: true },
     }),
     openCountsByQueue(),
+    db.appeal.count({ where: { queueId: id, state: "open" } }),
   ]);
   return {
     id: queue.id,
@@ -177,6 +178,7 @@ export async function getQueue(id: string) {
     members: queue.members.map((m) => ({ ...m.user, addedAt: m.addedAt })),
     candidates,
     waiting: waiting.get(id) ?? 0,
+    waitingAppeals,
   };
 }
 
@@ -241,34 +243,34 @@ export async function updateQueue(actor: Actor, id: string, input: QueueInput) {
 }
 
 /**
- * Closes a queue: routing stops sending items to it, and every open item in it becomes unrouted
- * with a note saying why. A live lease is left alone so its holder can still finish the item.
- * Answers how many items were unrouted (null when the queue was already closed: nothing written).
+ * Closes a queue: routing stops sending items to it, and every open item and open appeal in it
+ * becomes unrouted with a note saying why (appeals then wait on the appeals page for a lead to move
+ * them). A live lease is left alone so its holder can still finish. Answers how many items were
+ * unrouted (null when the queue was already closed: nothing written).
  */
-export async function closeQueue(actor: Actor, id: string): Promise<{ name: string; unroutedItems: number | null }> {
+export async function closeQueue(actor: Actor, id: string): Promise<{ name: string; unroutedItems: number | null; unroutedAppeals: number }> {
   return transaction(async (tx) => {
     await bumpRoutingGeneration(tx);
     const queue = await lockedQueue(tx, id);
-    if (!queue.open) return { name: queue.name, unroutedItems: null };
+    if (!queue.open) return { name: queue.name, unroutedItems: null, unroutedAppeals: 0 };
     await tx.queue.update({ where: { id }, data: { open: false } });
+    const closedNote = `Queue "${queue.name}" was closed on ${new Date().toISOString()}`;
     const { count } = await tx.item.updateMany({
       where: { queueId: id, state: openStates },
-      data: {
-        queueId: null,
-        routedBy: null,
-        assignedToId: null,
-        assignedAt: null,
-        routeNote: `Queue "${queue.name}" was closed on ${new Date().toISOString()}; route it again or move it.`,
-      },
+      data: { queueId: null, routedBy: null, assignedToId: null, assignedAt: null, routeNote: `${closedNote}; route it again or move it.` },
+    });
+    const appeals = await tx.appeal.updateMany({
+      where: { queueId: id, state: "open" },
+      data: { queueId: null, routedBy: null, routeNote: `${closedNote}; move it to a queue.` },
     });
     await appendAuditEvent(tx, {
       actor,
       action: "queue.closed",
       subjectType: "queue",
       subjectId: id,
-      payload: { queueId: id, name: queue.name, unroutedItems: count },
+      payload: { queueId: id, name: queue.name, unroutedItems: count, unroutedAppeals: appeals.count },
     });
-    return { name: queue.name, unroutedItems: count };
+    return { name: queue.name, unroutedItems: count, unroutedAppeals: appeals.count };
   });
 }
 
@@ -286,18 +288,22 @@ export async function reopenQueue(actor: Actor, id: string): Promise<{ name: str
 
 /**
  * Deletes an empty queue: the row stays (decided items and the audit log name it), marked deleted,
- * and its members are removed. Refused while any open item waits in it.
+ * and its members are removed. Refused while any open item or open appeal waits in it.
  */
 export async function deleteQueue(actor: Actor, id: string): Promise<{ name: string }> {
   return transaction(async (tx) => {
     await bumpRoutingGeneration(tx);
     const queue = await lockedQueue(tx, id);
     const waiting = await tx.item.count({ where: { queueId: id, state: openStates } });
-    if (waiting > 0) {
-      throw new QueueError(
-        "not_empty",
-        `Queue "${queue.name}" still holds ${waiting} open item${waiting === 1 ? "" : "s"}; move them, or close the queue (which unroutes them), before deleting it.`,
-      );
+    const appeals = await tx.appeal.count({ where: { queueId: id, state: "open" } });
+    if (waiting > 0 || appeals > 0) {
+      const what = [
+        waiting > 0 ? `${waiting} open item${waiting === 1 ? "" : "s"}` : "",
+        appeals > 0 ? `${appeals} open appeal${appeals === 1 ? "" : "s"}` : "",
+      ]
+        .filter(Boolean)
+        .join(" and ");
+      throw new QueueError("not_empty", `Queue "${queue.name}" still holds ${what}; move them, or close the queue (which unroutes them), before deleting it.`);
     }
     await tx.queue.update({ where: { id }, data: { deletedAt: new Date() } });
     await tx.queueMember.deleteMany({ where: { queueId: id } });

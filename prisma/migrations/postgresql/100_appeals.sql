@@ -67,18 +67,23 @@ Our reasons: {summary}', CURRENT_TIMESTAMP),
 Our reasons: {summary}', CURRENT_TIMESTAMP);
 
 -- The Appeals queue (14 days to answer, TCO Art. 10) with the reviewers of an existing installation.
-INSERT INTO "Queue" ("id", "name", "description", "deadlineHours", "updatedAt") VALUES
-  ('queue-appeals', 'Appeals', 'Complaints against decisions (DSA Art. 20), each reviewed by someone who took no part in the decision.', '{"appeal":336}', CURRENT_TIMESTAMP);
+-- The queue sets no hours of its own, so DOCKET_APPEAL_DEADLINE_HOURS applies; a team's own queue
+-- named "Appeals" keeps its name.
+INSERT INTO "Queue" ("id", "name", "description", "deadlineHours", "updatedAt")
+SELECT 'queue-appeals',
+  CASE WHEN EXISTS (SELECT 1 FROM "Queue" WHERE lower("name") = 'appeals' AND "deletedAt" IS NULL) THEN 'Appeals (DSA Art. 20)' ELSE 'Appeals' END,
+  'Complaints against decisions (DSA Art. 20), each reviewed by someone who took no part in the decision.', '{}', CURRENT_TIMESTAMP;
 INSERT INTO "QueueMember" ("queueId", "userId") SELECT 'queue-appeals', "id" FROM "User" WHERE "role" IN ('moderator', 'policy_lead') AND NOT "disabled";
 
 -- Routing gains an appeal stage. The live rules are published, so frozen: a new version carries them
--- with a catch-all appeal rule at the end, and an open draft gets the same rule so publishing it keeps
--- appeals routed.
+-- with a catch-all appeal rule at the end. When a lead has a draft open, the draft gets the rule
+-- instead and nothing is published (a version numbered above the draft would make history read out of
+-- order); appeals wait unrouted, visibly, until the lead publishes.
 INSERT INTO "RoutingVersion" ("id", "number", "status", "rules", "changeNote", "updatedAt", "publishedAt")
 SELECT 'routing-appeals', (SELECT MAX("number") + 1 FROM "RoutingVersion"), 'retired',
   (v."rules"::jsonb || '[{"id":"rule-starter-appeals","name":"Appeals to the Appeals queue","stage":"appeal","when":{},"queueId":"queue-appeals"}]'::jsonb)::text,
   'Appeals arrive with Docket''s appeals: every appeal goes to the Appeals queue.', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
-FROM "RoutingVersion" v WHERE v."status" = 'published';
+FROM "RoutingVersion" v WHERE v."status" = 'published' AND NOT EXISTS (SELECT 1 FROM "RoutingVersion" d WHERE d."status" = 'draft');
 UPDATE "RoutingVersion" SET "status" = 'retired', "retiredAt" = CURRENT_TIMESTAMP
   WHERE "status" = 'published' AND "id" <> 'routing-appeals' AND EXISTS (SELECT 1 FROM "RoutingVersion" WHERE "id" = 'routing-appeals');
 UPDATE "RoutingVersion" SET "status" = 'published', "retiredAt" = NULL WHERE "id" = 'routing-appeals';

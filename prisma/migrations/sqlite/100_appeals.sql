@@ -63,20 +63,25 @@ Our reasons: {summary}', CAST(strftime('%s','now') AS INTEGER) * 1000),
 Our reasons: {summary}', CAST(strftime('%s','now') AS INTEGER) * 1000);
 
 -- The Appeals queue (14 days to answer, TCO Art. 10) with the reviewers of an existing installation.
-INSERT INTO "Queue" ("id", "name", "description", "deadlineHours", "createdAt", "updatedAt") VALUES
-  ('queue-appeals', 'Appeals', 'Complaints against decisions (DSA Art. 20), each reviewed by someone who took no part in the decision.', '{"appeal":336}',
-   CAST(strftime('%s','now') AS INTEGER) * 1000, CAST(strftime('%s','now') AS INTEGER) * 1000);
+-- The queue sets no hours of its own, so DOCKET_APPEAL_DEADLINE_HOURS applies; a team's own queue
+-- named "Appeals" keeps its name.
+INSERT INTO "Queue" ("id", "name", "description", "deadlineHours", "createdAt", "updatedAt")
+SELECT 'queue-appeals',
+  CASE WHEN EXISTS (SELECT 1 FROM "Queue" WHERE lower("name") = 'appeals' AND "deletedAt" IS NULL) THEN 'Appeals (DSA Art. 20)' ELSE 'Appeals' END,
+  'Complaints against decisions (DSA Art. 20), each reviewed by someone who took no part in the decision.', '{}',
+  CAST(strftime('%s','now') AS INTEGER) * 1000, CAST(strftime('%s','now') AS INTEGER) * 1000;
 INSERT INTO "QueueMember" ("queueId", "userId", "addedAt") SELECT 'queue-appeals', "id", CAST(strftime('%s','now') AS INTEGER) * 1000 FROM "User" WHERE "role" IN ('moderator', 'policy_lead') AND NOT "disabled";
 
 -- Routing gains an appeal stage. The live rules are published, so frozen: a new version carries them
--- with a catch-all appeal rule at the end, and an open draft gets the same rule so publishing it keeps
--- appeals routed.
+-- with a catch-all appeal rule at the end. When a lead has a draft open, the draft gets the rule
+-- instead and nothing is published (a version numbered above the draft would make history read out of
+-- order); appeals wait unrouted, visibly, until the lead publishes.
 INSERT INTO "RoutingVersion" ("id", "number", "status", "rules", "changeNote", "createdAt", "updatedAt", "publishedAt")
 SELECT 'routing-appeals', (SELECT MAX("number") + 1 FROM "RoutingVersion"), 'retired',
   json_insert(v."rules", '$[#]', json('{"id":"rule-starter-appeals","name":"Appeals to the Appeals queue","stage":"appeal","when":{},"queueId":"queue-appeals"}')),
   'Appeals arrive with Docket''s appeals: every appeal goes to the Appeals queue.',
   CAST(strftime('%s','now') AS INTEGER) * 1000, CAST(strftime('%s','now') AS INTEGER) * 1000, CAST(strftime('%s','now') AS INTEGER) * 1000
-FROM "RoutingVersion" v WHERE v."status" = 'published';
+FROM "RoutingVersion" v WHERE v."status" = 'published' AND NOT EXISTS (SELECT 1 FROM "RoutingVersion" d WHERE d."status" = 'draft');
 UPDATE "RoutingVersion" SET "status" = 'retired', "retiredAt" = CAST(strftime('%s','now') AS INTEGER) * 1000
   WHERE "status" = 'published' AND "id" <> 'routing-appeals' AND EXISTS (SELECT 1 FROM "RoutingVersion" WHERE "id" = 'routing-appeals');
 UPDATE "RoutingVersion" SET "status" = 'published', "retiredAt" = NULL WHERE "id" = 'routing-appeals';
