@@ -12,6 +12,7 @@ import { getDecisionRecord } from "~/modules/audit/decisions.server.ts";
 import { statementForRecord } from "~/modules/audit/export.server.ts";
 import { formatDuration, strongestSource } from "~/modules/audit/snapshot.ts";
 import { SOURCE_NAMES } from "~/modules/items/sources.ts";
+import { AppliedLabels } from "~/components/audit/applied-labels.tsx";
 
 export const access: Access = { kind: "user", capability: "audit:read" };
 export const meta: MetaFunction = () => [{ title: "Decision · Audit · Docket" }];
@@ -99,30 +100,7 @@ export default function AuditDecision() {
         </dl>
       </Section>
       <Section title="Labels applied, as their version defined them" id="labels">
-        {record.labels.length === 0 ? (
-          <p className="text-sm text-slate-600">No labels.</p>
-        ) : (
-          <ul className="space-y-3">
-            {record.labels.map((l) => (
-              <li key={l.id} className="rounded border border-slate-200 p-3">
-                <p className="font-medium">
-                  {l.name} <span className="font-mono text-xs text-slate-600">{l.key}</span>
-                </p>
-                <p className="text-xs text-slate-600">
-                  {l.setName}, version {l.versionNumber} · {l.group} · default action {l.defaultAction}
-                </p>
-                <p className="mt-1 text-sm">
-                  <PlainText text={l.definition} />
-                </p>
-                {l.notWhen ? (
-                  <p className="mt-1 text-sm text-slate-700">
-                    Not when: <PlainText text={l.notWhen} />
-                  </p>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        )}
+        <AppliedLabels labels={record.labels} />
       </Section>
       <Section title="The item as reviewed" id="item">
         <p className="mb-2 text-sm text-slate-600">A snapshot taken when the decision was made; the item may have changed since.</p>

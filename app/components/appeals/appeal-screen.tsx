@@ -11,6 +11,7 @@ import { FieldError, Notice, PageHeader, inputClass, secondaryButtonClass } from
 import type { appealScreen } from "~/modules/appeals/screen.server.ts";
 import { MoveAppealForm, ReleaseAppealForm } from "~/modules/appeals/intent.ts";
 import type { LabelView } from "~/modules/labels/types.ts";
+import { LeaseNote, ReleaseLeaseForm } from "~/components/review/release-lease.tsx";
 import { ChainPanel } from "./chain-panel.tsx";
 import { ContestedDecision } from "./contested-decision.tsx";
 import { DecideAppealForm } from "./decide-appeal-form.tsx";
@@ -184,41 +185,16 @@ function LeadRelease({ data }: { data: AppealScreenData }) {
 }
 
 function ReleasePanel({ data, claimId, actionData }: { data: AppealScreenData; claimId: string; actionData: unknown }) {
-  const [release, fields] = useForm({
-    id: `release-appeal-${data.appeal.id}`,
-    lastResult: lastResultOf(actionData, "release"),
-    onValidate: validateWith(ReleaseAppealForm),
-    shouldValidate: "onSubmit",
-  });
-  const error = fields.reason.errors?.[0];
   return (
     <div className="grid gap-2 rounded border border-slate-200 bg-white p-4">
-      <Form method="post" {...getFormProps(release)} className="flex flex-wrap items-end gap-2">
-        <input type="hidden" name="intent" value="release" />
-        <input type="hidden" name="claimId" value={claimId} />
-        <div className="flex-1">
-          <label htmlFor="appeal-release-reason" className="block text-sm font-medium">
-            Release reason
-          </label>
-          <input
-            id="appeal-release-reason"
-            name="reason"
-            className={inputClass}
-            defaultValue={textOf(fields.reason.initialValue)}
-            aria-describedby="appeal-release-error"
-            aria-invalid={error ? true : undefined}
-          />
-          <FieldError id="appeal-release-error" message={error} />
-        </div>
-        <button type="submit" className={secondaryButtonClass}>
-          Release to the queue
-        </button>
-      </Form>
-      <p className="text-xs text-slate-600">
-        Your lease runs until{" "}
-        {data.appeal.leaseExpiresAt ? <time dateTime={data.appeal.leaseExpiresAt}>{data.appeal.leaseExpiresAt.slice(11, 16)} UTC</time> : null} and renews while
-        this page is open.
-      </p>
+      <ReleaseLeaseForm
+        formId={`release-appeal-${data.appeal.id}`}
+        idPrefix="appeal-release"
+        schema={ReleaseAppealForm}
+        claimId={claimId}
+        lastResult={lastResultOf(actionData, "release")}
+      />
+      <LeaseNote leaseExpiresAt={data.appeal.leaseExpiresAt} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { OutcomeBadge, PlainText, utc } from "~/components/audit/format.tsx";
 import { ContentView } from "~/components/review/content-view.tsx";
+import { AppliedLabels } from "~/components/audit/applied-labels.tsx";
 
 type ContestedView = {
   id: string;
@@ -24,7 +25,17 @@ type ContestedView = {
       authorHandle?: string | null;
     };
   };
-  labels: { id: string; key: string; name: string; definition: string; notWhen: string; setName: string; versionNumber: number; defaultAction: string }[];
+  labels: {
+    id: string;
+    key: string;
+    name: string;
+    group: string;
+    definition: string;
+    notWhen: string;
+    setName: string;
+    versionNumber: number;
+    defaultAction: string;
+  }[];
 };
 
 /**
@@ -69,30 +80,7 @@ export function ContestedDecision({
       </dl>
       <div>
         <h3 className="font-semibold">Labels applied, as their version defined them</h3>
-        {contested.labels.length === 0 ? (
-          <p className="text-sm text-slate-600">No labels.</p>
-        ) : (
-          <ul className="mt-1 space-y-2">
-            {contested.labels.map((l) => (
-              <li key={l.id} className="rounded border border-slate-200 p-2 text-sm">
-                <p className="font-medium">
-                  {l.name} <span className="font-mono text-xs text-slate-600">{l.key}</span>
-                </p>
-                <p className="text-xs text-slate-600">
-                  {l.setName}, version {l.versionNumber} · default action {l.defaultAction}
-                </p>
-                <p className="mt-1">
-                  <PlainText text={l.definition} />
-                </p>
-                {l.notWhen ? (
-                  <p className="mt-1 text-slate-700">
-                    Not when: <PlainText text={l.notWhen} />
-                  </p>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        )}
+        <AppliedLabels labels={contested.labels} />
       </div>
       <h3 className="font-semibold">The content as the reviewer saw it</h3>
       <ContentView

@@ -1,10 +1,10 @@
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { validateWith, textOf } from "~/components/ui/form.ts";
+import type { SubmissionResult } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import type { RefObject } from "react";
-import { FieldError, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
+import { inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import { ReleaseForm, SKIP_REASONS } from "~/modules/review/intent.ts";
 import { REVIEW_KEYS } from "./keys.ts";
+import { LeaseNote, ReleaseLeaseForm } from "./release-lease.tsx";
 
 /** While the reviewer holds the item: skip it (with a reason), release it, and when the lease runs out. */
 export function HoldPanel({
@@ -20,13 +20,6 @@ export function HoldPanel({
   releaseResult: SubmissionResult<string[]> | undefined;
   skipRef: RefObject<HTMLFormElement>;
 }) {
-  const [release, releaseFields] = useForm({
-    id: `release-${itemId}`,
-    lastResult: releaseResult,
-    onValidate: validateWith(ReleaseForm),
-    shouldValidate: "onSubmit",
-  });
-  const releaseError = releaseFields.reason.errors?.[0];
   return (
     <div className="grid gap-4 rounded border border-slate-200 bg-white p-4">
       <Form method="post" ref={skipRef} className="flex flex-wrap items-end gap-2">
@@ -46,31 +39,8 @@ export function HoldPanel({
           Skip <kbd className="text-xs">{REVIEW_KEYS.skip.shown}</kbd>
         </button>
       </Form>
-      <Form method="post" {...getFormProps(release)} className="flex flex-wrap items-end gap-2">
-        <input type="hidden" name="intent" value="release" />
-        <input type="hidden" name="claimId" value={claimId} />
-        <div className="flex-1">
-          <label htmlFor="release-reason" className="block text-sm font-medium">
-            Release reason
-          </label>
-          <input
-            id="release-reason"
-            name="reason"
-            className={inputClass}
-            defaultValue={textOf(releaseFields.reason.initialValue)}
-            aria-describedby="release-error"
-            aria-invalid={releaseError ? true : undefined}
-          />
-          <FieldError id="release-error" message={releaseError} />
-        </div>
-        <button type="submit" className={secondaryButtonClass}>
-          Release to the queue
-        </button>
-      </Form>
-      <p className="text-xs text-slate-600">
-        Your lease runs until {leaseExpiresAt ? <time dateTime={leaseExpiresAt}>{leaseExpiresAt.slice(11, 16)} UTC</time> : null} and renews while this page is
-        open.
-      </p>
+      <ReleaseLeaseForm formId={`release-${itemId}`} idPrefix="release" schema={ReleaseForm} claimId={claimId} lastResult={releaseResult} />
+      <LeaseNote leaseExpiresAt={leaseExpiresAt} />
     </div>
   );
 }
