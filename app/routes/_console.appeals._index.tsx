@@ -59,8 +59,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const reviewer = can(user.role, "appeals:review");
   const name = (FILTERS as readonly string[]).includes(url.searchParams.get("show") ?? "") ? (url.searchParams.get("show") as FilterName) : "open";
   const queue = url.searchParams.get("queue")?.slice(0, 64) || null;
-  // A reviewer who reads no other appeals sees the ones waiting in their own queues.
-  const filter: AppealFilter = { ...filterOf(name, queue), ...(reader ? {} : { inQueues: await memberQueueIds(user.id) }) };
+  // A reviewer who reads no other appeals sees the ones waiting in their own queues and the ones they answered.
+  const filter: AppealFilter = {
+    ...filterOf(name, queue),
+    ...(reader ? {} : { visibleTo: { userId: user.id, queueIds: await memberQueueIds(user.id) } }),
+  };
   const to = dayOf(url.searchParams.get("to"), new Date(Math.floor(now.getTime() / DAY) * DAY));
   const from = dayOf(url.searchParams.get("from"), new Date(to.getTime() - 90 * DAY));
   const [appeals, queues, mine, unrouted, figures] = await Promise.all([

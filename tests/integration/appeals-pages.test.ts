@@ -69,6 +69,9 @@ describe("who may use the appeal pages", () => {
     });
     expect(decided.status).toBe(302);
     expect((await (await signedIn("moderator", colleague)).get(`/appeals/${appealId}`)).status).toBe(404);
+    // The list shows each what they may open.
+    expect(await (await (await signedIn("moderator", colleague)).get("/appeals?show=decided")).text()).not.toContain(`/appeals/${appealId}`);
+    expect(await (await client.get("/appeals?show=decided")).text()).toContain(`/appeals/${appealId}`);
     const own = await client.get(`/appeals/${appealId}`);
     expect(own.status).toBe(200);
     expect(html(await own.text())).toContain("The post praises the fictional group; the removal stands.");

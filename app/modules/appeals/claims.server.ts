@@ -5,7 +5,7 @@ import { db, dialect, Prisma, transaction, type Tx } from "~/db.server.ts";
 import { newId } from "~/modules/ids.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import { can, type Role } from "~/modules/auth/capabilities.ts";
-import { leaseMs } from "~/modules/queue/claims.server.ts";
+import { leaseMs, lockClaimer } from "~/modules/queue/claims.server.ts";
 
 export type AppealClaimer = { id: string; email: string; role: string };
 export type ClaimedAppeal = { appealId: string; claimId: string; leaseExpiresAt: Date };
@@ -36,6 +36,12 @@ const memberSql = (userId: string, alias = `"Appeal"`) =>
   Prisma.sql`EXISTS (SELECT 1 FROM "QueueMember" qm JOIN "Queue" qq ON qq."id" = qm."queueId"
     WHERE qm."queueId" = ${Prisma.raw(alias)}."queueId" AND qm."userId" = ${userId} AND qq."open" = ${true} AND qq."deletedAt" IS NULL)`;
 
+/** Leases the appeal the WHERE clause names to the user, if it is still open, free, in their queue and not theirs to refuse. */
+const leaseSql = (user: { id: string }, claimId: string, now: Date, expires: Date, which: Prisma.Sql) =>
+  Prisma.sql`UPDATE "Appeal" SET "claimId" = ${claimId}, "claimedById" = ${user.id}, "leaseExpiresAt" = ${expires}, "updatedAt" = ${now}
+    WHERE "id" = ${which} AND "state" = 'open' AND ${freeSql(now)} AND ${memberSql(user.id)} AND NOT ${tookPartSql(user.id)}
+    RETURNING "id"`;
+
 const freeSql = (now: Date, alias = `"Appeal"`) =>
   Prisma.sql`(${Prisma.raw(alias)}."leaseExpiresAt" IS NULL OR ${Prisma.raw(alias)}."leaseExpiresAt" < ${now})`;
 
@@ -46,10 +52,6 @@ export async function tookPart(userId: string, itemId: string, client: Tx | type
     client.appeal.count({ where: { itemId, decidedById: userId } }),
   ]);
   return decided + answered > 0;
-}
-
-async function lockClaimer(tx: Tx, userId: string) {
-  if (dialect === "postgresql") await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR NO KEY UPDATE`;
 }
 
 async function heldBy(tx: Tx | typeof db, userId: string, now: Date): Promise<ClaimedAppeal | null> {
@@ -92,15 +94,11 @@ export async function claimNextAppeal(user: AppealClaimer, queueId?: string): Pr
     const claimId = newId();
     const expires = new Date(now.getTime() + leaseMs());
     const inQueue = queueId ? Prisma.sql`AND a."queueId" = ${queueId}` : Prisma.empty;
-    const [row] = await tx.$queryRaw<{ id: string }[]>`
-      UPDATE "Appeal" SET "claimId" = ${claimId}, "claimedById" = ${user.id}, "leaseExpiresAt" = ${expires}, "updatedAt" = ${now}
-      WHERE "id" = (
-        SELECT a."id" FROM "Appeal" a
+    const next = Prisma.sql`(SELECT a."id" FROM "Appeal" a
         WHERE a."state" = 'open' AND a."queueId" IS NOT NULL ${inQueue} AND ${freeSql(now, "a")}
           AND ${memberSql(user.id, "a")} AND NOT ${tookPartSql(user.id, "a")}
-        ORDER BY a."dueAt", a."id" LIMIT 1 ${Prisma.raw(dialect === "postgresql" ? "FOR UPDATE SKIP LOCKED" : "")})
-      AND "state" = 'open' AND ${freeSql(now)} AND ${memberSql(user.id)} AND NOT ${tookPartSql(user.id)}
-      RETURNING "id"`;
+        ORDER BY a."dueAt", a."id" LIMIT 1 ${Prisma.raw(dialect === "postgresql" ? "FOR UPDATE SKIP LOCKED" : "")})`;
+    const [row] = await tx.$queryRaw<{ id: string }[]>(leaseSql(user, claimId, now, expires, next));
     if (!row) return null;
     await recordClaim(tx, user, row.id, claimId, expires);
     return { appealId: row.id, claimId, leaseExpiresAt: expires };
@@ -125,10 +123,7 @@ export async function claimAppealOrWhy(user: AppealClaimer, appealId: string): P
     if (held) return { refused: "holding" };
     const claimId = newId();
     const expires = new Date(now.getTime() + leaseMs());
-    const [row] = await tx.$queryRaw<{ id: string }[]>`
-      UPDATE "Appeal" SET "claimId" = ${claimId}, "claimedById" = ${user.id}, "leaseExpiresAt" = ${expires}, "updatedAt" = ${now}
-      WHERE "id" = ${appealId} AND "state" = 'open' AND ${freeSql(now)} AND ${memberSql(user.id)} AND NOT ${tookPartSql(user.id)}
-      RETURNING "id"`;
+    const [row] = await tx.$queryRaw<{ id: string }[]>(leaseSql(user, claimId, now, expires, Prisma.sql`${appealId}`));
     if (!row) return { refused: "held" };
     await recordClaim(tx, user, appealId, claimId, expires);
     return { appealId, claimId, leaseExpiresAt: expires };

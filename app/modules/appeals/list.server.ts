@@ -6,8 +6,11 @@ export type AppealFilter = {
   state?: "open" | "decided";
   queueId?: string | "unrouted";
   overdue?: boolean;
-  /** Only appeals waiting in these queues (a reviewer who reads no other appeals sees their own queues'). */
-  inQueues?: string[];
+  /**
+   * For a reviewer who reads no other appeals: the ones waiting in their queues and the ones they
+   * answered (what the appeal page lets them open).
+   */
+  visibleTo?: { userId: string; queueIds: string[] };
 };
 
 /** Appeals for the leads' list: open ones by deadline (overdue first), decided ones latest first. */
@@ -17,7 +20,9 @@ export async function appealList(filter: AppealFilter, now: Date = new Date()) {
     ...(filter.queueId === "unrouted" ? { queueId: null, state: "open" } : filter.queueId ? { queueId: filter.queueId } : {}),
     ...(filter.overdue ? { state: "open", dueAt: { lt: now } } : {}),
   };
-  if (filter.inQueues) where.AND = [{ queueId: { in: filter.inQueues } }];
+  if (filter.visibleTo) {
+    where.AND = [{ OR: [{ state: "open", queueId: { in: filter.visibleTo.queueIds } }, { decidedById: filter.visibleTo.userId }] }];
+  }
   const rows = await db.appeal.findMany({
     where,
     orderBy: filter.state === "decided" ? [{ decidedAt: "desc" }] : [{ state: "asc" }, { dueAt: "asc" }],
@@ -59,20 +64,21 @@ export async function myAppealQueues(userId: string, now: Date = new Date()): Pr
   });
   const ids = memberships.map((m) => m.queue.id);
   if (ids.length === 0) return [];
-  const [waiting, overdue, earliest] = await Promise.all([
-    db.appeal.groupBy({ by: ["queueId"], where: { queueId: { in: ids }, state: "open" }, _count: { _all: true } }),
+  const [waiting, overdue] = await Promise.all([
+    db.appeal.groupBy({ by: ["queueId"], where: { queueId: { in: ids }, state: "open" }, _count: { _all: true }, _min: { dueAt: true } }),
     db.appeal.groupBy({ by: ["queueId"], where: { queueId: { in: ids }, state: "open", dueAt: { lt: now } }, _count: { _all: true } }),
-    db.appeal.groupBy({ by: ["queueId"], where: { queueId: { in: ids }, state: "open" }, _min: { dueAt: true } }),
   ]);
-  const count = (rows: { queueId: string | null; _count: { _all: number } }[], id: string) => rows.find((r) => r.queueId === id)?._count._all ?? 0;
   return memberships
-    .map((m) => ({
-      queueId: m.queue.id,
-      name: m.queue.name,
-      waiting: count(waiting, m.queue.id),
-      overdue: count(overdue, m.queue.id),
-      earliestDueAt: earliest.find((r) => r.queueId === m.queue.id)?._min.dueAt ?? null,
-    }))
+    .map((m) => {
+      const here = waiting.find((r) => r.queueId === m.queue.id);
+      return {
+        queueId: m.queue.id,
+        name: m.queue.name,
+        waiting: here?._count._all ?? 0,
+        overdue: overdue.find((r) => r.queueId === m.queue.id)?._count._all ?? 0,
+        earliestDueAt: here?._min.dueAt ?? null,
+      };
+    })
     .filter((q) => q.waiting > 0);
 }
 

@@ -249,7 +249,7 @@ export async function claimItemOrWhy(user: Claimer, itemId: string): Promise<Cla
  * user's row until commit; on SQLite the transaction already holds the database's write lock.
  * Whatever the user holds when this returns cannot change under the claim that follows.
  */
-async function lockClaimer(tx: Tx, userId: string) {
+export async function lockClaimer(tx: Tx, userId: string) {
   if (dialect === "postgresql") await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR NO KEY UPDATE`;
 }
 
