@@ -6,6 +6,7 @@ export const NAV: { to: string; label: string; capability: Capability }[] = [
   { to: "/queue/list", label: "Queue", capability: "queue:view" },
   { to: "/escalations", label: "Escalations", capability: "escalations:decide" },
   { to: "/appeals", label: "Appeals", capability: "appeals:view" },
+  { to: "/quality", label: "Quality", capability: "quality:view" },
   { to: "/claims", label: "Claims", capability: "queue:manage" },
   { to: "/queues", label: "Queues", capability: "queue:manage" },
   { to: "/routing", label: "Routing", capability: "routing:read" },

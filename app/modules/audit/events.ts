@@ -103,6 +103,8 @@ export const AUDIT_EVENTS = {
     // Absent on decisions recorded before appeals existed.
     supersedes: id.nullish(),
     appealId: id.nullish(),
+    // A lead's correction after a quality review's adjudication.
+    qualityReviewId: id.nullish(),
   }),
 
   "flag.batch_received": payload({
@@ -188,6 +190,57 @@ export const AUDIT_EVENTS = {
   }),
 
   // unroutedAppeals: absent on events recorded before appeals existed.
+  "quality.sampled": payload({ qualityReviewId: id, decisionId: id, itemId: id, because: text, ruleId: id.nullable(), queueId: id.nullable() }),
+  "quality.claimed": payload({ qualityReviewId: id, claimId: id, leaseExpiresAt: time }),
+  "quality.released": payload({ qualityReviewId: id, claimId: id, reason: text }),
+  "quality.reviewed": payload({
+    qualityReviewId: id,
+    decisionId: id,
+    itemId: id,
+    action: z.enum(ACTIONS),
+    labelKeys: z.array(text),
+    rationale: text,
+    agreed: z.boolean(),
+  }),
+  "quality.adjudicated": payload({
+    qualityReviewId: id,
+    decisionId: id,
+    itemId: id,
+    ruling: z.enum(["first", "second", "neither"]),
+    errorType: text.nullable(),
+    note: text,
+    correctionDecisionId: id.nullable(),
+  }),
+  "quality.settings_changed": payload({
+    calibrationPercent: z.number(),
+    showExplanation: z.boolean(),
+    shiftHours: count,
+    highSeverityCap: count.nullable(),
+    highSeverityFrom: count,
+  }),
+  // Calibration content never leaves the console, so the log records what a lead expects, not the text.
+  "calibration.saved": payload({
+    calibrationItemId: id,
+    versionId: id,
+    reason: text,
+    expectedAction: z.enum(ACTIONS),
+    expectedLabelKeys: z.array(text),
+    active: z.boolean(),
+    created: z.boolean(),
+  }),
+  "sampling_rule.saved": payload({
+    ruleId: id,
+    name: text,
+    queueId: id.nullable(),
+    labelSetId: id.nullable(),
+    moderatorId: id.nullable(),
+    percent: z.number(),
+    minPerWeek: count,
+    actionQuotas: z.record(count),
+    active: z.boolean(),
+    created: z.boolean(),
+  }),
+
   "queue.closed": payload({ ...queueRef, unroutedItems: count, unroutedAppeals: count.optional() }),
   "queue.created": payload({ ...queueRef, description: text, deadlineHours: hours, open: z.boolean() }),
   "queue.deleted": payload(queueRef),

@@ -26,6 +26,16 @@ export const CAPABILITIES = {
   "appeals:manage": ["policy_lead"],
   // Overturn counts per moderator: for the leads who coach them, not for colleagues or auditors.
   "appeals:by_moderator": ["policy_lead"],
+  // Opening the quality pages at all; what each shows depends on the capabilities below.
+  "quality:view": ["moderator", "policy_lead", "auditor", "admin"],
+  // Blind second reviews of sampled decisions: the same people who review items.
+  "quality:review": ["moderator", "policy_lead"],
+  // Sampling rules, calibration items, adjudicating disagreements, the care settings.
+  "quality:manage": ["policy_lead"],
+  // Agreement figures and the pairs behind them (no names of reviewers in them).
+  "quality:read": ["policy_lead", "auditor", "admin"],
+  // Calibration accuracy per moderator and the team's exposure: for the leads who look after them.
+  "quality:by_moderator": ["policy_lead"],
   "labels:read": ["moderator", "policy_lead", "auditor", "admin"],
   "labels:edit": ["policy_lead", "admin"],
   "decisions:read": ["moderator", "policy_lead", "auditor", "admin"],
