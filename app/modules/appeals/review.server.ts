@@ -2,11 +2,11 @@
 // appellant reads. An overturn or a modification writes a new decision that supersedes the contested
 // one, in the same transaction as the appeal's outcome, the item's state and the audit events.
 import { transaction, type Tx } from "~/db.server.ts";
-import { newId } from "~/modules/ids.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import { can, type Role } from "~/modules/auth/capabilities.ts";
 import type { DecisionAction } from "~/modules/decisions/actions.ts";
-import { DecisionInvalidError, loadItem, resolveLabels, snapshotOf, validateDecision } from "~/modules/decisions/decide.server.ts";
+import { DecisionInvalidError, loadItem, resolveLabels, validateDecision } from "~/modules/decisions/decide.server.ts";
+import { writeSupersedingDecision } from "~/modules/decisions/supersede.server.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import type { LabelView } from "~/modules/labels/types.ts";
 import { APPEALED_STATE, isOpen, TRANSITIONS } from "~/modules/items/lifecycle.ts";
@@ -130,43 +130,17 @@ export async function decideAppeal(user: AppealReviewer, input: AppealDecisionIn
 
     let newDecisionId = standing?.id ?? null;
     if (write) {
-      newDecisionId = newId();
-      const labelKeys = write.labels.map((l) => l.key);
-      const event = await appendAuditEvent(tx, {
-        actor,
-        action: "decision.made",
-        subjectType: "item",
-        subjectId: item.id,
-        payload: {
-          decisionId: newDecisionId,
-          itemId: item.id,
-          externalId: item.externalId,
-          action: write.action,
-          labelKeys,
-          versionId: write.versionId,
-          rationale: input.rationale,
-          copyOf: null,
-          supersedes: appeal.decisionId,
-          appealId: appeal.id,
-        },
+      newDecisionId = await writeSupersedingDecision(tx, actor, {
+        item,
+        userId: user.id,
+        supersedes: appeal.decisionId,
+        action: write.action,
+        labels: write.labels,
+        versionId: write.versionId,
+        rationale: input.rationale,
+        appealId: appeal.id,
+        now,
       });
-      await tx.decision.create({
-        data: {
-          id: newDecisionId,
-          seq: event.seq,
-          itemId: item.id,
-          userId: user.id,
-          versionId: write.versionId,
-          action: write.action,
-          rationale: input.rationale,
-          labelKeys: JSON.stringify(labelKeys),
-          snapshot: JSON.stringify(snapshotOf(item)),
-          supersedesId: appeal.decisionId,
-          appealId: appeal.id,
-          createdAt: now,
-        },
-      });
-      if (write.labels.length > 0) await tx.decisionLabel.createMany({ data: write.labels.map((l) => ({ decisionId: newDecisionId!, labelId: l.id })) });
     }
 
     await tx.appeal.update({

@@ -53,8 +53,9 @@ export type DecisionRecord = {
   labelKeys: string[];
   byLead: boolean;
   copyOfDecisionId: string | null;
-  /** The decision this one replaced on appeal (its statement of reasons says so). */
+  /** The decision this one replaced on appeal or after a quality review (its statement of reasons says so). */
   supersedesId: string | null;
+  qualityReviewId: string | null;
   createdAt: Date;
   decidedBy: { id: string; email: string; name: string; role: string };
   version: { id: string; number: number; status: string; setName: string } | null;
@@ -89,6 +90,7 @@ export async function getDecisionRecord(decisionId: string): Promise<DecisionRec
     byLead: d.byLead,
     copyOfDecisionId: d.copyOfDecisionId,
     supersedesId: d.supersedesId,
+    qualityReviewId: d.qualityReviewId,
     createdAt: d.createdAt,
     decidedBy: d.user,
     version: d.version ? { id: d.version.id, number: d.version.number, status: d.version.status, setName: d.version.labelSet.name } : null,
@@ -112,6 +114,7 @@ export type DecisionExportRow = {
   snapshot: string;
   copyOfDecisionId: string | null;
   supersedesId: string | null;
+  qualityReviewId: string | null;
   byLead: boolean;
   createdAt: Date;
 };
@@ -131,7 +134,7 @@ export async function decisionPage(range: DecisionRange, after: { at: Date; seq:
   const actionFilter = actions && actions.length > 0 ? Prisma.sql`AND CAST("action" AS TEXT) IN (${Prisma.join(actions as string[])})` : Prisma.empty;
   const rows = await db.$queryRaw<(Omit<DecisionExportRow, "seq" | "byLead"> & { seq: number | bigint; byLead: boolean | number })[]>`
     SELECT "id", "seq", "itemId", "userId", CAST("action" AS TEXT) AS "action", "rationale", "labelKeys", "versionId",
-           "snapshot", "copyOfDecisionId", "supersedesId", "byLead", "createdAt"
+           "snapshot", "copyOfDecisionId", "supersedesId", "qualityReviewId", "byLead", "createdAt"
     FROM "Decision"
     WHERE "createdAt" >= ${range.from} AND "createdAt" < ${range.to} ${cursor} ${actionFilter} ${platformFilter(range)}
     ORDER BY "createdAt", "seq" LIMIT ${limit}`;

@@ -1,7 +1,7 @@
 import { db } from "~/db.server.ts";
 import { countDecisions, decisionPage, labelsForDecisions, toSorLabels, type DecisionExportRow } from "./decisions.server.ts";
 import { decisionTimings, parseSnapshot, strongestSource } from "./snapshot.ts";
-import { RESTRICTING_ACTIONS, SOR_BATCH_SIZE, validStatement, type StatementOfReasons } from "./statement-of-reasons.ts";
+import { RESTRICTING_ACTIONS, SOR_BATCH_SIZE, replacedBecause, validStatement, type StatementOfReasons } from "./statement-of-reasons.ts";
 import { parseAuditPayload } from "./events.ts";
 import { recordAuditEvent, type Actor } from "./writer.server.ts";
 import type { ChainedFields } from "./chain.ts";
@@ -165,7 +165,7 @@ async function statementsFor(rows: DecisionExportRow[]): Promise<StatementOfReas
     const snapshot = parseSnapshot(r.snapshot);
     const identifiers = [snapshot.item.authorHandle ?? "", snapshot.item.authorExternalId ?? "", ...snapshot.flags.map((f) => f.reporterId ?? "")];
     const s = validStatement(
-      { id: r.id, action: r.action, createdAt: r.createdAt, snapshot, labels: toSorLabels(labels.get(r.id) ?? []), onAppeal: r.supersedesId !== null },
+      { id: r.id, action: r.action, createdAt: r.createdAt, snapshot, labels: toSorLabels(labels.get(r.id) ?? []), replaced: replacedBecause(r) },
       identifiers,
     );
     if (s) out.push(s);
@@ -251,6 +251,7 @@ export async function statementForRecord(record: {
   snapshot: ReturnType<typeof parseSnapshot>;
   labels: Parameters<typeof toSorLabels>[0];
   supersedesId: string | null;
+  qualityReviewId: string | null;
 }): Promise<StatementOfReasons | null> {
   const identifiers = [
     record.snapshot.item.authorHandle ?? "",
@@ -264,7 +265,7 @@ export async function statementForRecord(record: {
       createdAt: record.createdAt,
       snapshot: record.snapshot,
       labels: toSorLabels(record.labels),
-      onAppeal: !!record.supersedesId,
+      replaced: replacedBecause(record),
     },
     identifiers,
   );

@@ -269,14 +269,20 @@ export type SorDecision = {
   createdAt: Date;
   snapshot: DecisionSnapshot;
   labels: SorLabel[];
-  /** Made on an appeal, replacing an earlier decision (the earlier one's statement stays as it was). */
-  onAppeal?: boolean;
+  /** What made it replace an earlier decision (whose statement stays as it was): an appeal, or a lead's correction after a quality review. */
+  replaced?: "appeal" | "quality_review" | null;
 };
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 
 export const puidFor = (decisionId: string) => `docket-${decisionId.replace(/[^a-zA-Z0-9-_]/g, "-")}`;
+
+/** Why a decision replaced another, from its record. */
+export function replacedBecause(d: { supersedesId: string | null; qualityReviewId: string | null }): SorDecision["replaced"] {
+  if (!d.supersedesId) return null;
+  return d.qualityReviewId ? "quality_review" : "appeal";
+}
 
 /**
  * The statement for one restricting decision, from what the decision recorded: its snapshot (dates,
@@ -318,7 +324,8 @@ export function buildStatement(d: SorDecision): StatementOfReasons | null {
     `${SOURCE_PHRASE[source]}.`,
     otherSources.length > 0 ? `Also flagged through: ${otherSources.map((s) => SOURCE_PHRASE[s].toLowerCase()).join("; ")}.` : "",
     `A trained moderator reviewed it under the ${setNames.join(", ") || "platform's"} policy and applied: ${labelList}.`,
-    d.onAppeal ? "Decided on an internal complaint (DSA Art. 20), replacing an earlier decision on this content." : "",
+    d.replaced === "appeal" ? "Decided on an internal complaint (DSA Art. 20), replacing an earlier decision on this content." : "",
+    d.replaced === "quality_review" ? "Corrected after an internal quality review, replacing an earlier decision on this content." : "",
     d.action === "remove" ? "Content removed; account not restricted." : "Access to the content disabled; account not restricted.",
   ]
     .filter(Boolean)

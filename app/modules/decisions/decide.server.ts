@@ -29,6 +29,7 @@ import {
 } from "~/modules/items/lifecycle.ts";
 import { liveLabelSetsForReason, recentLiveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import type { LabelView, LiveLabelSet } from "~/modules/labels/types.ts";
+import { sampleDecision } from "~/modules/quality/sample.server.ts";
 import type { DecisionAction } from "./actions.ts";
 
 export type Decider = { id: string; email: string; role: Role };
@@ -262,13 +263,30 @@ async function checkDecision(user: Decider, item: ItemWithFlags | null, input: D
  * COMMIT, so the audit head is locked only for that last round trip.
  */
 export async function decide(user: Decider, input: DecideInput): Promise<DecideResult> {
-  if (input.applyToCopies) return decideWithCopies(user, input);
+  const result = input.applyToCopies ? await decideWithCopies(user, input) : await decideOneAfresh(user, input);
+  if (result.state === DECIDED_STATE) await sampleAfterDecision(result.decisionId);
+  return result;
+}
+
+async function decideOneAfresh(user: Decider, input: DecideInput): Promise<DecideResult> {
   try {
     return await decideOne(user, input, false);
   } catch (e) {
     // The label sets were read a few seconds ago; a lead may have published since. Read them afresh once.
     if (e instanceof DecisionInvalidError && e.field === "labelIds") return decideOne(user, input, true);
     throw e;
+  }
+}
+
+/**
+ * The decision is committed and will be acknowledged whatever happens here: a failure to sample it
+ * for quality review is logged, never reported as a failed decision.
+ */
+async function sampleAfterDecision(decisionId: string) {
+  try {
+    await sampleDecision(decisionId);
+  } catch (e) {
+    console.error(`quality sampling of decision ${decisionId} failed:`, e);
   }
 }
 

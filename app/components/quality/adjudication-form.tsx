@@ -1,0 +1,134 @@
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { Form } from "@remix-run/react";
+import { useMemo, useState } from "react";
+import { LabelPicker } from "~/components/review/label-picker.tsx";
+import { textOf, validateWith } from "~/components/ui/form.ts";
+import { buttonClass, FieldError, inputClass } from "~/components/ui/page.tsx";
+import { LABEL_GROUPS, type LabelView } from "~/modules/labels/types.ts";
+import { AdjudicationForm as Schema, ERROR_TYPES, RULINGS } from "~/modules/quality/adjudication-form.ts";
+
+const ACTIONS = ["keep", "remove", "restrict"] as const;
+
+/** The lead's ruling, the error type and note, and an optional correction of the first decision. */
+export function AdjudicationForm({
+  reviewId,
+  liveSets,
+  prefill,
+  canCorrect,
+  lastResult,
+}: {
+  reviewId: string;
+  liveSets: { name: string; versionNumber: number; labels: LabelView[] }[];
+  prefill: { action: string; labelIds: string[] };
+  canCorrect: boolean;
+  lastResult: SubmissionResult<string[]> | undefined;
+}) {
+  const [form, fields] = useForm({ id: `adjudicate-${reviewId}`, lastResult, onValidate: validateWith(Schema), shouldValidate: "onSubmit" });
+  const labels = useMemo(() => LABEL_GROUPS.flatMap((g) => liveSets.flatMap((s) => s.labels).filter((l) => l.group === g)), [liveSets]);
+  const numbers = useMemo(() => new Map(labels.map((l, i) => [l.id, i + 1])), [labels]);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set(prefill.labelIds));
+  const [action, setAction] = useState<string>(prefill.action);
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  return (
+    <Form method="post" {...getFormProps(form)} className="space-y-5 rounded border border-slate-200 bg-white p-4" aria-labelledby="adjudicate-heading">
+      <h2 id="adjudicate-heading" className="text-lg font-semibold">
+        Rule on the disagreement
+      </h2>
+      {form.errors?.length ? <p className="text-sm text-red-700">{form.errors[0]}</p> : null}
+      <fieldset>
+        <legend className="font-semibold">Which was right?</legend>
+        <FieldError id="ruling-error" message={fields.ruling.errors?.[0]} />
+        <div className="mt-1 grid gap-2">
+          {RULINGS.map((r) => (
+            <label key={r.ruling} className="flex items-center gap-2">
+              <input type="radio" name="ruling" value={r.ruling} defaultChecked={fields.ruling.initialValue === r.ruling} />
+              {r.name}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend className="font-semibold">Type of error</legend>
+        <FieldError id="error-type-error" message={fields.errorType.errors?.[0]} />
+        <div className="mt-1 grid gap-2">
+          {ERROR_TYPES.map((t) => (
+            <label key={t.type} className="flex items-start gap-2">
+              <input type="radio" name="errorType" value={t.type} defaultChecked={fields.errorType.initialValue === t.type} className="mt-1" />
+              <span>
+                <span className="font-medium">{t.name}</span> <span className="text-sm text-slate-600">— {t.hint}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div>
+        <label htmlFor="adjudication-note" className="block font-semibold">
+          Note <span className="font-normal text-slate-600">(required; for the record and for the guidance)</span>
+        </label>
+        <textarea
+          id="adjudication-note"
+          name="note"
+          rows={3}
+          defaultValue={textOf(fields.note.initialValue)}
+          className={inputClass}
+          aria-describedby="adjudication-note-error"
+          aria-invalid={fields.note.errors?.length ? true : undefined}
+        />
+        <FieldError id="adjudication-note-error" message={fields.note.errors?.[0]} />
+      </div>
+      {canCorrect ? (
+        <fieldset className="space-y-4 rounded border border-slate-200 p-3">
+          <legend className="px-1 font-semibold">Correct the first decision</legend>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="correct" defaultChecked={fields.correct.initialValue === "on"} />
+            Replace the first decision with this one (the platform is told, and the statement of reasons follows)
+          </label>
+          <FieldError id="correct-error" message={fields.correct.errors?.[0]} />
+          <p className="text-xs text-slate-600">
+            Under the live label set: {liveSets.map((s) => `${s.name}, version ${s.versionNumber}`).join("; ") || "none"}. Filled in with the second
+            review&apos;s answer.
+          </p>
+          <fieldset>
+            <legend className="font-medium">Action</legend>
+            <FieldError id="correction-action-error" message={fields.action.errors?.[0]} />
+            <div className="mt-1 flex flex-wrap gap-3">
+              {ACTIONS.map((a) => (
+                <label
+                  key={a}
+                  className={`flex items-center gap-2 rounded border px-3 py-1.5 ${action === a ? "border-blue-600 bg-blue-50" : "border-slate-300"}`}
+                >
+                  <input type="radio" name="action" value={a} checked={action === a} onChange={() => setAction(a)} />
+                  {a}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <LabelPicker labels={labels} numbers={numbers} selected={selected} onToggle={toggle} error={fields.labelIds.errors?.[0]} />
+          <div>
+            <label htmlFor="correction-rationale" className="block font-medium">
+              Rationale for the corrected decision
+            </label>
+            <textarea
+              id="correction-rationale"
+              name="rationale"
+              rows={3}
+              defaultValue={textOf(fields.rationale.initialValue)}
+              className={inputClass}
+              aria-describedby="correction-rationale-error"
+              aria-invalid={fields.rationale.errors?.length ? true : undefined}
+            />
+            <FieldError id="correction-rationale-error" message={fields.rationale.errors?.[0]} />
+          </div>
+        </fieldset>
+      ) : null}
+      <button type="submit" className={buttonClass}>
+        Record the ruling
+      </button>
+    </Form>
+  );
+}

@@ -1,0 +1,85 @@
+// The blind review screen: the item as the first reviewer saw it (the decision's snapshot), with the
+// labels of the same label set version, and nothing of the first decision: not its action, labels,
+// rationale, reviewer, time, or even its id, and not the item's id (whose page shows its history).
+import { db } from "~/db.server.ts";
+import { env } from "~/env.server.ts";
+import type { SessionUser } from "~/modules/auth/session.server.ts";
+import { getVersion } from "~/modules/labels/sets.server.ts";
+import { isLeaseLive } from "~/modules/items/lifecycle.ts";
+import { leaseMs } from "~/modules/queue/claims.server.ts";
+import { QualityError } from "../errors.ts";
+import { tookPart } from "./claims.server.ts";
+
+type Snapshot = {
+  platform: string;
+  type: string;
+  title: string | null;
+  body: string | null;
+  url: string | null;
+  mediaUrls: string[];
+  language: string | null;
+  postedAt: string | null;
+  author: { externalId: string | null; handle: string | null };
+  countsBySource: Record<string, number>;
+  countsByReason: Record<string, number>;
+  strongestSource: string;
+  topReason: string;
+  firstFlaggedAt: string;
+  flags: { id: string; source: string; reason: string; note: string | null; reference: string | null; receivedAt: string }[];
+};
+
+export async function blindReviewScreen(user: SessionUser, reviewId: string, url: URL) {
+  const review = await db.qualityReview.findUnique({ where: { id: reviewId } });
+  if (!review) return null;
+  const now = new Date();
+  const heldByMe = review.claimedById === user.id && isLeaseLive(review.leaseExpiresAt, now) && review.state === "open";
+  const mine = review.reviewerId === user.id;
+  if (!mine && (await tookPart(user.id, review))) {
+    throw new QualityError(403, "took_part", "You decided this item, so its quality review is someone else's: nobody reviews their own decision.");
+  }
+  const member = review.queueId ? !!(await db.queueMember.findFirst({ where: { queueId: review.queueId, userId: user.id } })) : true;
+  if (!heldByMe && !mine && !member) throw new QualityError(403, "not_member", "This quality review belongs to a queue you are not a member of.");
+  const decision = await db.decision.findUniqueOrThrow({ where: { id: review.decisionId }, select: { snapshot: true } });
+  const s = JSON.parse(decision.snapshot) as Snapshot;
+  const version = review.versionId ? await getVersion(review.versionId) : null;
+  const held = review.state === "open" && isLeaseLive(review.leaseExpiresAt, now);
+  return {
+    review: {
+      id: review.id,
+      open: review.state === "open",
+      claimId: heldByMe ? review.claimId : null,
+      leaseExpiresAt: heldByMe ? review.leaseExpiresAt : null,
+      heldByOther: held && !heldByMe,
+      canClaim: review.state === "open" && !held && member,
+    },
+    content: {
+      platform: s.platform,
+      externalId: "",
+      type: s.type,
+      title: s.title,
+      body: s.body,
+      url: s.url,
+      mediaUrls: s.mediaUrls,
+      language: s.language,
+      postedAt: s.postedAt,
+      authorExternalId: null,
+      authorHandle: s.author.handle,
+    },
+    flags: s.flags.map((f) => ({ id: f.id, source: f.source, reason: f.reason, note: f.note, reference: f.reference, receivedAt: f.receivedAt, dueAt: null })),
+    counts: { bySource: s.countsBySource, byReason: s.countsByReason, flags: s.flags.length },
+    labelSet: version
+      ? { name: version.setName, versionNumber: version.number, labels: version.labels.filter((l) => !l.retired) }
+      : { name: "", versionNumber: 0, labels: [] },
+    // What this reviewer answered, once they have (their own answer only).
+    answered:
+      mine && review.reviewedAt
+        ? { action: review.action, labelKeys: JSON.parse(review.labelKeys) as string[], rationale: review.rationale ?? "", reviewedAt: review.reviewedAt }
+        : null,
+    revealed: user.revealMedia || url.searchParams.get("reveal") === "1",
+    mediaOrigins: env.DOCKET_MEDIA_ORIGINS,
+    renewEveryMs: Math.max(5_000, Math.min(120_000, Math.floor(leaseMs() / 3))),
+    now: now.toISOString(),
+  };
+}
+
+export type BlindReviewScreen = NonNullable<Awaited<ReturnType<typeof blindReviewScreen>>>;
