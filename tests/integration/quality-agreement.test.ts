@@ -6,10 +6,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server.ts";
 import { userActor } from "~/modules/auth/actor.ts";
-import type { DecisionAction } from "~/modules/decisions/actions.ts";
 import { newId } from "~/modules/ids.ts";
 import { startDraft } from "~/modules/labels/editor.server.ts";
 import { makeDecision } from "../support/audit-fixtures.ts";
+import { makeReviewedPair, type ReviewSide } from "../support/agreement.ts";
 import { makeUser, PASSWORD } from "../support/fixtures.ts";
 import { Client } from "../support/http.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
@@ -20,7 +20,7 @@ const P = "ve_propaganda_distribution";
 const R = "ve_representation";
 const C = "ve_condemnation";
 
-type Side = [DecisionAction, string[]];
+type Side = ReviewSide;
 type PairSpec = { first: Side; second: Side; month: "2025-01" | "2025-02"; state: "agreed" | "disagreed" | "adjudicated" };
 const spec = (first: Side, second: Side, month: PairSpec["month"], state: PairSpec["state"]): PairSpec => ({ first, second, month, state });
 
@@ -79,36 +79,31 @@ beforeAll(async () => {
     }),
   );
   for (const [i, pair] of PAIRS.entries()) {
-    const made = await makeDecision({ action: pair.first[0], labelKeys: pair.first[1], externalId: i === 0 ? INJECTION : undefined });
-    externalIds.push(made.externalId);
     const reviewer = reviewers[i % 2];
+    const day = String(1 + (i % 27)).padStart(2, "0");
+    const made = await makeReviewedPair({
+      ...pair,
+      reviewerId: reviewer.id,
+      reviewedAt: new Date(`${pair.month}-${day}T12:00:00Z`),
+      externalId: i === 0 ? INJECTION : undefined,
+    });
+    externalIds.push(made.externalId);
     if (i === 0) hidden.push(made.moderator.email, made.moderator.id, ...reviewers.flatMap((r) => [r.email, r.name, r.id]));
     versionId = made.decision.versionId!;
-    const day = String(1 + (i % 27)).padStart(2, "0");
-    await db.qualityReview.create({
-      data: {
-        id: newId(),
-        decisionId: made.decision.id,
-        itemId: made.itemId,
-        sampledBecause: "share",
-        firstUserId: made.moderator.id,
-        versionId,
-        state: pair.state,
-        sampledAt: new Date(`${pair.month}-${day}T08:00:00Z`),
-        reviewerId: reviewer.id,
-        reviewedAt: new Date(`${pair.month}-${day}T12:00:00Z`),
-        action: pair.second[0],
-        labelKeys: JSON.stringify(pair.second[1]),
-        rationale: "Fictional second review of a made-up post.",
-        ...(pair.state === "adjudicated" ? { ruling: "first", errorType: "wrong_label", adjudicatedAt: new Date(`${pair.month}-${day}T16:00:00Z`) } : {}),
-      },
-    });
   }
   // A review still open is not a pair yet.
   const open = await makeDecision({ action: "remove", labelKeys: [G] });
   openExternalId = open.externalId;
   await db.qualityReview.create({
-    data: { id: newId(), decisionId: open.decision.id, itemId: open.itemId, sampledBecause: "share", firstUserId: open.moderator.id, versionId, sampledAt: new Date() },
+    data: {
+      id: newId(),
+      decisionId: open.decision.id,
+      itemId: open.itemId,
+      sampledBecause: "share",
+      firstUserId: open.moderator.id,
+      versionId,
+      sampledAt: new Date(),
+    },
   });
   setId = (await db.labelSetVersion.findUniqueOrThrow({ where: { id: versionId } })).labelSetId;
 });
@@ -144,13 +139,20 @@ function parseCsv(text: string): Record<string, string>[] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") cur.push(cell), (cell = "");
-    else if (ch === "\n") cur.push(cell), rows.push(cur), (cur = []), (cell = "");
-    else if (ch !== "\r") cell += ch;
+    else if (ch === "," || ch === "\n") {
+      cur.push(cell);
+      cell = "";
+      if (ch === "\n") {
+        rows.push(cur);
+        cur = [];
+      }
+    } else if (ch !== "\r") cell += ch;
   }
   const [header, ...body] = rows;
   return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
@@ -252,7 +254,13 @@ describe("the CSV exports", () => {
     const rows = parseCsv(text);
     const find = (period: string, measure: string, key = "") => rows.find((r) => r.period === period && r.measure === measure && r.label_key === key)!;
     const action = find("all", "action");
-    expect([action.pairs, three(action.kappa), three(action.se), three(action.ci_low), three(action.ci_high)]).toEqual(["24", "0.627", "0.144", "0.346", "0.909"]);
+    expect([action.pairs, three(action.kappa), three(action.se), three(action.ci_low), three(action.ci_high)]).toEqual([
+      "24",
+      "0.627",
+      "0.144",
+      "0.346",
+      "0.909",
+    ]);
     expect([three(action.observed_agreement), three(action.chance_agreement)]).toEqual(["0.792", "0.441"]);
     const glory = find("all", "label", G);
     expect([three(glory.kappa), three(glory.se), three(glory.ci_low), three(glory.ci_high), glory.guidance_needs_work]).toEqual([
