@@ -1,13 +1,14 @@
 import { ensureDemoAccounts } from "./accounts.server.ts";
 import { loadDemoAppeals } from "./appeals.server.ts";
 import { loadDemoItems } from "./items.server.ts";
+import { loadDemoQuality } from "./quality.server.ts";
 import { loadDemoLabelEdit, loadDemoLabelSets } from "./labels.server.ts";
 import { loadDemoRouting } from "./routing.server.ts";
 
 /**
  * Demo mode: the contract's accounts and key, the starter label set, the team's queues and routing
  * rules, synthetic items with a history of decisions under version 1, then a label-set edit
- * (version 2), then appeals against some of those decisions. Each step skips what is already there,
+ * (version 2), then appeals against some of those decisions, then quality review of some of them. Each step skips what is already there,
  * so restarting the demo adds nothing twice.
  */
 export async function loadDemo(): Promise<string> {
@@ -18,5 +19,6 @@ export async function loadDemo(): Promise<string> {
   steps.push(await loadDemoItems());
   steps.push(await loadDemoLabelEdit());
   steps.push(await loadDemoAppeals());
+  steps.push(await loadDemoQuality());
   return steps.join("; ");
 }
