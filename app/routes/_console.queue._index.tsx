@@ -3,6 +3,8 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { NextAppealButton } from "~/components/appeals/next-appeal-button.tsx";
+import { BreakPrompt } from "~/components/quality/care/break-prompt.tsx";
+import { OwnExposurePanel } from "~/components/quality/care/own-exposure.tsx";
 import { Deadline } from "~/components/queue/deadline.tsx";
 import { NextButton } from "~/components/queue/next-button.tsx";
 import { SourceBadge } from "~/components/queue/source-badge.tsx";
@@ -11,7 +13,10 @@ import { myAppealQueues } from "~/modules/appeals/list.server.ts";
 import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
-import { claimNext, currentClaim } from "~/modules/queue/claims.server.ts";
+import { careLimits } from "~/modules/quality/care/limits.server.ts";
+import { exposureOf } from "~/modules/quality/care/exposure.server.ts";
+import { nextWork } from "~/modules/quality/next-work.server.ts";
+import { currentClaim } from "~/modules/queue/claims.server.ts";
 import { queueSummary } from "~/modules/queue/list.server.ts";
 import { assignedTo, myQueues } from "~/modules/queue/placement.server.ts";
 import { reviewPath } from "~/modules/review/intents.server.ts";
@@ -22,14 +27,24 @@ export const meta: MetaFunction = () => [{ title: "Review queue · Docket" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "queue:review");
   const now = new Date();
-  const [summary, current, queues, assigned, appealQueues] = await Promise.all([
+  const [summary, current, queues, assigned, appealQueues, exposure] = await Promise.all([
     queueSummary(user.id, now),
     currentClaim(user.id),
     myQueues(user.id, now),
     assignedTo(user.id),
     can(user.role, "appeals:review") ? myAppealQueues(user.id, now) : Promise.resolve([]),
+    exposureOf(user.id, now),
   ]);
-  return json({ summary, current, queues, assigned, appealQueues, now: now.toISOString(), notice: new URL(request.url).searchParams.get("notice") });
+  return json({
+    summary,
+    current,
+    queues,
+    assigned,
+    appealQueues,
+    exposure,
+    now: now.toISOString(),
+    notice: new URL(request.url).searchParams.get("notice"),
+  });
 }
 
 // "Next item" from every queue of the user's, or from the one queue they chose to work.
@@ -40,8 +55,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = await parseSubmission(request, Next);
   if (submission.status !== "success") return refuseForm(submission, { status: 400, code: "invalid_form", message: "Choose a queue to work." });
   // A moderator who already holds an item gets it back rather than a second one: the claim decides that.
-  const next = await claimNext(user, { queueId: submission.value.queueId });
-  if (!next) return redirect("/queue?notice=empty");
+  const next = await nextWork(user, { queueId: submission.value.queueId });
+  // At the care limit, "nothing" means nothing of lower severity: the page shows the break prompt instead.
+  if (!next) return redirect((await careLimits(user.id)).atCap ? "/queue?notice=at-limit" : "/queue?notice=empty");
   return redirect(reviewPath(next.itemId, submission.value.queueId ?? null));
 }
 
@@ -52,11 +68,24 @@ const NOTICES: Record<string, [string, "success" | "info"]> = {
   "skipped-empty": ["Skipped. Nothing else is waiting for you right now.", "info"],
 };
 
+// At the care limit the break prompt says what Next item offers, so these notices say only what happened.
+const AT_LIMIT_NOTICES: Record<string, [string, "success" | "info"] | null> = {
+  empty: null,
+  "at-limit": null,
+  "saved-empty": ["Decision saved.", "success"],
+  "skipped-empty": ["Skipped.", "info"],
+};
+
+function noticeOf(notice: string | null, atCap: boolean): [string, "success" | "info"] | null {
+  if (!notice) return null;
+  if (atCap && notice in AT_LIMIT_NOTICES) return AT_LIMIT_NOTICES[notice];
+  if (atCap && notice.startsWith("saved-copies-")) return ["Decision saved for the item and its copies.", "success"];
+  return NOTICES[notice] ?? (notice.startsWith("saved-copies-") ? ["Decision saved for the item and its copies. Nothing else is waiting.", "success"] : null);
+}
+
 export default function QueueHome() {
-  const { summary, current, queues, assigned, appealQueues, now, notice } = useLoaderData<typeof loader>();
-  const message = notice
-    ? (NOTICES[notice] ?? (notice.startsWith("saved-copies-") ? ["Decision saved for the item and its copies. Nothing else is waiting.", "success"] : null))
-    : null;
+  const { summary, current, queues, assigned, appealQueues, exposure, now, notice } = useLoaderData<typeof loader>();
+  const message = noticeOf(notice, exposure.atCap);
   const open = queues.filter((q) => q.open);
   const waiting = open.reduce((n, q) => n + q.waiting, 0);
   const overdue = open.reduce((n, q) => n + q.overdue, 0);
@@ -66,7 +95,10 @@ export default function QueueHome() {
         title="Review"
         description="Next item draws from your queues: an item assigned to you first, then overdue items across your queues, then by priority and age."
       />
-      {message ? <Notice tone={message[1] as "success" | "info"}>{message[0]}</Notice> : null}
+      {message ? <Notice tone={message[1]}>{message[0]}</Notice> : null}
+      {exposure.atCap && exposure.cap !== null ? (
+        <BreakPrompt highSeverity={exposure.highSeverity} cap={exposure.cap} shiftHours={exposure.window.shiftHours} resetsAt={exposure.resetsAt} now={now} />
+      ) : null}
       <dl className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-4">
         <Stat label="Waiting in your queues" value={waiting} />
         <Stat label="Overdue in your queues" value={overdue} tone={overdue > 0 ? "alert" : undefined} />
@@ -163,6 +195,9 @@ export default function QueueHome() {
           </div>
         )}
       </section>
+      <div className="mt-6">
+        <OwnExposurePanel exposure={exposure} />
+      </div>
       {appealQueues.length > 0 ? (
         <section aria-labelledby="appeal-queues-heading" className="mt-6">
           <h2 id="appeal-queues-heading" className="mb-2 text-lg font-semibold">

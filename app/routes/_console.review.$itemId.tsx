@@ -6,6 +6,7 @@ import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { notFound } from "~/modules/http/errors.server.ts";
 import { parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
+import { recordMediaReveal } from "~/modules/quality/care/reveals.server.ts";
 import { ReviewIntent } from "~/modules/review/intent.ts";
 import { handleReviewIntent, workQueueOf } from "~/modules/review/intents.server.ts";
 import { reviewScreen } from "~/modules/review/screen.server.ts";
@@ -17,6 +18,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "queue:review");
   const screen = await reviewScreen(user, params.itemId ?? "", new URL(request.url));
   if (!screen) throw notFound("That item does not exist.");
+  // Revealed media count towards the reviewer's exposure in their shift window.
+  if (screen.revealed && screen.item.mediaUrls.length > 0) await recordMediaReveal(user.id, screen.item.id);
   return json(screen);
 }
 

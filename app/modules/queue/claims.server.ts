@@ -18,8 +18,12 @@ import {
 /** The open states a claim may draw from: moderators take pending items, policy leads escalated ones too. */
 export type QueueName = OpenState;
 
-/** What "Next item" draws from: by default every queue the user is a member of, in every state they may work. */
-export type ClaimScope = { queueId?: string; state?: OpenState };
+/**
+ * What "Next item" draws from: by default every queue the user is a member of, in every state they
+ * may work. `excludeReasons` keeps pending items with those top reasons from being offered (a
+ * moderator at the care cap, quality/care/limits.server.ts); escalated work is never held back.
+ */
+export type ClaimScope = { queueId?: string; state?: OpenState; excludeReasons?: string[] };
 
 export type Claimer = { id: string; email: string; role: string };
 
@@ -37,6 +41,22 @@ const skipLocked = () => Prisma.raw(dialect === "postgresql" ? "FOR UPDATE SKIP 
 
 /** One queue's items in one state: the unit a claim walks. */
 export type Lane = { queueId: string; state: OpenState };
+
+/** Top reasons a claim must not take in pending lanes; empty for an ordinary claim. */
+type Excluded = readonly string[];
+
+/** The condition that keeps excluded reasons out of a lane (none outside pending, none when nothing is excluded). */
+function offered(state: OpenState, excluded: Excluded, alias = `"Item"`) {
+  if (excluded.length === 0 || state !== INITIAL_STATE) return Prisma.empty;
+  return Prisma.sql`AND ${Prisma.raw(alias)}."topReason" NOT IN (${Prisma.join([...excluded])})`;
+}
+
+/** The same for a statement over several states (an assignment): only its pending items are held back. */
+function excludedPending(excluded: Excluded, alias = `"Item"`) {
+  if (excluded.length === 0) return Prisma.empty;
+  const a = Prisma.raw(alias);
+  return Prisma.sql`AND (${a}."state" <> ${stateSql(INITIAL_STATE)} OR ${a}."topReason" NOT IN (${Prisma.join([...excluded])}))`;
+}
 
 /** The user is a member of the item's queue and the queue is open: checked again by every claim statement, since membership can change under a claim. */
 function memberOfItsQueue(userId: string) {
@@ -63,8 +83,8 @@ const claimReturning = Prisma.sql`RETURNING "id", "queueId", CASE WHEN EXISTS (S
  * each, never a sort. Each picks and leases one row atomically: SQLite holds the write lock for the
  * statement, PostgreSQL locks the chosen row and lets other claimers skip past it.
  */
-export function claimStatements(lane: Lane, user: { id: string }, claimId: string, now: Date, expires: Date) {
-  const inLane = Prisma.sql`"queueId" = ${lane.queueId} AND "state" = ${stateSql(lane.state)}`;
+export function claimStatements(lane: Lane, user: { id: string }, claimId: string, now: Date, expires: Date, excluded: Excluded = []) {
+  const inLane = Prisma.sql`"queueId" = ${lane.queueId} AND "state" = ${stateSql(lane.state)} ${offered(lane.state, excluded)}`;
   const available = Prisma.sql`${inLane} AND ${freeFor(user.id, now)}`;
   const guard = Prisma.sql`AND ${inLane} AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now}) AND ("assignedToId" IS NULL OR "assignedToId" = ${user.id})
     AND ${memberOfItsQueue(user.id)}`;
@@ -82,9 +102,19 @@ export function claimStatements(lane: Lane, user: { id: string }, claimId: strin
  * Claims one named item for the user when it is free for them (their assignment, or the item they
  * asked for) and still waits in the queue it was read in, which they are a member of.
  */
-function claimByIdStatement(itemId: string, user: { id: string }, claimId: string, now: Date, expires: Date, states: OpenState[], queueId?: string) {
+function claimByIdStatement(
+  itemId: string,
+  user: { id: string },
+  claimId: string,
+  now: Date,
+  expires: Date,
+  states: OpenState[],
+  queueId?: string,
+  excluded: Excluded = [],
+) {
   return Prisma.sql`${claimSet(user.id, claimId, now, expires)} WHERE "id" = ${itemId}
     AND "state" IN (${Prisma.join(states.map(stateSql))}) AND "queueId" IS NOT NULL ${queueId ? Prisma.sql`AND "queueId" = ${queueId}` : Prisma.empty}
+    ${excludedPending(excluded)}
     AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now}) AND ("assignedToId" IS NULL OR "assignedToId" = ${user.id})
     AND ${memberOfItsQueue(user.id)} ${claimReturning}`;
 }
@@ -95,17 +125,18 @@ function claimByIdStatement(itemId: string, user: { id: string }, claimId: strin
  * queues the head's deadline (if overdue) and priority, each one index probe. The claim then walks
  * the lanes in that order: overdue first across queues, then by priority.
  */
-function claimReads(user: Claimer, states: OpenState[], queueId: string | undefined, now: Date) {
+function claimReads(user: Claimer, states: OpenState[], queueId: string | undefined, now: Date, excluded: Excluded = []) {
   const held = Prisma.sql`SELECT "id", "claimId", "leaseExpiresAt" FROM "Item" WHERE "claimedById" = ${user.id} AND "leaseExpiresAt" > ${now}
     ORDER BY "leaseExpiresAt" DESC LIMIT 1`;
   const assigned = Prisma.sql`SELECT i."id" FROM "Item" i WHERE i."assignedToId" = ${user.id} AND i."state" IN (${Prisma.join(states.map(stateSql))})
     AND i."queueId" IS NOT NULL ${queueId ? Prisma.sql`AND i."queueId" = ${queueId}` : Prisma.empty} AND (i."leaseExpiresAt" IS NULL OR i."leaseExpiresAt" < ${now})
+    ${excludedPending(excluded, "i")}
     ORDER BY CASE WHEN i."dueAt" IS NULL THEN 1 ELSE 0 END, i."dueAt", i."priority" DESC LIMIT 1`;
   const lanes = states.map(
     (state) => Prisma.sql`SELECT m."queueId" AS "queueId", ${stateSql(state)} AS "state",
-      (SELECT i."dueAt" FROM "Item" i WHERE i."queueId" = m."queueId" AND i."state" = ${stateSql(state)} AND i."dueAt" <= ${now} AND ${freeFor(user.id, now, "i")}
+      (SELECT i."dueAt" FROM "Item" i WHERE i."queueId" = m."queueId" AND i."state" = ${stateSql(state)} AND i."dueAt" <= ${now} AND ${freeFor(user.id, now, "i")} ${offered(state, excluded, "i")}
         ORDER BY i."queueId", i."state", i."dueAt" LIMIT 1) AS "overdueAt",
-      (SELECT i."priority" FROM "Item" i WHERE i."queueId" = m."queueId" AND i."state" = ${stateSql(state)} AND ${freeFor(user.id, now, "i")}
+      (SELECT i."priority" FROM "Item" i WHERE i."queueId" = m."queueId" AND i."state" = ${stateSql(state)} AND ${freeFor(user.id, now, "i")} ${offered(state, excluded, "i")}
         ORDER BY i."queueId", i."state", i."priority" DESC, i."firstFlaggedAt" LIMIT 1) AS "top"
     FROM "QueueMember" m JOIN "Queue" q ON q."id" = m."queueId"
     WHERE m."userId" = ${user.id} AND q."open" = ${true} AND q."deletedAt" IS NULL ${queueId ? Prisma.sql`AND m."queueId" = ${queueId}` : Prisma.empty}`,
@@ -116,21 +147,30 @@ function claimReads(user: Claimer, states: OpenState[], queueId: string | undefi
 type LaneHead = { queueId: string; state: OpenState; overdueAt: unknown; top: unknown };
 
 /** The claim statements in the order to try them: an assignment, overdue lanes by deadline, then lanes by priority. */
-function claimOrder(assignedId: string | null, heads: LaneHead[], user: Claimer, claimId: string, now: Date, expires: Date, states: OpenState[]) {
+function claimOrder(
+  assignedId: string | null,
+  heads: LaneHead[],
+  user: Claimer,
+  claimId: string,
+  now: Date,
+  expires: Date,
+  states: OpenState[],
+  excluded: Excluded = [],
+) {
   const order: Prisma.Sql[] = [];
-  if (assignedId) order.push(claimByIdStatement(assignedId, user, claimId, now, expires, states));
+  if (assignedId) order.push(claimByIdStatement(assignedId, user, claimId, now, expires, states, undefined, excluded));
   const time = (v: unknown) => (v instanceof Date ? v.getTime() : Number(v));
   const overdue = heads.filter((h) => h.overdueAt !== null).sort((a, b) => time(a.overdueAt) - time(b.overdueAt));
-  for (const h of overdue) order.push(claimStatements(h, user, claimId, now, expires).overdue);
+  for (const h of overdue) order.push(claimStatements(h, user, claimId, now, expires, excluded).overdue);
   const waiting = heads.filter((h) => h.top !== null).sort((a, b) => Number(b.top) - Number(a.top));
-  for (const h of waiting) order.push(claimStatements(h, user, claimId, now, expires).byPriority);
+  for (const h of waiting) order.push(claimStatements(h, user, claimId, now, expires, excluded).byPriority);
   return order;
 }
 
-function scopeOf(user: Claimer, scope: ClaimScope | OpenState | undefined): { states: OpenState[]; queueId?: string } {
+function scopeOf(user: Claimer, scope: ClaimScope | OpenState | undefined): { states: OpenState[]; queueId?: string; excluded: Excluded } {
   const s: ClaimScope = typeof scope === "string" ? { state: scope } : (scope ?? {});
   const workable = workableStates(user.role as Role);
-  return { states: s.state ? workable.filter((w) => w === s.state) : workable, queueId: s.queueId };
+  return { states: s.state ? workable.filter((w) => w === s.state) : workable, queueId: s.queueId, excluded: [...new Set(s.excludeReasons ?? [])] };
 }
 
 /**
@@ -146,7 +186,7 @@ export async function claimNext(user: Claimer, scope?: ClaimScope | OpenState): 
   const now = new Date();
   const claimId = newId();
   const expires = new Date(now.getTime() + leaseMs());
-  const { states, queueId } = scopeOf(user, scope);
+  const { states, queueId, excluded } = scopeOf(user, scope);
   if (states.length === 0) return null;
   const event = (itemId: string, queue: string) =>
     prepareAuditEvent(
@@ -154,7 +194,7 @@ export async function claimNext(user: Claimer, scope?: ClaimScope | OpenState): 
       now,
     );
   if (dialect === "sqlite") {
-    const reads = claimReads(user, states, queueId, now);
+    const reads = claimReads(user, states, queueId, now, excluded);
     const run = <R>(conn: SqliteTx, q: Prisma.Sql) => conn.prepare(q.sql).all(...q.values.map(sqliteValue)) as R[];
     // The lanes' heads only order the attempts (each claim statement checks again), so they are read
     // before the write lock is taken: the lock is then held for the claim itself.
@@ -163,7 +203,7 @@ export async function claimNext(user: Claimer, scope?: ClaimScope | OpenState): 
       const [held] = run<{ id: string; claimId: string; leaseExpiresAt: number }>(conn, reads.held);
       if (held) return { itemId: held.id, claimId: held.claimId, leaseExpiresAt: new Date(held.leaseExpiresAt) };
       const [assigned] = run<{ id: string }>(conn, reads.assigned);
-      for (const statement of claimOrder(assigned?.id ?? null, heads, user, claimId, now, expires, states)) {
+      for (const statement of claimOrder(assigned?.id ?? null, heads, user, claimId, now, expires, states, excluded)) {
         const row = conn.prepare(statement.sql).get(...statement.values.map(sqliteValue)) as ClaimedRow | undefined;
         if (!row) continue;
         if (row.lapsed === 1) conn.prepare(CLOSE_LAPSED).run(sqliteValue(now), CLAIM_END.expired, row.id);
@@ -174,6 +214,9 @@ export async function claimNext(user: Claimer, scope?: ClaimScope | OpenState): 
       return null;
     });
   }
+  // docket_claim_next knows nothing of excluded reasons: a claim that holds some back takes the
+  // general path, with the same reads and statements and the same order.
+  if (excluded.length > 0) return claimNextExcluding(user, states, queueId, excluded, claimId, now, expires);
   // The claimer's user row is locked first (one claim at a time per user, across processes), then
   // docket_claim_next (migration 090) runs the same reads and statements with cached plans; the
   // Claim row and the audit event go with the COMMIT: two round trips.
@@ -195,6 +238,37 @@ export async function claimNext(user: Claimer, scope?: ClaimScope | OpenState): 
     },
     { begin: [`SELECT 1 FROM "User" WHERE "id" = ${literal(user.id)} FOR NO KEY UPDATE`, claimNextSql].join(";\n") },
   );
+}
+
+/**
+ * claimNext on PostgreSQL for a claim that holds some reasons back: in one transaction, the
+ * claimer's row lock, the lease they hold, then their assignment, overdue lanes by deadline and
+ * lanes by priority, each claim statement skipping the excluded reasons in pending lanes.
+ */
+async function claimNextExcluding(
+  user: Claimer,
+  states: OpenState[],
+  queueId: string | undefined,
+  excluded: Excluded,
+  claimId: string,
+  now: Date,
+  expires: Date,
+): Promise<ClaimedItem | null> {
+  return transaction(async (tx) => {
+    await lockClaimer(tx, user.id);
+    const reads = claimReads(user, states, queueId, now, excluded);
+    const [held] = await tx.$queryRaw<{ id: string; claimId: string; leaseExpiresAt: Date }[]>(reads.held);
+    if (held) return { itemId: held.id, claimId: held.claimId, leaseExpiresAt: new Date(held.leaseExpiresAt) };
+    const [assigned] = await tx.$queryRaw<{ id: string }[]>(reads.assigned);
+    const heads = await tx.$queryRaw<LaneHead[]>(reads.lanes);
+    for (const statement of claimOrder(assigned?.id ?? null, heads, user, claimId, now, expires, states, excluded)) {
+      const [row] = await tx.$queryRaw<{ id: string; queueId: string; lapsed: number | bigint }[]>(statement);
+      if (!row) continue;
+      await recordClaim(tx, user, row.id, claimId, now, expires, row.queueId, Number(row.lapsed) === 1);
+      return { itemId: row.id, claimId, leaseExpiresAt: expires };
+    }
+    return null;
+  });
 }
 
 type ClaimNextRow = { kind: "held" | "claimed"; item_id: string; claim_id: string; lease_expires: Date; queue_id: string; lapsed: number };
