@@ -19,7 +19,7 @@ import {
 export type QueueName = OpenState;
 
 /** What "Next item" draws from: by default every queue the user is a member of, in every state they may work. */
-export type ClaimScope = { queueId?: string; state?: OpenState };
+export type ClaimScope = { queueId?: string; state?: OpenState; excludeReasons?: string[] };
 
 export type Claimer = { id: string; email: string; role: string };
 
