@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { AnswerReview } from "~/components/quality/calibration/answer-review.tsx";
 import { PageHeader, buttonClass, secondaryButtonClass } from "~/components/ui/page.tsx";
-import type { Access } from "~/modules/auth/capabilities.ts";
+import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { notFound } from "~/modules/http/errors.server.ts";
 import { answeredCalibration } from "~/modules/quality/calibration/answers.server.ts";
@@ -12,17 +12,35 @@ import { qualitySettings } from "~/modules/quality/settings.server.ts";
 export const access: Access = { kind: "user", capability: "quality:review" };
 export const meta: MetaFunction = () => [{ title: "Calibration answer · Quality · Docket" }];
 
-// Only the moderator who answered reads it, and only once answered (the expected answer must not
-// be readable while the item is on their screen) and while the leads show explanations.
+// The moderator who answered reads it once answered (the expected answer must not be readable while
+// the item is on their screen) and while the leads show explanations; leads, who read every
+// moderator's accuracy, read any answer. Other moderators meet nothing there.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "quality:review");
-  const answer = (await qualitySettings()).showExplanation ? await answeredCalibration(user.id, params.answerId ?? "") : null;
-  if (!answer) throw notFound("That answer does not exist.");
+  const lead = can(user.role, "quality:by_moderator");
+  const answer = await answeredCalibration(user.id, params.answerId ?? "", lead);
+  if (!answer || (answer.own && !lead && !(await qualitySettings()).showExplanation)) throw notFound("That answer does not exist.");
   return json({ answer });
 }
 
 export default function CalibrationAnswer() {
   const { answer } = useLoaderData<typeof loader>();
+  if (!answer.own) {
+    return (
+      <>
+        <PageHeader
+          title="A moderator's calibration answer"
+          description="Their answer beside the expected one, for coaching and for finding guidance that needs work."
+          actions={
+            <Link to="/quality/calibration" className={secondaryButtonClass}>
+              Calibration items
+            </Link>
+          }
+        />
+        <AnswerReview answer={answer} whose="Their answer" />
+      </>
+    );
+  }
   return (
     <>
       <PageHeader
@@ -34,7 +52,7 @@ export default function CalibrationAnswer() {
           </Link>
         }
       />
-      <AnswerReview answer={answer} />
+      <AnswerReview answer={answer} whose="Your answer" />
       <Form method="post" action="/queue?index" className="mt-6">
         <button type="submit" name="intent" value="next" className={buttonClass}>
           Next item

@@ -12,7 +12,7 @@ type Answered = {
 const labelList = (labels: Named[]) => (labels.length === 0 ? "no labels" : labels.map((l) => l.name).join(", "));
 
 /** A moderator's answer beside the expected one, and the lead's explanation. */
-export function AnswerReview({ answer }: { answer: Answered }) {
+export function AnswerReview({ answer, whose }: { answer: Answered; whose: string }) {
   const verdict = (right: boolean) =>
     right ? <span className="font-medium text-green-800">matches</span> : <span className="font-medium text-red-800">differs</span>;
   return (
@@ -29,7 +29,7 @@ export function AnswerReview({ answer }: { answer: Answered }) {
           <tr className="border-b border-slate-300 text-left">
             <th scope="col" className="p-2" />
             <th scope="col" className="p-2">
-              Your answer
+              {whose}
             </th>
             <th scope="col" className="p-2">
               Expected

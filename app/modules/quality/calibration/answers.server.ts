@@ -104,16 +104,20 @@ export async function renewCalibration(userId: string, answerId: string): Promis
   return count === 1 ? expires : null;
 }
 
-/** The answered calibration item as its moderator reads it afterwards: their answer beside the expected one. */
-export async function answeredCalibration(userId: string, answerId: string) {
+/**
+ * An answered calibration item read afterwards, their answer beside the expected one: by the
+ * moderator who answered it, or (`anyone`) by a lead who reads every moderator's accuracy.
+ */
+export async function answeredCalibration(userId: string, answerId: string, anyone = false) {
   const answer = await db.calibrationAnswer.findUnique({ where: { id: answerId }, include: { calibrationItem: true } });
-  if (!answer || answer.userId !== userId || answer.outcome !== "answered") return null;
+  if (!answer || (answer.userId !== userId && !anyone) || answer.outcome !== "answered") return null;
   const item = answer.calibrationItem;
   const labels = await db.label.findMany({ where: { versionId: item.versionId }, select: { key: true, name: true } });
   const nameOf = new Map(labels.map((l) => [l.key, l.name]));
   const named = (keys: string) => (JSON.parse(keys) as string[]).map((key) => ({ key, name: nameOf.get(key) ?? key }));
   return {
     id: answer.id,
+    own: answer.userId === userId,
     title: item.title,
     body: item.body,
     answeredAt: answer.answeredAt!.toISOString(),
