@@ -27,7 +27,9 @@ export function AnswerReview({ answer, whose }: { answer: Answered; whose: strin
       <table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm">
         <thead>
           <tr className="border-b border-slate-300 text-left">
-            <th scope="col" className="p-2" />
+            <th scope="col" className="p-2">
+              <span className="sr-only">Part of the answer</span>
+            </th>
             <th scope="col" className="p-2">
               {whose}
             </th>
