@@ -67,3 +67,57 @@ ROUTE_PARAM_SAMPLES.appealId = async () => {
   );
   return received.appealId;
 };
+
+// Calibration: the oldest calibration item and an answer of the demo moderator the matrix signs in
+// as (their own answer is the one a moderator may open). Until the demo data holds them, a lead
+// writes one and the moderator is served it and answers it, the way the console does.
+async function sampleCalibrationItem(): Promise<string> {
+  const found = await db.calibrationItem.findFirst({ orderBy: { createdAt: "asc" }, select: { id: true } });
+  if (found) return found.id;
+  const { DEMO_ACCOUNTS } = await import("~/demo/accounts.server.ts");
+  const leadAccount = DEMO_ACCOUNTS.find((a) => a.role === "policy_lead")!;
+  const lead = await db.user.findUniqueOrThrow({ where: { email: leadAccount.email } });
+  const { createCalibrationItem } = await import("~/modules/quality/calibration/items.server.ts");
+  const { liveLabelSetsForReason } = await import("~/modules/labels/live.server.ts");
+  const [set] = await liveLabelSetsForReason("violent_extremism");
+  const keep = set!.labels.find((l) => l.group === "allowed")!;
+  const made = await createCalibrationItem(
+    { kind: "user", id: lead.id, email: lead.email, role: lead.role },
+    {
+      from: "text",
+      body: "A fictional news report on a rally of a made-up group.",
+      type: "text",
+      source: "user_report",
+      reason: "violent_extremism",
+      action: "keep",
+      labelIds: [keep.id],
+      explanation: "Reporting, not praise.",
+    },
+  );
+  return made.id;
+}
+ROUTE_PARAM_SAMPLES.calibrationId = sampleCalibrationItem;
+ROUTE_PARAM_SAMPLES.answerId = async () => {
+  const { DEMO_ACCOUNTS } = await import("~/demo/accounts.server.ts");
+  const account = DEMO_ACCOUNTS.find((a) => a.role === "moderator")!;
+  const moderator = await db.user.findUniqueOrThrow({ where: { email: account.email } });
+  const found = await db.calibrationAnswer.findFirst({ where: { userId: moderator.id, outcome: "answered" }, select: { id: true } });
+  if (found) return found.id;
+  const itemId = await sampleCalibrationItem();
+  const { answerCalibration } = await import("~/modules/quality/calibration/answers.server.ts");
+  const { leaseMs } = await import("~/modules/queue/claims.server.ts");
+  const { newId } = await import("~/modules/ids.ts");
+  const item = await db.calibrationItem.findUniqueOrThrow({ where: { id: itemId } });
+  const labels = await db.label.findMany({ where: { versionId: item.versionId, key: { in: JSON.parse(item.expectedLabelKeys) as string[] } } });
+  const now = new Date();
+  const answerId = newId();
+  await db.calibrationAnswer.create({
+    data: { id: answerId, calibrationItemId: itemId, userId: moderator.id, servedAt: now, expiresAt: new Date(now.getTime() + leaseMs()) },
+  });
+  await answerCalibration(moderator.id, answerId, {
+    action: item.expectedAction,
+    labelIds: labels.map((l) => l.id),
+    rationale: "Reporting on the made-up group.",
+  });
+  return answerId;
+};

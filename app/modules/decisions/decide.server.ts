@@ -230,7 +230,7 @@ const COPIES_PG = `SELECT COUNT(*) AS "n" FROM "Item" WHERE "contentDigest" = $1
 // The decision row's columns in the order of `decide`'s values, its audit sequence number last.
 const INSERT_DECISION = `INSERT INTO "Decision" ("id", "itemId", "userId", "claimId", "versionId", "action", "rationale", "labelKeys", "snapshot", "byLead", "createdAt", "seq")`;
 
-const LEASE_LOST =
+export const LEASE_LOST =
   "You no longer hold this item: your lease expired or was released, and it may have been claimed by someone else. Nothing was saved; take the next item.";
 const VERSION_GONE = "The label set version you decided under is no longer live; reload the page to see the current version.";
 

@@ -1,9 +1,12 @@
 import type { Submission } from "@conform-to/react";
 import type { SessionUser } from "~/modules/auth/session.server.ts";
-import { decide, DecisionInvalidError, LeaseConflictError } from "~/modules/decisions/decide.server.ts";
+import { decide, DecisionInvalidError, LEASE_LOST, LeaseConflictError } from "~/modules/decisions/decide.server.ts";
 import type { Refusal } from "~/modules/http/forms.server.ts";
 import { ESCALATED_STATE, INITIAL_STATE } from "~/modules/items/lifecycle.ts";
-import { claimItemOrWhy, claimNext, type ClaimRefusal, endClaim, queueOf, renewLease, type QueueName } from "~/modules/queue/claims.server.ts";
+import { answerCalibration, isCalibrationAnswerOf, releaseCalibration, renewCalibration } from "~/modules/quality/calibration/answers.server.ts";
+import { nextWork } from "~/modules/quality/next-work.server.ts";
+import { qualitySettings } from "~/modules/quality/settings.server.ts";
+import { claimItemOrWhy, type ClaimRefusal, endClaim, queueOf, renewLease, type QueueName } from "~/modules/queue/claims.server.ts";
 import type { ReviewIntent } from "./intent.ts";
 
 /** What the review screen's action does next: go somewhere, report a renewed lease, or refuse. */
@@ -27,11 +30,11 @@ const CLAIM_REFUSED: Record<ClaimRefusal, string> = {
 const queuePage = (queue: QueueName) => (queue === ESCALATED_STATE ? "/escalations" : "/queue");
 
 /**
- * After a decision or a skip the reviewer goes straight to the next item: of the same state, from
+ * After a decision or a skip the reviewer goes straight to the next work: of the same state, from
  * all their queues, or from the one queue they chose to work (carried in the review URL's `queue`).
  */
 async function nextItem(user: Reviewer, queue: QueueName, notice: string, workQueue: string | null): Promise<ReviewOutcome> {
-  const next = await claimNext(user, { state: queue, queueId: workQueue ?? undefined });
+  const next = await nextWork(user, { state: queue, queueId: workQueue ?? undefined });
   if (next) return { redirect: reviewPath(next.itemId, workQueue, notice) };
   return { redirect: `${queuePage(queue)}?notice=${notice}-empty` };
 }
@@ -63,10 +66,14 @@ export async function handleReviewIntent(
 ): Promise<ReviewOutcome> {
   if (submission.status !== "success") {
     const claimId = submission.payload.claimId;
-    if (typeof claimId === "string" && claimId) await renewLease(user, itemId, claimId);
+    if (typeof claimId === "string" && claimId) {
+      if (await isCalibrationAnswerOf(user.id, itemId)) await renewCalibration(user.id, itemId);
+      else await renewLease(user, itemId, claimId);
+    }
     return refused(400, "invalid_form", "Check the highlighted fields.");
   }
   const data = submission.value;
+  if (await isCalibrationAnswerOf(user.id, itemId)) return handleCalibrationIntent(user, itemId, data, workQueue);
   switch (data.intent) {
     case "claim": {
       const claimed = await claimItemOrWhy(user, itemId);
@@ -104,6 +111,44 @@ export async function handleReviewIntent(
         if (e instanceof DecisionInvalidError) return refused(400, "invalid_decision", e.message, { [e.field === "form" ? "" : e.field]: [e.message] });
         throw e;
       }
+    }
+  }
+}
+
+const LEASE_ENDED = "Your lease on this item has ended; reload to see who holds it now.";
+
+/**
+ * The review screen's submissions on a calibration item served to this user, answered as the same
+ * submissions on an item are (same refusals, same next step), but scoring or closing the serving:
+ * nothing is decided, claimed or audited. After an answer the moderator reads the expected answer
+ * and its explanation when the leads show it, else goes on to the next work.
+ */
+async function handleCalibrationIntent(user: Reviewer, answerId: string, data: ReviewIntent, workQueue: string | null): Promise<ReviewOutcome> {
+  if (data.intent === "claim") return refused(409, "conflict", CLAIM_REFUSED.not_open);
+  if (data.claimId !== answerId) return refused(409, "lease_ended", LEASE_ENDED);
+  switch (data.intent) {
+    case "renew": {
+      const until = await renewCalibration(user.id, answerId);
+      if (!until) return refused(409, "lease_ended", LEASE_ENDED);
+      return { renewedUntil: until.toISOString() };
+    }
+    case "skip":
+    case "release": {
+      if (!(await releaseCalibration(user.id, answerId))) return refused(409, "lease_ended", "You no longer hold this item, so there is nothing to release.");
+      if (data.intent === "release") return { redirect: `${queuePage(INITIAL_STATE)}?notice=released` };
+      return nextItem(user, INITIAL_STATE, "skipped", workQueue);
+    }
+    case "decide": {
+      await renewCalibration(user.id, answerId);
+      try {
+        const answered = await answerCalibration(user.id, answerId, { action: data.action, labelIds: data.labelIds, rationale: data.rationale });
+        if (!answered) return refused(409, "lease_ended", LEASE_LOST);
+      } catch (e) {
+        if (e instanceof DecisionInvalidError) return refused(400, "invalid_decision", e.message, { [e.field === "form" ? "" : e.field]: [e.message] });
+        throw e;
+      }
+      if ((await qualitySettings()).showExplanation) return { redirect: `/quality/calibration/answers/${answerId}` };
+      return nextItem(user, INITIAL_STATE, "saved", workQueue);
     }
   }
 }

@@ -6,14 +6,18 @@ import { ACTIONS } from "~/modules/decisions/actions.ts";
 import { can } from "~/modules/auth/capabilities.ts";
 import { decisionTransition, isLeaseLive, isOpen, workableStates } from "~/modules/items/lifecycle.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
+import { calibrationReviewData } from "~/modules/quality/calibration/screen.server.ts";
 import { leaseMs } from "~/modules/queue/claims.server.ts";
+import { workQueueOf } from "./intents.server.ts";
 
 /**
  * Everything the review screen shows for one item, for this reviewer: the item, its flags, history
  * and copies, the live labels, and what the reviewer may do with it. Null when the item does not exist.
+ * A calibration item served to this reviewer has an answer's id and is shown exactly as an item is
+ * (docs/decisions/035-calibration-items.md); to anyone else that id names nothing.
  */
 export async function reviewScreen(user: SessionUser, itemId: string, url: URL) {
-  const data = await reviewData(itemId, user.id);
+  const data = (await reviewData(itemId, user.id)) ?? (await calibrationReviewData(user.id, itemId, workQueueOf(url)));
   if (!data) return null;
   const { state } = data.item;
   const member = data.queue ? !!(await db.queueMember.findUnique({ where: { queueId_userId: { queueId: data.queue.id, userId: user.id } } })) : false;
@@ -39,6 +43,8 @@ export async function reviewScreen(user: SessionUser, itemId: string, url: URL) 
     notice: url.searchParams.get("notice"),
   };
 }
+
+export type ReviewData = NonNullable<Awaited<ReturnType<typeof reviewData>>>;
 
 async function reviewData(itemId: string, userId: string) {
   const item = await db.item.findUnique({ where: { id: itemId }, include: { flags: { orderBy: { receivedAt: "asc" } } } });
