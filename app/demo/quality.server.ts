@@ -78,11 +78,15 @@ export async function loadDemoQuality(): Promise<string> {
     if ("refused" in claim) continue;
     const differ = n % 4 === 1 ? DISAGREE[first.action] : undefined;
     const keys = differ ? differ.labels : (JSON.parse(first.labelKeys) as string[]);
+    // The second review labels under the first decision's version, which a later edit may have replaced.
+    const underVersion = new Map(
+      (await db.label.findMany({ where: { versionId: review.versionId ?? "" }, select: { key: true, id: true } })).map((l) => [l.key, l.id]),
+    );
     const result = await submitBlindReview(reviewer, {
       reviewId,
       claimId: claim.claimId,
       action: differ?.action ?? (first.action as "keep" | "remove" | "restrict"),
-      labelIds: keys.map((k) => labelId.get(k)).filter((id): id is string => !!id),
+      labelIds: keys.map((k) => underVersion.get(k)).filter((id): id is string => !!id),
       rationale: differ?.rationale ?? (first.rationale || "Agrees with the guidance examples (synthetic demo review)."),
     });
     if (result.agreed) agreed++;

@@ -121,3 +121,19 @@ ROUTE_PARAM_SAMPLES.answerId = async () => {
   });
   return answerId;
 };
+
+// Quality reviews: one of the demo history's that the first demo moderator and the lead may both
+// open (neither decided its item; the moderator is a member of its queue, the lead reads any).
+ROUTE_PARAM_SAMPLES.reviewId = async () => {
+  const { DEMO_ACCOUNTS } = await import("~/demo/accounts.server.ts");
+  const emails = ["moderator", "policy_lead"].map((role) => DEMO_ACCOUNTS.find((a) => a.role === role)!.email);
+  const ids = await Promise.all(emails.map(async (email) => (await db.user.findUniqueOrThrow({ where: { email }, select: { id: true } })).id));
+  const reviews = await db.qualityReview.findMany({ orderBy: { sampledAt: "asc" }, select: { id: true, itemId: true, firstUserId: true, queueId: true } });
+  for (const r of reviews) {
+    if (ids.includes(r.firstUserId)) continue;
+    if (r.queueId && (await db.queueMember.count({ where: { queueId: r.queueId, userId: ids[0] } })) === 0) continue;
+    if ((await db.decision.count({ where: { itemId: r.itemId, userId: { in: ids } } })) > 0) continue;
+    return r.id;
+  }
+  return undefined;
+};

@@ -1,6 +1,6 @@
 -- Review quality and moderator care: sampling rules, blind second reviews and their adjudication,
 -- calibration items and answers, the leads' settings, and media reveals for exposure counts.
--- See docs/decisions/034-quality-review.md and 035-moderator-care.md.
+-- See docs/decisions/034-quality-review.md, 035-calibration-items.md, 036-moderator-care.md and 037-agreement-statistics.md.
 ALTER TABLE "Decision" ADD COLUMN "qualityReviewId" TEXT;
 
 CREATE TABLE "SamplingRule" (

@@ -3,6 +3,7 @@
 // rationale, reviewer, time, or even its id, and not the item's id (whose page shows its history).
 import { db } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
+import { can } from "~/modules/auth/capabilities.ts";
 import type { SessionUser } from "~/modules/auth/session.server.ts";
 import { getVersion } from "~/modules/labels/sets.server.ts";
 import { isLeaseLive } from "~/modules/items/lifecycle.ts";
@@ -38,7 +39,10 @@ export async function blindReviewScreen(user: SessionUser, reviewId: string, url
     throw new QualityError(403, "took_part", "You decided this item, so its quality review is someone else's: nobody reviews their own decision.");
   }
   const member = review.queueId ? !!(await db.queueMember.findFirst({ where: { queueId: review.queueId, userId: user.id } })) : true;
-  if (!heldByMe && !mine && !member) throw new QualityError(403, "not_member", "This quality review belongs to a queue you are not a member of.");
+  // Leads may look at any review (without taking it); moderators at those of their own queues.
+  if (!heldByMe && !mine && !member && !can(user.role, "quality:manage")) {
+    throw new QualityError(403, "not_member", "This quality review belongs to a queue you are not a member of.");
+  }
   const decision = await db.decision.findUniqueOrThrow({ where: { id: review.decisionId }, select: { snapshot: true } });
   const s = JSON.parse(decision.snapshot) as Snapshot;
   const version = review.versionId ? await getVersion(review.versionId) : null;
