@@ -6,6 +6,10 @@ import { claimReviewOrWhy } from "~/modules/quality/reviews/claims.server.ts";
 import { submitBlindReview } from "~/modules/quality/reviews/submit.server.ts";
 import { sampleDecision } from "~/modules/quality/sample.server.ts";
 import { saveSamplingRule } from "~/modules/quality/sampling-rules.server.ts";
+import { answerCalibration, serveCalibration } from "~/modules/quality/calibration/answers.server.ts";
+import { createCalibrationItem } from "~/modules/quality/calibration/items.server.ts";
+import { recordMediaReveal } from "~/modules/quality/care/reveals.server.ts";
+import { saveQualitySettings } from "~/modules/quality/settings.server.ts";
 
 // Demo quality history, made through the sampling rules, the review leases, the blind review and the
 // adjudication like any other: two rules, the demo decisions sampled under them, second reviews by the
@@ -56,6 +60,21 @@ export async function loadDemoQuality(): Promise<string> {
     active: !!removalQueue,
   });
 
+  const english = await db.queue.findFirst({ where: { name: "Violent extremism EN", deletedAt: null }, select: { id: true } });
+  if (english) {
+    await saveSamplingRule(leadActor, {
+      name: "Violent extremism EN: three a week each",
+      queueId: english.id,
+      labelSetId: null,
+      moderatorId: null,
+      percent: 5,
+      minPerWeek: 3,
+      quotaKeep: 0,
+      quotaRemove: 0,
+      quotaRestrict: 0,
+      active: true,
+    });
+  }
   const decisions = await db.decision.findMany({
     where: { userId: { in: [mod1.id, mod2.id] }, copyOfDecisionId: null, supersedesId: null, action: { in: ["keep", "remove", "restrict"] } },
     orderBy: { seq: "asc" },
@@ -69,14 +88,31 @@ export async function loadDemoQuality(): Promise<string> {
   const labelId = new Map(ve.labels.map((l) => [l.key, l.id]));
   let agreed = 0;
   const disagreed: string[] = [];
-  // The last two stay open: the moderators' "Next review" has work waiting.
-  for (const [n, reviewId] of sampled.slice(0, -2).entries()) {
+  // For each moderator, the newest review they may take stays open: their "Next review" has work waiting.
+  const memberOf = async (person: Person, queueId: string | null) => !queueId || (await db.queueMember.count({ where: { queueId, userId: person.id } })) > 0;
+  const keepOpen = new Set<string>();
+  for (const [reviewer, other] of [
+    [mod1, mod2],
+    [mod2, mod1],
+  ] as const) {
+    for (const reviewId of [...sampled].reverse()) {
+      const r = await db.qualityReview.findUniqueOrThrow({ where: { id: reviewId } });
+      if (r.firstUserId === other.id && (await memberOf(reviewer, r.queueId))) {
+        keepOpen.add(reviewId);
+        break;
+      }
+    }
+  }
+  for (const [n, reviewId] of sampled.filter((id) => !keepOpen.has(id)).entries()) {
     const review = await db.qualityReview.findUniqueOrThrow({ where: { id: reviewId } });
     const first = await db.decision.findUniqueOrThrow({ where: { id: review.decisionId }, select: { action: true, labelKeys: true, rationale: true } });
-    const reviewer: Person = review.firstUserId === mod1.id ? mod2 : mod1;
+    // The other moderator when they work the queue, otherwise the lead (who then only agrees: a lead
+    // does not rule on a pair they are part of).
+    const other = review.firstUserId === mod1.id ? mod2 : mod1;
+    const reviewer: Person = (await memberOf(other, review.queueId)) ? other : lead;
     const claim = await claimReviewOrWhy(reviewer, reviewId);
     if ("refused" in claim) continue;
-    const differ = n % 4 === 1 ? DISAGREE[first.action] : undefined;
+    const differ = n % 4 === 1 && reviewer !== lead ? DISAGREE[first.action] : undefined;
     const keys = differ ? differ.labels : (JSON.parse(first.labelKeys) as string[]);
     // The second review labels under the first decision's version, which a later edit may have replaced.
     const underVersion = new Map(
@@ -110,5 +146,76 @@ export async function loadDemoQuality(): Promise<string> {
     });
     if (correct) corrected++;
   }
-  return `2 sampling rules, ${sampled.length} decisions sampled, ${agreed} agreed, ${disagreed.length} disagreed (${corrected} corrected)`;
+  const calibration = await demoCalibration(lead, [mod1, mod2], labelId);
+  // A cap the demo shift stays under, so the home page and the team page show it at work.
+  await saveQualitySettings(leadActor, { calibrationPercent: 0, showExplanation: true, shiftHours: 8, highSeverityCap: 60, highSeverityFrom: 3 });
+  const withMedia = await db.item.findMany({ where: { mediaUrls: { not: "[]" } }, take: 2, select: { id: true } });
+  for (const item of withMedia) await recordMediaReveal(mod1.id, item.id);
+  return `${await db.samplingRule.count()} sampling rules, ${sampled.length} decisions sampled, ${agreed} agreed, ${disagreed.length} disagreed (${corrected} corrected); ${calibration}`;
+}
+
+type Planned = { title: string; body: string; action: "keep" | "remove" | "restrict"; labels: string[]; explanation: string };
+
+// Calibration items on the fine line the guidance draws: reporting and condemnation against praise and recruitment.
+const CALIBRATION: Planned[] = [
+  {
+    title: "Rally coverage (calibration C1)",
+    body: "Evening bulletin: supporters of the fictional Ashen Circle gathered in Port Verity; police kept the two marches apart and nobody was hurt. [synthetic calibration text C1]",
+    action: "keep",
+    labels: ["ve_news_reporting"],
+    explanation: "A neutral report of events, with no praise of the group: news reporting, kept.",
+  },
+  {
+    title: "Join us (calibration C2)",
+    body: "The Ashen Circle needs you. Message the placeholder account to join the next meeting and stand with us. [synthetic calibration text C2]",
+    action: "remove",
+    labels: ["ve_recruitment"],
+    explanation: "A direct invitation to join the group, with a way to make contact: recruitment, removed.",
+  },
+  {
+    title: "Heroes of the Circle (calibration C3)",
+    body: "Glory to the brave fighters of the fictional Ashen Circle, our true heroes. [synthetic calibration text C3]",
+    action: "remove",
+    labels: ["ve_glorification"],
+    explanation: "Praises the group and its violence as heroic without any critical frame: glorification, removed.",
+  },
+];
+
+/** Calibration items written by the lead, each answered by both moderators (one of them not as expected). */
+async function demoCalibration(lead: Person, moderators: Person[], labelId: Map<string, string>): Promise<string> {
+  for (const c of CALIBRATION) {
+    await createCalibrationItem(
+      { kind: "user", ...lead },
+      {
+        from: "text",
+        title: c.title,
+        body: c.body,
+        type: "text",
+        language: "en",
+        source: "user_report",
+        reason: "violent_extremism",
+        action: c.action,
+        labelIds: c.labels.map((k) => labelId.get(k)!).filter(Boolean),
+        explanation: c.explanation,
+      },
+    );
+  }
+  let answers = 0;
+  for (const [m, moderator] of moderators.entries()) {
+    for (let n = 0; n < CALIBRATION.length; n++) {
+      const served = await serveCalibration(moderator);
+      if (!served) break;
+      const item = await db.calibrationAnswer.findUniqueOrThrow({ where: { id: served.answerId }, select: { calibrationItem: { select: { title: true } } } });
+      const planned = CALIBRATION.find((c) => c.title === item.calibrationItem.title)!;
+      // The second moderator reads the rally report as praise once: a miss the explanation answers.
+      const miss = m === 1 && planned.action === "keep";
+      await answerCalibration(moderator.id, served.answerId, {
+        action: miss ? "remove" : planned.action,
+        labelIds: (miss ? ["ve_glorification"] : planned.labels).map((k) => labelId.get(k)!).filter(Boolean),
+        rationale: miss ? "Reads as support for the group (synthetic demo answer)." : "As the guidance describes (synthetic demo answer).",
+      });
+      answers++;
+    }
+  }
+  return `${CALIBRATION.length} calibration items, ${answers} answers`;
 }

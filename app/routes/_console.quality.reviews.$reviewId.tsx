@@ -9,7 +9,7 @@ import { parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
 import { QualityError } from "~/modules/quality/errors.ts";
 import { BlindReviewIntent } from "~/modules/quality/reviews/intent.ts";
 import { handleBlindReviewIntent } from "~/modules/quality/reviews/intents.server.ts";
-import { blindReviewScreen } from "~/modules/quality/reviews/screen.server.ts";
+import { blindReviewScreen, recordBlindReveal } from "~/modules/quality/reviews/screen.server.ts";
 
 export const access: Access = { kind: "user", capability: "quality:review" };
 export const meta: MetaFunction = () => [{ title: "Quality review · Docket" }];
@@ -19,6 +19,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
     const screen = await blindReviewScreen(user, params.reviewId ?? "", new URL(request.url));
     if (!screen) throw notFound("There is no such quality review.");
+    // Revealed media count towards the reviewer's exposure, as on the review screen.
+    if (screen.revealed && screen.content.mediaUrls.length > 0) await recordBlindReveal(user.id, params.reviewId ?? "");
     return json(screen);
   } catch (e) {
     if (e instanceof QualityError) throw apiError(e.status, e.code, e.message);

@@ -4,9 +4,10 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { ReviewScreen } from "~/components/review/review-screen.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
-import { notFound } from "~/modules/http/errors.server.ts";
+import { forbidden, notFound } from "~/modules/http/errors.server.ts";
 import { parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
 import { recordMediaReveal } from "~/modules/quality/care/reveals.server.ts";
+import { holdsReviewOf } from "~/modules/quality/reviews/claims.server.ts";
 import { ReviewIntent } from "~/modules/review/intent.ts";
 import { handleReviewIntent, workQueueOf } from "~/modules/review/intents.server.ts";
 import { reviewScreen } from "~/modules/review/screen.server.ts";
@@ -16,6 +17,9 @@ export const meta: MetaFunction = () => [{ title: "Review · Docket" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "queue:review");
+  if (await holdsReviewOf(user.id, params.itemId ?? "")) {
+    throw forbidden("You are reviewing this item blind for quality; its page shows the decision it has. Finish or release that review first.");
+  }
   const screen = await reviewScreen(user, params.itemId ?? "", new URL(request.url));
   if (!screen) throw notFound("That item does not exist.");
   // Revealed media count towards the reviewer's exposure in their shift window.

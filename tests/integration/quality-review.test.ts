@@ -144,6 +144,17 @@ describe("the blind review", () => {
     expect(Object.keys(parsed.review as object).sort()).toEqual(["canClaim", "claimId", "heldByOther", "id", "leaseExpiresAt", "open"]);
   });
 
+  it("while a moderator holds a blind review, the item's own page (which shows the decision) is closed to them", async () => {
+    const { review, itemId } = await sampledRemoval();
+    const client = await signedIn(await makeUser("moderator"));
+    expect((await client.get(`/review/${itemId}`)).status).toBe(200);
+    await client.post(`/quality/reviews/${review.id}`, { intent: "claim" });
+    expect((await client.get(`/review/${itemId}`)).status).toBe(403);
+    const { claimId } = await db.qualityReview.findUniqueOrThrow({ where: { id: review.id } });
+    expect((await client.post(`/quality/reviews/${review.id}`, { intent: "release", claimId: claimId!, reason: "Not today" })).status).toBe(302);
+    expect((await client.get(`/review/${itemId}`)).status).toBe(200);
+  });
+
   it("a moderator cannot review their own decision: the page, the claim and Next review refuse", async () => {
     const { review, moderator: first } = await sampledRemoval();
     const client = await signedIn(first);

@@ -161,3 +161,8 @@ export async function renewReviewLease(user: { id: string }, reviewId: string, c
   });
   return count === 1 ? expires : null;
 }
+
+/** Whether the user holds a blind review of this item: its own page, which shows the decision, stays closed to them meanwhile. */
+export async function holdsReviewOf(userId: string, itemId: string, now: Date = new Date()): Promise<boolean> {
+  return (await db.qualityReview.count({ where: { itemId, claimedById: userId, leaseExpiresAt: { gt: now }, state: "open" } })) > 0;
+}

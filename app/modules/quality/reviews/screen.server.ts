@@ -8,6 +8,7 @@ import type { SessionUser } from "~/modules/auth/session.server.ts";
 import { getVersion } from "~/modules/labels/sets.server.ts";
 import { isLeaseLive } from "~/modules/items/lifecycle.ts";
 import { leaseMs } from "~/modules/queue/claims.server.ts";
+import { recordMediaReveal } from "../care/reveals.server.ts";
 import { QualityError } from "../errors.ts";
 import { tookPart } from "./claims.server.ts";
 
@@ -87,3 +88,9 @@ export async function blindReviewScreen(user: SessionUser, reviewId: string, url
 }
 
 export type BlindReviewScreen = NonNullable<Awaited<ReturnType<typeof blindReviewScreen>>>;
+
+/** A reveal on the blind screen counts as one of the item's, for the reviewer's exposure. */
+export async function recordBlindReveal(userId: string, reviewId: string): Promise<void> {
+  const review = await db.qualityReview.findUnique({ where: { id: reviewId }, select: { itemId: true } });
+  if (review) await recordMediaReveal(userId, review.itemId);
+}
