@@ -1,13 +1,14 @@
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import { useMemo, useState } from "react";
+import { ActionChoice, useLabelChoice } from "~/components/review/action-choice.tsx";
 import { LabelPicker } from "~/components/review/label-picker.tsx";
 import { textOf, validateWith } from "~/components/ui/form.ts";
 import { buttonClass, FieldError, inputClass } from "~/components/ui/page.tsx";
 import { ACTION_WORDS, renderAnswer } from "~/modules/appeals/answer.ts";
 import { APPEAL_ACTIONS, DecideAppealForm as DecideSchema, OUTCOME_CHOICES } from "~/modules/appeals/intent.ts";
 import type { AppealOutcome } from "~/modules/appeals/standing.ts";
-import { LABEL_GROUPS, type LabelView } from "~/modules/labels/types.ts";
+import type { LabelView } from "~/modules/labels/types.ts";
 
 const listOf = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : []);
 
@@ -32,19 +33,12 @@ export function DecideAppealForm({
   lastResult: SubmissionResult<string[]> | undefined;
 }) {
   const [form, fields] = useForm({ id: `decide-appeal-${appealId}`, lastResult, onValidate: validateWith(DecideSchema), shouldValidate: "onSubmit" });
-  const labels = useMemo(() => LABEL_GROUPS.flatMap((g) => liveSets.flatMap((s) => s.labels).filter((l) => l.group === g)), [liveSets]);
-  const numbers = useMemo(() => new Map(labels.map((l, i) => [l.id, i + 1])), [labels]);
+  const all = useMemo(() => liveSets.flatMap((s) => s.labels), [liveSets]);
+  const { labels, numbers, selected, toggle } = useLabelChoice(all, listOf(fields.labelIds.initialValue));
   const [outcome, setOutcome] = useState<AppealOutcome | undefined>(() => OUTCOME_CHOICES.find((c) => c.outcome === fields.outcome.initialValue)?.outcome);
   const [action, setAction] = useState<string | undefined>(() => APPEAL_ACTIONS.find((a) => a === fields.action.initialValue));
-  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set(listOf(fields.labelIds.initialValue)));
   const [summary, setSummary] = useState(() => textOf(fields.summary.initialValue));
   const upholding = outcome === "upheld";
-  const toggle = (id: string) =>
-    setSelected((s) => {
-      const next = new Set(s);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
   const preview = outcome
     ? renderAnswer(templates[outcome], {
         summary: summary.trim() || "[your summary]",
@@ -88,21 +82,7 @@ export function DecideAppealForm({
             : "No label set is live for this item's reason."}
           {upholding ? " Upholding keeps the contested decision, so nothing here is sent." : ""}
         </p>
-        <fieldset>
-          <legend className="font-semibold">Action</legend>
-          <FieldError id="appeal-action-error" message={fields.action.errors?.[0]} />
-          <div className="mt-1 flex flex-wrap gap-3">
-            {APPEAL_ACTIONS.map((a) => (
-              <label
-                key={a}
-                className={`flex items-center gap-2 rounded border px-3 py-1.5 ${action === a ? "border-blue-600 bg-blue-50" : "border-slate-300"}`}
-              >
-                <input type="radio" name="action" value={a} checked={action === a} onChange={() => setAction(a)} />
-                {a}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <ActionChoice actions={APPEAL_ACTIONS} value={action} onChange={setAction} error={fields.action.errors?.[0]} errorId="appeal-action-error" />
         <LabelPicker labels={labels} numbers={numbers} selected={selected} onToggle={toggle} error={fields.labelIds.errors?.[0]} />
       </fieldset>
       <div>

@@ -1,10 +1,11 @@
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import { useMemo, useState } from "react";
+import { ActionChoice, useLabelChoice } from "~/components/review/action-choice.tsx";
 import { LabelPicker } from "~/components/review/label-picker.tsx";
 import { textOf, validateWith } from "~/components/ui/form.ts";
 import { buttonClass, FieldError, inputClass } from "~/components/ui/page.tsx";
-import { LABEL_GROUPS, type LabelView } from "~/modules/labels/types.ts";
+import type { LabelView } from "~/modules/labels/types.ts";
 import { AdjudicationForm as Schema, ERROR_TYPES, RULINGS } from "~/modules/quality/adjudication-form.ts";
 
 const ACTIONS = ["keep", "remove", "restrict"] as const;
@@ -24,16 +25,9 @@ export function AdjudicationForm({
   lastResult: SubmissionResult<string[]> | undefined;
 }) {
   const [form, fields] = useForm({ id: `adjudicate-${reviewId}`, lastResult, onValidate: validateWith(Schema), shouldValidate: "onSubmit" });
-  const labels = useMemo(() => LABEL_GROUPS.flatMap((g) => liveSets.flatMap((s) => s.labels).filter((l) => l.group === g)), [liveSets]);
-  const numbers = useMemo(() => new Map(labels.map((l, i) => [l.id, i + 1])), [labels]);
-  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set(prefill.labelIds));
+  const all = useMemo(() => liveSets.flatMap((s) => s.labels), [liveSets]);
+  const { labels, numbers, selected, toggle } = useLabelChoice(all, prefill.labelIds);
   const [action, setAction] = useState<string>(prefill.action);
-  const toggle = (id: string) =>
-    setSelected((s) => {
-      const next = new Set(s);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
   return (
     <Form method="post" {...getFormProps(form)} className="space-y-5 rounded border border-slate-200 bg-white p-4" aria-labelledby="adjudicate-heading">
       <h2 id="adjudicate-heading" className="text-lg font-semibold">
@@ -93,21 +87,14 @@ export function AdjudicationForm({
             Under the live label set: {liveSets.map((s) => `${s.name}, version ${s.versionNumber}`).join("; ") || "none"}. Filled in with the second
             review&apos;s answer.
           </p>
-          <fieldset>
-            <legend className="font-medium">Action</legend>
-            <FieldError id="correction-action-error" message={fields.action.errors?.[0]} />
-            <div className="mt-1 flex flex-wrap gap-3">
-              {ACTIONS.map((a) => (
-                <label
-                  key={a}
-                  className={`flex items-center gap-2 rounded border px-3 py-1.5 ${action === a ? "border-blue-600 bg-blue-50" : "border-slate-300"}`}
-                >
-                  <input type="radio" name="action" value={a} checked={action === a} onChange={() => setAction(a)} />
-                  {a}
-                </label>
-              ))}
-            </div>
-          </fieldset>
+          <ActionChoice
+            actions={ACTIONS}
+            value={action}
+            onChange={setAction}
+            error={fields.action.errors?.[0]}
+            errorId="correction-action-error"
+            legendClass="font-medium"
+          />
           <LabelPicker labels={labels} numbers={numbers} selected={selected} onToggle={toggle} error={fields.labelIds.errors?.[0]} />
           <div>
             <label htmlFor="correction-rationale" className="block font-medium">
