@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { AdjudicationForm } from "~/components/quality/adjudication-form.tsx";
@@ -22,6 +22,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "quality:manage");
   const screen = await adjudicationScreen(params.reviewId ?? "");
   if (!screen) throw notFound("There is no such quality review.");
+  // Until its second review is in, the pair is not a lead's to read: a lead may still take the blind review.
+  if (screen.review.state === "open") return json({ waiting: true as const, reviewId: screen.review.id });
   const url = new URL(request.url);
   return json({
     ...screen,
@@ -52,6 +54,18 @@ const errorName = (t: string | null) => ERROR_TYPES.find((x) => x.type === t)?.n
 
 export default function AdjudicationRoute() {
   const data = useLoaderData<typeof loader>();
+  if ("waiting" in data) {
+    return (
+      <>
+        <PageHeader title="Adjudication" />
+        <Notice tone="info">This decision waits for its blind second review. The two are shown here once that review is in.</Notice>
+      </>
+    );
+  }
+  return <Adjudication data={data} />;
+}
+
+function Adjudication({ data }: { data: Exclude<SerializeFrom<typeof loader>, { waiting: true }> }) {
   const actionData = useActionData<typeof action>();
   const location = useLocation();
   const { review } = data;

@@ -7,7 +7,7 @@ import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { forbidden, notFound } from "~/modules/http/errors.server.ts";
 import { parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
 import { recordMediaReveal } from "~/modules/quality/care/reveals.server.ts";
-import { holdsReviewOf } from "~/modules/quality/reviews/claims.server.ts";
+import { blindTo } from "~/modules/quality/reviews/claims.server.ts";
 import { ReviewIntent } from "~/modules/review/intent.ts";
 import { handleReviewIntent, workQueueOf } from "~/modules/review/intents.server.ts";
 import { reviewScreen } from "~/modules/review/screen.server.ts";
@@ -17,8 +17,8 @@ export const meta: MetaFunction = () => [{ title: "Review · Docket" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "queue:review");
-  if (await holdsReviewOf(user.id, params.itemId ?? "")) {
-    throw forbidden("You are reviewing this item blind for quality; its page shows the decision it has. Finish or release that review first.");
+  if ((await blindTo(user.id)).itemIds.has(params.itemId ?? "")) {
+    throw forbidden("This item waits for a blind quality review you may do; its page shows the decision it has, so it stays closed to you until that review is done.");
   }
   const screen = await reviewScreen(user, params.itemId ?? "", new URL(request.url));
   if (!screen) throw notFound("That item does not exist.");

@@ -60,6 +60,7 @@ describe("calibration items", () => {
   let labels: Map<string, string>;
   let writtenId: string;
   let answerId: string;
+  let claimToken: string;
   let shownExternalId: string;
   let before: Awaited<ReturnType<typeof counts>>;
 
@@ -158,6 +159,7 @@ describe("calibration items", () => {
     const location = skipped.headers.get("location") ?? "";
     const answer = await db.calibrationAnswer.findFirstOrThrow({ where: { userId: moderator.id } });
     answerId = answer.id;
+    claimToken = answer.claimId;
     expect(answer.calibrationItemId).toBe(writtenId);
     expect(location).toBe(`/review/${answerId}?notice=skipped`);
     // "Next item" again returns the same served item, as it returns a held lease.
@@ -174,7 +176,9 @@ describe("calibration items", () => {
     expect(Object.keys(served).sort()).toEqual(Object.keys(real).sort());
     expect(Object.keys(served.item).sort()).toEqual(Object.keys(real.item).sort());
     expect(Object.keys(served.flags[0]).sort()).toEqual(Object.keys(real.flags[0]).sort());
-    expect(served.item).toMatchObject({ id: answerId, state: "pending", topReason: "violent_extremism", strongestSource: "user_report", claimId: answerId });
+    expect(served.item).toMatchObject({ id: answerId, state: "pending", topReason: "violent_extremism", strongestSource: "user_report", claimId: claimToken });
+    // The lease token is not the id in the address, as on an item: nothing tells the two apart.
+    expect(served.item.claimId).not.toBe(answerId);
     expect(served.flags).toHaveLength(1);
     expect(served.flags[0].receivedAt).toBe(answer.servedAt.toISOString());
     expect(served.history).toEqual({ onItem: [], onAuthor: [] });
@@ -190,7 +194,7 @@ describe("calibration items", () => {
 
     // The expected answer cannot be read before answering.
     expect((await mod.get(`/quality/calibration/answers/${answerId}`)).status).toBe(404);
-    const renewed = await mod.post(`/review/${answerId}`, { intent: "renew", claimId: answerId });
+    const renewed = await mod.post(`/review/${answerId}`, { intent: "renew", claimId: claimToken });
     expect(renewed.status).toBe(200);
     expect((await db.calibrationAnswer.findUniqueOrThrow({ where: { id: answerId } })).expiresAt.getTime()).toBeGreaterThan(answer.expiresAt.getTime());
   });
@@ -199,7 +203,7 @@ describe("calibration items", () => {
     const mod = await signedIn(moderator);
     const noRationale = await mod.post(`/review/${answerId}?${REVIEW_DATA}`, {
       intent: "decide",
-      claimId: answerId,
+      claimId: claimToken,
       action: "remove",
       labelIds: labels.get("ve_glorification")!,
     });
@@ -211,7 +215,7 @@ describe("calibration items", () => {
     expect((await otherClient.get(`/review/${answerId}`)).status).toBe(404);
     const stolen = await otherClient.post(`/review/${answerId}`, {
       intent: "decide",
-      claimId: answerId,
+      claimId: claimToken,
       action: "keep",
       labelIds: labels.get("ve_news_reporting")!,
     });
@@ -220,7 +224,7 @@ describe("calibration items", () => {
 
     const decided = await mod.post(`/review/${answerId}`, {
       intent: "decide",
-      claimId: answerId,
+      claimId: claimToken,
       action: "remove",
       labelIds: labels.get("ve_glorification")!,
       rationale: "Fictional: it praises the group.",

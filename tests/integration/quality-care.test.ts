@@ -207,6 +207,7 @@ describe("exposure in the shift window", () => {
           id: randomUUID(),
           calibrationItemId: calibrationItem.id,
           userId: second.id,
+          claimId: randomUUID(),
           servedAt: now,
           expiresAt: new Date(now.getTime() + 600_000),
           outcome,

@@ -112,7 +112,7 @@ ROUTE_PARAM_SAMPLES.answerId = async () => {
   const now = new Date();
   const answerId = newId();
   await db.calibrationAnswer.create({
-    data: { id: answerId, calibrationItemId: itemId, userId: moderator.id, servedAt: now, expiresAt: new Date(now.getTime() + leaseMs()) },
+    data: { id: answerId, calibrationItemId: itemId, userId: moderator.id, claimId: newId(), servedAt: now, expiresAt: new Date(now.getTime() + leaseMs()) },
   });
   await answerCalibration(moderator.id, answerId, {
     action: item.expectedAction,

@@ -83,6 +83,7 @@ export async function decisionHistory(item: { id: string; authorExternalId: stri
     itemId: true,
     supersedesId: true,
     appealId: true,
+    copyOfDecisionId: true,
     user: { select: { email: true, name: true } },
     item: { select: { externalId: true, title: true } },
   } as const;

@@ -7,11 +7,13 @@ import { appendAuditEvent } from "~/modules/audit/writer.server.ts";
 import { can, type Role } from "~/modules/auth/capabilities.ts";
 import { DecisionInvalidError, loadItem, resolveLabels, validateDecision } from "~/modules/decisions/decide.server.ts";
 import { writeSupersedingDecision } from "~/modules/decisions/supersede.server.ts";
+import { parseSnapshot } from "~/modules/audit/snapshot.ts";
 import { isOpen } from "~/modules/items/lifecycle.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import { latestDecision, lockItem } from "~/modules/appeals/item.server.ts";
 import type { AdjudicationInput } from "./adjudication-form.ts";
 import { QualityError } from "./errors.ts";
+import { mediaOf } from "./reviews/screen.server.ts";
 
 export type Adjudicator = { id: string; email: string; role: string };
 
@@ -133,18 +135,7 @@ export async function adjudicationScreen(reviewId: string) {
   const named = (keys: string[]) => keys.map((k) => ({ key: k, name: labelName.get(k)?.name ?? k, group: labelName.get(k)?.group ?? "allowed" }));
   const secondKeys = JSON.parse(review.labelKeys) as string[];
   const liveLabels = liveSets.flatMap((s) => s.labels);
-  const snapshot = JSON.parse(decision.snapshot) as {
-    title: string | null;
-    body: string | null;
-    url: string | null;
-    mediaUrls: string[];
-    type: string;
-    language: string | null;
-    author: { handle: string | null };
-    platform: string;
-    externalId: string;
-    postedAt: string | null;
-  };
+  const { item: snapshot } = parseSnapshot(decision.snapshot);
   return {
     review: {
       id: review.id,
@@ -162,17 +153,17 @@ export async function adjudicationScreen(reviewId: string) {
     },
     item: { id: item.id, externalId: item.externalId, state: item.state },
     content: {
-      platform: snapshot.platform,
+      platform: snapshot.platform ?? "",
       externalId: snapshot.externalId,
       type: snapshot.type,
-      title: snapshot.title,
-      body: snapshot.body,
-      url: snapshot.url,
-      mediaUrls: snapshot.mediaUrls,
-      language: snapshot.language,
-      postedAt: snapshot.postedAt,
-      authorExternalId: null,
-      authorHandle: snapshot.author.handle,
+      title: snapshot.title ?? null,
+      body: snapshot.body ?? null,
+      url: snapshot.url ?? null,
+      mediaUrls: mediaOf(snapshot.mediaUrls),
+      language: snapshot.language ?? null,
+      postedAt: snapshot.postedAt?.toISOString() ?? null,
+      authorExternalId: snapshot.authorExternalId ?? null,
+      authorHandle: snapshot.authorHandle ?? null,
     },
     first: {
       decisionId: decision.id,

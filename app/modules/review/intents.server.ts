@@ -3,7 +3,7 @@ import type { SessionUser } from "~/modules/auth/session.server.ts";
 import { decide, DecisionInvalidError, LEASE_LOST, LeaseConflictError } from "~/modules/decisions/decide.server.ts";
 import type { Refusal } from "~/modules/http/forms.server.ts";
 import { ESCALATED_STATE, INITIAL_STATE } from "~/modules/items/lifecycle.ts";
-import { answerCalibration, isCalibrationAnswerOf, releaseCalibration, renewCalibration } from "~/modules/quality/calibration/answers.server.ts";
+import { answerCalibration, calibrationServingOf, releaseCalibration, renewCalibration } from "~/modules/quality/calibration/answers.server.ts";
 import { nextWork } from "~/modules/quality/next-work.server.ts";
 import { qualitySettings } from "~/modules/quality/settings.server.ts";
 import { claimItemOrWhy, type ClaimRefusal, endClaim, queueOf, renewLease, type QueueName } from "~/modules/queue/claims.server.ts";
@@ -67,13 +67,14 @@ export async function handleReviewIntent(
   if (submission.status !== "success") {
     const claimId = submission.payload.claimId;
     if (typeof claimId === "string" && claimId) {
-      if (await isCalibrationAnswerOf(user.id, itemId)) await renewCalibration(user.id, itemId);
+      if (await calibrationServingOf(user.id, itemId)) await renewCalibration(user.id, itemId);
       else await renewLease(user, itemId, claimId);
     }
     return refused(400, "invalid_form", "Check the highlighted fields.");
   }
   const data = submission.value;
-  if (await isCalibrationAnswerOf(user.id, itemId)) return handleCalibrationIntent(user, itemId, data, workQueue);
+  const serving = await calibrationServingOf(user.id, itemId);
+  if (serving) return handleCalibrationIntent(user, itemId, serving.claimId, data, workQueue);
   switch (data.intent) {
     case "claim": {
       const claimed = await claimItemOrWhy(user, itemId);
@@ -123,9 +124,15 @@ const LEASE_ENDED = "Your lease on this item has ended; reload to see who holds 
  * nothing is decided, claimed or audited. After an answer the moderator reads the expected answer
  * and its explanation when the leads show it, else goes on to the next work.
  */
-async function handleCalibrationIntent(user: Reviewer, answerId: string, data: ReviewIntent, workQueue: string | null): Promise<ReviewOutcome> {
+async function handleCalibrationIntent(
+  user: Reviewer,
+  answerId: string,
+  claimId: string,
+  data: ReviewIntent,
+  workQueue: string | null,
+): Promise<ReviewOutcome> {
   if (data.intent === "claim") return refused(409, "conflict", CLAIM_REFUSED.not_open);
-  if (data.claimId !== answerId) return refused(409, "lease_ended", LEASE_ENDED);
+  if (data.claimId !== claimId) return refused(409, "lease_ended", LEASE_ENDED);
   switch (data.intent) {
     case "renew": {
       const until = await renewCalibration(user.id, answerId);

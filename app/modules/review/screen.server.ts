@@ -7,6 +7,7 @@ import { can } from "~/modules/auth/capabilities.ts";
 import { decisionTransition, isLeaseLive, isOpen, workableStates } from "~/modules/items/lifecycle.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import { calibrationReviewData } from "~/modules/quality/calibration/screen.server.ts";
+import { blindTo } from "~/modules/quality/reviews/claims.server.ts";
 import { leaseMs } from "~/modules/queue/claims.server.ts";
 import { workQueueOf } from "./intents.server.ts";
 
@@ -17,8 +18,9 @@ import { workQueueOf } from "./intents.server.ts";
  * (docs/decisions/035-calibration-items.md); to anyone else that id names nothing.
  */
 export async function reviewScreen(user: SessionUser, itemId: string, url: URL) {
-  const data = (await reviewData(itemId, user.id)) ?? (await calibrationReviewData(user.id, itemId, workQueueOf(url)));
-  if (!data) return null;
+  const found = (await reviewData(itemId, user.id)) ?? (await calibrationReviewData(user.id, itemId, workQueueOf(url)));
+  if (!found) return null;
+  const data = { ...found, history: withoutBlind(found.history, await blindTo(user.id)) };
   const { state } = data.item;
   const member = data.queue ? !!(await db.queueMember.findUnique({ where: { queueId_userId: { queueId: data.queue.id, userId: user.id } } })) : false;
   return {
@@ -45,6 +47,15 @@ export async function reviewScreen(user: SessionUser, itemId: string, url: URL) 
 }
 
 export type ReviewData = NonNullable<Awaited<ReturnType<typeof reviewData>>>;
+
+type History = Awaited<ReturnType<typeof decisionHistory>>;
+
+/** The history without decisions under a blind review this reviewer may still do, nor their copies' decisions. */
+function withoutBlind(history: History, blind: { decisionIds: Set<string>; itemIds: Set<string> }): History {
+  if (blind.decisionIds.size === 0) return history;
+  const hidden = (d: History["onItem"][number]) => blind.itemIds.has(d.itemId) || (!!d.copyOfDecisionId && blind.decisionIds.has(d.copyOfDecisionId));
+  return { onItem: history.onItem.filter((d) => !hidden(d)), onAuthor: history.onAuthor.filter((d) => !hidden(d)) };
+}
 
 async function reviewData(itemId: string, userId: string) {
   const item = await db.item.findUnique({ where: { id: itemId }, include: { flags: { orderBy: { receivedAt: "asc" } } } });

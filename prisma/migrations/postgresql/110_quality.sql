@@ -77,6 +77,7 @@ CREATE TABLE "CalibrationAnswer" (
   "id" TEXT NOT NULL PRIMARY KEY,
   "calibrationItemId" TEXT NOT NULL REFERENCES "CalibrationItem"("id"),
   "userId" TEXT NOT NULL,
+  "claimId" TEXT NOT NULL,
   "servedAt" TIMESTAMP(3) NOT NULL,
   "expiresAt" TIMESTAMP(3) NOT NULL,
   "outcome" TEXT CHECK ("outcome" IN ('answered','released')),

@@ -77,6 +77,7 @@ CREATE TABLE "CalibrationAnswer" (
   "id" TEXT NOT NULL PRIMARY KEY,
   "calibrationItemId" TEXT NOT NULL REFERENCES "CalibrationItem"("id"),
   "userId" TEXT NOT NULL,
+  "claimId" TEXT NOT NULL,
   "servedAt" DATETIME NOT NULL,
   "expiresAt" DATETIME NOT NULL,
   "outcome" TEXT CHECK ("outcome" IN ('answered','released')),

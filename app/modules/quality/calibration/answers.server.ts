@@ -42,7 +42,7 @@ export async function serveCalibration(user: { id: string }, excludeReasons: str
     const chosen = pool[Math.floor(Math.random() * pool.length)]!;
     const answerId = newId(now.getTime());
     await tx.calibrationAnswer.create({
-      data: { id: answerId, calibrationItemId: chosen.id, userId: user.id, servedAt: now, expiresAt: new Date(now.getTime() + leaseMs()) },
+      data: { id: answerId, calibrationItemId: chosen.id, userId: user.id, claimId: newId(), servedAt: now, expiresAt: new Date(now.getTime() + leaseMs()) },
     });
     return { answerId };
   });
@@ -55,10 +55,10 @@ export async function openAnswer(userId: string, answerId: string, now = new Dat
   return answer;
 }
 
-/** Whether an id names a calibration answer served to this user (open or not): such ids never reach the item modules. */
-export async function isCalibrationAnswerOf(userId: string, answerId: string): Promise<boolean> {
-  const answer = await db.calibrationAnswer.findUnique({ where: { id: answerId }, select: { userId: true } });
-  return answer?.userId === userId;
+/** The serving an id names, when it was served to this user (open or not): such ids never reach the item modules. */
+export async function calibrationServingOf(userId: string, answerId: string): Promise<{ claimId: string } | null> {
+  const answer = await db.calibrationAnswer.findUnique({ where: { id: answerId }, select: { userId: true, claimId: true } });
+  return answer?.userId === userId ? { claimId: answer.claimId } : null;
 }
 
 export type CalibrationAnswerInput = { action: DecisionAction; labelIds: string[]; rationale: string };

@@ -80,7 +80,7 @@ export async function calibrationReviewData(userId: string, answerId: string, wo
       countsBySource: { [source]: 1 },
       countsByReason: { [c.reason]: 1 },
       firstFlaggedAt: receivedAt,
-      claimId: answer.id,
+      claimId: answer.claimId,
       leaseExpiresAt: answer.expiresAt,
     },
     flags: [

@@ -162,7 +162,13 @@ export async function renewReviewLease(user: { id: string }, reviewId: string, c
   return count === 1 ? expires : null;
 }
 
-/** Whether the user holds a blind review of this item: its own page, which shows the decision, stays closed to them meanwhile. */
-export async function holdsReviewOf(userId: string, itemId: string, now: Date = new Date()): Promise<boolean> {
-  return (await db.qualityReview.count({ where: { itemId, claimedById: userId, leaseExpiresAt: { gt: now }, state: "open" } })) > 0;
+/**
+ * What this user must not see while a blind review they could take (or hold) is open: the decisions
+ * under review and their items. The item's page and every trace of those decisions elsewhere (the
+ * author's history, a copy's decision) stay closed to them until the review is done.
+ */
+export async function blindTo(userId: string): Promise<{ decisionIds: Set<string>; itemIds: Set<string> }> {
+  const rows = await db.$queryRaw<{ decisionId: string; itemId: string }[]>`SELECT r."decisionId", r."itemId" FROM "QualityReview" r
+    WHERE r."state" = 'open' AND ${memberSql(userId, "r")} AND NOT ${tookPartSql(userId, "r")}`;
+  return { decisionIds: new Set(rows.map((r) => r.decisionId)), itemIds: new Set(rows.map((r) => r.itemId)) };
 }

@@ -5,6 +5,7 @@ import { db } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
 import { can } from "~/modules/auth/capabilities.ts";
 import type { SessionUser } from "~/modules/auth/session.server.ts";
+import { parseSnapshot } from "~/modules/audit/snapshot.ts";
 import { getVersion } from "~/modules/labels/sets.server.ts";
 import { isLeaseLive } from "~/modules/items/lifecycle.ts";
 import { leaseMs } from "~/modules/queue/claims.server.ts";
@@ -12,23 +13,17 @@ import { recordMediaReveal } from "../care/reveals.server.ts";
 import { QualityError } from "../errors.ts";
 import { tookPart } from "./claims.server.ts";
 
-type Snapshot = {
-  platform: string;
-  type: string;
-  title: string | null;
-  body: string | null;
-  url: string | null;
-  mediaUrls: string[];
-  language: string | null;
-  postedAt: string | null;
-  author: { externalId: string | null; handle: string | null };
-  countsBySource: Record<string, number>;
-  countsByReason: Record<string, number>;
-  strongestSource: string;
-  topReason: string;
-  firstFlaggedAt: string;
-  flags: { id: string; source: string; reason: string; note: string | null; reference: string | null; receivedAt: string }[];
-};
+/** Media URLs as a snapshot stored them: a list, or (in older ones) its JSON text. */
+export function mediaOf(value: string[] | string | null | undefined): string[] {
+  if (Array.isArray(value)) return value;
+  if (!value) return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed.map(String) : [];
+  } catch {
+    return [];
+  }
+}
 
 export async function blindReviewScreen(user: SessionUser, reviewId: string, url: URL) {
   const review = await db.qualityReview.findUnique({ where: { id: reviewId } });
@@ -45,7 +40,8 @@ export async function blindReviewScreen(user: SessionUser, reviewId: string, url
     throw new QualityError(403, "not_member", "This quality review belongs to a queue you are not a member of.");
   }
   const decision = await db.decision.findUniqueOrThrow({ where: { id: review.decisionId }, select: { snapshot: true } });
-  const s = JSON.parse(decision.snapshot) as Snapshot;
+  const { item: s, flags } = parseSnapshot(decision.snapshot);
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
   const version = review.versionId ? await getVersion(review.versionId) : null;
   const held = review.state === "open" && isLeaseLive(review.leaseExpiresAt, now);
   return {
@@ -58,20 +54,27 @@ export async function blindReviewScreen(user: SessionUser, reviewId: string, url
       canClaim: review.state === "open" && !held && member,
     },
     content: {
-      platform: s.platform,
+      platform: s.platform ?? "",
       externalId: "",
       type: s.type,
-      title: s.title,
-      body: s.body,
-      url: s.url,
-      mediaUrls: s.mediaUrls,
-      language: s.language,
-      postedAt: s.postedAt,
+      title: s.title ?? null,
+      body: s.body ?? null,
+      url: s.url ?? null,
+      mediaUrls: mediaOf(s.mediaUrls),
+      language: s.language ?? null,
+      postedAt: iso(s.postedAt),
       authorExternalId: null,
-      authorHandle: s.author.handle,
+      authorHandle: s.authorHandle ?? null,
     },
-    flags: s.flags.map((f) => ({ id: f.id, source: f.source, reason: f.reason, note: f.note, reference: f.reference, receivedAt: f.receivedAt, dueAt: null })),
-    counts: { bySource: s.countsBySource, byReason: s.countsByReason, flags: s.flags.length },
+    flags: flags.map((f, n) => ({
+      id: f.id ?? String(n),
+      source: f.source,
+      reason: f.reason,
+      note: f.note ?? null,
+      reference: f.reference ?? null,
+      receivedAt: iso(f.receivedAt) ?? "",
+      dueAt: null,
+    })),
     labelSet: version
       ? { name: version.setName, versionNumber: version.number, labels: version.labels.filter((l) => !l.retired) }
       : { name: "", versionNumber: 0, labels: [] },
