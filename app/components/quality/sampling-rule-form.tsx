@@ -39,7 +39,8 @@ export function SamplingRuleForm({
   choices: { queues: Choice[]; sets: Choice[]; people: (Choice & { email: string })[] };
   lastResult: SubmissionResult<string[]> | undefined;
 }) {
-  const [form, fields] = useForm({ id: `sampling-rule-${rule?.id ?? "new"}`, lastResult, onValidate: validateWith(Schema), shouldValidate: "onSubmit" });
+  // The form's one id serves conform (which refuses a submit from a form of another id) and the "#rule-form" edit links.
+  const [form, fields] = useForm({ id: "rule-form", lastResult, onValidate: validateWith(Schema), shouldValidate: "onSubmit" });
   const initial = (name: keyof typeof fields, fallback: string) => {
     const v = textOf(fields[name].initialValue);
     return v !== "" || lastResult ? v : fallback;
@@ -70,13 +71,7 @@ export function SamplingRuleForm({
     </Field>
   );
   return (
-    <Form
-      method="post"
-      {...getFormProps(form)}
-      id="rule-form"
-      className="space-y-4 rounded border border-slate-200 bg-white p-4"
-      aria-labelledby="rule-form-heading"
-    >
+    <Form method="post" {...getFormProps(form)} className="space-y-4 rounded border border-slate-200 bg-white p-4" aria-labelledby="rule-form-heading">
       <h2 id="rule-form-heading" className="text-lg font-semibold">
         {rule ? `Edit “${rule.name}”` : "New sampling rule"}
       </h2>

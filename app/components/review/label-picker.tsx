@@ -57,7 +57,7 @@ export function LabelPicker({
                       <label htmlFor={`label-${n}`} className="flex-1 cursor-pointer">
                         <kbd className="mr-1 rounded border border-slate-300 bg-slate-50 px-1 text-xs">{n}</kbd>
                         <span className="font-medium">{l.name}</span>
-                        <span className="ml-2 text-xs text-slate-500">default: {l.defaultAction}</span>
+                        <span className="ml-2 text-xs text-slate-600">default: {l.defaultAction}</span>
                       </label>
                     </div>
                     <details className="ml-6 mt-1 text-sm text-slate-700">
