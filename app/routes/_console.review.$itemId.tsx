@@ -18,7 +18,9 @@ export const meta: MetaFunction = () => [{ title: "Review · Docket" }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "queue:review");
   if ((await blindTo(user.id)).itemIds.has(params.itemId ?? "")) {
-    throw forbidden("This item waits for a blind quality review you may do; its page shows the decision it has, so it stays closed to you until that review is done.");
+    throw forbidden(
+      "This item waits for a blind quality review you may do; its page shows the decision it has, so it stays closed to you until that review is done.",
+    );
   }
   const screen = await reviewScreen(user, params.itemId ?? "", new URL(request.url));
   if (!screen) throw notFound("That item does not exist.");

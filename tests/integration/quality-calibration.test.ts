@@ -303,7 +303,7 @@ describe("calibration items", () => {
     const first = await nextWork(user, {});
     const served = await db.calibrationAnswer.findUniqueOrThrow({ where: { id: first!.itemId } });
     const mod = await signedIn(who);
-    expect((await mod.post(`/review/${served.id}`, { intent: "release", claimId: served.id, reason: "Needs a break" })).status).toBe(302);
+    expect((await mod.post(`/review/${served.id}`, { intent: "release", claimId: served.claimId, reason: "Needs a break" })).status).toBe(302);
     expect((await db.calibrationAnswer.findUniqueOrThrow({ where: { id: served.id } })).outcome).toBe("released");
     const again = await nextWork(user, {});
     expect((await db.calibrationAnswer.findUniqueOrThrow({ where: { id: again!.itemId } })).calibrationItemId).toBe(served.calibrationItemId);

@@ -82,6 +82,59 @@ describe("the high-severity cap over HTTP (must-hold 4)", () => {
     expect(await (await belowTab.get("/queue")).text()).not.toContain('data-testid="break-prompt"');
   });
 
+  it("at the cap no other path hands over high-severity work: claiming by id, decide-and-next (which says so), a blind review", async () => {
+    await settleOpenItems();
+    await db.samplingRule.updateMany({ data: { active: false } });
+    await careSettings({ highSeverityCap: 1, highSeverityFrom: 3, shiftHours: 8 });
+    const atCap = await makeUser("moderator");
+    await reviewWith(atCap, "violent_extremism", ["ve_incitement"]);
+    const high = await itemFor("violent_extremism");
+    const tab = await signedIn(atCap);
+    const claim = await tab.post(`/review/${high}`, { intent: "claim" });
+    expect(claim.status).toBe(409);
+    expect(await claim.text()).toContain("high-severity");
+    expect((await db.item.findUniqueOrThrow({ where: { id: high } })).claimedById).toBeNull();
+
+    // Deciding lower-severity work leads to the next lower-severity item, with the limit said on it.
+    const low = await itemFor("spam");
+    const nextLow = await itemFor("spam");
+    const offered = await pressNext(tab);
+    expect(reviewedItem(offered)).toBe(low);
+    const { claimId } = await db.item.findUniqueOrThrow({ where: { id: low }, select: { claimId: true } });
+    const spamLabel = await db.label.findFirstOrThrow({ where: { versionId: versions.spamVersionId, group: "allowed" } });
+    const decided = await tab.post(`/review/${low}`, { intent: "decide", claimId: claimId!, action: "keep", labelIds: spamLabel.id, rationale: "" });
+    expect(decided.status).toBe(302);
+    expect(decided.headers.get("location")).toBe(`/review/${nextLow}?notice=saved-at-limit`);
+    expect(await (await tab.get(`/review/${nextLow}?notice=saved-at-limit`)).text()).toContain("limit of high-severity items");
+
+    // A blind second review of a high-severity report waits for someone below the cap.
+    const other = await makeUser("moderator");
+    const sampledItem = await itemFor("violent_extremism");
+    const lease = await claimItem(other, sampledItem);
+    const made = await decide(other, {
+      itemId: sampledItem,
+      claimId: lease!.claimId,
+      action: "keep",
+      labelIds: [(await db.label.findFirstOrThrow({ where: { versionId: versions.starterVersionId, key: "ve_news_reporting" } })).id],
+      rationale: "",
+    });
+    const review = await db.qualityReview.create({
+      data: {
+        id: randomUUID(),
+        decisionId: made.decisionId,
+        itemId: sampledItem,
+        queueId: null,
+        sampledBecause: "share",
+        firstUserId: other.id,
+        sampledAt: new Date(),
+      },
+    });
+    const next = await tab.post("/quality/reviews/next");
+    expect(next.headers.get("location")).not.toBe(`/quality/reviews/${review.id}`);
+    expect((await tab.post(`/quality/reviews/${review.id}`, { intent: "claim" })).status).toBe(409);
+    expect((await db.qualityReview.findUniqueOrThrow({ where: { id: review.id } })).claimedById).toBeNull();
+  });
+
   it("with no cap set, nobody is held back, whatever they have seen", async () => {
     await settleOpenItems();
     await careSettings({ highSeverityCap: null });

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server.ts";
 import { saveSamplingRule } from "~/modules/quality/sampling-rules.server.ts";
 import { sampleDecision } from "~/modules/quality/sample.server.ts";
+import { ingestFlags } from "~/modules/intake/ingest.server.ts";
 import { makeDecision } from "../support/audit-fixtures.ts";
+import { flagRequest, testSender } from "../support/queue-fixtures.ts";
 import { liveLabelIds } from "../support/appeals.ts";
 import { makeApiKey, makeUser, PASSWORD } from "../support/fixtures.ts";
 import { Client } from "../support/http.ts";
@@ -127,32 +129,54 @@ describe("the blind review", () => {
     // The labels are offered, none chosen: the first decision's label is not marked in any way.
     expect(page).not.toMatch(/checked=""[^>]*ve_glorification|ve_glorification[^>]*checked=""/);
     const parsed = JSON.parse(data) as Record<string, unknown>;
-    expect(Object.keys(parsed).sort()).toEqual([
-      "answered",
-      "content",
-      "counts",
-      "flags",
-      "labelSet",
-      "mediaOrigins",
-      "now",
-      "renewEveryMs",
-      "revealed",
-      "review",
-    ]);
+    expect(Object.keys(parsed).sort()).toEqual(["answered", "content", "flags", "labelSet", "mediaOrigins", "now", "renewEveryMs", "revealed", "review"]);
     expect(parsed.answered).toBeNull();
     // The review itself carries only its lease and whether it may be taken: no action, labels or decider.
     expect(Object.keys(parsed.review as object).sort()).toEqual(["canClaim", "claimId", "heldByOther", "id", "leaseExpiresAt", "open"]);
   });
 
-  it("while a moderator holds a blind review, the item's own page (which shows the decision) is closed to them", async () => {
-    const { review, itemId } = await sampledRemoval();
-    const client = await signedIn(await makeUser("moderator"));
-    expect((await client.get(`/review/${itemId}`)).status).toBe(200);
-    await client.post(`/quality/reviews/${review.id}`, { intent: "claim" });
+  it("until the blind review is done, the item's page and every trace of its decision are closed to those who may do it", async () => {
+    const { review, itemId, rationale, externalId, moderator: first } = await sampledRemoval();
+    const reviewer = await makeUser("moderator");
+    const client = await signedIn(reviewer);
+    // The same author's next post: its review screen lists the author's earlier decisions.
+    const item = await db.item.findUniqueOrThrow({ where: { id: itemId } });
+    const [sibling] = await ingestFlags(
+      testSender,
+      [flagRequest({ content: { externalId: `${externalId}-next`, author: { externalId: item.authorExternalId!, handle: item.authorHandle! } } })],
+      "batch",
+    );
     expect((await client.get(`/review/${itemId}`)).status).toBe(403);
+    const siblingPage = html(await (await client.get(`/review/${sibling.itemId}?_data=${encodeURIComponent("routes/_console.review.$itemId")}`)).text());
+    expect(siblingPage).not.toContain(rationale);
+    expect(siblingPage).not.toContain(itemId);
+    // The first decider, who may not do the review, still sees it.
+    const decider = await signedIn(first);
+    expect(html(await (await decider.get(`/review/${sibling.itemId}?_data=${encodeURIComponent("routes/_console.review.$itemId")}`)).text())).toContain(
+      rationale,
+    );
+    await client.post(`/quality/reviews/${review.id}`, { intent: "claim" });
     const { claimId } = await db.qualityReview.findUniqueOrThrow({ where: { id: review.id } });
-    expect((await client.post(`/quality/reviews/${review.id}`, { intent: "release", claimId: claimId!, reason: "Not today" })).status).toBe(302);
+    const labels = await liveLabelIds();
+    await client.post(`/quality/reviews/${review.id}`, {
+      intent: "review",
+      claimId: claimId!,
+      action: "remove",
+      labelIds: labels.get("ve_glorification")!,
+      rationale: "Fictional praise.",
+    });
     expect((await client.get(`/review/${itemId}`)).status).toBe(200);
+  });
+
+  it("a lead reads no pair before its second review is in: the adjudication page waits", async () => {
+    const { review, rationale, moderator: first } = await sampledRemoval();
+    const lead = await signedIn(await makeUser("policy_lead"));
+    const data = await (
+      await lead.get(`/quality/adjudications/${review.id}?_data=${encodeURIComponent("routes/_console.quality.adjudications.$reviewId")}`)
+    ).text();
+    expect(data).not.toContain(rationale);
+    expect(data).not.toContain(first.email);
+    expect(JSON.parse(data)).toEqual({ waiting: true, reviewId: review.id });
   });
 
   it("a moderator cannot review their own decision: the page, the claim and Next review refuse", async () => {

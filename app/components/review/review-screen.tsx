@@ -23,9 +23,14 @@ import { useLeaseRenewal, useReviewKeys } from "./use-review-keys.ts";
 
 export type ReviewScreenData = SerializeFrom<NonNullable<Awaited<ReturnType<typeof reviewScreen>>>>;
 
+const AT_LIMIT =
+  "You have reached this shift's limit of high-severity items, so Next item now gives you lower-severity work only. Take a break: your Review page says when the limit lifts.";
+
 const NOTICES: Record<string, string> = {
   saved: "Decision saved. Here is the next item.",
   skipped: "Skipped. Here is the next item.",
+  "saved-at-limit": `Decision saved. ${AT_LIMIT}`,
+  "skipped-at-limit": `Skipped. ${AT_LIMIT}`,
 };
 
 function noticeText(notice: string | null) {

@@ -279,7 +279,7 @@ const INSERT_CLAIM = `INSERT INTO "Claim" ("id", "itemId", "userId", "claimedAt"
 type ClaimedRow = { id: string; queueId: string; lapsed: number };
 
 /** Why a named item cannot be claimed by this user, or null when it can. */
-export type ClaimRefusal = "not_found" | "not_open" | "not_member" | "unrouted" | "assigned" | "held";
+export type ClaimRefusal = "not_found" | "not_open" | "not_member" | "unrouted" | "assigned" | "held" | "at_limit";
 
 /**
  * Claims one named item (the review screen's "claim" button) when it is free and waits in an open
@@ -291,7 +291,11 @@ export async function claimItem(user: Claimer, itemId: string): Promise<ClaimedI
   return "refused" in outcome ? null : outcome;
 }
 
-export async function claimItemOrWhy(user: Claimer, itemId: string): Promise<ClaimedItem | { refused: ClaimRefusal }> {
+export async function claimItemOrWhy(
+  user: Claimer,
+  itemId: string,
+  scope: Pick<ClaimScope, "excludeReasons"> = {},
+): Promise<ClaimedItem | { refused: ClaimRefusal }> {
   return transaction(async (tx) => {
     const now = new Date();
     await lockClaimer(tx, user.id);
@@ -301,10 +305,15 @@ export async function claimItemOrWhy(user: Claimer, itemId: string): Promise<Cla
       orderBy: { leaseExpiresAt: "desc" },
     });
     if (held?.claimId && held.leaseExpiresAt) return { itemId: held.id, claimId: held.claimId, leaseExpiresAt: held.leaseExpiresAt };
-    const item = await tx.item.findUnique({ where: { id: itemId }, select: { state: true, queueId: true, assignedToId: true, leaseExpiresAt: true } });
+    const item = await tx.item.findUnique({
+      where: { id: itemId },
+      select: { state: true, queueId: true, assignedToId: true, leaseExpiresAt: true, topReason: true },
+    });
     if (!item) return { refused: "not_found" };
     const state = item.state;
     if (!isOpen(state) || !workableStates(user.role as Role).includes(state)) return { refused: "not_open" };
+    // The care cap holds back pending work of these reasons, whichever way it is asked for.
+    if (state === INITIAL_STATE && scope.excludeReasons?.includes(item.topReason)) return { refused: "at_limit" };
     if (!item.queueId) return { refused: "unrouted" };
     const member = await tx.queueMember.findFirst({ where: { userId: user.id, queueId: item.queueId, queue: { open: true, deletedAt: null } } });
     if (!member) return { refused: "not_member" };

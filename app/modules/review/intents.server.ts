@@ -4,6 +4,7 @@ import { decide, DecisionInvalidError, LEASE_LOST, LeaseConflictError } from "~/
 import type { Refusal } from "~/modules/http/forms.server.ts";
 import { ESCALATED_STATE, INITIAL_STATE } from "~/modules/items/lifecycle.ts";
 import { answerCalibration, calibrationServingOf, releaseCalibration, renewCalibration } from "~/modules/quality/calibration/answers.server.ts";
+import { careLimits } from "~/modules/quality/care/limits.server.ts";
 import { nextWork } from "~/modules/quality/next-work.server.ts";
 import { qualitySettings } from "~/modules/quality/settings.server.ts";
 import { claimItemOrWhy, type ClaimRefusal, endClaim, queueOf, renewLease, type QueueName } from "~/modules/queue/claims.server.ts";
@@ -25,6 +26,8 @@ const CLAIM_REFUSED: Record<ClaimRefusal, string> = {
   not_member: "This item waits in a queue you are not a member of; a policy lead can add you or assign it to you.",
   assigned: "A policy lead assigned this item to someone else.",
   held: "Someone else holds this item.",
+  at_limit:
+    "You have reviewed as many high-severity items as a shift allows; this one waits for someone else, or for your limit to lift (your Review page says when).",
 };
 
 const queuePage = (queue: QueueName) => (queue === ESCALATED_STATE ? "/escalations" : "/queue");
@@ -35,7 +38,10 @@ const queuePage = (queue: QueueName) => (queue === ESCALATED_STATE ? "/escalatio
  */
 async function nextItem(user: Reviewer, queue: QueueName, notice: string, workQueue: string | null): Promise<ReviewOutcome> {
   const next = await nextWork(user, { state: queue, queueId: workQueue ?? undefined });
-  if (next) return { redirect: reviewPath(next.itemId, workQueue, notice) };
+  // At the care cap the moderator is told so on the next screen (or sent to the break prompt), not switched to other work silently.
+  const atCap = queue === INITIAL_STATE && (await careLimits(user.id)).atCap;
+  if (next) return { redirect: reviewPath(next.itemId, workQueue, atCap && !notice.startsWith("saved-copies-") ? `${notice}-at-limit` : notice) };
+  if (atCap) return { redirect: "/queue?notice=at-limit" };
   return { redirect: `${queuePage(queue)}?notice=${notice}-empty` };
 }
 
@@ -77,7 +83,7 @@ export async function handleReviewIntent(
   if (serving) return handleCalibrationIntent(user, itemId, serving.claimId, data, workQueue);
   switch (data.intent) {
     case "claim": {
-      const claimed = await claimItemOrWhy(user, itemId);
+      const claimed = await claimItemOrWhy(user, itemId, { excludeReasons: (await careLimits(user.id)).excludeReasons });
       if ("refused" in claimed) return refused(409, "conflict", CLAIM_REFUSED[claimed.refused]);
       // A reviewer who already holds an item of this queue is sent back to it (one item per queue).
       return { redirect: reviewPath(claimed.itemId, workQueue) };

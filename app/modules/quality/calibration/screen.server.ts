@@ -21,6 +21,14 @@ function uuidFrom(seed: string, at: Date) {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+/** When the content was posted: as long before the notice as the source item's was, else some hours before it. */
+function postedBefore(receivedAt: Date, seed: string, source: { postedAt: Date | null; firstFlaggedAt: Date } | null): Date {
+  const gap = source?.postedAt
+    ? Math.max(60_000, source.firstFlaggedAt.getTime() - source.postedAt.getTime())
+    : (parseInt(digest(`posted:${seed}`).slice(0, 6), 16) % 36) * 3_600_000 + 600_000;
+  return new Date(receivedAt.getTime() - gap);
+}
+
 /** A queue of the user's that the item could have come from: the one they chose to work, else one holding items of its reason. */
 async function queueFor(userId: string, reason: string, workQueue: string | null) {
   const memberships = await db.queueMember.findMany({
@@ -53,7 +61,9 @@ export async function calibrationReviewData(userId: string, answerId: string, wo
     liveLabelSetsForReason(c.reason),
     severityLookup(),
     queueFor(userId, c.reason, workQueue),
-    c.sourceItemId ? db.item.findUnique({ where: { id: c.sourceItemId }, select: { platform: true } }) : Promise.resolve(null),
+    c.sourceItemId
+      ? db.item.findUnique({ where: { id: c.sourceItemId }, select: { platform: true, postedAt: true, firstFlaggedAt: true } })
+      : Promise.resolve(null),
     db.item.findFirst({ orderBy: { firstFlaggedAt: "desc" }, select: { platform: true } }),
   ]);
   return {
@@ -67,9 +77,11 @@ export async function calibrationReviewData(userId: string, answerId: string, wo
       url: null,
       mediaUrls: JSON.parse(c.mediaUrls) as string[],
       language: c.language,
-      postedAt: null,
-      authorExternalId: null,
-      authorHandle: null,
+      // An author and a posting time like a platform's, stable for the serving; never the source item's
+      // author, whose other decisions the history would then list beside it.
+      postedAt: postedBefore(receivedAt, answer.id, copiedFrom),
+      authorExternalId: platformNumber(`author:${answer.id}`),
+      authorHandle: `user_${platformNumber(`handle:${answer.id}`).slice(0, 9)}`,
       state: INITIAL_STATE,
       priority: computePriority({ source, severity: severity(c.reason), reporters: 1, dueAt, now: receivedAt }),
       dueAt,

@@ -6,10 +6,11 @@ import { newId } from "~/modules/ids.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import { can, type Role } from "~/modules/auth/capabilities.ts";
 import { leaseMs, lockClaimer } from "~/modules/queue/claims.server.ts";
+import { careLimits } from "../care/limits.server.ts";
 
 export type QualityReviewer = { id: string; email: string; role: string };
 export type ClaimedReview = { reviewId: string; claimId: string; leaseExpiresAt: Date };
-export type ReviewClaimRefusal = "not_found" | "not_open" | "not_member" | "took_part" | "held" | "holding" | "not_reviewer";
+export type ReviewClaimRefusal = "not_found" | "not_open" | "not_member" | "took_part" | "held" | "holding" | "not_reviewer" | "at_limit";
 
 export const REVIEW_CLAIM_REFUSALS: Record<ReviewClaimRefusal, string> = {
   not_found: "There is no such quality review.",
@@ -19,6 +20,7 @@ export const REVIEW_CLAIM_REFUSALS: Record<ReviewClaimRefusal, string> = {
   held: "Someone else is doing this quality review right now.",
   holding: "You hold another quality review: finish or release it first.",
   not_reviewer: "Your role does not do quality reviews.",
+  at_limit: "You have reviewed as many high-severity items as a shift allows; this review waits for someone else, or for your limit to lift.",
 };
 
 const actorOf = (user: QualityReviewer): Actor => ({ kind: "user", id: user.id, email: user.email, role: user.role });
@@ -36,13 +38,19 @@ const memberSql = (userId: string, alias = `"QualityReview"`) =>
 
 const freeSql = (now: Date, alias = `"QualityReview"`) => Prisma.sql`(${q(alias)}."leaseExpiresAt" IS NULL OR ${q(alias)}."leaseExpiresAt" < ${now})`;
 
-/** Open reviews this user may take, as a condition on the alias. */
-export const claimableSql = (userId: string, now: Date, alias: string) =>
-  Prisma.sql`${q(alias)}."state" = 'open' AND ${freeSql(now, alias)} AND ${memberSql(userId, alias)} AND NOT ${tookPartSql(userId, alias)}`;
+/** A reviewer at the care cap is not offered reviews of items reported for a high-severity reason (known before review). */
+const withinCareSql = (excludeReasons: string[], alias: string) =>
+  excludeReasons.length === 0
+    ? Prisma.empty
+    : Prisma.sql`AND NOT EXISTS (SELECT 1 FROM "Item" ci WHERE ci."id" = ${q(alias)}."itemId" AND ci."topReason" IN (${Prisma.join(excludeReasons)}))`;
 
-const leaseSql = (user: { id: string }, claimId: string, now: Date, expires: Date, which: Prisma.Sql) =>
+/** Open reviews this user may take, as a condition on the alias. */
+export const claimableSql = (userId: string, now: Date, alias: string, excludeReasons: string[] = []) =>
+  Prisma.sql`${q(alias)}."state" = 'open' AND ${freeSql(now, alias)} AND ${memberSql(userId, alias)} AND NOT ${tookPartSql(userId, alias)} ${withinCareSql(excludeReasons, alias)}`;
+
+const leaseSql = (user: { id: string }, claimId: string, now: Date, expires: Date, which: Prisma.Sql, excludeReasons: string[]) =>
   Prisma.sql`UPDATE "QualityReview" SET "claimId" = ${claimId}, "claimedById" = ${user.id}, "leaseExpiresAt" = ${expires}, "updatedAt" = ${now}
-    WHERE "id" = ${which} AND ${claimableSql(user.id, now, `"QualityReview"`)} RETURNING "id"`;
+    WHERE "id" = ${which} AND ${claimableSql(user.id, now, `"QualityReview"`, excludeReasons)} RETURNING "id"`;
 
 /** Whether the user decided the item or reviewed it for quality before. */
 export async function tookPart(userId: string, review: { itemId: string; firstUserId: string }, client: Tx | typeof db = db): Promise<boolean> {
@@ -69,7 +77,10 @@ export function currentReviewClaim(userId: string): Promise<ClaimedReview | null
 
 /** How many open reviews wait for this user (claimable now). */
 export async function waitingFor(userId: string, now: Date = new Date()): Promise<number> {
-  const [row] = await db.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS "n" FROM "QualityReview" r WHERE ${claimableSql(userId, now, `r`)}`;
+  const { excludeReasons } = await careLimits(userId, now);
+  const [row] = await db.$queryRaw<
+    { n: number | bigint }[]
+  >`SELECT COUNT(*) AS "n" FROM "QualityReview" r WHERE ${claimableSql(userId, now, `r`, excludeReasons)}`;
   return Number(row?.n ?? 0);
 }
 
@@ -86,6 +97,7 @@ async function recordClaim(tx: Tx, user: QualityReviewer, reviewId: string, clai
 /** The review the user holds, or the oldest sampled one they may take; null when none waits for them. */
 export async function claimNextReview(user: QualityReviewer): Promise<ClaimedReview | null> {
   if (!can(user.role as Role, "quality:review")) return null;
+  const { excludeReasons } = await careLimits(user.id);
   return transaction(async (tx) => {
     const now = new Date();
     await lockClaimer(tx, user.id);
@@ -100,7 +112,8 @@ export async function claimNextReview(user: QualityReviewer): Promise<ClaimedRev
         claimId,
         now,
         expires,
-        Prisma.sql`(SELECT c."id" FROM "QualityReview" c WHERE ${claimableSql(user.id, now, `c`)} ORDER BY c."sampledAt", c."id" LIMIT 1 ${skip})`,
+        Prisma.sql`(SELECT c."id" FROM "QualityReview" c WHERE ${claimableSql(user.id, now, `c`, excludeReasons)} ORDER BY c."sampledAt", c."id" LIMIT 1 ${skip})`,
+        excludeReasons,
       ),
     );
     if (!row) return null;
@@ -112,6 +125,7 @@ export async function claimNextReview(user: QualityReviewer): Promise<ClaimedRev
 /** Claims the named review, or says why not. */
 export async function claimReviewOrWhy(user: QualityReviewer, reviewId: string): Promise<ClaimedReview | { refused: ReviewClaimRefusal }> {
   if (!can(user.role as Role, "quality:review")) return { refused: "not_reviewer" };
+  const { excludeReasons } = await careLimits(user.id);
   return transaction(async (tx) => {
     const now = new Date();
     await lockClaimer(tx, user.id);
@@ -123,9 +137,11 @@ export async function claimReviewOrWhy(user: QualityReviewer, reviewId: string):
     if (await tookPart(user.id, review, tx)) return { refused: "took_part" };
     if (review.queueId && !(await tx.queueMember.findFirst({ where: { queueId: review.queueId, userId: user.id, queue: { deletedAt: null } } })))
       return { refused: "not_member" };
+    const item = await tx.item.findUnique({ where: { id: review.itemId }, select: { topReason: true } });
+    if (item && excludeReasons.includes(item.topReason)) return { refused: "at_limit" };
     const claimId = newId();
     const expires = new Date(now.getTime() + leaseMs());
-    const [row] = await tx.$queryRaw<{ id: string }[]>(leaseSql(user, claimId, now, expires, Prisma.sql`${reviewId}`));
+    const [row] = await tx.$queryRaw<{ id: string }[]>(leaseSql(user, claimId, now, expires, Prisma.sql`${reviewId}`, excludeReasons));
     if (!row) return { refused: "held" };
     await recordClaim(tx, user, reviewId, claimId, expires);
     return { reviewId, claimId, leaseExpiresAt: expires };
