@@ -87,6 +87,7 @@ export async function loadDemoQuality(): Promise<string> {
   }
   const labelId = new Map(ve.labels.map((l) => [l.key, l.id]));
   let agreed = 0;
+  let byModerators = 0;
   const disagreed: string[] = [];
   // For each moderator, the newest review they may take stays open: their "Next review" has work waiting.
   const memberOf = async (person: Person, queueId: string | null) => !queueId || (await db.queueMember.count({ where: { queueId, userId: person.id } })) > 0;
@@ -103,7 +104,7 @@ export async function loadDemoQuality(): Promise<string> {
       }
     }
   }
-  for (const [n, reviewId] of sampled.filter((id) => !keepOpen.has(id)).entries()) {
+  for (const reviewId of sampled.filter((id) => !keepOpen.has(id))) {
     const review = await db.qualityReview.findUniqueOrThrow({ where: { id: reviewId } });
     const first = await db.decision.findUniqueOrThrow({ where: { id: review.decisionId }, select: { action: true, labelKeys: true, rationale: true } });
     // The other moderator when they work the queue, otherwise the lead (who then only agrees: a lead
@@ -112,7 +113,8 @@ export async function loadDemoQuality(): Promise<string> {
     const reviewer: Person = (await memberOf(other, review.queueId)) ? other : lead;
     const claim = await claimReviewOrWhy(reviewer, reviewId);
     if ("refused" in claim) continue;
-    const differ = n % 4 === 1 && reviewer !== lead ? DISAGREE[first.action] : undefined;
+    // Every third review by a moderator disagrees, starting with the first: the leads have rulings to make.
+    const differ = reviewer !== lead && byModerators++ % 3 === 0 ? DISAGREE[first.action] : undefined;
     const keys = differ ? differ.labels : (JSON.parse(first.labelKeys) as string[]);
     // The second review labels under the first decision's version, which a later edit may have replaced.
     const underVersion = new Map(

@@ -96,9 +96,10 @@ describe("demo appeals", () => {
     expect(overdue.dueAt.getTime() - overdue.receivedAt.getTime()).toBe(336 * 3_600_000);
     expect(byId.get("demo-appeal-006")!.dueAt.getTime()).toBeGreaterThan(now);
 
-    // The decisions feed carries the reversals with the decision they supersede.
+    // The decisions feed carries the reversals with the decision they supersede (a quality correction
+    // in the demo history supersedes one too, without an appeal).
     const feed = await decisionFeed("demo", 0, 1000);
-    const superseding = feed.decisions.filter((d) => d.supersedes);
+    const superseding = feed.decisions.filter((d) => d.supersedes && d.appealId);
     expect(superseding.map((d) => d.supersedes).sort()).toEqual(
       appeals
         .filter((a) => a.newDecisionId)
