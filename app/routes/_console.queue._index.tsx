@@ -55,9 +55,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = await parseSubmission(request, Next);
   if (submission.status !== "success") return refuseForm(submission, { status: 400, code: "invalid_form", message: "Choose a queue to work." });
   // A moderator who already holds an item gets it back rather than a second one: the claim decides that.
-  const next = await nextWork(user, { queueId: submission.value.queueId });
+  const limits = await careLimits(user.id);
+  const next = await nextWork(user, { queueId: submission.value.queueId }, limits);
   // At the care limit, "nothing" means nothing of lower severity: the page shows the break prompt instead.
-  if (!next) return redirect((await careLimits(user.id)).atCap ? "/queue?notice=at-limit" : "/queue?notice=empty");
+  if (!next) return redirect(limits.atCap ? "/queue?notice=at-limit" : "/queue?notice=empty");
   return redirect(reviewPath(next.itemId, submission.value.queueId ?? null));
 }
 

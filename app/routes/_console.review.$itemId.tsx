@@ -4,10 +4,10 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { ReviewScreen } from "~/components/review/review-screen.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
-import { forbidden, notFound } from "~/modules/http/errors.server.ts";
+import { apiError, notFound } from "~/modules/http/errors.server.ts";
 import { parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
 import { recordMediaReveal } from "~/modules/quality/care/reveals.server.ts";
-import { blindTo } from "~/modules/quality/reviews/claims.server.ts";
+import { QualityError } from "~/modules/quality/errors.ts";
 import { ReviewIntent } from "~/modules/review/intent.ts";
 import { handleReviewIntent, workQueueOf } from "~/modules/review/intents.server.ts";
 import { reviewScreen } from "~/modules/review/screen.server.ts";
@@ -17,12 +17,10 @@ export const meta: MetaFunction = () => [{ title: "Review · Docket" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "queue:review");
-  if ((await blindTo(user.id)).itemIds.has(params.itemId ?? "")) {
-    throw forbidden(
-      "This item waits for a blind quality review you may do; its page shows the decision it has, so it stays closed to you until that review is done.",
-    );
-  }
-  const screen = await reviewScreen(user, params.itemId ?? "", new URL(request.url));
+  const screen = await reviewScreen(user, params.itemId ?? "", new URL(request.url)).catch((e: unknown) => {
+    if (e instanceof QualityError) throw apiError(e.status, e.code, e.message);
+    throw e;
+  });
   if (!screen) throw notFound("That item does not exist.");
   // Revealed media count towards the reviewer's exposure in their shift window.
   if (screen.revealed && screen.item.mediaUrls.length > 0) await recordMediaReveal(user.id, screen.item.id);

@@ -4,6 +4,7 @@ import { useMemo, useState } from "react";
 import { ActionChoice, useLabelChoice } from "~/components/review/action-choice.tsx";
 import { LabelPicker } from "~/components/review/label-picker.tsx";
 import { textOf, validateWith } from "~/components/ui/form.ts";
+import { TextAreaField } from "~/components/ui/text-field.tsx";
 import { buttonClass, FieldError, inputClass } from "~/components/ui/page.tsx";
 import { ACTION_WORDS, renderAnswer } from "~/modules/appeals/answer.ts";
 import { APPEAL_ACTIONS, DecideAppealForm as DecideSchema, OUTCOME_CHOICES } from "~/modules/appeals/intent.ts";
@@ -47,7 +48,6 @@ export function DecideAppealForm({
         newAction: upholding ? (ACTION_WORDS[contested.action] ?? contested.action) : action ? ACTION_WORDS[action] : "[the new action]",
       })
     : null;
-  const rationaleError = fields.rationale.errors?.[0];
   const summaryError = fields.summary.errors?.[0];
   return (
     <Form method="post" {...getFormProps(form)} className="space-y-5 rounded border border-slate-200 bg-white p-4" aria-labelledby="decide-appeal-heading">
@@ -85,21 +85,7 @@ export function DecideAppealForm({
         <ActionChoice actions={APPEAL_ACTIONS} value={action} onChange={setAction} error={fields.action.errors?.[0]} errorId="appeal-action-error" />
         <LabelPicker labels={labels} numbers={numbers} selected={selected} onToggle={toggle} error={fields.labelIds.errors?.[0]} />
       </fieldset>
-      <div>
-        <label htmlFor="appeal-rationale" className="block font-semibold">
-          Rationale <span className="font-normal text-slate-600">(required; for the record, never sent to the appellant)</span>
-        </label>
-        <textarea
-          id="appeal-rationale"
-          name="rationale"
-          rows={3}
-          defaultValue={textOf(fields.rationale.initialValue)}
-          className={inputClass}
-          aria-describedby="appeal-rationale-error"
-          aria-invalid={rationaleError ? true : undefined}
-        />
-        <FieldError id="appeal-rationale-error" message={rationaleError} />
-      </div>
+      <TextAreaField id="appeal-rationale" label="Rationale" hint="required; for the record, never sent to the appellant" field={fields.rationale} />
       <div>
         <label htmlFor="appeal-summary" className="block font-semibold">
           Summary for the appellant <span className="font-normal text-slate-600">(required; the reasons in plain words, no names of reviewers)</span>

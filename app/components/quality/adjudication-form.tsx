@@ -3,8 +3,9 @@ import { Form } from "@remix-run/react";
 import { useMemo, useState } from "react";
 import { ActionChoice, useLabelChoice } from "~/components/review/action-choice.tsx";
 import { LabelPicker } from "~/components/review/label-picker.tsx";
-import { textOf, validateWith } from "~/components/ui/form.ts";
-import { buttonClass, FieldError, inputClass } from "~/components/ui/page.tsx";
+import { validateWith } from "~/components/ui/form.ts";
+import { TextAreaField } from "~/components/ui/text-field.tsx";
+import { buttonClass, FieldError } from "~/components/ui/page.tsx";
 import type { LabelView } from "~/modules/labels/types.ts";
 import { AdjudicationForm as Schema, ERROR_TYPES, RULINGS } from "~/modules/quality/adjudication-form.ts";
 
@@ -60,21 +61,7 @@ export function AdjudicationForm({
           ))}
         </div>
       </fieldset>
-      <div>
-        <label htmlFor="adjudication-note" className="block font-semibold">
-          Note <span className="font-normal text-slate-600">(required; for the record and for the guidance)</span>
-        </label>
-        <textarea
-          id="adjudication-note"
-          name="note"
-          rows={3}
-          defaultValue={textOf(fields.note.initialValue)}
-          className={inputClass}
-          aria-describedby="adjudication-note-error"
-          aria-invalid={fields.note.errors?.length ? true : undefined}
-        />
-        <FieldError id="adjudication-note-error" message={fields.note.errors?.[0]} />
-      </div>
+      <TextAreaField id="adjudication-note" label="Note" hint="required; for the record and for the guidance" field={fields.note} />
       {canCorrect ? (
         <fieldset className="space-y-4 rounded border border-slate-200 p-3">
           <legend className="px-1 font-semibold">Correct the first decision</legend>
@@ -96,21 +83,7 @@ export function AdjudicationForm({
             legendClass="font-medium"
           />
           <LabelPicker labels={labels} numbers={numbers} selected={selected} onToggle={toggle} error={fields.labelIds.errors?.[0]} />
-          <div>
-            <label htmlFor="correction-rationale" className="block font-medium">
-              Rationale for the corrected decision
-            </label>
-            <textarea
-              id="correction-rationale"
-              name="rationale"
-              rows={3}
-              defaultValue={textOf(fields.rationale.initialValue)}
-              className={inputClass}
-              aria-describedby="correction-rationale-error"
-              aria-invalid={fields.rationale.errors?.length ? true : undefined}
-            />
-            <FieldError id="correction-rationale-error" message={fields.rationale.errors?.[0]} />
-          </div>
+          <TextAreaField id="correction-rationale" label="Rationale for the corrected decision" field={fields.rationale} labelClassName="block font-medium" />
         </fieldset>
       ) : null}
       <button type="submit" className={buttonClass}>

@@ -3,8 +3,9 @@ import { Form } from "@remix-run/react";
 import { useState } from "react";
 import { ActionChoice, useLabelChoice } from "~/components/review/action-choice.tsx";
 import { LabelPicker } from "~/components/review/label-picker.tsx";
-import { textOf, validateWith } from "~/components/ui/form.ts";
-import { buttonClass, FieldError, inputClass } from "~/components/ui/page.tsx";
+import { validateWith } from "~/components/ui/form.ts";
+import { TextAreaField } from "~/components/ui/text-field.tsx";
+import { buttonClass } from "~/components/ui/page.tsx";
 import type { LabelView } from "~/modules/labels/types.ts";
 import { REVIEW_ACTIONS, SubmitReviewForm } from "~/modules/quality/reviews/intent.ts";
 
@@ -25,7 +26,6 @@ export function BlindReviewForm({
   const [form, fields] = useForm({ id: `blind-review-${reviewId}`, lastResult, onValidate: validateWith(SubmitReviewForm), shouldValidate: "onSubmit" });
   const { labels, numbers, selected, toggle } = useLabelChoice(unordered, listOf(fields.labelIds.initialValue));
   const [action, setAction] = useState<string | undefined>(() => REVIEW_ACTIONS.find((a) => a === fields.action.initialValue));
-  const rationaleError = fields.rationale.errors?.[0];
   return (
     <Form method="post" {...getFormProps(form)} className="space-y-5 rounded border border-slate-200 bg-white p-4" aria-labelledby="blind-review-heading">
       <h2 id="blind-review-heading" className="text-lg font-semibold">
@@ -43,21 +43,7 @@ export function BlindReviewForm({
         legendClass="text-base font-semibold"
       />
       <LabelPicker labels={labels} numbers={numbers} selected={selected} onToggle={toggle} error={fields.labelIds.errors?.[0]} />
-      <div>
-        <label htmlFor="review-rationale" className="block font-semibold">
-          Rationale <span className="font-normal text-slate-600">(required with a violating label)</span>
-        </label>
-        <textarea
-          id="review-rationale"
-          name="rationale"
-          rows={3}
-          defaultValue={textOf(fields.rationale.initialValue)}
-          className={inputClass}
-          aria-describedby="review-rationale-error"
-          aria-invalid={rationaleError ? true : undefined}
-        />
-        <FieldError id="review-rationale-error" message={rationaleError} />
-      </div>
+      <TextAreaField id="review-rationale" label="Rationale" hint="required with a violating label" field={fields.rationale} />
       <button type="submit" className={buttonClass}>
         Save and take the next review
       </button>

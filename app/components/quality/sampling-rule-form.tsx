@@ -2,20 +2,11 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import { Form, Link } from "@remix-run/react";
 import { textOf, validateWith } from "~/components/ui/form.ts";
 import { buttonClass, FieldError, inputClass } from "~/components/ui/page.tsx";
+import type { SamplingRuleRow } from "~/modules/quality/sampling-rules.server.ts";
 import { SamplingRuleForm as Schema } from "~/modules/quality/sampling.ts";
 
 type Choice = { id: string; name: string };
-type Rule = {
-  id: string;
-  name: string;
-  queueId: string | null;
-  labelSetId: string | null;
-  moderatorId: string | null;
-  percent: number;
-  minPerWeek: number;
-  actionQuotas: Partial<Record<string, number>>;
-  active: boolean;
-};
+type Rule = Omit<SamplingRuleRow, "createdAt" | "updatedAt">;
 
 function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: React.ReactNode }) {
   return (

@@ -37,3 +37,39 @@ export function TextField({ id, label, field, fallback = "", type = "text", auto
     </div>
   );
 }
+
+/** A labelled text area of a conform form, with an optional hint after its label and its message tied to it. */
+export function TextAreaField({
+  id,
+  label,
+  hint,
+  field,
+  rows = 3,
+  labelClassName = "block font-semibold",
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  field: FieldMetadata<unknown>;
+  rows?: number;
+  labelClassName?: string;
+}) {
+  const message = firstError(field.errors);
+  return (
+    <div>
+      <label htmlFor={id} className={labelClassName}>
+        {label} {hint ? <span className="font-normal text-slate-600">({hint})</span> : null}
+      </label>
+      <textarea
+        id={id}
+        name={field.name}
+        rows={rows}
+        defaultValue={textOf(field.initialValue)}
+        className={inputClass}
+        aria-describedby={`${id}-error`}
+        aria-invalid={message ? true : undefined}
+      />
+      <FieldError id={`${id}-error`} message={message} />
+    </div>
+  );
+}

@@ -6,6 +6,7 @@ import { newId } from "~/modules/ids.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import { can, type Role } from "~/modules/auth/capabilities.ts";
 import { leaseMs, lockClaimer } from "~/modules/queue/claims.server.ts";
+import { heldLease, leaseFreeSql, liveLeaseOf, NO_LEASE } from "~/modules/queue/leases.server.ts";
 
 export type AppealClaimer = { id: string; email: string; role: string };
 export type ClaimedAppeal = { appealId: string; claimId: string; leaseExpiresAt: Date };
@@ -42,8 +43,7 @@ const leaseSql = (user: { id: string }, claimId: string, now: Date, expires: Dat
     WHERE "id" = ${which} AND "state" = 'open' AND ${freeSql(now)} AND ${memberSql(user.id)} AND NOT ${tookPartSql(user.id)}
     RETURNING "id"`;
 
-const freeSql = (now: Date, alias = `"Appeal"`) =>
-  Prisma.sql`(${Prisma.raw(alias)}."leaseExpiresAt" IS NULL OR ${Prisma.raw(alias)}."leaseExpiresAt" < ${now})`;
+const freeSql = (now: Date, alias = `"Appeal"`) => leaseFreeSql(now, alias);
 
 /** Whether the user decided the item an appeal is about, or answered an appeal on it (and so may not review it). */
 export async function tookPart(userId: string, itemId: string, client: Tx | typeof db = db): Promise<boolean> {
@@ -56,11 +56,12 @@ export async function tookPart(userId: string, itemId: string, client: Tx | type
 
 async function heldBy(tx: Tx | typeof db, userId: string, now: Date): Promise<ClaimedAppeal | null> {
   const held = await tx.appeal.findFirst({
-    where: { claimedById: userId, leaseExpiresAt: { gt: now }, state: "open" },
+    where: liveLeaseOf(userId, now),
     select: { id: true, claimId: true, leaseExpiresAt: true },
     orderBy: { leaseExpiresAt: "desc" },
   });
-  return held?.claimId && held.leaseExpiresAt ? { appealId: held.id, claimId: held.claimId, leaseExpiresAt: held.leaseExpiresAt } : null;
+  const lease = heldLease(held);
+  return lease && { appealId: lease.id, claimId: lease.claimId, leaseExpiresAt: lease.leaseExpiresAt };
 }
 
 /** The appeal lease the user holds, if any. */
@@ -135,7 +136,7 @@ export async function renewAppealLease(user: { id: string }, appealId: string, c
   const now = new Date();
   const expires = new Date(now.getTime() + leaseMs());
   const { count } = await db.appeal.updateMany({
-    where: { id: appealId, claimId, claimedById: user.id, leaseExpiresAt: { gt: now }, state: "open" },
+    where: { id: appealId, ...liveLeaseOf(user.id, now, claimId) },
     data: { leaseExpiresAt: expires },
   });
   return count === 1 ? expires : null;
@@ -148,7 +149,7 @@ export async function releaseAppeal(user: AppealClaimer, input: { appealId: stri
     const now = new Date();
     const { count } = await tx.appeal.updateMany({
       where: { id: input.appealId, claimId: input.claimId, leaseExpiresAt: { gt: now }, state: "open", ...(byLead ? {} : { claimedById: user.id }) },
-      data: { claimId: null, claimedById: null, leaseExpiresAt: null },
+      data: NO_LEASE,
     });
     if (count !== 1) return false;
     await appendAuditEvent(tx, {
@@ -165,8 +166,8 @@ export async function releaseAppeal(user: AppealClaimer, input: { appealId: stri
 /** Ends every live appeal lease a user holds, inside the caller's transaction (an account disabled or given another role). */
 export async function releaseAppealLeasesOf(tx: Tx, userId: string): Promise<number> {
   const { count } = await tx.appeal.updateMany({
-    where: { claimedById: userId, leaseExpiresAt: { gt: new Date() }, state: "open" },
-    data: { claimId: null, claimedById: null, leaseExpiresAt: null },
+    where: liveLeaseOf(userId, new Date()),
+    data: NO_LEASE,
   });
   return count;
 }

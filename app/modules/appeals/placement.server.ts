@@ -1,5 +1,6 @@
 import { transaction } from "~/db.server.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
+import { NO_LEASE } from "~/modules/queue/leases.server.ts";
 import { holdRoutingGeneration, routingContext } from "~/modules/routing/live.server.ts";
 import { AppealError } from "./errors.ts";
 import { appealDueAt } from "./item.server.ts";
@@ -31,7 +32,7 @@ export async function moveAppeal(actor: Extract<Actor, { kind: "user" }>, appeal
     // Guarded by the state read: an appeal answered in the meantime stays where it was answered.
     const { count } = await tx.appeal.updateMany({
       where: { id: appealId, state: "open" },
-      data: { queueId, routedBy: `lead:${actor.id}`, routeNote: reason.trim(), dueAt, claimId: null, claimedById: null, leaseExpiresAt: null },
+      data: { queueId, routedBy: `lead:${actor.id}`, routeNote: reason.trim(), dueAt, ...NO_LEASE },
     });
     if (count !== 1) throw new AppealError(409, "not_open", "This appeal has been answered; it no longer waits in a queue.");
     await appendAuditEvent(tx, {

@@ -8,6 +8,7 @@ import type { DecisionAction } from "~/modules/decisions/actions.ts";
 import { DecisionInvalidError, loadItem, resolveLabels, validateDecision } from "~/modules/decisions/decide.server.ts";
 import { writeSupersedingDecision } from "~/modules/decisions/supersede.server.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
+import { liveLeaseOf, NO_LEASE } from "~/modules/queue/leases.server.ts";
 import type { LabelView } from "~/modules/labels/types.ts";
 import { APPEALED_STATE, isOpen, TRANSITIONS } from "~/modules/items/lifecycle.ts";
 import { latestDecision, lockItem } from "./item.server.ts";
@@ -57,7 +58,7 @@ export async function decideAppeal(user: AppealReviewer, input: AppealDecisionIn
   return transaction(async (tx) => {
     // Taking the appeal's row first: two submissions of one lease cannot both pass.
     const { count } = await tx.appeal.updateMany({
-      where: { id: input.appealId, claimId: input.claimId, claimedById: user.id, leaseExpiresAt: { gt: now }, state: "open" },
+      where: { id: input.appealId, ...liveLeaseOf(user.id, now, input.claimId) },
       data: { updatedAt: now },
     });
     if (count !== 1) throw new AppealError(409, "lease_conflict", LEASE_LOST);
@@ -153,9 +154,7 @@ export async function decideAppeal(user: AppealReviewer, input: AppealDecisionIn
         decidedById: user.id,
         decidedAt: now,
         newDecisionId,
-        claimId: null,
-        claimedById: null,
-        leaseExpiresAt: null,
+        ...NO_LEASE,
       },
     });
     // The item rests as decided once no appeal on it is open. Its decidedAt stays the first

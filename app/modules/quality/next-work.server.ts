@@ -3,16 +3,17 @@ import type { Role } from "~/modules/auth/capabilities.ts";
 import { INITIAL_STATE } from "~/modules/items/lifecycle.ts";
 import { claimNext, type ClaimScope } from "~/modules/queue/claims.server.ts";
 import { serveCalibration, servedAnswerOf } from "./calibration/answers.server.ts";
-import { careLimits } from "./care/limits.server.ts";
+import { careLimits, type CareLimits } from "./care/limits.server.ts";
 import { qualitySettings } from "./settings.server.ts";
 
 /**
  * What "Next item" gives the user: the item they already hold; else the calibration item already
  * served to them; else, for a moderator working pending items, a calibration item at the rate the
- * leads set; else the next item of their queues, leaving out what their care cap excludes. The id
+ * leads set; else the next item of their queues, leaving out what their care cap excludes (the
+ * caller's reading of it, when it has one). The id
  * returned may be a calibration answer's: the review screen shows it as it shows an item.
  */
-export async function nextWork(user: { id: string; email: string; role: Role }, scope: ClaimScope): Promise<{ itemId: string } | null> {
+export async function nextWork(user: { id: string; email: string; role: Role }, scope: ClaimScope, limits?: CareLimits): Promise<{ itemId: string } | null> {
   const now = new Date();
   const held = await db.item.findFirst({
     where: { claimedById: user.id, leaseExpiresAt: { gt: now } },
@@ -22,7 +23,7 @@ export async function nextWork(user: { id: string; email: string; role: Role }, 
   if (held) return { itemId: held.id };
   const served = await servedAnswerOf(user.id, now);
   if (served) return { itemId: served.id };
-  const { excludeReasons } = await careLimits(user.id, now);
+  const { excludeReasons } = limits ?? (await careLimits(user.id, now));
   if (user.role === "moderator" && (scope.state ?? INITIAL_STATE) === INITIAL_STATE && (await calibrationTurn(user.id, scope.queueId))) {
     const calibration = await serveCalibration(user, excludeReasons);
     if (calibration) return { itemId: calibration.answerId };

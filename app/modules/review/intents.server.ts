@@ -37,9 +37,11 @@ const queuePage = (queue: QueueName) => (queue === ESCALATED_STATE ? "/escalatio
  * all their queues, or from the one queue they chose to work (carried in the review URL's `queue`).
  */
 async function nextItem(user: Reviewer, queue: QueueName, notice: string, workQueue: string | null): Promise<ReviewOutcome> {
-  const next = await nextWork(user, { state: queue, queueId: workQueue ?? undefined });
   // At the care cap the moderator is told so on the next screen (or sent to the break prompt), not switched to other work silently.
-  const atCap = queue === INITIAL_STATE && (await careLimits(user.id)).atCap;
+  // Escalated work is never held back by the cap.
+  const limits = queue === INITIAL_STATE ? await careLimits(user.id) : { atCap: false, excludeReasons: [] };
+  const next = await nextWork(user, { state: queue, queueId: workQueue ?? undefined }, limits);
+  const { atCap } = limits;
   if (next) return { redirect: reviewPath(next.itemId, workQueue, atCap && !notice.startsWith("saved-copies-") ? `${notice}-at-limit` : notice) };
   if (atCap) return { redirect: "/queue?notice=at-limit" };
   return { redirect: `${queuePage(queue)}?notice=${notice}-empty` };

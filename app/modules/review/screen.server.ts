@@ -7,6 +7,7 @@ import { can } from "~/modules/auth/capabilities.ts";
 import { decisionTransition, isLeaseLive, isOpen, workableStates } from "~/modules/items/lifecycle.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import { calibrationReviewData } from "~/modules/quality/calibration/screen.server.ts";
+import { QualityError } from "~/modules/quality/errors.ts";
 import { blindTo } from "~/modules/quality/reviews/claims.server.ts";
 import { leaseMs } from "~/modules/queue/claims.server.ts";
 import { workQueueOf } from "./intents.server.ts";
@@ -15,12 +16,21 @@ import { workQueueOf } from "./intents.server.ts";
  * Everything the review screen shows for one item, for this reviewer: the item, its flags, history
  * and copies, the live labels, and what the reviewer may do with it. Null when the item does not exist.
  * A calibration item served to this reviewer has an answer's id and is shown exactly as an item is
- * (docs/decisions/035-calibration-items.md); to anyone else that id names nothing.
+ * (docs/decisions/035-calibration-items.md); to anyone else that id names nothing. Refused (403)
+ * while the item waits for a blind review this reviewer may do (docs/decisions/034-quality-review.md).
  */
 export async function reviewScreen(user: SessionUser, itemId: string, url: URL) {
+  const blind = await blindTo(user.id);
+  if (blind.itemIds.has(itemId)) {
+    throw new QualityError(
+      403,
+      "blind_review",
+      "This item waits for a blind quality review you may do; its page shows the decision it has, so it stays closed to you until that review is done.",
+    );
+  }
   const found = (await reviewData(itemId, user.id)) ?? (await calibrationReviewData(user.id, itemId, workQueueOf(url)));
   if (!found) return null;
-  const data = { ...found, history: withoutBlind(found.history, await blindTo(user.id)) };
+  const data = { ...found, history: withoutBlind(found.history, blind) };
   const { state } = data.item;
   const member = data.queue ? !!(await db.queueMember.findUnique({ where: { queueId_userId: { queueId: data.queue.id, userId: user.id } } })) : false;
   return {

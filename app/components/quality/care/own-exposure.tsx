@@ -1,14 +1,8 @@
+import type { Exposure } from "~/modules/quality/care/exposure.server.ts";
 import { severityName } from "./words.ts";
 
-export type OwnExposure = {
-  window: { shiftHours: number };
-  bySeverity: number[];
-  reviewed: number;
-  highSeverity: number;
-  highSeverityFrom: number;
-  cap: number | null;
-  atCap: boolean;
-  mediaRevealed: number;
+export type OwnExposure = Pick<Exposure, "bySeverity" | "reviewed" | "highSeverity" | "highSeverityFrom" | "cap" | "atCap" | "mediaRevealed"> & {
+  window: Pick<Exposure["window"], "shiftHours">;
 };
 
 /** A reviewer's own exposure in the shift window, on their home page: for them to pace themselves, not a score. */

@@ -6,6 +6,7 @@ import { newId } from "~/modules/ids.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import { can, type Role } from "~/modules/auth/capabilities.ts";
 import { leaseMs, lockClaimer } from "~/modules/queue/claims.server.ts";
+import { heldLease, leaseFreeSql, liveLeaseOf, NO_LEASE } from "~/modules/queue/leases.server.ts";
 import { careLimits } from "../care/limits.server.ts";
 
 export type QualityReviewer = { id: string; email: string; role: string };
@@ -36,8 +37,6 @@ const memberSql = (userId: string, alias = `"QualityReview"`) =>
   Prisma.sql`(${q(alias)}."queueId" IS NULL OR EXISTS (SELECT 1 FROM "QueueMember" qm JOIN "Queue" qq ON qq."id" = qm."queueId"
     WHERE qm."queueId" = ${q(alias)}."queueId" AND qm."userId" = ${userId} AND qq."deletedAt" IS NULL))`;
 
-const freeSql = (now: Date, alias = `"QualityReview"`) => Prisma.sql`(${q(alias)}."leaseExpiresAt" IS NULL OR ${q(alias)}."leaseExpiresAt" < ${now})`;
-
 /** A reviewer at the care cap is not offered reviews of items reported for a high-severity reason (known before review). */
 const withinCareSql = (excludeReasons: string[], alias: string) =>
   excludeReasons.length === 0
@@ -46,7 +45,7 @@ const withinCareSql = (excludeReasons: string[], alias: string) =>
 
 /** Open reviews this user may take, as a condition on the alias. */
 export const claimableSql = (userId: string, now: Date, alias: string, excludeReasons: string[] = []) =>
-  Prisma.sql`${q(alias)}."state" = 'open' AND ${freeSql(now, alias)} AND ${memberSql(userId, alias)} AND NOT ${tookPartSql(userId, alias)} ${withinCareSql(excludeReasons, alias)}`;
+  Prisma.sql`${q(alias)}."state" = 'open' AND ${leaseFreeSql(now, alias)} AND ${memberSql(userId, alias)} AND NOT ${tookPartSql(userId, alias)} ${withinCareSql(excludeReasons, alias)}`;
 
 const leaseSql = (user: { id: string }, claimId: string, now: Date, expires: Date, which: Prisma.Sql, excludeReasons: string[]) =>
   Prisma.sql`UPDATE "QualityReview" SET "claimId" = ${claimId}, "claimedById" = ${user.id}, "leaseExpiresAt" = ${expires}, "updatedAt" = ${now}
@@ -64,11 +63,12 @@ export async function tookPart(userId: string, review: { itemId: string; firstUs
 
 async function heldBy(client: Tx | typeof db, userId: string, now: Date): Promise<ClaimedReview | null> {
   const held = await client.qualityReview.findFirst({
-    where: { claimedById: userId, leaseExpiresAt: { gt: now }, state: "open" },
+    where: liveLeaseOf(userId, now),
     select: { id: true, claimId: true, leaseExpiresAt: true },
     orderBy: { leaseExpiresAt: "desc" },
   });
-  return held?.claimId && held.leaseExpiresAt ? { reviewId: held.id, claimId: held.claimId, leaseExpiresAt: held.leaseExpiresAt } : null;
+  const lease = heldLease(held);
+  return lease && { reviewId: lease.id, claimId: lease.claimId, leaseExpiresAt: lease.leaseExpiresAt };
 }
 
 export function currentReviewClaim(userId: string): Promise<ClaimedReview | null> {
@@ -152,8 +152,8 @@ export async function claimReviewOrWhy(user: QualityReviewer, reviewId: string):
 export async function releaseReview(user: QualityReviewer, reviewId: string, claimId: string, reason: string): Promise<boolean> {
   return transaction(async (tx) => {
     const { count } = await tx.qualityReview.updateMany({
-      where: { id: reviewId, claimId, claimedById: user.id, leaseExpiresAt: { gt: new Date() }, state: "open" },
-      data: { claimId: null, claimedById: null, leaseExpiresAt: null },
+      where: { id: reviewId, ...liveLeaseOf(user.id, new Date(), claimId) },
+      data: NO_LEASE,
     });
     if (count !== 1) return false;
     await appendAuditEvent(tx, {
@@ -172,7 +172,7 @@ export async function renewReviewLease(user: { id: string }, reviewId: string, c
   const now = new Date();
   const expires = new Date(now.getTime() + leaseMs());
   const { count } = await db.qualityReview.updateMany({
-    where: { id: reviewId, claimId, claimedById: user.id, leaseExpiresAt: { gt: now }, state: "open" },
+    where: { id: reviewId, ...liveLeaseOf(user.id, now, claimId) },
     data: { leaseExpiresAt: expires },
   });
   return count === 1 ? expires : null;

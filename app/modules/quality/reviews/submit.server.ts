@@ -4,6 +4,7 @@ import { transaction } from "~/db.server.ts";
 import { appendAuditEvent } from "~/modules/audit/writer.server.ts";
 import { DecisionInvalidError, validateDecision } from "~/modules/decisions/decide.server.ts";
 import { getVersion } from "~/modules/labels/sets.server.ts";
+import { liveLeaseOf, NO_LEASE } from "~/modules/queue/leases.server.ts";
 import { disagreement } from "../compare.ts";
 import { QualityError } from "../errors.ts";
 import { tookPart, type QualityReviewer } from "./claims.server.ts";
@@ -17,7 +18,7 @@ export async function submitBlindReview(user: QualityReviewer, input: BlindRevie
   return transaction(async (tx) => {
     // Taking the review's row first: two submissions of one lease cannot both pass.
     const { count } = await tx.qualityReview.updateMany({
-      where: { id: input.reviewId, claimId: input.claimId, claimedById: user.id, leaseExpiresAt: { gt: now }, state: "open" },
+      where: { id: input.reviewId, ...liveLeaseOf(user.id, now, input.claimId) },
       data: { updatedAt: now },
     });
     if (count !== 1) throw new QualityError(409, "lease_ended", LEASE_LOST);
@@ -50,9 +51,7 @@ export async function submitBlindReview(user: QualityReviewer, input: BlindRevie
         action: input.action,
         labelKeys: JSON.stringify(labelKeys),
         rationale: input.rationale,
-        claimId: null,
-        claimedById: null,
-        leaseExpiresAt: null,
+        ...NO_LEASE,
       },
     });
     await appendAuditEvent(tx, {
