@@ -91,6 +91,20 @@ export const AUDIT_EVENTS = {
   "claim.released": claimEnded,
   "claim.skipped": claimEnded,
 
+  "cluster.decision_started": payload({
+    clusterDecisionId: id,
+    clusterId: id,
+    itemId: id,
+    decisionId: id,
+    action: z.enum(ACTIONS),
+    labelKeys: z.array(text),
+    versionId: id.nullable(),
+    members: count,
+  }),
+  "cluster.decision_finished": payload({ clusterDecisionId: id, clusterId: id, decided: count, skipped: count }),
+  "cluster.merged": payload({ fromClusterId: id, intoClusterId: id, members: count, reason: text }),
+  "cluster.member_split": payload({ itemId: id, fromClusterId: id, toClusterId: id, reason: text }),
+
   "decision.made": payload({
     decisionId: id,
     itemId: id,
@@ -105,6 +119,8 @@ export const AUDIT_EVENTS = {
     appealId: id.nullish(),
     // A lead's correction after a quality review's adjudication.
     qualityReviewId: id.nullish(),
+    // A member's decision written by a cluster decision (the served item's own included).
+    clusterDecisionId: id.nullish(),
   }),
 
   "flag.batch_received": payload({
@@ -128,6 +144,8 @@ export const AUDIT_EVENTS = {
     receivedAt: time,
     dueAt: time.nullish(),
     newItem: z.boolean(),
+    // The item's near-duplicate cluster (absent on flags received before clusters existed).
+    clusterId: id.nullish(),
     // Where intake routed the item (absent on events recorded before queues existed).
     queueId: id.nullish(),
     routingVersion: versionNumber.nullish(),

@@ -36,6 +36,15 @@ export const CAPABILITIES = {
   "quality:read": ["policy_lead", "auditor", "admin"],
   // Calibration accuracy per moderator and the team's exposure: for the leads who look after them.
   "quality:by_moderator": ["policy_lead"],
+  // A cluster's members and their differences, on the review screen and the cluster page.
+  "clusters:view": ["moderator", "policy_lead", "auditor", "admin"],
+  // Deciding a cluster or a selection of its members, and splitting out a member that does not belong:
+  // the people who review items.
+  "clusters:decide": ["moderator", "policy_lead"],
+  // Merging two clusters the intake kept apart.
+  "clusters:merge": ["policy_lead"],
+  // Referral campaigns and their outcome reports for the referring authority.
+  "campaigns:read": ["policy_lead", "auditor", "admin"],
   "labels:read": ["moderator", "policy_lead", "auditor", "admin"],
   "labels:edit": ["policy_lead", "admin"],
   "decisions:read": ["moderator", "policy_lead", "auditor", "admin"],

@@ -1,0 +1,103 @@
+// How a text is reduced before near-duplicate comparison: what a copier changes without changing the
+// message (case, punctuation, spacing, links, "BREAKING:" in front, "Advertisement" around it) is
+// taken out, so only the words that carry the message are compared.
+
+const URL_PATTERN = /\b(?:https?:\/\/|www\.)\S+/giu;
+const HANDLE_PATTERN = /(^|\s)@[\p{L}\p{N}_.]+/gu;
+const PUNCTUATION = /[\p{P}\p{S}\p{Cc}\p{Cf}]+/gu;
+
+/** Words a repost puts in front of a line ("BREAKING:", "Repost:", "RT"), removed while they lead it. */
+const LEADING_MARKERS = new Set([
+  "breaking",
+  "breaking news",
+  "repost",
+  "reposted",
+  "rt",
+  "update",
+  "updated",
+  "urgent",
+  "just in",
+  "watch",
+  "fwd",
+  "fw",
+  "via",
+  "share",
+  "shared",
+  "new",
+  "must read",
+  "viral",
+  "exclusive",
+]);
+
+/** Whole lines that pages and apps wrap around content. */
+const BOILERPLATE_LINES = new Set([
+  "advertisement",
+  "ad",
+  "sponsored",
+  "sponsored content",
+  "click to play video",
+  "click to play",
+  "play video",
+  "watch video",
+  "video",
+  "read more",
+  "continue reading",
+  "share this article",
+  "share this",
+  "share",
+  "subscribe",
+  "subscribe now",
+  "sign up for our newsletter",
+  "related",
+  "related articles",
+  "related stories",
+  "follow us",
+  "comments",
+  "show more",
+  "see more",
+  "image",
+  "photo",
+  "caption",
+  "loading",
+  "skip advertisement",
+  "story continues below advertisement",
+  "article continues below",
+]);
+
+function cleanLine(line: string): string {
+  return line.replace(URL_PATTERN, " ").replace(HANDLE_PATTERN, "$1 ").replace(PUNCTUATION, " ").replace(/\s+/g, " ").trim();
+}
+
+function withoutLeadingMarkers(line: string): string {
+  let rest = line;
+  for (let changed = true; changed && rest; ) {
+    changed = false;
+    for (const marker of LEADING_MARKERS) {
+      if (rest === marker) return "";
+      if (rest.startsWith(`${marker} `)) {
+        rest = rest.slice(marker.length + 1);
+        changed = true;
+      }
+    }
+  }
+  return rest;
+}
+
+/**
+ * The words of a text as compared for near-duplicates: NFKC, lower case, links and @handles removed,
+ * punctuation and symbols as spaces, repost markers at the start of a line and boilerplate lines dropped.
+ */
+export function comparableWords(parts: (string | null | undefined)[]): string[] {
+  const text = parts
+    .filter((p): p is string => !!p)
+    .join("\n")
+    .normalize("NFKC")
+    .toLowerCase();
+  const words: string[] = [];
+  for (const raw of text.split(/\r?\n|\u2028|\u2029/)) {
+    const line = withoutLeadingMarkers(cleanLine(raw));
+    if (!line || BOILERPLATE_LINES.has(line)) continue;
+    for (const w of line.split(" ")) if (w) words.push(w);
+  }
+  return words;
+}

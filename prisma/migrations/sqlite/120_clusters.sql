@@ -1,0 +1,70 @@
+-- Near-duplicate clusters and referral campaigns: every item belongs to a cluster (alone, until a
+-- near-duplicate joins it), found at intake through an LSH band index; cluster decisions run as
+-- resumable jobs in member-sized chunks. See docs/decisions/038-near-duplicate-clusters.md and
+-- 039-cluster-decisions.md.
+ALTER TABLE "Item" ADD COLUMN "clusterId" TEXT;
+-- The item's MinHash signature (base64 of 32-bit values) and how many shingles it was built from;
+-- null for texts too short to be clustered by similarity.
+ALTER TABLE "Item" ADD COLUMN "signature" TEXT;
+ALTER TABLE "Item" ADD COLUMN "shingleCount" INTEGER;
+CREATE INDEX "Item_clusterId_state_idx" ON "Item"("clusterId", "state");
+
+ALTER TABLE "Decision" ADD COLUMN "clusterDecisionId" TEXT;
+CREATE INDEX "Decision_clusterDecisionId_idx" ON "Decision"("clusterDecisionId");
+
+CREATE TABLE "Cluster" (
+  "id" TEXT NOT NULL PRIMARY KEY,
+  "representativeItemId" TEXT NOT NULL,
+  "size" INTEGER NOT NULL DEFAULT 1,
+  "strongestSource" TEXT NOT NULL,
+  "firstDueAt" DATETIME,
+  "mergedIntoId" TEXT,
+  "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  "updatedAt" DATETIME NOT NULL
+);
+
+-- One row per band key per cluster: the member that first brought the key, whose signature a
+-- newcomer is compared with. A probe is a primary-key lookup.
+CREATE TABLE "ClusterBand" (
+  "bandKey" INTEGER NOT NULL,
+  "clusterId" TEXT NOT NULL,
+  "itemId" TEXT NOT NULL,
+  PRIMARY KEY ("bandKey", "clusterId")
+) WITHOUT ROWID;
+CREATE INDEX "ClusterBand_clusterId_idx" ON "ClusterBand"("clusterId");
+CREATE INDEX "ClusterBand_itemId_idx" ON "ClusterBand"("itemId");
+
+CREATE TABLE "ClusterDecision" (
+  "id" TEXT NOT NULL PRIMARY KEY,
+  "clusterId" TEXT NOT NULL,
+  "itemId" TEXT NOT NULL,
+  "decisionId" TEXT NOT NULL,
+  "userId" TEXT NOT NULL,
+  "action" TEXT NOT NULL CHECK ("action" IN ('keep','remove','restrict','escalate')),
+  "labelIds" TEXT NOT NULL DEFAULT '[]',
+  "labelKeys" TEXT NOT NULL DEFAULT '[]',
+  "versionId" TEXT,
+  "rationale" TEXT NOT NULL DEFAULT '',
+  "memberIds" TEXT NOT NULL DEFAULT '[]',
+  "total" INTEGER NOT NULL,
+  "nextIndex" INTEGER NOT NULL DEFAULT 0,
+  "decided" INTEGER NOT NULL DEFAULT 0,
+  "skipped" INTEGER NOT NULL DEFAULT 0,
+  "state" TEXT NOT NULL DEFAULT 'running' CHECK ("state" IN ('running','done','failed')),
+  "error" TEXT,
+  "runnerId" TEXT,
+  "leaseExpiresAt" DATETIME,
+  "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  "updatedAt" DATETIME NOT NULL,
+  "finishedAt" DATETIME
+);
+CREATE INDEX "ClusterDecision_state_leaseExpiresAt_idx" ON "ClusterDecision"("state", "leaseExpiresAt");
+CREATE INDEX "ClusterDecision_clusterId_idx" ON "ClusterDecision"("clusterId");
+
+-- Campaigns are the flags that share a referral or removal-order reference.
+CREATE INDEX "Flag_reference_idx" ON "Flag"("reference") WHERE "reference" IS NOT NULL;
+
+-- Items received before clusters existed each stand alone in a cluster of their own.
+INSERT INTO "Cluster" ("id", "representativeItemId", "size", "strongestSource", "firstDueAt", "createdAt", "updatedAt")
+  SELECT 'c' || "id", "id", 1, "strongestSource", "dueAt", "createdAt", "updatedAt" FROM "Item";
+UPDATE "Item" SET "clusterId" = 'c' || "id";
