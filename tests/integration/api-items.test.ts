@@ -62,7 +62,7 @@ describe("GET /api/v1/items/{externalId}", () => {
       unrouted: false,
       dueAt: item.dueAt!.toISOString(),
       overdue: false,
-      clusterId: null,
+      clusterId: item.clusterId,
       clusterSize: 1,
       flagCount: 2,
       firstFlaggedAt: item.firstFlaggedAt.toISOString(),

@@ -88,7 +88,7 @@ describe("POST /api/v1/flags", () => {
     const res = await post("/api/v1/flags", body);
     expect(res.status).toBe(201);
     const json = await res.json();
-    expect(json).toEqual({ itemId: expect.any(String), flagId: expect.any(String), newItem: true });
+    expect(json).toEqual({ itemId: expect.any(String), flagId: expect.any(String), newItem: true, clusterId: expect.any(String) });
     expect(await counts()).toEqual({ items: before.items + 1, flags: before.flags + 1, audit: before.audit + 1 });
     const event = await db.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
     expect(event.action).toBe("flag.received");
@@ -103,7 +103,7 @@ describe("POST /api/v1/flags", () => {
     const before = await counts();
     const again = await post("/api/v1/flags", body);
     expect(again.status).toBe(200);
-    expect(await again.json()).toEqual({ itemId: first.itemId, flagId: first.flagId, newItem: false });
+    expect(await again.json()).toEqual({ itemId: first.itemId, flagId: first.flagId, newItem: false, clusterId: first.clusterId });
     expect(await counts()).toEqual(before);
   });
 

@@ -17,7 +17,11 @@ export async function starterLabels() {
   return ensureStarterLabelSet({ kind: "system", name: "test" });
 }
 
-/** A flag request about fictional content; override any part. */
+/**
+ * A flag request about fictional content; override any part. The default text is short enough
+ * that only its exact copies join its cluster, so items made with it stay apart unless a test
+ * gives them near-duplicate texts on purpose.
+ */
 export function rawFlag(overrides: { content?: Record<string, unknown>; flag?: Record<string, unknown> } = {}): RawFlag {
   const id = randomUUID().slice(0, 12);
   return {
@@ -25,7 +29,7 @@ export function rawFlag(overrides: { content?: Record<string, unknown>; flag?: R
       externalId: `post-${id}`,
       type: "text",
       title: `Report ${id}`,
-      body: `A news report about a rally held by the Northern Ember Front (${id}).`,
+      body: `Rally of the Northern Ember Front (${id}).`,
       language: "en",
       author: { externalId: `u-${id}`, handle: `reporter_${id}` },
       ...overrides.content,

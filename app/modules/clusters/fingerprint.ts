@@ -1,19 +1,19 @@
 import { comparableWords } from "./normalise.ts";
-import { bandKeys, exactKey, MIN_WORDS, shingles, signatureOf, similarity, type Fingerprint } from "./minhash.ts";
+import { bandKeys, estimatedJaccard, exactKey, MIN_WORDS, shingles, signatureOf, similarity, type Fingerprint } from "./minhash.ts";
 
 /**
- * What intake stores and probes for one item: the signature and shingle count when the text is long
- * enough to be compared by similarity (null otherwise), and the band keys to look up and record.
- * A short text has one key, from its exact digest, so only its exact copies join it.
+ * What intake stores and probes for one item: the signature and shingle count (null when the text
+ * has no words), and the band keys to look up and record. A short text has one key, a hash of its
+ * comparable words (isExactKey), so only its exact copies join it.
  */
 export type ItemFingerprint = { fingerprint: Fingerprint | null; keys: number[] };
 
-export function fingerprintOf(parts: (string | null | undefined)[], digest: string | null): ItemFingerprint {
+export function fingerprintOf(parts: (string | null | undefined)[]): ItemFingerprint {
   const words = comparableWords(parts);
-  if (words.length < MIN_WORDS) return { fingerprint: null, keys: digest ? [exactKey(digest)] : [] };
+  if (words.length === 0) return { fingerprint: null, keys: [] };
   const set = shingles(words);
-  const signature = signatureOf(set);
-  return { fingerprint: { signature, shingles: set.size }, keys: bandKeys(signature) };
+  const fingerprint = { signature: signatureOf(set), shingles: set.size };
+  return { fingerprint, keys: words.length < MIN_WORDS ? [exactKey(words)] : bandKeys(fingerprint.signature) };
 }
 
 /** The default similarity a newcomer must reach with a member to join its cluster. */
@@ -29,4 +29,9 @@ export function belongTogether(a: Fingerprint, b: Fingerprint, threshold = DEFAU
   const ratio = Math.min(a.shingles, b.shingles) / Math.max(a.shingles, b.shingles);
   const byContainment = ratio >= 0.5 && containment >= Math.min(0.95, threshold + 0.35);
   return { joins: jaccard >= threshold || byContainment, score: Math.max(jaccard, byContainment ? containment * ratio : 0) };
+}
+
+/** Whether a short text is an exact copy of another (same comparable words): every signature value agrees. */
+export function sameShortText(a: Fingerprint, b: Fingerprint): boolean {
+  return a.shingles === b.shingles && estimatedJaccard(a.signature, b.signature) === 1;
 }

@@ -10,7 +10,7 @@ export const BANDS = 16;
 export const ROWS = SIGNATURE_SIZE / BANDS;
 /** Below this many words a text is matched only as an exact copy: short texts share too much by chance. */
 export const MIN_WORDS = 12;
-/** The band number kept for exact copies of short texts (their key is their digest's first 32 bits). */
+/** The band number kept for exact copies of short texts (their key hashes their comparable words). */
 export const EXACT_BAND = 63;
 
 const SEEDS = Array.from({ length: SIGNATURE_SIZE }, (_, i) => fmix32(0x9e3779b9 ^ Math.imul(i + 1, 0x85ebca6b)));
@@ -68,9 +68,11 @@ export function bandKeys(sig: Uint32Array): number[] {
   return keys;
 }
 
-export function exactKey(digestHex: string): number {
-  return EXACT_BAND * 2 ** 32 + parseInt(digestHex.slice(0, 8), 16);
+export function exactKey(words: string[]): number {
+  return EXACT_BAND * 2 ** 32 + hashString(words.join(" "));
 }
+
+export const isExactKey = (key: number) => Math.floor(key / 2 ** 32) === EXACT_BAND;
 
 export function encodeSignature(sig: Uint32Array): string {
   return Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength).toString("base64");

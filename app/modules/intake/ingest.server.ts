@@ -7,6 +7,23 @@ import { prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor, type Pr
 import { ESCALATED_STATE, INITIAL_STATE, TRANSITIONS, canTransition, isOpen } from "~/modules/items/lifecycle.ts";
 import { severityLookup } from "~/modules/labels/live.server.ts";
 import { strongerSource, type Source } from "~/modules/items/sources.ts";
+import { env } from "~/env.server.ts";
+import {
+  chooseClusters,
+  CLUSTER_LOCK_SQL,
+  clusterProbeSql,
+  clusterReadsFromPostgres,
+  clusterWrites,
+  probeKeys,
+  readClustersOnSqlite,
+  type BandRow,
+  type ClusterReads,
+  type ClusterRow,
+  type ClusterWrite,
+  type Newcomer,
+} from "~/modules/clusters/assign.server.ts";
+import { fingerprintOf, type ItemFingerprint } from "~/modules/clusters/fingerprint.ts";
+import { encodeSignature } from "~/modules/clusters/minhash.ts";
 import { computePriority, deadlineFor, normaliseText } from "~/modules/queue/policy.ts";
 import {
   deadlineHoursIn,
@@ -22,7 +39,7 @@ import type { FlagRequest } from "./schema.ts";
 /** Who is sending flags: a platform's API key, the bulk importer, or demo mode. */
 export type IntakeSender = { platform: string; apiKeyId: string | null; actor: Actor };
 
-export type IngestResult = { itemId: string; flagId: string; newItem: boolean; duplicate: boolean };
+export type IngestResult = { itemId: string; flagId: string; newItem: boolean; duplicate: boolean; clusterId: string | null };
 
 export function contentDigest(content: FlagRequest["content"]): string | null {
   const normalised = normaliseText([content.title, content.body]);
@@ -40,6 +57,10 @@ type ItemAcc = {
   type: string;
   language: string | null;
   contentDigest: string | null;
+  /** The near-duplicate cluster: read for a known item, chosen by this call for a new one. */
+  clusterId: string | null;
+  /** A new item's fingerprint, which places it in a cluster. */
+  print: ItemFingerprint | null;
   queueId: string | null;
   routedBy: string | null;
   routeNote: string | null;
@@ -73,13 +94,16 @@ async function severities() {
 
 /** The rows intake reads before it writes: flags already taken, items already known, reporters already counted. */
 type IntakeReads = {
-  knownFlags: Map<string, { id: string; itemId: string }>;
+  knownFlags: Map<string, { id: string; itemId: string; clusterId: string | null }>;
   existing: Map<string, ExistingItem>;
   seenReporters: Set<string>;
   routing: RoutingContext;
-  /** How many items already carry each content digest (read only when a live rule looks at copies). */
-  digestCounts: Map<string, number>;
+  /** The fingerprints of the contents not known as items (by external id). */
+  prints: Prints;
+  /** The band rows the new items' keys found, and the clusters they and the known items are in. */
+  clusters: ClusterReads;
 };
+type Prints = Map<string, { digest: string | null; print: ItemFingerprint }>;
 type ExistingItem = {
   id: string;
   externalId: string;
@@ -97,6 +121,7 @@ type ExistingItem = {
   type: string;
   language: string | null;
   contentDigest: string | null;
+  clusterId: string | null;
   queueId: string | null;
   routedBy: string | null;
   routeNote: string | null;
@@ -110,7 +135,10 @@ type IntakePlan = {
   creates: Prisma.ItemCreateManyInput[];
   updates: { id: string; fields: Record<string, unknown> }[];
   newFlags: Prisma.FlagCreateManyInput[];
+  clusters: ClusterWrite[];
+  bandRows: { bandKey: number; clusterId: string; itemId: string }[];
   event: PreparedEvent | null;
+  now: Date;
 };
 
 /**
@@ -139,7 +167,23 @@ export async function ingestFlags(sender: IntakeSender, entries: FlagRequest[], 
 const flagExternalIds = (entries: FlagRequest[]) => [...new Set(entries.map((e) => e.flag.externalId).filter((x): x is string => !!x))];
 const itemExternalIds = (entries: FlagRequest[]) => [...new Set(entries.map((e) => e.content.externalId))];
 const reporterIds = (entries: FlagRequest[]) => [...new Set(entries.map((e) => e.flag.reporterId).filter((x): x is string => !!x))];
-const EXISTING_COLUMNS = `"id", "externalId", "state", "strongestSource", "dueAt", "flagCount", "reporterCount", "countsBySource", "countsByReason", "firstFlaggedAt", "lastFlaggedAt", "decidedAt", "platform", "type", "language", "contentDigest", "queueId", "routedBy", "routeNote", "assignedToId", "assignedAt"`;
+const EXISTING_COLUMNS = `"id", "externalId", "state", "strongestSource", "dueAt", "flagCount", "reporterCount", "countsBySource", "countsByReason", "firstFlaggedAt", "lastFlaggedAt", "decidedAt", "platform", "type", "language", "contentDigest", "clusterId", "queueId", "routedBy", "routeNote", "assignedToId", "assignedAt"`;
+const KNOWN_FLAG_COLUMNS = `f."id", f."itemId", f."externalId", i."clusterId"`;
+
+/**
+ * The fingerprint of each content of the call not already known as an item (by external id, the
+ * first occurrence's text): what places a new item in a cluster.
+ */
+function fingerprintsOf(entries: FlagRequest[], known: (externalId: string) => boolean): Prints {
+  const out: Prints = new Map();
+  for (const { content } of entries) {
+    if (out.has(content.externalId) || known(content.externalId)) continue;
+    const digest = contentDigest(content);
+    out.set(content.externalId, { digest, print: fingerprintOf([content.title, content.body]) });
+  }
+  return out;
+}
+const keysOf = (prints: Prints) => [...new Set([...prints.values()].flatMap((p) => p.print.keys))];
 const UPDATED_COLUMNS = [
   "priority",
   "dueAt",
@@ -165,12 +209,21 @@ function ingestOnSqlite(sender: IntakeSender, entries: FlagRequest[], plan: (rea
   const toDate = (v: unknown) => (v === null ? null : new Date(Number(v)));
   return sqliteWrite((conn) => {
     const routing = routingContextOnSqlite(conn);
-    const reads: IntakeReads = { knownFlags: new Map(), existing: new Map(), seenReporters: new Set(), routing, digestCounts: new Map() };
+    const reads: IntakeReads = {
+      knownFlags: new Map(),
+      existing: new Map(),
+      seenReporters: new Set(),
+      routing,
+      prints: new Map(),
+      clusters: { bands: [], clusters: new Map() },
+    };
     for (const part of chunks(flagExternalIds(entries), 500)) {
       const rows = conn
-        .prepare(`SELECT "id", "itemId", "externalId" FROM "Flag" WHERE "platform" = ? AND "externalId" IN (${part.map(() => "?").join(",")})`)
-        .all(sender.platform, ...part) as { id: string; itemId: string; externalId: string }[];
-      for (const f of rows) reads.knownFlags.set(f.externalId, { id: f.id, itemId: f.itemId });
+        .prepare(
+          `SELECT ${KNOWN_FLAG_COLUMNS} FROM "Flag" f JOIN "Item" i ON i."id" = f."itemId" WHERE f."platform" = ? AND f."externalId" IN (${part.map(() => "?").join(",")})`,
+        )
+        .all(sender.platform, ...part) as { id: string; itemId: string; externalId: string; clusterId: string | null }[];
+      for (const f of rows) reads.knownFlags.set(f.externalId, { id: f.id, itemId: f.itemId, clusterId: f.clusterId });
     }
     for (const part of chunks(itemExternalIds(entries), 500)) {
       const rows = conn
@@ -202,20 +255,26 @@ function ingestOnSqlite(sender: IntakeSender, entries: FlagRequest[], plan: (rea
         for (const r of rows) reads.seenReporters.add(`${r.itemId}\u0000${r.reporterId}`);
       }
     }
-    if (routing.usesCopies) {
-      for (const part of chunks(digestsOf(entries, reads.existing), 500)) {
-        const rows = conn
-          .prepare(`SELECT "contentDigest", COUNT(*) AS "n" FROM "Item" WHERE "contentDigest" IN (${part.map(() => "?").join(",")}) GROUP BY "contentDigest"`)
-          .all(...part) as { contentDigest: string; n: number }[];
-        for (const r of rows) reads.digestCounts.set(r.contentDigest, Number(r.n));
-      }
+    reads.prints = fingerprintsOf(entries, (id) => reads.existing.has(id));
+    reads.clusters = readClustersOnSqlite(conn, keysOf(reads.prints));
+    const knownClusters = [...new Set([...reads.existing.values()].map((i) => i.clusterId).filter((c): c is string => !!c && !reads.clusters.clusters.has(c)))];
+    for (const part of chunks(knownClusters, 500)) {
+      const rows = conn
+        .prepare(`SELECT "id", "size", "strongestSource", "firstDueAt" FROM "Cluster" WHERE "id" IN (${part.map(() => "?").join(",")})`)
+        .all(...part) as (ClusterRow & { firstDueAt: number | null })[];
+      for (const r of rows) reads.clusters.clusters.set(r.id, { ...r, firstDueAt: toDate(r.firstDueAt) });
     }
-    const { results, creates, updates, newFlags, event } = plan(reads);
+    const { results, creates, updates, newFlags, clusters, bandRows, event, now } = plan(reads);
     const setList = UPDATED_COLUMNS.map((c) => `"${c}" = ?`).join(", ");
     const update = conn.prepare(`UPDATE "Item" SET ${setList} WHERE "id" = ?`);
     for (const u of updates) update.run(...UPDATED_COLUMNS.map((c) => sqliteValue(u.fields[c])), u.id);
     for (const part of chunks(creates, 400)) insertOnSqlite(conn, "Item", ITEM_COLUMNS, part as Record<string, unknown>[]);
     for (const part of chunks(newFlags, 800)) insertOnSqlite(conn, "Flag", FLAG_COLUMNS, part as Record<string, unknown>[]);
+    const clusterRows = clusters.filter((c) => c.isNew).map((c) => clusterRow(c, now));
+    for (const part of chunks(clusterRows, 400)) insertOnSqlite(conn, "Cluster", CLUSTER_COLUMNS, part);
+    const grow = conn.prepare(`UPDATE "Cluster" SET "size" = ?, "strongestSource" = ?, "firstDueAt" = ?, "updatedAt" = ? WHERE "id" = ?`);
+    for (const c of clusters) if (!c.isNew) grow.run(c.size, c.strongestSource, sqliteValue(c.firstDueAt), sqliteValue(now), c.id);
+    for (const part of chunks(bandRows, 800)) insertOnSqlite(conn, "ClusterBand", BAND_COLUMNS, part, "OR IGNORE");
     if (event) sealOnSqlite(conn, [event]);
     return results;
   });
@@ -227,37 +286,39 @@ function ingestOnSqlite(sender: IntakeSender, entries: FlagRequest[], plan: (rea
 function ingestOnPostgres(sender: IntakeSender, entries: FlagRequest[], plan: (reads: IntakeReads) => IntakePlan) {
   const platform = literal(sender.platform);
   const items = `SELECT ${EXISTING_COLUMNS} FROM "Item" WHERE "platform" = ${platform} AND "externalId" = ANY(${textArray(itemExternalIds(entries))})`;
+  // Every content's fingerprint is probed: which items are known is read in the same round trip.
+  const prints = fingerprintsOf(entries, () => false);
+  const [bandsSql, clustersSql] = clusterProbeSql(keysOf(prints));
   const reads = [
     GENERATION_SHARED_SQL,
-    `SELECT "id", "itemId", "externalId" FROM "Flag" WHERE "platform" = ${platform} AND "externalId" = ANY(${textArray(flagExternalIds(entries))})`,
+    CLUSTER_LOCK_SQL,
+    `SELECT ${KNOWN_FLAG_COLUMNS} FROM "Flag" f JOIN "Item" i ON i."id" = f."itemId" WHERE f."platform" = ${platform} AND f."externalId" = ANY(${textArray(flagExternalIds(entries))})`,
     `${items} ORDER BY "id" FOR UPDATE`,
     `SELECT "itemId", "reporterId" FROM "Flag" WHERE "itemId" IN (SELECT "id" FROM (${items}) AS i) AND "reporterId" = ANY(${textArray(reporterIds(entries))})`,
+    bandsSql,
+    `${clustersSql} OR "id" IN (SELECT "clusterId" FROM (${items}) AS i)`,
   ];
   return pgWrite(
     async (tx) => {
-      const [, [{ generation }], flags, rows, reporters] = tx.begun as [
+      const [, [{ generation }], , flags, rows, reporters, bands, clusterRows] = tx.begun as [
         unknown[],
         { generation: number }[],
-        { id: string; itemId: string; externalId: string }[],
+        unknown[],
+        { id: string; itemId: string; externalId: string; clusterId: string | null }[],
         ExistingItem[],
         { itemId: string; reporterId: string }[],
+        BandRow[],
+        ClusterRow[],
       ];
       const routing = await routingContextOnPostgres(tx, generation);
       const existing = new Map(rows.map((it) => [it.externalId, it]));
-      const digestCounts = new Map<string, number>();
-      if (routing.usesCopies) {
-        const counted = await tx.query<{ contentDigest: string; n: string }>(
-          `SELECT "contentDigest", COUNT(*) AS "n" FROM "Item" WHERE "contentDigest" = ANY($1::text[]) GROUP BY "contentDigest"`,
-          [digestsOf(entries, existing)],
-        );
-        for (const r of counted) digestCounts.set(r.contentDigest, Number(r.n));
-      }
-      const { results, creates, updates, newFlags, event } = plan({
-        knownFlags: new Map(flags.map((f) => [f.externalId, { id: f.id, itemId: f.itemId }])),
+      const { results, creates, updates, newFlags, clusters, bandRows, event, now } = plan({
+        knownFlags: new Map(flags.map((f) => [f.externalId, { id: f.id, itemId: f.itemId, clusterId: f.clusterId }])),
         existing,
         seenReporters: new Set(reporters.map((r) => `${r.itemId}\u0000${r.reporterId}`)),
         routing,
-        digestCounts,
+        prints,
+        clusters: clusterReadsFromPostgres(bands, clusterRows),
       });
       const writes = [
         ...updates.map(
@@ -265,6 +326,17 @@ function ingestOnPostgres(sender: IntakeSender, entries: FlagRequest[], plan: (r
         ),
         ...chunks(creates, 400).map((part) => insertSql("Item", ITEM_COLUMNS, part as Record<string, unknown>[])),
         ...chunks(newFlags, 800).map((part) => insertSql("Flag", FLAG_COLUMNS, part as Record<string, unknown>[])),
+        ...chunks(
+          clusters.filter((c) => c.isNew).map((c) => clusterRow(c, now)),
+          400,
+        ).map((part) => insertSql("Cluster", CLUSTER_COLUMNS, part)),
+        ...clusters
+          .filter((c) => !c.isNew)
+          .map(
+            (c) =>
+              `UPDATE "Cluster" SET "size" = ${c.size}, "strongestSource" = ${literalFor("strongestSource", c.strongestSource)}, "firstDueAt" = ${literal(c.firstDueAt)}, "updatedAt" = ${literal(now)} WHERE "id" = ${literal(c.id)}`,
+          ),
+        ...chunks(bandRows, 800).map((part) => `${insertSql("ClusterBand", BAND_COLUMNS, part)} ON CONFLICT DO NOTHING`),
       ];
       // The event is sealed first in its message only when there is one; the rows before it do not lock the head.
       if (event) await tx.commitWith([...writes, sealOnPostgresSql(event)].join(";\n"));
@@ -275,17 +347,11 @@ function ingestOnPostgres(sender: IntakeSender, entries: FlagRequest[], plan: (r
   );
 }
 
-/** The content digests of this call's items, for the copy-group condition. */
-function digestsOf(entries: FlagRequest[], existing: Map<string, ExistingItem>): string[] {
-  const digests = entries.map((e) => existing.get(e.content.externalId)?.contentDigest ?? contentDigest(e.content));
-  return [...new Set(digests.filter((d): d is string => !!d))];
-}
-
 const ENUM_OF: Record<string, string> = { state: "ItemState", strongestSource: "FlagSource", source: "FlagSource" };
 const literalFor = (column: string, value: unknown) => (ENUM_OF[column] && value != null ? `CAST(${literal(value)} AS "${ENUM_OF[column]}")` : literal(value));
 const textArray = (values: string[]) => `ARRAY[${values.map(literal).join(",")}]::text[]`;
 
-function insertSql(table: "Item" | "Flag", columns: Column[], rows: Record<string, unknown>[]) {
+function insertSql(table: Table, columns: Column[], rows: Record<string, unknown>[]) {
   const tuples = rows.map((row) => `(${columns.map((c) => literalFor(c.name, row[c.name] ?? (c.name === "state" ? INITIAL_STATE : null))).join(",")})`);
   return `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${tuples.join(",")}`;
 }
@@ -295,7 +361,7 @@ function planIntake(
   entries: FlagRequest[],
   mode: "single" | "batch",
   refused: number,
-  { knownFlags, existing, seenReporters, routing, digestCounts }: IntakeReads,
+  { knownFlags, existing, seenReporters, routing, prints, clusters }: IntakeReads,
   severityOf: (reason: string) => number,
   now: Date,
 ): IntakePlan {
@@ -310,7 +376,7 @@ function planIntake(
     if (flag.externalId) {
       const known = knownFlags.get(flag.externalId);
       if (known) {
-        results.push({ itemId: known.itemId, flagId: known.id, newItem: false, duplicate: true });
+        results.push({ itemId: known.itemId, flagId: known.id, newItem: false, duplicate: true, clusterId: known.clusterId });
         continue;
       }
       const earlier = batchFlagIds.get(flag.externalId);
@@ -323,7 +389,7 @@ function planIntake(
     let acc = items.get(content.externalId);
     if (!acc) {
       const row = existing.get(content.externalId);
-      acc = row ? existingAcc(row) : newAcc(platform, content, flag.source, receivedAt, now);
+      acc = row ? existingAcc(row) : newAcc(platform, content, prints.get(content.externalId)!, flag.source, receivedAt, now);
       items.set(content.externalId, acc);
     }
     // A removal order about content already decided puts it back in the queue: the one-hour clock runs.
@@ -362,22 +428,31 @@ function planIntake(
     };
     newFlags.push(row);
     acc.flags.push(row);
-    const result = { itemId: acc.id, flagId, newItem: acc.isNew && acc.flagCount === 1, duplicate: false };
+    const result: IngestResult = { itemId: acc.id, flagId, newItem: acc.isNew && acc.flagCount === 1, duplicate: false, clusterId: acc.clusterId };
     if (flag.externalId) batchFlagIds.set(flag.externalId, result);
     results.push(result);
   }
 
-  // Items of this call that share a digest count as copies of each other too.
-  const newPerDigest = new Map<string, number>();
-  for (const acc of items.values()) if (acc.isNew && acc.contentDigest) newPerDigest.set(acc.contentDigest, (newPerDigest.get(acc.contentDigest) ?? 0) + 1);
+  // New items join the cluster of their nearest near-duplicate (or start one) before routing, which
+  // sees the cluster: its size decides the "copies" condition, and with its strongest source it
+  // raises every member's priority.
+  const fresh = [...items.values()].filter((a) => a.isNew);
+  const newcomers: Newcomer[] = fresh.map((a) => ({ itemId: a.id, print: a.print! }));
+  const { assigned, bandRows } = chooseClusters(newcomers, clusters, env.DOCKET_CLUSTER_THRESHOLD);
+  for (const acc of fresh) acc.clusterId = assigned.get(acc.id)!;
+  const joined = clusterWrites(
+    fresh.map((a) => ({ itemId: a.id, clusterId: a.clusterId!, source: a.strongestSource, dueAt: null })),
+    clusters.clusters,
+  );
+  const clusterOf = (acc: ItemAcc) => (acc.clusterId ? (joined.get(acc.clusterId) ?? clusters.clusters.get(acc.clusterId)) : undefined);
 
   const creates: Prisma.ItemCreateManyInput[] = [];
   const updates: IntakePlan["updates"] = [];
   for (const acc of items.values()) {
+    const cluster = clusterOf(acc);
     if (needsRouting(acc)) {
-      const copies = acc.contentDigest ? (digestCounts.get(acc.contentDigest) ?? 0) + (newPerDigest.get(acc.contentDigest) ?? 0) : 0;
       const stage = acc.state === ESCALATED_STATE ? "escalation" : "review";
-      const route = routeItem(routing.version, routing.queues, subjectOf({ ...acc, countsByReason: acc.countsByReason }, stage, routing, copies >= 2));
+      const route = routeItem(routing.version, routing.queues, subjectOf({ ...acc, countsByReason: acc.countsByReason }, stage, routing, (cluster?.size ?? 1) >= 2));
       if (route.queueId !== acc.queueId) {
         acc.assignedToId = null;
         acc.assignedAt = null;
@@ -395,7 +470,14 @@ function planIntake(
     }
     const topReason = Object.entries(acc.countsByReason).sort((a, b) => b[1] - a[1])[0][0];
     const severity = Math.max(0, ...Object.keys(acc.countsByReason).map(severityOf));
-    const priority = computePriority({ source: acc.strongestSource, severity, reporters: acc.reporterCount, dueAt: acc.dueAt, now });
+    const priority = computePriority({
+      source: cluster ? strongerSource(acc.strongestSource, cluster.strongestSource) : acc.strongestSource,
+      severity,
+      reporters: acc.reporterCount,
+      clusterSize: cluster?.size,
+      dueAt: acc.dueAt,
+      now,
+    });
     const fields = {
       priority,
       dueAt: acc.dueAt,
@@ -411,7 +493,17 @@ function planIntake(
       routedBy: acc.routedBy,
       routeNote: acc.routeNote,
     };
-    if (acc.isNew) creates.push({ ...acc.create!, ...fields, id: acc.id });
+    if (acc.isNew) {
+      const fingerprint = acc.print?.fingerprint ?? null;
+      creates.push({
+        ...acc.create!,
+        ...fields,
+        id: acc.id,
+        clusterId: acc.clusterId,
+        signature: fingerprint ? encodeSignature(fingerprint.signature) : null,
+        shingleCount: fingerprint?.shingles ?? null,
+      });
+    }
     else {
       updates.push({
         id: acc.id,
@@ -426,12 +518,21 @@ function planIntake(
       });
     }
   }
+  const itemsById = new Map([...items.values()].map((a) => [a.id, a]));
+  for (const r of results) if (!r.duplicate) r.clusterId = itemsById.get(r.itemId)?.clusterId ?? null;
+  const finalClusters = clusterWrites(
+    fresh.map((a) => ({ itemId: a.id, clusterId: a.clusterId!, source: a.strongestSource, dueAt: a.dueAt })),
+    clusters.clusters,
+  );
   return {
     results,
     creates,
     updates,
     newFlags,
+    clusters: [...finalClusters.values()],
+    bandRows,
     event: newFlags.length > 0 ? intakeEvent(sender, entries, mode, refused, newFlags, results, creates.length, items) : null,
+    now,
   };
 }
 
@@ -458,6 +559,8 @@ function existingAcc(row: ExistingItem): ItemAcc {
     type: row.type,
     language: row.language,
     contentDigest: row.contentDigest,
+    clusterId: row.clusterId,
+    print: null,
     queueId: row.queueId,
     routedBy: row.routedBy,
     routeNote: row.routeNote,
@@ -478,8 +581,14 @@ function existingAcc(row: ExistingItem): ItemAcc {
   };
 }
 
-function newAcc(platform: string, content: FlagRequest["content"], source: Source, receivedAt: Date, now: Date): ItemAcc {
-  const digest = contentDigest(content);
+function newAcc(
+  platform: string,
+  content: FlagRequest["content"],
+  { digest, print }: { digest: string | null; print: ItemFingerprint },
+  source: Source,
+  receivedAt: Date,
+  now: Date,
+): ItemAcc {
   return {
     id: newId(),
     isNew: true,
@@ -490,6 +599,8 @@ function newAcc(platform: string, content: FlagRequest["content"], source: Sourc
     type: content.type,
     language: content.language ?? null,
     contentDigest: digest,
+    clusterId: null,
+    print,
     queueId: null,
     routedBy: null,
     routeNote: null,
@@ -562,6 +673,7 @@ function intakeEvent(
         receivedAt: f.receivedAt,
         dueAt: f.dueAt ?? null,
         newItem: results[0].newItem,
+        clusterId: item?.clusterId ?? null,
         queueId: item?.queueId ?? null,
         routingVersion: item?.routedWith ?? null,
       },
@@ -600,6 +712,18 @@ function intakeEvent(
 }
 
 type Column = { name: string; enumType?: string };
+type Table = "Item" | "Flag" | "Cluster" | "ClusterBand";
+const CLUSTER_COLUMNS: Column[] = [
+  { name: "id" },
+  { name: "representativeItemId" },
+  { name: "size" },
+  { name: "strongestSource" },
+  { name: "firstDueAt" },
+  { name: "createdAt" },
+  { name: "updatedAt" },
+];
+const BAND_COLUMNS: Column[] = [{ name: "bandKey" }, { name: "clusterId" }, { name: "itemId" }];
+const clusterRow = (c: ClusterWrite, now: Date): Record<string, unknown> => ({ ...c, createdAt: now, updatedAt: now });
 const ITEM_COLUMNS: Column[] = [
   { name: "id" },
   { name: "platform" },
@@ -614,6 +738,9 @@ const ITEM_COLUMNS: Column[] = [
   { name: "authorExternalId" },
   { name: "authorHandle" },
   { name: "contentDigest" },
+  { name: "clusterId" },
+  { name: "signature" },
+  { name: "shingleCount" },
   { name: "state", enumType: "ItemState" },
   { name: "priority" },
   { name: "dueAt" },
@@ -649,11 +776,11 @@ const FLAG_COLUMNS: Column[] = [
 
 // One multi-row INSERT per chunk: intake writes thousands of rows a second, and the ORM's
 // createMany costs several times more than the statement itself (measured in bench/queue.ts).
-function insertOnSqlite(conn: SqliteTx, table: "Item" | "Flag", columns: Column[], rows: Record<string, unknown>[]) {
+function insertOnSqlite(conn: SqliteTx, table: Table, columns: Column[], rows: Record<string, unknown>[], or = "") {
   if (rows.length === 0) return;
   const tuple = `(${columns.map(() => "?").join(",")})`;
   const params = rows.flatMap((row) => columns.map((c) => sqliteValue(row[c.name] ?? (c.name === "state" ? INITIAL_STATE : null))));
-  conn.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${rows.map(() => tuple).join(",")}`).run(...params);
+  conn.prepare(`INSERT ${or} INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${rows.map(() => tuple).join(",")}`).run(...params);
 }
 
 function chunks<T>(list: T[], size: number): T[][] {

@@ -41,12 +41,14 @@ export async function itemStatus(platform: string, externalId: string, now: Date
       firstFlaggedAt: true,
       lastFlaggedAt: true,
       decidedAt: true,
+      clusterId: true,
     },
   });
   if (!item) return null;
-  const [queue, decisions] = await Promise.all([
+  const [queue, cluster, decisions] = await Promise.all([
     // Queues are never removed, only marked closed or deleted, so an item still in one shows its name.
     item.queueId ? db.queue.findUnique({ where: { id: item.queueId }, select: { id: true, name: true } }) : null,
+    item.clusterId ? db.cluster.findUnique({ where: { id: item.clusterId }, select: { size: true } }) : null,
     db.decision.findMany({ where: { itemId: item.id }, orderBy: { seq: "asc" }, select: feedDecisionSelect }),
   ]);
   const open = isOpen(item.state);
@@ -59,9 +61,9 @@ export async function itemStatus(platform: string, externalId: string, now: Date
     unrouted: open && item.queueId === null,
     dueAt: item.dueAt?.toISOString() ?? null,
     overdue: open && item.dueAt !== null && item.dueAt.getTime() < now.getTime(),
-    // Near-duplicate clusters are not formed yet: every item stands alone until they are.
-    clusterId: null,
-    clusterSize: 1,
+    // Near-duplicates share a cluster; an item alone is in a cluster of one.
+    clusterId: item.clusterId,
+    clusterSize: cluster?.size ?? 1,
     flagCount: item.flagCount,
     firstFlaggedAt: item.firstFlaggedAt.toISOString(),
     lastFlaggedAt: item.lastFlaggedAt.toISOString(),

@@ -26,18 +26,20 @@ export function deadlineFromFlags(flags: { source: string; receivedAt: Date }[],
 
 /**
  * Priority as one integer, so the queue can walk an index: source weight, the reported category's
- * severity in the live label set, how many distinct reporters, and how little time was left when
- * the flag arrived. Overdue items are put first by the queue itself, not by this number.
+ * severity in the live label set, how many distinct reporters, how many near-duplicates share the
+ * item's cluster (a campaign of copies is worth one decision sooner), and how little time was left
+ * when the flag arrived. Overdue items are put first by the queue itself, not by this number.
  */
-export function computePriority(input: { source: Source; severity: number; reporters: number; dueAt: Date | null; now: Date }): number {
+export function computePriority(input: { source: Source; severity: number; reporters: number; clusterSize?: number; dueAt: Date | null; now: Date }): number {
   const severity = Math.max(0, Math.min(5, input.severity)) * 100;
   const reporters = Math.min(200, Math.round(50 * Math.log2(Math.max(1, input.reporters))));
+  const copies = Math.min(150, Math.round(25 * Math.log2(Math.max(1, input.clusterSize ?? 1))));
   let urgency = 0;
   if (input.dueAt) {
     const hoursLeft = (input.dueAt.getTime() - input.now.getTime()) / 3_600_000;
     urgency = hoursLeft <= 1 ? 300 : hoursLeft <= 6 ? 200 : hoursLeft <= 24 ? 100 : 0;
   }
-  return SOURCE_WEIGHT[input.source] + severity + reporters + urgency;
+  return SOURCE_WEIGHT[input.source] + severity + reporters + copies + urgency;
 }
 
 /** Text normalised for copy detection: case, Unicode compatibility forms and whitespace do not count. */

@@ -15,7 +15,7 @@ export const STAGES = ["review", "escalation", "appeal"] as const;
 export type Stage = (typeof STAGES)[number];
 export const STAGE_NAMES: Record<Stage, string> = { review: "New and reopened items", escalation: "Escalated items", appeal: "Appeals" };
 
-/** Whether the item has copies: "grouped" when another item has the same normalised text. */
+/** Whether the item has copies: "grouped" when its near-duplicate cluster holds another item (an exact or lightly edited copy). */
 export const COPY_CONDITIONS = ["grouped", "alone"] as const;
 export type CopyCondition = (typeof COPY_CONDITIONS)[number];
 

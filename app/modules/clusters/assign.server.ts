@@ -1,0 +1,141 @@
+import type { SqliteTx } from "~/db-direct.server.ts";
+import { newId } from "~/modules/ids.ts";
+import { strongerSource, type Source } from "~/modules/items/sources.ts";
+import { belongTogether, sameShortText, type ItemFingerprint } from "./fingerprint.ts";
+import { decodeSignature, isExactKey, type Fingerprint } from "./minhash.ts";
+
+/**
+ * Cluster assignment runs under one transaction-scoped advisory lock on PostgreSQL: two processes
+ * taking members of one family at once would otherwise each miss the other's uncommitted band rows
+ * and start two clusters. Split and merge take it too, before any item row. On SQLite the write
+ * transaction is already exclusive.
+ */
+export const CLUSTER_LOCK_SQL = `SELECT pg_advisory_xact_lock(7240013)`;
+
+/** A band index row as probed, with what is needed to verify the candidate it names. */
+export type BandRow = { bandKey: number; clusterId: string; itemId: string; signature: string | null; shingleCount: number | null };
+export type ClusterRow = { id: string; size: number; strongestSource: Source; firstDueAt: Date | null };
+
+/** What the probe read: the band rows of this call's keys and the clusters they name. */
+export type ClusterReads = { bands: BandRow[]; clusters: Map<string, ClusterRow> };
+
+export type Newcomer = { itemId: string; print: ItemFingerprint };
+
+type Candidate = { clusterId: string; itemId: string; fingerprint: Fingerprint | null };
+
+/**
+ * Puts each newcomer, in arrival order, in the cluster of the most similar candidate that passes the
+ * threshold, or in a cluster of its own. Candidates are the members named by the band rows that share
+ * a key with the newcomer, including newcomers placed earlier in the same call. A text too short to be
+ * compared by similarity (its one key an exact key) joins only an exact copy of its words.
+ */
+export function chooseClusters(newcomers: Newcomer[], reads: ClusterReads, threshold: number) {
+  const index = new Map<number, Candidate[]>();
+  const decoded = new Map<string, Fingerprint | null>();
+  const add = (bandKey: number, c: Candidate) => {
+    const list = index.get(bandKey);
+    if (!list) index.set(bandKey, [c]);
+    else if (!list.some((x) => x.clusterId === c.clusterId)) list.push(c);
+    else return false;
+    return true;
+  };
+  for (const b of reads.bands) {
+    if (!decoded.has(b.itemId)) {
+      decoded.set(b.itemId, b.signature && b.shingleCount ? { signature: decodeSignature(b.signature), shingles: b.shingleCount } : null);
+    }
+    add(Number(b.bandKey), { clusterId: b.clusterId, itemId: b.itemId, fingerprint: decoded.get(b.itemId)! });
+  }
+  const assigned = new Map<string, string>();
+  const created: string[] = [];
+  const bandRows: { bandKey: number; clusterId: string; itemId: string }[] = [];
+  for (const n of newcomers) {
+    let best: { clusterId: string; score: number } | null = null;
+    const seen = new Set<string>();
+    const mine = n.print.fingerprint;
+    for (const key of n.print.keys) {
+      for (const c of index.get(key) ?? []) {
+        if (!mine || !c.fingerprint || seen.has(c.itemId)) continue;
+        seen.add(c.itemId);
+        let score: number | null = null;
+        if (isExactKey(key)) score = sameShortText(mine, c.fingerprint) ? 1 : null;
+        else {
+          const verdict = belongTogether(mine, c.fingerprint, threshold);
+          if (verdict.joins) score = verdict.score;
+        }
+        if (score !== null && (!best || score > best.score)) best = { clusterId: c.clusterId, score };
+      }
+    }
+    const clusterId = best?.clusterId ?? newId();
+    if (!best) created.push(clusterId);
+    assigned.set(n.itemId, clusterId);
+    const self: Candidate = { clusterId, itemId: n.itemId, fingerprint: n.print.fingerprint };
+    for (const key of n.print.keys) if (add(key, self)) bandRows.push({ bandKey: key, clusterId, itemId: n.itemId });
+  }
+  return { assigned, created, bandRows };
+}
+
+/** The keys of a call's newcomers, distinct, for the probe. */
+export const probeKeys = (newcomers: Newcomer[]) => [...new Set(newcomers.flatMap((n) => n.print.keys))];
+
+const BAND_COLUMNS = `b."bandKey", b."clusterId", b."itemId", i."signature", i."shingleCount"`;
+const CLUSTER_COLUMNS = `"id", "size", "strongestSource", "firstDueAt"`;
+
+export function readClustersOnSqlite(conn: SqliteTx, keys: number[]): ClusterReads {
+  const bands: BandRow[] = [];
+  for (let i = 0; i < keys.length; i += 500) {
+    const part = keys.slice(i, i + 500);
+    bands.push(
+      ...(conn
+        .prepare(`SELECT ${BAND_COLUMNS} FROM "ClusterBand" b JOIN "Item" i ON i."id" = b."itemId" WHERE b."bandKey" IN (${part.map(() => "?").join(",")})`)
+        .all(...part) as BandRow[]),
+    );
+  }
+  const clusters = new Map<string, ClusterRow>();
+  const ids = [...new Set(bands.map((b) => b.clusterId))];
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    const rows = conn.prepare(`SELECT ${CLUSTER_COLUMNS} FROM "Cluster" WHERE "id" IN (${part.map(() => "?").join(",")})`).all(...part) as Record<string, unknown>[];
+    for (const r of rows) clusters.set(r.id as string, { ...(r as ClusterRow), firstDueAt: r.firstDueAt === null ? null : new Date(Number(r.firstDueAt)) });
+  }
+  return { bands, clusters };
+}
+
+/** The probe as statements for the transaction's first round trip on PostgreSQL (after CLUSTER_LOCK_SQL). */
+export function clusterProbeSql(keys: number[]): string[] {
+  const list = `ARRAY[${keys.map((k) => String(k)).join(",")}]::bigint[]`;
+  return [
+    `SELECT ${BAND_COLUMNS} FROM "ClusterBand" b JOIN "Item" i ON i."id" = b."itemId" WHERE b."bandKey" = ANY(${list})`,
+    `SELECT ${CLUSTER_COLUMNS} FROM "Cluster" WHERE "id" IN (SELECT "clusterId" FROM "ClusterBand" WHERE "bandKey" = ANY(${list}))`,
+  ];
+}
+
+export function clusterReadsFromPostgres(bands: BandRow[], clusters: ClusterRow[]): ClusterReads {
+  return {
+    bands: bands.map((b) => ({ ...b, bandKey: Number(b.bandKey) })),
+    clusters: new Map(clusters.map((c) => [c.id, c])),
+  };
+}
+
+/** A cluster's row after this call: its members counted, its strongest source and earliest deadline. */
+export type ClusterWrite = { id: string; isNew: boolean; representativeItemId: string; size: number; strongestSource: Source; firstDueAt: Date | null };
+
+export function clusterWrites(
+  members: { itemId: string; clusterId: string; source: Source; dueAt: Date | null }[],
+  existing: Map<string, ClusterRow>,
+): Map<string, ClusterWrite> {
+  const out = new Map<string, ClusterWrite>();
+  for (const m of members) {
+    let w = out.get(m.clusterId);
+    if (!w) {
+      const row = existing.get(m.clusterId);
+      w = row
+        ? { id: row.id, isNew: false, representativeItemId: "", size: row.size, strongestSource: row.strongestSource, firstDueAt: row.firstDueAt }
+        : { id: m.clusterId, isNew: true, representativeItemId: m.itemId, size: 0, strongestSource: m.source, firstDueAt: null };
+      out.set(m.clusterId, w);
+    }
+    w.size++;
+    w.strongestSource = strongerSource(w.strongestSource, m.source);
+    if (m.dueAt && (!w.firstDueAt || m.dueAt < w.firstDueAt)) w.firstDueAt = m.dueAt;
+  }
+  return out;
+}
