@@ -17,7 +17,7 @@ export function fingerprintOf(parts: (string | null | undefined)[], digest: stri
 }
 
 /** The default similarity a newcomer must reach with a member to join its cluster (decision record 041). */
-export const DEFAULT_THRESHOLD = 0.5;
+export const DEFAULT_THRESHOLD = 0.45;
 /** Containment joins only texts whose shingle counts are within this ratio: a cut copy, not a quotation. */
 export const CONTAINMENT_LENGTH_RATIO = 0.5;
 /** The share of the smaller text that must be found in the larger for a containment join. */

@@ -402,7 +402,8 @@ export function addBoilerplate(paragraphs: string[], rng: Rng): string[] {
 export function addNoise(paragraphs: string[], rng: Rng): string[] {
   return paragraphs.map((p) => {
     let text = p;
-    if (chance(rng, 0.15)) text = text.toUpperCase();
+    const shout = chance(rng, 0.15);
+    if (shout) text = text.toUpperCase();
     else if (chance(rng, 0.15)) text = text.toLowerCase();
     if (chance(rng, 0.4)) text = text.replace(/\./g, () => pick(rng, [".", "!", "!!!", " .", "…", ""]));
     if (chance(rng, 0.3)) text = text.replace(/,/g, "");
