@@ -71,7 +71,7 @@ const schema = z.object({
   DOCKET_APPEAL_DEADLINE_HOURS: z.coerce.number().positive().max(8760).default(336),
   // How alike (estimated Jaccard index of word shingles) a new item must be to a cluster's member to
   // join it; see docs/decisions/038-near-duplicate-clusters.md for the measured curve.
-  DOCKET_CLUSTER_THRESHOLD: z.coerce.number().min(0.2).max(1).default(0.5),
+  DOCKET_CLUSTER_THRESHOLD: z.coerce.number().min(0.2).max(1).default(0.45),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,9 +1,10 @@
 // `npm run bench`: the queue benchmark on SQLite and on PostgreSQL (a throwaway cluster this script
 // starts and deletes, or DOCKET_BENCH_PG_URL), Ozone's queue SQL on the same cluster and size, and
-// the audit benchmark; then gathers every section on file into docs/benchmarks.md.
+// the audit benchmark, and the near-duplicate clustering quality on a synthetic referral campaign;
+// then gathers every section on file into docs/benchmarks.md.
 //
 //   npm run bench -- [--items 100000[,1000000]] [--engine sqlite|postgresql|both] [--quick]
-//                    [--only=queue,ozone,audit] [--report-only]
+//                    [--only=queue,ozone,audit,clusters-quality] [--report-only]
 //
 // --report-only runs nothing: it writes the queue sections of the given engines and sizes again
 // from their results on file (tmp/bench-queue/<engine>-<N>.json), then gathers docs/benchmarks.md.
@@ -75,6 +76,7 @@ try {
   if (wants("audit")) {
     child("audit.ts", values.quick ? ["50000", "20000"] : [], cluster ? { DOCKET_BENCH_PG_URL: cluster.url } : {});
   }
+  if (wants("clusters-quality")) child("clusters-quality.ts", quick);
 } finally {
   cluster?.stop();
 }

@@ -168,7 +168,7 @@ describe("free text", () => {
 
     // The lookups find what was stored: a replay is a duplicate, a second flag joins the same item.
     const replay = await post("/api/v1/flags", rawFlag({ content: { externalId: id }, flag: { externalId: `f-${id}` } }));
-    expect(replay).toEqual({ status: 200, json: { itemId: res.json.itemId, flagId: res.json.flagId, newItem: false } });
+    expect(replay).toEqual({ status: 200, json: { itemId: res.json.itemId, flagId: res.json.flagId, newItem: false, clusterId: res.json.clusterId } });
     const second = await post("/api/v1/flags", rawFlag({ content: { externalId: id } }));
     expect(second.status).toBe(201);
     expect(second.json.itemId).toBe(res.json.itemId);

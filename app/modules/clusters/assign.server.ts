@@ -1,8 +1,8 @@
 import type { SqliteTx } from "~/db-direct.server.ts";
 import { newId } from "~/modules/ids.ts";
 import { strongerSource, type Source } from "~/modules/items/sources.ts";
-import { belongTogether, sameShortText, type ItemFingerprint } from "./fingerprint.ts";
-import { decodeSignature, isExactKey, type Fingerprint } from "./minhash.ts";
+import { assignClusters, MemoryBandIndex, type NewItem } from "./assign.ts";
+import { decodeSignature, type Fingerprint } from "./minhash.ts";
 
 /**
  * Cluster assignment runs under one transaction-scoped advisory lock on PostgreSQL: two processes
@@ -19,63 +19,24 @@ export type ClusterRow = { id: string; size: number; strongestSource: Source; fi
 /** What the probe read: the band rows of this call's keys and the clusters they name. */
 export type ClusterReads = { bands: BandRow[]; clusters: Map<string, ClusterRow> };
 
-export type Newcomer = { itemId: string; print: ItemFingerprint };
-
-type Candidate = { clusterId: string; itemId: string; fingerprint: Fingerprint | null };
-
 /**
- * Puts each newcomer, in arrival order, in the cluster of the most similar candidate that passes the
- * threshold, or in a cluster of its own. Candidates are the members named by the band rows that share
- * a key with the newcomer, including newcomers placed earlier in the same call. A text too short to be
- * compared by similarity (its one key an exact key) joins only an exact copy of its words.
+ * Puts each newcomer, in arrival order, in the cluster of the most similar member its band keys find
+ * (stored, or placed earlier in the same call), or in a cluster of its own (assign.ts holds the rule).
  */
-export function chooseClusters(newcomers: Newcomer[], reads: ClusterReads, threshold: number) {
-  const index = new Map<number, Candidate[]>();
+export function chooseClusters(newcomers: NewItem[], reads: ClusterReads, threshold: number) {
+  const index = new MemoryBandIndex();
   const decoded = new Map<string, Fingerprint | null>();
-  const add = (bandKey: number, c: Candidate) => {
-    const list = index.get(bandKey);
-    if (!list) index.set(bandKey, [c]);
-    else if (!list.some((x) => x.clusterId === c.clusterId)) list.push(c);
-    else return false;
-    return true;
-  };
   for (const b of reads.bands) {
     if (!decoded.has(b.itemId)) {
       decoded.set(b.itemId, b.signature && b.shingleCount ? { signature: decodeSignature(b.signature), shingles: b.shingleCount } : null);
     }
-    add(Number(b.bandKey), { clusterId: b.clusterId, itemId: b.itemId, fingerprint: decoded.get(b.itemId)! });
+    index.load(Number(b.bandKey), { clusterId: b.clusterId, itemId: b.itemId, fingerprint: decoded.get(b.itemId)! });
   }
-  const assigned = new Map<string, string>();
-  const created: string[] = [];
-  const bandRows: { bandKey: number; clusterId: string; itemId: string }[] = [];
-  for (const n of newcomers) {
-    let best: { clusterId: string; score: number } | null = null;
-    const seen = new Set<string>();
-    const mine = n.print.fingerprint;
-    for (const key of n.print.keys) {
-      for (const c of index.get(key) ?? []) {
-        if (!mine || !c.fingerprint || seen.has(c.itemId)) continue;
-        seen.add(c.itemId);
-        let score: number | null = null;
-        if (isExactKey(key)) score = sameShortText(mine, c.fingerprint) ? 1 : null;
-        else {
-          const verdict = belongTogether(mine, c.fingerprint, threshold);
-          if (verdict.joins) score = verdict.score;
-        }
-        if (score !== null && (!best || score > best.score)) best = { clusterId: c.clusterId, score };
-      }
-    }
-    const clusterId = best?.clusterId ?? newId();
-    if (!best) created.push(clusterId);
-    assigned.set(n.itemId, clusterId);
-    const self: Candidate = { clusterId, itemId: n.itemId, fingerprint: n.print.fingerprint };
-    for (const key of n.print.keys) if (add(key, self)) bandRows.push({ bandKey: key, clusterId, itemId: n.itemId });
-  }
-  return { assigned, created, bandRows };
+  const assigned = new Map(assignClusters(newcomers, index, () => newId(), threshold).map((a) => [a.itemId, a.clusterId]));
+  return { assigned, bandRows: index.added };
 }
 
-/** The keys of a call's newcomers, distinct, for the probe. */
-export const probeKeys = (newcomers: Newcomer[]) => [...new Set(newcomers.flatMap((n) => n.print.keys))];
+
 
 const BAND_COLUMNS = `b."bandKey", b."clusterId", b."itemId", i."signature", i."shingleCount"`;
 const CLUSTER_COLUMNS = `"id", "size", "strongestSource", "firstDueAt"`;

@@ -2,9 +2,12 @@
 // message (case, punctuation, spacing, links, "BREAKING:" in front, "Advertisement" around it) is
 // taken out, so only the words that carry the message are compared.
 
-const URL_PATTERN = /\b(?:https?:\/\/|www\.)\S+/giu;
-const HANDLE_PATTERN = /(^|\s)@[\p{L}\p{N}_.]+/gu;
-const PUNCTUATION = /[\p{P}\p{S}\p{Cc}\p{Cf}]+/gu;
+/** Links with a scheme or "www.", and bare ones with a path (t.co/x, bit.ly/x, example.com/a?utm_source=...). */
+const URL_PATTERN = /\b(?:(?:https?:\/\/|www\.)\S+|[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}\/\S*)/giu;
+/** @handles and #hashtags: what a reposter adds or drops, not the message. */
+const TAG_PATTERN = /(^|\s)[@#][\p{L}\p{N}_.]+/gu;
+/** Punctuation, symbols (emoji among them), controls, format characters, and the selectors and keycaps emoji carry. */
+const PUNCTUATION = /[\p{P}\p{S}\p{Cc}\p{Cf}\uFE0E\uFE0F\u20E3]+/gu;
 
 /** Words a repost puts in front of a line ("BREAKING:", "Repost:", "RT"), removed while they lead it. */
 const LEADING_MARKERS = new Set([
@@ -27,6 +30,17 @@ const LEADING_MARKERS = new Set([
   "must read",
   "viral",
   "exclusive",
+  "developing",
+  "developing story",
+  "alert",
+  "attention",
+  "important",
+  "please share",
+  "please read",
+  "read this",
+  "must see",
+  "pass it on",
+  "re",
 ]);
 
 /** Whole lines that pages and apps wrap around content. */
@@ -62,15 +76,32 @@ const BOILERPLATE_LINES = new Set([
   "skip advertisement",
   "story continues below advertisement",
   "article continues below",
+  "source",
+  "link",
+  "links",
+  "more",
+  "more info",
+  "full story",
+  "read the full story",
+  "read full article",
+  "read the full article",
+  "full article",
+  "see link",
+  "link in bio",
+  "watch",
+  "listen",
+  "copy link",
+  "print",
+  "email",
 ]);
 
 function cleanLine(line: string): string {
-  return line.replace(URL_PATTERN, " ").replace(HANDLE_PATTERN, "$1 ").replace(PUNCTUATION, " ").replace(/\s+/g, " ").trim();
+  return line.replace(URL_PATTERN, " ").replace(TAG_PATTERN, "$1 ").replace(PUNCTUATION, " ").replace(/\s+/g, " ").trim();
 }
 
 function withoutLeadingMarkers(line: string): string {
   let rest = line;
-  for (let changed = true; changed && rest; ) {
+  for (let changed = true; changed && rest;) {
     changed = false;
     for (const marker of LEADING_MARKERS) {
       if (rest === marker) return "";
@@ -84,7 +115,7 @@ function withoutLeadingMarkers(line: string): string {
 }
 
 /**
- * The words of a text as compared for near-duplicates: NFKC, lower case, links and @handles removed,
+ * The words of a text as compared for near-duplicates: NFKC, lower case, links, @handles and #hashtags removed,
  * punctuation and symbols as spaces, repost markers at the start of a line and boilerplate lines dropped.
  */
 export function comparableWords(parts: (string | null | undefined)[]): string[] {
@@ -95,7 +126,9 @@ export function comparableWords(parts: (string | null | undefined)[]): string[] 
     .toLowerCase();
   const words: string[] = [];
   for (const raw of text.split(/\r?\n|\u2028|\u2029/)) {
-    const line = withoutLeadingMarkers(cleanLine(raw));
+    const cleaned = cleanLine(raw);
+    if (BOILERPLATE_LINES.has(cleaned)) continue;
+    const line = withoutLeadingMarkers(cleaned);
     if (!line || BOILERPLATE_LINES.has(line)) continue;
     for (const w of line.split(" ")) if (w) words.push(w);
   }

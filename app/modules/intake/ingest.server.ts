@@ -14,14 +14,13 @@ import {
   clusterProbeSql,
   clusterReadsFromPostgres,
   clusterWrites,
-  probeKeys,
   readClustersOnSqlite,
   type BandRow,
   type ClusterReads,
   type ClusterRow,
   type ClusterWrite,
-  type Newcomer,
 } from "~/modules/clusters/assign.server.ts";
+import type { NewItem } from "~/modules/clusters/assign.ts";
 import { fingerprintOf, type ItemFingerprint } from "~/modules/clusters/fingerprint.ts";
 import { encodeSignature } from "~/modules/clusters/minhash.ts";
 import { computePriority, deadlineFor, normaliseText } from "~/modules/queue/policy.ts";
@@ -437,7 +436,7 @@ function planIntake(
   // sees the cluster: its size decides the "copies" condition, and with its strongest source it
   // raises every member's priority.
   const fresh = [...items.values()].filter((a) => a.isNew);
-  const newcomers: Newcomer[] = fresh.map((a) => ({ itemId: a.id, print: a.print! }));
+  const newcomers: NewItem[] = fresh.map((a) => ({ itemId: a.id, fp: a.print! }));
   const { assigned, bandRows } = chooseClusters(newcomers, clusters, env.DOCKET_CLUSTER_THRESHOLD);
   for (const acc of fresh) acc.clusterId = assigned.get(acc.id)!;
   const joined = clusterWrites(
