@@ -22,7 +22,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [list, queues] = await Promise.all([listQueue(filters), liveQueues()]);
   const serverMs = Math.round((performance.now() - started) * 10) / 10;
   return json(
-    { filters, ...list, queues, now: new Date().toISOString(), canOpen: can(user.role, "queue:review"), canViewClusters: can(user.role, "clusters:view"), serverMs },
+    {
+      filters,
+      ...list,
+      queues,
+      now: new Date().toISOString(),
+      canOpen: can(user.role, "queue:review"),
+      canViewClusters: can(user.role, "clusters:view"),
+      serverMs,
+    },
     { headers: { "Server-Timing": `queue;dur=${serverMs}` } },
   );
 }

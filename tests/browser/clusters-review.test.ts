@@ -52,8 +52,14 @@ describe("a cluster on the review screen", () => {
     await expect(panel.locator("ins", { hasText: "BREAKING:" }).count()).resolves.toBe(1);
     await expect(panel.locator("del", { hasText: "Sunday" }).count()).resolves.toBe(1);
     // Not colour alone: added words are underlined, removed words struck through.
-    const ins = await panel.locator("ins").first().evaluate((e) => getComputedStyle(e).textDecorationLine);
-    const del = await panel.locator("del").first().evaluate((e) => getComputedStyle(e).textDecorationLine);
+    const ins = await panel
+      .locator("ins")
+      .first()
+      .evaluate((e) => getComputedStyle(e).textDecorationLine);
+    const del = await panel
+      .locator("del")
+      .first()
+      .evaluate((e) => getComputedStyle(e).textDecorationLine);
     expect(ins).toBe("underline");
     expect(del).toBe("line-through");
     expect(await seriousA11yViolations(page)).toEqual([]);

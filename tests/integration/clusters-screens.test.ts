@@ -26,14 +26,30 @@ async function loggedIn(role: "moderator" | "policy_lead" | "auditor" | "admin")
   return { user, client };
 }
 
-const data = async <T,>(client: Client, path: string, route: string) => {
+const data = async <T>(client: Client, path: string, route: string) => {
   const res = await client.get(`${path}${path.includes("?") ? "&" : "?"}_data=${encodeURIComponent(route)}`);
   return { status: res.status, body: (await res.json()) as T };
 };
 
 type Segment = { kind: string; text: string };
-type Member = { id: string; externalId: string; state: string | null; decidedAs: string | null; blind: boolean; diff: Segment[]; decidable: boolean; similarity: number | null; authorHandle: string | null; served: boolean };
-type View = { cluster: { id: string; size: number; openCount: number; sources: Record<string, number> }; members: Member[]; decidableCount: number; page: { number: number; pages: number; from: number; to: number } };
+type Member = {
+  id: string;
+  externalId: string;
+  state: string | null;
+  decidedAs: string | null;
+  blind: boolean;
+  diff: Segment[];
+  decidable: boolean;
+  similarity: number | null;
+  authorHandle: string | null;
+  served: boolean;
+};
+type View = {
+  cluster: { id: string; size: number; openCount: number; sources: Record<string, number> };
+  members: Member[];
+  decidableCount: number;
+  page: { number: number; pages: number; from: number; to: number };
+};
 type Row = { id: string; cluster: { id: string; open: number; size: number; members: { id: string }[]; representative: { id: string } | null } | null };
 
 describe("the queue list", () => {
@@ -82,7 +98,11 @@ describe("the review screen", () => {
     const served = itemIds[1]!;
     expect((await client.post(`/review/${served}`, { intent: "claim" })).status).toBe(302);
 
-    const { status, body } = await data<{ cluster: View; canDecideCluster: boolean; item: { claimId: string } }>(client, `/review/${served}`, "routes/_console.review.$itemId");
+    const { status, body } = await data<{ cluster: View; canDecideCluster: boolean; item: { claimId: string } }>(
+      client,
+      `/review/${served}`,
+      "routes/_console.review.$itemId",
+    );
     expect(status).toBe(200);
     expect(body.canDecideCluster).toBe(true);
     const view = body.cluster;
@@ -97,7 +117,12 @@ describe("the review screen", () => {
       { kind: "added", text: "Saturday" },
       { kind: "added", text: " https://example.test/t?id=1" },
     ]);
-    expect(byExternal.get("review-3")!.diff.filter((s) => s.kind !== "same").map((s) => s.kind)).toEqual(["removed"]);
+    expect(
+      byExternal
+        .get("review-3")!
+        .diff.filter((s) => s.kind !== "same")
+        .map((s) => s.kind),
+    ).toEqual(["removed"]);
     expect(byExternal.get("review-1")).toMatchObject({ served: true, decidable: false, authorHandle: "lantern_echo" });
     expect(byExternal.get("review-2")).toMatchObject({ decidable: true, state: "pending" });
     expect(byExternal.get("review-1")!.similarity).toBeGreaterThan(0.5);
@@ -126,14 +151,28 @@ describe("the review screen", () => {
     const first = await makeUser("moderator");
     const lease = await claimItem(first, itemIds[3]!);
     const remove = await db.label.findFirstOrThrow({ where: { versionId, group: "violating" } });
-    const made = await decide(first, { itemId: itemIds[3]!, claimId: lease!.claimId, action: "remove", labelIds: [remove.id], rationale: "Praise of the group." });
+    const made = await decide(first, {
+      itemId: itemIds[3]!,
+      claimId: lease!.claimId,
+      action: "remove",
+      labelIds: [remove.id],
+      rationale: "Praise of the group.",
+    });
     const { client } = await loggedIn("moderator");
     expect((await client.post(`/review/${itemIds[0]}`, { intent: "claim" })).status).toBe(302);
     const before = await data<{ cluster: View }>(client, `/review/${itemIds[0]}`, "routes/_console.review.$itemId");
     expect(before.body.cluster.members.find((m) => m.id === itemIds[3])).toMatchObject({ state: "decided", decidedAs: "remove", blind: false });
 
     await db.qualityReview.create({
-      data: { id: randomUUID(), decisionId: made.decisionId, itemId: itemIds[3]!, queueId: null, sampledBecause: "share", firstUserId: first.id, sampledAt: new Date() },
+      data: {
+        id: randomUUID(),
+        decisionId: made.decisionId,
+        itemId: itemIds[3]!,
+        queueId: null,
+        sampledBecause: "share",
+        firstUserId: first.id,
+        sampledAt: new Date(),
+      },
     });
     const after = await data<{ cluster: View }>(client, `/review/${itemIds[0]}`, "routes/_console.review.$itemId");
     expect(after.body.cluster.members.find((m) => m.id === itemIds[3])).toMatchObject({ state: null, decidedAs: null, blind: true });

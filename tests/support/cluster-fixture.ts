@@ -54,7 +54,12 @@ export function propagandaFamily(prefix: string): MemberText[] {
   return [
     { externalId: `${prefix}-0`, body: PROPAGANDA, handle: "lantern_voice" },
     { externalId: `${prefix}-1`, body: `BREAKING: ${PROPAGANDA}`, handle: "lantern_echo" },
-    { externalId: `${prefix}-2`, body: `${PROPAGANDA.replace("Sunday", "Saturday")} https://example.test/t?id=1`, handle: "lantern_relay", source: "authority_referral" },
+    {
+      externalId: `${prefix}-2`,
+      body: `${PROPAGANDA.replace("Sunday", "Saturday")} https://example.test/t?id=1`,
+      handle: "lantern_relay",
+      source: "authority_referral",
+    },
     { externalId: `${prefix}-3`, body: PROPAGANDA.replace(" and carry the banner of the movement through the old town", ""), handle: "lantern_relay2" },
     { externalId: `${prefix}-news`, body: `A local paper reports that a post said: "${PROPAGANDA}". Police say they are aware of it.`, handle: "city_desk" },
   ];

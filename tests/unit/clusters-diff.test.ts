@@ -71,17 +71,15 @@ describe("wordDiff property", () => {
   const related = text.chain((base) =>
     fc.tuple(
       fc.constant(base),
-      fc
-        .array(fc.tuple(fc.nat(), fc.oneof(word, fc.constant("")), fc.boolean()), { maxLength: 6 })
-        .map((edits) => {
-          const tokens = tokensOf(base);
-          for (const [at, w, insert] of edits) {
-            const i = tokens.length ? at % tokens.length : 0;
-            if (insert) tokens.splice(i, 0, w, " ");
-            else tokens.splice(i, 1, w);
-          }
-          return tokens.join("");
-        }),
+      fc.array(fc.tuple(fc.nat(), fc.oneof(word, fc.constant("")), fc.boolean()), { maxLength: 6 }).map((edits) => {
+        const tokens = tokensOf(base);
+        for (const [at, w, insert] of edits) {
+          const i = tokens.length ? at % tokens.length : 0;
+          if (insert) tokens.splice(i, 0, w, " ");
+          else tokens.splice(i, 1, w);
+        }
+        return tokens.join("");
+      }),
     ),
   );
 

@@ -87,7 +87,9 @@ export function ClusterPanel({
                   open
                 </Link>
               ) : null}
-              <span className="text-slate-600">{m.blind ? "state hidden until your blind quality review" : m.decidedAs ? `${m.state}: ${m.decidedAs}` : m.state}</span>
+              <span className="text-slate-600">
+                {m.blind ? "state hidden until your blind quality review" : m.decidedAs ? `${m.state}: ${m.decidedAs}` : m.state}
+              </span>
               <SourceBadge source={m.strongestSource} />
               <span className="text-slate-600">{authorOf(m)}</span>
               <Similarity value={m.similarity} />

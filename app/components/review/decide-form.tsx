@@ -13,7 +13,19 @@ export const DECIDE_SCOPES = ["item", "cluster", "selected"] as const;
 export type DecideScope = (typeof DECIDE_SCOPES)[number];
 
 /** Whom the decision reaches: this item, every open member the reviewer may decide, or the members ticked in the cluster panel. */
-function ScopeChoice({ scope, holding, open, selectable, onScope }: { scope: DecideScope; holding: boolean; open: number; selectable: number; onScope: (s: DecideScope) => void }) {
+function ScopeChoice({
+  scope,
+  holding,
+  open,
+  selectable,
+  onScope,
+}: {
+  scope: DecideScope;
+  holding: boolean;
+  open: number;
+  selectable: number;
+  onScope: (s: DecideScope) => void;
+}) {
   const choices: { value: DecideScope; label: string; disabled: boolean }[] = [
     { value: "item", label: "This item only", disabled: false },
     { value: "cluster", label: `Whole cluster (${open.toLocaleString("en")} open ${open === 1 ? "member" : "members"})`, disabled: open === 0 },

@@ -36,8 +36,7 @@ export function wordDiff(from: string, to: string): DiffSegment[] {
   }
   const midA = a.slice(start, endA);
   const midB = b.slice(start, endB);
-  const middle =
-    midA.length + midB.length <= MAX_TOKENS ? myers(midA, midB, MAX_EDITS) : null;
+  const middle = midA.length + midB.length <= MAX_TOKENS ? myers(midA, midB, MAX_EDITS) : null;
   const raw: DiffSegment[] = [
     ...a.slice(0, start).map((text) => ({ kind: "same" as const, text })),
     ...(middle ?? [...midA.map((text) => ({ kind: "removed" as const, text })), ...midB.map((text) => ({ kind: "added" as const, text }))]),

@@ -103,7 +103,9 @@ export async function clusterView(viewer: Viewer, clusterId: string, options: { 
     }),
   ]);
   const hidden = new Set(
-    decisions.filter((d) => options.blind.decisionIds.has(d.id) || (!!d.copyOfDecisionId && options.blind.decisionIds.has(d.copyOfDecisionId))).map((d) => d.itemId),
+    decisions
+      .filter((d) => options.blind.decisionIds.has(d.id) || (!!d.copyOfDecisionId && options.blind.decisionIds.has(d.copyOfDecisionId)))
+      .map((d) => d.itemId),
   );
   const latest = new Map<string, string>();
   for (const d of decisions) if (!latest.has(d.itemId)) latest.set(d.itemId, d.action);

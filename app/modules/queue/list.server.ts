@@ -238,7 +238,11 @@ type ListedItem = { id: string; externalId: string; title: string | null; dueAt:
 async function grouped<T extends ListedItem>(rows: T[], state: string) {
   const clusterIds = [...new Set(rows.map((r) => r.clusterId).filter((c): c is string => !!c))];
   const counts = clusterIds.length
-    ? await db.item.groupBy({ by: ["clusterId"], where: { clusterId: { in: clusterIds }, state: state as (typeof OPEN_STATES)[number] }, _count: { _all: true } })
+    ? await db.item.groupBy({
+        by: ["clusterId"],
+        where: { clusterId: { in: clusterIds }, state: state as (typeof OPEN_STATES)[number] },
+        _count: { _all: true },
+      })
     : [];
   const openSize = new Map(counts.filter((c) => c._count._all >= 2).map((c) => [c.clusterId!, c._count._all]));
   const clusters = openSize.size

@@ -33,9 +33,7 @@ export async function reviewScreen(user: SessionUser, itemId: string, url: URL) 
   if (!found) return null;
   const data = { ...found, history: withoutBlind(found.history, blind) };
   const { state } = data.item;
-  const cluster = data.clusterId
-    ? await clusterView(user, data.clusterId, { page: memberPageOf(url), served: { id: data.item.id, state }, blind })
-    : null;
+  const cluster = data.clusterId ? await clusterView(user, data.clusterId, { page: memberPageOf(url), served: { id: data.item.id, state }, blind }) : null;
   const member = data.queue ? !!(await db.queueMember.findUnique({ where: { queueId_userId: { queueId: data.queue.id, userId: user.id } } })) : false;
   return {
     ...data,
