@@ -22,7 +22,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [list, queues] = await Promise.all([listQueue(filters), liveQueues()]);
   const serverMs = Math.round((performance.now() - started) * 10) / 10;
   return json(
-    { filters, ...list, queues, now: new Date().toISOString(), canOpen: can(user.role, "queue:review"), serverMs },
+    {
+      filters,
+      ...list,
+      queues,
+      now: new Date().toISOString(),
+      canOpen: can(user.role, "queue:review"),
+      canViewClusters: can(user.role, "clusters:view"),
+      serverMs,
+    },
     { headers: { "Server-Timing": `queue;dur=${serverMs}` } },
   );
 }
@@ -96,7 +104,7 @@ export default function QueueList() {
           </button>
         </div>
       </Form>
-      <ItemTable items={data.items} now={data.now} canOpen={data.canOpen} caption="Items in queue order" />
+      <ItemTable items={data.items} now={data.now} canOpen={data.canOpen} canViewClusters={data.canViewClusters} caption="Items in queue order" />
       <Pager
         first={page.isFirst ? null : pageLink()}
         previous={page.previous ? pageLink({ before: page.previous }) : null}

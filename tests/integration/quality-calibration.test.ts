@@ -182,7 +182,7 @@ describe("calibration items", () => {
     expect(served.flags).toHaveLength(1);
     expect(served.flags[0].receivedAt).toBe(answer.servedAt.toISOString());
     expect(served.history).toEqual({ onItem: [], onAuthor: [] });
-    expect(served.copies).toEqual([]);
+    expect(served.cluster).toBeNull();
     expect(served.heldByMe).toBe(true);
     const queues = await db.queueMember.findMany({ where: { userId: moderator.id }, select: { queueId: true } });
     expect(queues.map((q) => q.queueId)).toContain(served.queue.id);

@@ -137,3 +137,17 @@ ROUTE_PARAM_SAMPLES.reviewId = async () => {
   }
   return undefined;
 };
+
+// Clusters: the largest cluster. Until the demo data is clustered, the oldest item is put alone in a
+// cluster of its own, as intake puts a newcomer that matches nothing.
+ROUTE_PARAM_SAMPLES.clusterId = async () => {
+  const found = await db.cluster.findFirst({ where: { mergedIntoId: null }, orderBy: [{ size: "desc" }, { id: "asc" }], select: { id: true } });
+  if (found) return found.id;
+  const item = await db.item.findFirst({ orderBy: { firstFlaggedAt: "asc" } });
+  if (!item) return undefined;
+  const { newId } = await import("~/modules/ids.ts");
+  const id = newId();
+  await db.cluster.create({ data: { id, representativeItemId: item.id, size: 1, strongestSource: item.strongestSource, firstDueAt: item.dueAt } });
+  await db.item.update({ where: { id: item.id }, data: { clusterId: id } });
+  return id;
+};

@@ -9,7 +9,45 @@ import { DecideForm as DecideSchema } from "~/modules/review/intent.ts";
 import { ACTION_CHOICES, REVIEW_KEYS } from "./keys.ts";
 import { LabelPicker } from "./label-picker.tsx";
 
-/** The decision: labels, action, rationale, copies. Labels and action are the screen's state, so keys can set them. */
+export const DECIDE_SCOPES = ["item", "cluster", "selected"] as const;
+export type DecideScope = (typeof DECIDE_SCOPES)[number];
+
+/** Whom the decision reaches: this item, every open member the reviewer may decide, or the members ticked in the cluster panel. */
+function ScopeChoice({
+  scope,
+  holding,
+  open,
+  selectable,
+  onScope,
+}: {
+  scope: DecideScope;
+  holding: boolean;
+  open: number;
+  selectable: number;
+  onScope: (s: DecideScope) => void;
+}) {
+  const choices: { value: DecideScope; label: string; disabled: boolean }[] = [
+    { value: "item", label: "This item only", disabled: false },
+    { value: "cluster", label: `Whole cluster (${open.toLocaleString("en")} open ${open === 1 ? "member" : "members"})`, disabled: open === 0 },
+    { value: "selected", label: "Selected members (tick them in the cluster panel)", disabled: selectable === 0 },
+  ];
+  return (
+    <fieldset disabled={!holding}>
+      <legend className="text-base font-semibold">Apply to</legend>
+      <p className="text-xs text-slate-600">Each member decided gets its own decision, audit event and statement of reasons.</p>
+      <div className="mt-1 grid gap-1">
+        {choices.map((c) => (
+          <label key={c.value} className="flex items-center gap-2">
+            <input type="radio" name="scope" value={c.value} checked={scope === c.value} disabled={c.disabled} onChange={() => onScope(c.value)} />
+            {c.label}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/** The decision: labels, action, rationale, and whom it reaches. Labels and action are the screen's state, so keys can set them. */
 export function DecideForm({
   itemId,
   claimId,
@@ -20,7 +58,8 @@ export function DecideForm({
   selected,
   chosen,
   actions,
-  openCopies,
+  scope,
+  clusterScope,
   lastResult,
   onToggle,
   onChoose,
@@ -36,7 +75,9 @@ export function DecideForm({
   selected: ReadonlySet<string>;
   chosen: DecisionAction | undefined;
   actions: readonly DecisionAction[];
-  openCopies: number;
+  scope: DecideScope;
+  /** Offered to holders of clusters:decide when the item has a cluster: how many members each choice could reach. */
+  clusterScope: { open: number; selectable: number; onScope: (scope: DecideScope) => void } | null;
   lastResult: SubmissionResult<string[]> | undefined;
   onToggle: (id: string) => void;
   onChoose: (action: DecisionAction) => void;
@@ -96,14 +137,7 @@ export function DecideForm({
         />
         <FieldError id="rationale-error" message={rationaleError} />
       </div>
-      {openCopies > 0 ? (
-        <div className="flex items-center gap-2">
-          <input type="checkbox" id="applyToCopies" name="applyToCopies" disabled={!holding} defaultChecked={fields.applyToCopies.initialValue === "on"} />
-          <label htmlFor="applyToCopies">
-            Apply to {openCopies} open {openCopies === 1 ? "copy" : "copies"} with the same text (each gets its own decision)
-          </label>
-        </div>
-      ) : null}
+      {clusterScope ? <ScopeChoice scope={scope} holding={holding} {...clusterScope} /> : <input type="hidden" name="scope" value="item" />}
       <button type="submit" className={buttonClass} disabled={!holding} aria-keyshortcuts={REVIEW_KEYS.submit.aria}>
         Decide and next <kbd className="ml-1 text-xs">{REVIEW_KEYS.submit.shown}</kbd>
       </button>

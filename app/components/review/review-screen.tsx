@@ -12,8 +12,8 @@ import { LABEL_GROUPS, type LabelView } from "~/modules/labels/types.ts";
 import type { reviewScreen } from "~/modules/review/screen.server.ts";
 import { ClaimBanner } from "./claim-banner.tsx";
 import { ContentView } from "./content-view.tsx";
-import { CopiesPanel } from "./copies-panel.tsx";
-import { DecideForm } from "./decide-form.tsx";
+import { ClusterPanel } from "./cluster-panel.tsx";
+import { DECIDE_SCOPES, DecideForm, type DecideScope } from "./decide-form.tsx";
 import { FlagsPanel } from "./flags-panel.tsx";
 import { HelpOverlay } from "./help-overlay.tsx";
 import { HistoryPanel } from "./history-panel.tsx";
@@ -35,7 +35,11 @@ const NOTICES: Record<string, string> = {
 
 function noticeText(notice: string | null) {
   if (!notice) return null;
-  if (notice.startsWith("saved-copies-")) return `Decision saved, and applied to ${notice.slice(13)} copies. Here is the next item.`;
+  const cluster = /^saved-cluster-(\d+)(-at-limit)?$/.exec(notice);
+  if (cluster) {
+    const n = Number(cluster[1]);
+    return `Decision saved, and applied to ${n.toLocaleString("en")} ${n === 1 ? "member" : "members"} of its cluster, each with its own decision. ${cluster[2] ? AT_LIMIT : "Here is the next item."}`;
+  }
   return NOTICES[notice] ?? null;
 }
 
@@ -52,7 +56,7 @@ function choose(state: Choice, event: ChoiceEvent): Choice {
   return { selected, action: state.action ?? fallback };
 }
 
-/** The review screen for one item: content, flags, history, copies, and the decision with its keys. */
+/** The review screen for one item: content, flags, history, cluster, and the decision with its keys. */
 export function ReviewScreen({ data, actionData }: { data: ReviewScreenData; actionData: unknown }) {
   const { item } = data;
   const location = useLocation();
@@ -69,11 +73,14 @@ export function ReviewScreen({ data, actionData }: { data: ReviewScreenData; act
     };
   });
   const [helpOpen, setHelpOpen] = useState(false);
+  const [scope, setScope] = useState<DecideScope>(() => DECIDE_SCOPES.find((s) => s === decideResult?.initialValue?.scope) ?? "item");
   const decideForm = useRef<HTMLFormElement>(null);
   const skipForm = useRef<HTMLFormElement>(null);
   const rationale = useRef<HTMLTextAreaElement>(null);
   const renewer = useFetcher();
   const holding = data.heldByMe && !!item.claimId;
+  // The decide form's id (useForm's), which the cluster panel's member checkboxes name as their form.
+  const decideFormId = `decide-${item.id}`;
 
   const toggle = (label: LabelView) => dispatch({ type: "toggle", label, offered: data.actions });
   const run = (command: ReviewCommand) => {
@@ -157,7 +164,15 @@ export function ReviewScreen({ data, actionData }: { data: ReviewScreenData; act
             now={data.now}
           />
           <HistoryPanel onItem={data.history.onItem} onAuthor={data.history.onAuthor} />
-          <CopiesPanel copies={data.copies} copyCount={data.copyCount} />
+          <ClusterPanel
+            cluster={data.cluster}
+            decideFormId={decideFormId}
+            claimId={holding ? item.claimId : null}
+            canDecide={data.canDecideCluster && holding}
+            now={data.now}
+            search={location.search}
+            onPick={() => setScope("selected")}
+          />
         </div>
         <div className="space-y-6">
           <DecideForm
@@ -170,7 +185,12 @@ export function ReviewScreen({ data, actionData }: { data: ReviewScreenData; act
             selected={choice.selected}
             chosen={choice.action}
             actions={data.actions}
-            openCopies={data.openCopies}
+            scope={scope}
+            clusterScope={
+              data.canDecideCluster && data.cluster && data.cluster.cluster.size > 1
+                ? { open: data.cluster.decidableCount, selectable: data.cluster.members.filter((m) => m.decidable).length, onScope: setScope }
+                : null
+            }
             lastResult={decideResult}
             onToggle={(id) => toggle(labels.find((l) => l.id === id)!)}
             onChoose={(action) => dispatch({ type: "choose", action })}

@@ -86,6 +86,7 @@ const listSelect = {
   leaseExpiresAt: true,
   contentDigest: true,
   queueId: true,
+  clusterId: true,
 } as const;
 
 /**
@@ -203,11 +204,15 @@ export async function listQueue(input: ListQuery, now = new Date(), pageSize = P
     queueTotals: byQueue.queueTotals,
     /** Whether the per-option counts apply: the facet counters cannot narrow to one queue. */
     optionCounts: !f.queue,
-    items: rows.map((r) => ({
-      ...r,
-      body: r.body ? r.body.slice(0, 160) : null,
-      heldBy: r.leaseExpiresAt && r.leaseExpiresAt > now && r.claimedById ? (holderEmail.get(r.claimedById) ?? "someone") : null,
-    })),
+    /** The page's rows, a cluster's members on the page folded into one row where its first member sorts. */
+    items: await grouped(
+      rows.map((r) => ({
+        ...r,
+        body: r.body ? r.body.slice(0, 160) : null,
+        heldBy: r.leaseExpiresAt && r.leaseExpiresAt > now && r.claimedById ? (holderEmail.get(r.claimedById) ?? "someone") : null,
+      })),
+      f.state,
+    ),
     total,
     overdueTotal,
     counts,
@@ -220,6 +225,70 @@ export async function listQueue(input: ListQuery, now = new Date(), pageSize = P
       isFirst: !page.hasPrevious,
     },
   };
+}
+
+type ListedItem = { id: string; externalId: string; title: string | null; dueAt: Date | null; strongestSource: string; clusterId: string | null };
+
+/**
+ * Folds the page's members of one cluster into the row of the first of them (the keyset read and its
+ * cursors are untouched: they walk items), when the cluster has two or more open members in the listed
+ * state. Two reads whatever the page: the open members of the page's clusters counted in one grouped
+ * query along the (clusterId, state) index, and the clusters' representatives.
+ */
+async function grouped<T extends ListedItem>(rows: T[], state: string) {
+  const clusterIds = [...new Set(rows.map((r) => r.clusterId).filter((c): c is string => !!c))];
+  const counts = clusterIds.length
+    ? await db.item.groupBy({
+        by: ["clusterId"],
+        where: { clusterId: { in: clusterIds }, state: state as (typeof OPEN_STATES)[number] },
+        _count: { _all: true },
+      })
+    : [];
+  const openSize = new Map(counts.filter((c) => c._count._all >= 2).map((c) => [c.clusterId!, c._count._all]));
+  const clusters = openSize.size
+    ? await db.cluster.findMany({ where: { id: { in: [...openSize.keys()] } }, select: { id: true, size: true, representativeItemId: true } })
+    : [];
+  const representatives = new Map(
+    (
+      await db.item.findMany({
+        where: { id: { in: clusters.map((c) => c.representativeItemId) } },
+        select: { id: true, externalId: true, title: true, body: true },
+      })
+    ).map((r) => [r.id, { ...r, body: r.body ? r.body.slice(0, 160) : null }]),
+  );
+  const byId = new Map(clusters.map((c) => [c.id, c]));
+  type Grouped = T & {
+    cluster: {
+      id: string;
+      size: number;
+      open: number;
+      representative: { id: string; externalId: string; title: string | null; body: string | null } | null;
+      members: T[];
+      sources: Record<string, number>;
+      earliestDueAt: Date | null;
+    } | null;
+  };
+  const out: Grouped[] = [];
+  const rowOf = new Map<string, Grouped>();
+  for (const r of rows) {
+    const c = r.clusterId ? byId.get(r.clusterId) : undefined;
+    if (!c) {
+      out.push({ ...r, cluster: null });
+      continue;
+    }
+    let row = rowOf.get(c.id);
+    if (!row) {
+      const representative = representatives.get(c.representativeItemId) ?? null;
+      row = { ...r, cluster: { id: c.id, size: c.size, open: openSize.get(c.id)!, representative, members: [], sources: {}, earliestDueAt: null } };
+      rowOf.set(c.id, row);
+      out.push(row);
+    }
+    const cl = row.cluster!;
+    cl.members.push(r);
+    cl.sources[r.strongestSource] = (cl.sources[r.strongestSource] ?? 0) + 1;
+    if (r.dueAt && (!cl.earliestDueAt || r.dueAt < cl.earliestDueAt)) cl.earliestDueAt = r.dueAt;
+  }
+  return out;
 }
 
 /**

@@ -10,11 +10,12 @@ import { calibrationReviewData } from "~/modules/quality/calibration/screen.serv
 import { QualityError } from "~/modules/quality/errors.ts";
 import { blindTo } from "~/modules/quality/reviews/claims.server.ts";
 import { leaseMs } from "~/modules/queue/claims.server.ts";
+import { clusterView, memberPageOf } from "~/modules/clusters/view.server.ts";
 import { workQueueOf } from "./intents.server.ts";
 
 /**
  * Everything the review screen shows for one item, for this reviewer: the item, its flags, history
- * and copies, the live labels, and what the reviewer may do with it. Null when the item does not exist.
+ * and cluster, the live labels, and what the reviewer may do with it. Null when the item does not exist.
  * A calibration item served to this reviewer has an answer's id and is shown exactly as an item is
  * (docs/decisions/035-calibration-items.md); to anyone else that id names nothing. Refused (403)
  * while the item waits for a blind review this reviewer may do (docs/decisions/034-quality-review.md).
@@ -32,9 +33,14 @@ export async function reviewScreen(user: SessionUser, itemId: string, url: URL) 
   if (!found) return null;
   const data = { ...found, history: withoutBlind(found.history, blind) };
   const { state } = data.item;
+  const cluster = data.clusterId ? await clusterView(user, data.clusterId, { page: memberPageOf(url), served: { id: data.item.id, state }, blind }) : null;
   const member = data.queue ? !!(await db.queueMember.findUnique({ where: { queueId_userId: { queueId: data.queue.id, userId: user.id } } })) : false;
   return {
     ...data,
+    /** The cluster's members (one page), their differences from the representative, and how many a cluster decision would reach. */
+    cluster,
+    /** Holders of clusters:decide may decide the cluster or a selection of it, and split a member out. */
+    canDecideCluster: can(user.role, "clusters:decide"),
     /** Leads see the way to move, assign or hand the item over. */
     canPlace: can(user.role, "queue:manage"),
     viewerId: user.id,
@@ -71,27 +77,13 @@ async function reviewData(itemId: string, userId: string) {
   const item = await db.item.findUnique({ where: { id: itemId }, include: { flags: { orderBy: { receivedAt: "asc" } } } });
   if (!item) return null;
   const now = new Date();
-  const copies = item.contentDigest
-    ? await db.item.findMany({
-        where: { contentDigest: item.contentDigest, id: { not: item.id } },
-        select: { id: true, externalId: true, state: true, strongestSource: true },
-        orderBy: { firstFlaggedAt: "asc" },
-        take: 20,
-      })
-    : [];
-  const [labelSets, history, copyCount, holder] = await Promise.all([
+  const [labelSets, history, holder] = await Promise.all([
     liveLabelSetsForReason(item.topReason),
     decisionHistory(item),
-    item.contentDigest ? db.item.count({ where: { contentDigest: item.contentDigest, id: { not: item.id } } }) : Promise.resolve(0),
     item.claimedById && isLeaseLive(item.leaseExpiresAt, now)
       ? db.user.findUnique({ where: { id: item.claimedById }, select: { email: true, name: true } })
       : Promise.resolve(null),
   ]);
-  const openCopies = item.contentDigest
-    ? await db.item.count({
-        where: { contentDigest: item.contentDigest, id: { not: item.id }, state: item.state },
-      })
-    : 0;
   const heldByMe = item.claimedById === userId && isLeaseLive(item.leaseExpiresAt, now);
   const queue = item.queueId ? await db.queue.findUnique({ where: { id: item.queueId }, select: { id: true, name: true, open: true, deletedAt: true } }) : null;
   return {
@@ -133,9 +125,8 @@ async function reviewData(itemId: string, userId: string) {
     })),
     labelSets,
     history,
-    copies,
-    copyCount,
-    openCopies,
+    /** The item's near-duplicate cluster; the screen reads it through the cluster view. */
+    clusterId: item.clusterId,
     heldByMe,
     holder: heldByMe ? null : holder,
     queue: queue ? { id: queue.id, name: queue.name, open: queue.open && !queue.deletedAt } : null,
