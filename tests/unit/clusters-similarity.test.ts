@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { assignClusters, MemoryBandIndex, type NewItem } from "~/modules/clusters/assign.ts";
 import { belongTogether, DEFAULT_THRESHOLD, fingerprintOf } from "~/modules/clusters/fingerprint.ts";
-import { decodeSignature, encodeSignature, estimatedJaccard, MIN_WORDS } from "~/modules/clusters/minhash.ts";
+import { decodeSignature, encodeSignature, estimatedJaccard, isExactKey, MIN_WORDS } from "~/modules/clusters/minhash.ts";
 import { comparableWords } from "~/modules/clusters/normalise.ts";
 import { generateCampaign, mulberry32, newsReportQuoting, templateText } from "~/modules/clusters/synthetic-campaign.ts";
 
@@ -131,7 +131,8 @@ describe("similarity: texts that must stay apart", () => {
     const a = "The grey banner flies over Norvale tonight";
     const b = "The grey banner flies over Dunmere tonight";
     expect(words(a).length).toBeLessThan(MIN_WORDS);
-    expect(fp(a).fingerprint).toBeNull();
+    expect(fp(a).keys).toHaveLength(1);
+    expect(isExactKey(fp(a).keys[0])).toBe(true);
     const assigned = assign([
       { id: "a", body: a },
       { id: "b", body: b },
