@@ -98,8 +98,8 @@ export function DecideForm({
       </div>
       {openCopies > 0 ? (
         <div className="flex items-center gap-2">
-          <input type="checkbox" id="applyToCopies" name="applyToCopies" disabled={!holding} defaultChecked={fields.applyToCopies.initialValue === "on"} />
-          <label htmlFor="applyToCopies">
+          <input type="checkbox" id="scope" name="scope" value="cluster" disabled={!holding} defaultChecked={fields.scope.initialValue === "cluster"} />
+          <label htmlFor="scope">
             Apply to {openCopies} open {openCopies === 1 ? "copy" : "copies"} with the same text (each gets its own decision)
           </label>
         </div>
