@@ -77,7 +77,12 @@ try {
   }
   if (wants("clusters-decide")) {
     for (const engine of engines) {
-      child("clusters-decide.ts", ["--engine", engine, ...(cluster && engine === "postgresql" ? ["--pg-url", cluster.url] : []), ...(values.quick ? ["--runs", "1"] : [])]);
+      child("clusters-decide.ts", [
+        "--engine",
+        engine,
+        ...(cluster && engine === "postgresql" ? ["--pg-url", cluster.url] : []),
+        ...(values.quick ? ["--runs", "1"] : []),
+      ]);
     }
     child("clusters-decide.ts", ["--report"]);
   }

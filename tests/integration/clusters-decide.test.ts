@@ -131,69 +131,64 @@ async function failDecisionInsertAt(n: number) {
 }
 
 describe("deciding a cluster", () => {
-  it(
-    `a ${LARGE}-member cluster: every member gets its decision, labels, audit event and statement of reasons`,
-    async () => {
-      await settleOpenItems();
-      const { ids, memberIds, served } = await clusterWith(LARGE);
-      const user = await makeUser("moderator");
-      const from = new Date(Date.now() - 1000);
-      const result = await decideCluster(user, served);
-      // Too large for one request: the job goes on in the background and the moderator follows its progress.
-      expect(result.cluster).toMatchObject({ total: LARGE, state: "running" });
-      const jobId = result.cluster!.id;
-      await runClusterDecision(jobId);
-      expect(await clusterDecisionProgress(jobId)).toMatchObject({ state: "done", total: LARGE, processed: LARGE, decided: LARGE, skipped: 0 });
-      expect(await memberStates(memberIds, jobId, result.decisionId)).toEqual({ decided: LARGE, untouched: 0, broken: [] });
-      const served$ = await db.decision.findUniqueOrThrow({ where: { id: result.decisionId } });
-      expect(served$.clusterDecisionId).toBe(jobId);
-      expect(served$.copyOfDecisionId).toBeNull();
-      const events = await db.auditEvent.findMany({ where: { action: { startsWith: "cluster.decision_" }, payload: { contains: jobId } }, orderBy: { seq: "asc" } });
-      expect(events.map((e) => e.action)).toEqual(["cluster.decision_started", "cluster.decision_finished"]);
-      expect(JSON.parse(events[1].payload)).toMatchObject({ decided: LARGE, skipped: 0 });
-      const decisions = await db.decision.findMany({ where: { clusterDecisionId: jobId }, select: { id: true } });
-      expect(decisions).toHaveLength(ids.length);
-      const puids = await statementPuids(from);
-      expect(decisions.filter((d) => !puids.has(puidFor(d.id)))).toEqual([]);
-      expect((await verifyChain()).ok).toBe(true);
-    },
-    600_000,
-  );
+  it(`a ${LARGE}-member cluster: every member gets its decision, labels, audit event and statement of reasons`, async () => {
+    await settleOpenItems();
+    const { ids, memberIds, served } = await clusterWith(LARGE);
+    const user = await makeUser("moderator");
+    const from = new Date(Date.now() - 1000);
+    const result = await decideCluster(user, served);
+    // Too large for one request: the job goes on in the background and the moderator follows its progress.
+    expect(result.cluster).toMatchObject({ total: LARGE, state: "running" });
+    const jobId = result.cluster!.id;
+    await runClusterDecision(jobId);
+    expect(await clusterDecisionProgress(jobId)).toMatchObject({ state: "done", total: LARGE, processed: LARGE, decided: LARGE, skipped: 0 });
+    expect(await memberStates(memberIds, jobId, result.decisionId)).toEqual({ decided: LARGE, untouched: 0, broken: [] });
+    const served$ = await db.decision.findUniqueOrThrow({ where: { id: result.decisionId } });
+    expect(served$.clusterDecisionId).toBe(jobId);
+    expect(served$.copyOfDecisionId).toBeNull();
+    const events = await db.auditEvent.findMany({
+      where: { action: { startsWith: "cluster.decision_" }, payload: { contains: jobId } },
+      orderBy: { seq: "asc" },
+    });
+    expect(events.map((e) => e.action)).toEqual(["cluster.decision_started", "cluster.decision_finished"]);
+    expect(JSON.parse(events[1].payload)).toMatchObject({ decided: LARGE, skipped: 0 });
+    const decisions = await db.decision.findMany({ where: { clusterDecisionId: jobId }, select: { id: true } });
+    expect(decisions).toHaveLength(ids.length);
+    const puids = await statementPuids(from);
+    expect(decisions.filter((d) => !puids.has(puidFor(d.id)))).toEqual([]);
+    expect((await verifyChain()).ok).toBe(true);
+  }, 600_000);
 
-  it(
-    "a database failure midway leaves each member fully decided or untouched, and a resume finishes the rest",
-    async () => {
-      await settleOpenItems();
-      const { memberIds, served } = await clusterWith(LARGE);
-      const user = await makeUser("moderator");
-      // The served decision and ten chunks commit; the eleventh chunk's transaction fails on its 99th decision.
-      const restore = await failDecisionInsertAt(1 + 10 * CLUSTER_CHUNK + 99);
-      let jobId: string;
-      let servedDecisionId: string;
-      try {
-        const result = await decideCluster(user, served);
-        jobId = result.cluster!.id;
-        servedDecisionId = result.decisionId;
-        await runClusterDecision(jobId);
-      } finally {
-        await restore();
-      }
-      const stopped = await clusterDecisionProgress(jobId);
-      expect(stopped).toMatchObject({ state: "failed", processed: 10 * CLUSTER_CHUNK, decided: 10 * CLUSTER_CHUNK, resumable: true });
-      expect(stopped!.error).toMatch(/injected cluster failure/);
-      expect(await memberStates(memberIds, jobId, servedDecisionId)).toEqual({ decided: 10 * CLUSTER_CHUNK, untouched: LARGE - 10 * CLUSTER_CHUNK, broken: [] });
-      expect((await verifyChain()).ok).toBe(true);
-      // Someone else's job is not theirs to resume.
-      const other = await makeUser("moderator");
-      await expect(resumeClusterDecision(other, jobId)).rejects.toMatchObject({ status: 403 });
-      await resumeClusterDecision(user, jobId);
+  it("a database failure midway leaves each member fully decided or untouched, and a resume finishes the rest", async () => {
+    await settleOpenItems();
+    const { memberIds, served } = await clusterWith(LARGE);
+    const user = await makeUser("moderator");
+    // The served decision and ten chunks commit; the eleventh chunk's transaction fails on its 99th decision.
+    const restore = await failDecisionInsertAt(1 + 10 * CLUSTER_CHUNK + 99);
+    let jobId: string;
+    let servedDecisionId: string;
+    try {
+      const result = await decideCluster(user, served);
+      jobId = result.cluster!.id;
+      servedDecisionId = result.decisionId;
       await runClusterDecision(jobId);
-      expect(await clusterDecisionProgress(jobId)).toMatchObject({ state: "done", processed: LARGE, decided: LARGE, skipped: 0 });
-      expect(await memberStates(memberIds, jobId, servedDecisionId)).toEqual({ decided: LARGE, untouched: 0, broken: [] });
-      expect((await verifyChain()).ok).toBe(true);
-    },
-    600_000,
-  );
+    } finally {
+      await restore();
+    }
+    const stopped = await clusterDecisionProgress(jobId);
+    expect(stopped).toMatchObject({ state: "failed", processed: 10 * CLUSTER_CHUNK, decided: 10 * CLUSTER_CHUNK, resumable: true });
+    expect(stopped!.error).toMatch(/injected cluster failure/);
+    expect(await memberStates(memberIds, jobId, servedDecisionId)).toEqual({ decided: 10 * CLUSTER_CHUNK, untouched: LARGE - 10 * CLUSTER_CHUNK, broken: [] });
+    expect((await verifyChain()).ok).toBe(true);
+    // Someone else's job is not theirs to resume.
+    const other = await makeUser("moderator");
+    await expect(resumeClusterDecision(other, jobId)).rejects.toMatchObject({ status: 403 });
+    await resumeClusterDecision(user, jobId);
+    await runClusterDecision(jobId);
+    expect(await clusterDecisionProgress(jobId)).toMatchObject({ state: "done", processed: LARGE, decided: LARGE, skipped: 0 });
+    expect(await memberStates(memberIds, jobId, servedDecisionId)).toEqual({ decided: LARGE, untouched: 0, broken: [] });
+    expect((await verifyChain()).ok).toBe(true);
+  }, 600_000);
 
   it("skips members held by someone else, assigned to someone else or outside the decider's queues, and counts them", async () => {
     await settleOpenItems();
@@ -245,7 +240,12 @@ describe("splitting and merging clusters", () => {
     expect(await db.cluster.findUniqueOrThrow({ where: { id: split.toClusterId } })).toMatchObject({ size: 1, representativeItemId: ids[2] });
     expect(await db.clusterBand.findMany({ where: { itemId: ids[2] } })).toEqual([{ bandKey: 2n, clusterId: split.toClusterId, itemId: ids[2] }]);
     const event = await db.auditEvent.findFirstOrThrow({ where: { action: "cluster.member_split", subjectId: clusterId } });
-    expect(JSON.parse(event.payload)).toEqual({ itemId: ids[2], fromClusterId: clusterId, toClusterId: split.toClusterId, reason: "A news report quoting the post." });
+    expect(JSON.parse(event.payload)).toEqual({
+      itemId: ids[2],
+      fromClusterId: clusterId,
+      toClusterId: split.toClusterId,
+      reason: "A news report quoting the post.",
+    });
     // Alone now: there is nothing to split it from.
     await expect(splitMember(user, { itemId: ids[2], reason: "Again." })).rejects.toMatchObject({ status: 409 });
     expect((await verifyChain()).ok).toBe(true);
@@ -288,61 +288,85 @@ describe("a cluster decision survives its server", () => {
   let server: RunningServer | undefined;
   afterAll(() => server?.stop());
 
-  it(
-    "killed with SIGKILL mid-job, the server started again resumes it; the decide form and the progress page work over HTTP",
-    async () => {
-      await settleOpenItems();
-      const members = LARGE;
-      const { memberIds, served } = await clusterWith(members);
-      const user = await makeUser("moderator");
-      server = await startServer();
-      const client = new Client(server.url);
-      await client.login(user.email, PASSWORD);
-      const claim = (await claimItem(user, served))!;
-      const res = await client.post(`/review/${served}`, {
-        intent: "decide",
-        claimId: claim.claimId,
-        action: "remove",
-        labelIds: recruitment,
-        rationale: "Recruitment call copied across accounts (synthetic).",
-        scope: "cluster",
-      });
-      expect(res.status).toBe(302);
-      const location = res.headers.get("location")!;
-      expect(location).toMatch(/^\/clusters\/decisions\/[\w-]+$/);
-      const jobId = location.split("/").pop()!;
-      // Killed once the first chunk is in, well before the last.
-      for (let i = 0; ; i++) {
-        const job = await db.clusterDecision.findUniqueOrThrow({ where: { id: jobId } });
-        if (job.nextIndex >= CLUSTER_CHUNK) break;
-        if (i > 3000) throw new Error("the job made no progress");
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      await server.kill();
-      const stopped = await db.clusterDecision.findUniqueOrThrow({ where: { id: jobId } });
-      expect(stopped.state).toBe("running");
-      expect(stopped.nextIndex).toBeLessThan(members);
-      const servedDecision = await db.decision.findUniqueOrThrow({ where: { id: stopped.decisionId } });
-      const half = await memberStates(memberIds, jobId, servedDecision.id);
-      expect(half.broken).toEqual([]);
-      expect(half.decided).toBe(stopped.decided);
-      server = await startServer();
-      const again = new Client(server.url);
-      await again.login(user.email, PASSWORD);
-      const page = await (await again.get(location)).text();
-      expect(page).toContain("<progress");
-      for (let i = 0; ; i++) {
-        const job = await db.clusterDecision.findUniqueOrThrow({ where: { id: jobId } });
-        if (job.state === "done") break;
-        if (i > 1200) throw new Error(`the restarted server did not finish the job: ${JSON.stringify(job)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(await memberStates(memberIds, jobId, servedDecision.id)).toEqual({ decided: members, untouched: 0, broken: [] });
-      const done = (await (await again.get(location)).text()).replaceAll("<!-- -->", "");
-      expect(done).toContain("Next item");
-      expect(done).toContain(`${members} of ${members} members processed`);
-      expect((await verifyChain()).ok).toBe(true);
-    },
-    600_000,
-  );
+  it("killed with SIGKILL mid-job, the server started again resumes it; the decide form and the progress page work over HTTP", async () => {
+    await settleOpenItems();
+    const members = LARGE;
+    const { memberIds, served } = await clusterWith(members);
+    const user = await makeUser("moderator");
+    server = await startServer();
+    const client = new Client(server.url);
+    await client.login(user.email, PASSWORD);
+    const claim = (await claimItem(user, served))!;
+    const res = await client.post(`/review/${served}`, {
+      intent: "decide",
+      claimId: claim.claimId,
+      action: "remove",
+      labelIds: recruitment,
+      rationale: "Recruitment call copied across accounts (synthetic).",
+      scope: "cluster",
+    });
+    expect(res.status).toBe(302);
+    const location = res.headers.get("location")!;
+    expect(location).toMatch(/^\/clusters\/decisions\/[\w-]+$/);
+    const jobId = location.split("/").pop()!;
+    // Killed once the first chunk is in, well before the last.
+    for (let i = 0; ; i++) {
+      const job = await db.clusterDecision.findUniqueOrThrow({ where: { id: jobId } });
+      if (job.nextIndex >= CLUSTER_CHUNK) break;
+      if (i > 3000) throw new Error("the job made no progress");
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await server.kill();
+    const stopped = await db.clusterDecision.findUniqueOrThrow({ where: { id: jobId } });
+    expect(stopped.state).toBe("running");
+    expect(stopped.nextIndex).toBeLessThan(members);
+    const servedDecision = await db.decision.findUniqueOrThrow({ where: { id: stopped.decisionId } });
+    const half = await memberStates(memberIds, jobId, servedDecision.id);
+    expect(half.broken).toEqual([]);
+    expect(half.decided).toBe(stopped.decided);
+    server = await startServer();
+    const again = new Client(server.url);
+    await again.login(user.email, PASSWORD);
+    const page = await (await again.get(location)).text();
+    expect(page).toContain("<progress");
+    for (let i = 0; ; i++) {
+      const job = await db.clusterDecision.findUniqueOrThrow({ where: { id: jobId } });
+      if (job.state === "done") break;
+      if (i > 1200) throw new Error(`the restarted server did not finish the job: ${JSON.stringify(job)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await memberStates(memberIds, jobId, servedDecision.id)).toEqual({ decided: members, untouched: 0, broken: [] });
+    const done = (await (await again.get(location)).text()).replaceAll("<!-- -->", "");
+    expect(done).toContain("Next item");
+    expect(done).toContain(`${members} of ${members} members processed`);
+    expect((await verifyChain()).ok).toBe(true);
+  }, 600_000);
+
+  it("over HTTP: a moderator splits a member out from the review screen; an empty selection is refused and writes nothing", async () => {
+    server ??= await startServer();
+    const { memberIds, served, clusterId } = await clusterWith(3);
+    const user = await makeUser("moderator");
+    const client = new Client(server.url);
+    await client.login(user.email, PASSWORD);
+    const claim = (await claimItem(user, served))!;
+    const empty = await client.post(`/review/${served}`, {
+      intent: "decide",
+      claimId: claim.claimId,
+      action: "remove",
+      labelIds: recruitment,
+      rationale: "Recruitment call (synthetic).",
+      scope: "selected",
+    });
+    expect(empty.status).toBe(400);
+    expect(await db.decision.count({ where: { itemId: served } })).toBe(0);
+    const res = await client.post(`/review/${served}`, { intent: "split", itemId: memberIds[1], reason: "A news report quoting the post." });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe(`/review/${served}?notice=split`);
+    const moved = await db.item.findUniqueOrThrow({ where: { id: memberIds[1] }, select: { clusterId: true } });
+    expect(moved.clusterId).not.toBe(clusterId);
+    expect(await db.auditEvent.count({ where: { action: "cluster.member_split", subjectId: clusterId } })).toBe(1);
+    const short = await client.post(`/review/${served}`, { intent: "split", itemId: memberIds[0], reason: "" });
+    expect(short.status).toBe(400);
+    expect((await db.item.findUniqueOrThrow({ where: { id: memberIds[0] } })).clusterId).toBe(clusterId);
+  });
 });

@@ -155,6 +155,13 @@ ROUTE_PARAM_SAMPLES.jobId = async () => {
   const claim = await claimItem(lead, item.id);
   const keep = (await liveLabelSetsForReason(item.topReason)).flatMap((s) => s.labels).find((l) => l.group === "allowed");
   if (!claim || !keep) return undefined;
-  const result = await decide(lead, { itemId: item.id, claimId: claim.claimId, action: "keep", labelIds: [keep.id], rationale: "Route check.", cluster: { memberIds: "all" } });
+  const result = await decide(lead, {
+    itemId: item.id,
+    claimId: claim.claimId,
+    action: "keep",
+    labelIds: [keep.id],
+    rationale: "Route check.",
+    cluster: { memberIds: "all" },
+  });
   return result.cluster?.id;
 };

@@ -203,7 +203,8 @@ async function takeJob(jobId: string, now = new Date()): Promise<boolean> {
 export async function resumeClusterDecision(user: Decider, jobId: string): Promise<ClusterDecisionProgress> {
   const job = await loadJob(jobId);
   if (!job) throw clusterNotFound("That cluster decision does not exist.");
-  if (job.userId !== user.id && user.role !== "policy_lead") throw clusterForbidden("Only the moderator who made this cluster decision, or a policy lead, can resume it.");
+  if (job.userId !== user.id && user.role !== "policy_lead")
+    throw clusterForbidden("Only the moderator who made this cluster decision, or a policy lead, can resume it.");
   if (!progressOf(job).resumable || runs.has(jobId) || !(await takeJob(jobId))) {
     throw clusterConflict(job.state === "done" ? "This cluster decision is already finished." : "This cluster decision is still running.");
   }
@@ -241,9 +242,9 @@ async function runChunk(job: Job) {
   const fromState = served.byLead ? ESCALATED_STATE : INITIAL_STATE;
   const labelIds = JSON.parse(job.labelIds) as string[];
   const labelKeys = JSON.parse(job.labelKeys) as string[];
-  const mine = (
-    await db.queueMember.findMany({ where: { userId: user.id, queue: { open: true, deletedAt: null } }, select: { queueId: true } })
-  ).map((m) => m.queueId);
+  const mine = (await db.queueMember.findMany({ where: { userId: user.id, queue: { open: true, deletedAt: null } }, select: { queueId: true } })).map(
+    (m) => m.queueId,
+  );
   const items = new Map(
     (await db.item.findMany({ where: { id: { in: memberIds } }, include: { flags: { orderBy: { receivedAt: "asc" } } } })).map((i) => [i.id, i]),
   );

@@ -20,7 +20,8 @@ const MOVE_BANDS =
  */
 export async function mergeClusters(user: Decider, input: { fromClusterId: string; intoClusterId: string; reason: string }): Promise<MergeResult> {
   if (!can(user.role, "clusters:merge")) throw clusterForbidden("Only a policy lead can merge clusters.");
-  if (input.fromClusterId === input.intoClusterId) throw clusterInvalid("Choose another cluster to merge into: a cluster cannot merge into itself.", "intoClusterId");
+  if (input.fromClusterId === input.intoClusterId)
+    throw clusterInvalid("Choose another cluster to merge into: a cluster cannot merge into itself.", "intoClusterId");
   return transaction(async (tx) => {
     await holdClusterLock(tx);
     const clusters = await tx.cluster.findMany({ where: { id: { in: [input.fromClusterId, input.intoClusterId] } }, select: { id: true, mergedIntoId: true } });

@@ -16,7 +16,9 @@ export const DecideForm = z.object({
   labelIds: checkedValues(z.array(z.string().max(100)).max(50)),
   rationale: z.string().max(5000, "Keep the rationale under 5,000 characters.").default(""),
   // What the decision covers: this item, its whole cluster (the open members in its state), or the checked members.
-  scope: z.enum(["item", "cluster", "selected"], { errorMap: () => ({ message: "Choose what to decide: this item, the cluster or the selected members." }) }).default("item"),
+  scope: z
+    .enum(["item", "cluster", "selected"], { errorMap: () => ({ message: "Choose what to decide: this item, the cluster or the selected members." }) })
+    .default("item"),
   memberIds: checkedValues(z.array(z.string().min(1).max(100)).max(10_000, "Select at most 10,000 members; decide the whole cluster instead.")),
 });
 
