@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, dialect } from "~/db.server.ts";
 import { exportStream } from "~/modules/audit/export.server.ts";
@@ -10,10 +11,10 @@ import { splitMember } from "~/modules/clusters/split.server.ts";
 import { decide } from "~/modules/decisions/decide.server.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import { claimItem } from "~/modules/queue/claims.server.ts";
-import { clusterOf } from "../support/clusters.ts";
+import { nearDuplicate } from "../support/clusters.ts";
 import { makeUser, PASSWORD } from "../support/fixtures.ts";
 import { Client } from "../support/http.ts";
-import { seedItems, settleOpenItems, starterLabels } from "../support/queue-fixtures.ts";
+import { flagRequest, seedItems, settleOpenItems, starterLabels } from "../support/queue-fixtures.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
 // A cluster decision writes every member as a decision of its own, in chunks that are each one
@@ -32,10 +33,15 @@ beforeAll(async () => {
   labelsPerDecision = 1;
 }, 60_000);
 
-/** A served item and `members` more, ingested through the real intake and placed in one cluster. */
+/** A served item and `members` more, lightly edited copies of one text that the real intake places in one cluster. */
 async function clusterWith(members: number) {
-  const ids = await seedItems(members + 1);
-  const clusterId = await clusterOf(ids);
+  const family = randomUUID().slice(0, 6);
+  const ids = await seedItems(members + 1, undefined, (i) =>
+    flagRequest({ content: { title: "Repost", body: nearDuplicate(i, family) }, flag: { source: "authority_referral", reference: `IRU-${family}` } }),
+  );
+  const clusterId = (await db.item.findUniqueOrThrow({ where: { id: ids[0] }, select: { clusterId: true } })).clusterId!;
+  const placed = await db.item.findMany({ where: { clusterId }, select: { id: true } });
+  expect(placed.map((p) => p.id).sort()).toEqual([...ids].sort());
   return { ids, clusterId, served: ids[0], memberIds: ids.slice(1) };
 }
 
@@ -226,19 +232,18 @@ describe("deciding a cluster", () => {
 describe("splitting and merging clusters", () => {
   it("a member split out goes to a cluster of its own with its band keys, on the record", async () => {
     const { ids, clusterId } = await clusterWith(3);
-    await db.clusterBand.createMany({
-      data: [
-        { bandKey: 1n, clusterId, itemId: ids[0] },
-        { bandKey: 2n, clusterId, itemId: ids[2] },
-      ],
-    });
+    // A band key the member brought to the cluster, whatever intake recorded for it.
+    await db.clusterBand.create({ data: { bandKey: 7n, clusterId, itemId: ids[2] } });
+    const bands = await db.clusterBand.findMany({ where: { clusterId, itemId: ids[2] }, select: { bandKey: true } });
     const user = await makeUser("moderator");
     const split = await splitMember(user, { itemId: ids[2], reason: "A news report quoting the post." });
     expect(split.fromClusterId).toBe(clusterId);
     expect((await db.item.findUniqueOrThrow({ where: { id: ids[2] } })).clusterId).toBe(split.toClusterId);
     expect(await db.cluster.findUniqueOrThrow({ where: { id: clusterId } })).toMatchObject({ size: 3 });
     expect(await db.cluster.findUniqueOrThrow({ where: { id: split.toClusterId } })).toMatchObject({ size: 1, representativeItemId: ids[2] });
-    expect(await db.clusterBand.findMany({ where: { itemId: ids[2] } })).toEqual([{ bandKey: 2n, clusterId: split.toClusterId, itemId: ids[2] }]);
+    const moved = await db.clusterBand.findMany({ where: { itemId: ids[2] }, select: { bandKey: true, clusterId: true } });
+    expect(moved.map((b) => b.bandKey).sort()).toEqual(bands.map((b) => b.bandKey).sort());
+    expect(moved.every((b) => b.clusterId === split.toClusterId)).toBe(true);
     const event = await db.auditEvent.findFirstOrThrow({ where: { action: "cluster.member_split", subjectId: clusterId } });
     expect(JSON.parse(event.payload)).toEqual({
       itemId: ids[2],

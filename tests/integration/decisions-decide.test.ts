@@ -4,7 +4,6 @@ import { claimItem, claimNext } from "~/modules/queue/claims.server.ts";
 import { decide, DecisionInvalidError, LeaseConflictError } from "~/modules/decisions/decide.server.ts";
 import { decisionFeed } from "~/modules/decisions/feed.server.ts";
 import { makeUser } from "../support/fixtures.ts";
-import { clusterOf } from "../support/clusters.ts";
 import { flagRequest, seedItems, settleOpenItems, starterLabels } from "../support/queue-fixtures.ts";
 
 let versionId: string;
@@ -116,7 +115,6 @@ describe("deciding", () => {
     const ids = await seedItems(5, undefined, () =>
       flagRequest({ content: { body, title: "Poster" }, flag: { source: "authority_referral", reference: "IRU-77" } }),
     );
-    await clusterOf(ids);
     const user = await makeUser("moderator");
     const other = await makeUser("moderator");
     const held = (await claimItem(other, ids[4]))!;

@@ -13,7 +13,6 @@ import { claimItem, claimNext, endClaim } from "~/modules/queue/claims.server.ts
 import { careLabelSets, careSettings, itemFor, reviewWith } from "../support/care.ts";
 import { makeUser, PASSWORD } from "../support/fixtures.ts";
 import { Client } from "../support/http.ts";
-import { clusterOf } from "../support/clusters.ts";
 import { settleOpenItems } from "../support/queue-fixtures.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
@@ -201,7 +200,8 @@ describe("exposure in the shift window", () => {
     const body = `A fictional post praising the Northern Ember Front (${randomUUID()}).`;
     const content = { body, title: "A fictional copy" };
     const original = await itemFor("violent_extremism", { content });
-    await clusterOf([original, await itemFor("violent_extremism", { content }), await itemFor("violent_extremism", { content })]);
+    await itemFor("violent_extremism", { content });
+    await itemFor("violent_extremism", { content });
     const label = await db.label.findFirstOrThrow({ where: { key: "ve_incitement", versionId: versions.starterVersionId } });
     const claim = (await claimItem(m, original))!;
     const result = await decide(m, {

@@ -1,18 +1,30 @@
 import { randomUUID } from "node:crypto";
-import { db } from "~/db.server.ts";
+
+const families = new Map<string, string>();
+
+/** A family's original text: fictional names and made-up words, so no two families share wording. */
+function familyText(family: string): string {
+  let text = families.get(family);
+  if (!text) {
+    const word = () => `w${randomUUID().slice(0, 6)}`;
+    const sentence = () => `${Array.from({ length: 14 }, word).join(" ")}.`;
+    text = [
+      `The council of the fictional ${family} Front published a call on Tuesday: ${sentence()}`,
+      `It praised Leader ${family} and told readers ${sentence()}`,
+      `Every supporter was asked to ${sentence()}`,
+    ].join("\n\n");
+    families.set(family, text);
+  }
+  return text;
+}
 
 /**
- * Puts items (ingested through the real intake) into one cluster, as intake places near-duplicates:
- * one Cluster row naming the first as representative, every item's clusterId. Returns the cluster id.
+ * A lightly edited copy of one synthetic propaganda text of `family`, as reposts change it (a prefix,
+ * a tracking link, a word changed, boilerplate around it): intake places a family in one cluster.
  */
-export async function clusterOf(itemIds: string[]): Promise<string> {
-  const first = await db.item.findUniqueOrThrow({ where: { id: itemIds[0] }, select: { strongestSource: true, dueAt: true } });
-  const id = `cl-${randomUUID()}`;
-  await db.cluster.create({
-    data: { id, representativeItemId: itemIds[0], size: itemIds.length, strongestSource: first.strongestSource, firstDueAt: first.dueAt },
-  });
-  for (let i = 0; i < itemIds.length; i += 500) {
-    await db.item.updateMany({ where: { id: { in: itemIds.slice(i, i + 500) } }, data: { clusterId: id } });
-  }
-  return id;
+export function nearDuplicate(i: number, family: string): string {
+  const text = familyText(family);
+  const prefix = ["", "BREAKING: ", "Repost:\n", "Advertisement\n"][i % 4];
+  const edited = i % 3 === 1 ? text.replace("Tuesday", "Wednesday") : i % 3 === 2 ? text.replace("published a call", "issued a call") : text;
+  return `${prefix}${edited}\nhttps://example.test/share?ref=${i}-${randomUUID().slice(0, 8)}`;
 }

@@ -1,6 +1,7 @@
 import { dialect, type Tx } from "~/db.server.ts";
 import { OPEN_STATES } from "~/modules/items/lifecycle.ts";
 import { strongestOf, type Source } from "~/modules/items/sources.ts";
+import { CLUSTER_LOCK_SQL } from "./assign.server.ts";
 
 /**
  * On PostgreSQL, splits and merges take the lock intake takes to place new items, so a newcomer is
@@ -9,8 +10,6 @@ import { strongestOf, type Source } from "~/modules/items/sources.ts";
 export async function holdClusterLock(tx: Tx) {
   if (dialect === "postgresql") await tx.$executeRawUnsafe(CLUSTER_LOCK_SQL);
 }
-
-const CLUSTER_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('docket.clusters'))`;
 
 /**
  * A cluster's figures after members left it: its size, a representative that is still a member
