@@ -84,6 +84,20 @@ async function counts() {
   return out;
 }
 
+/** Run r's text, lightly edited per copy (a prefix, a word changed, a tracking link), fictional throughout. */
+function copyOf(r: number, i: number) {
+  // Made-up words of the run's own, so one run's copies never join another run's cluster.
+  const words = (n: number) => Array.from({ length: 14 }, (_, k) => `w${r}z${n}z${k}z${(r * 7919 + n * 131 + k * 104729) % 99991}`).join(" ");
+  const text = [
+    `The council of the fictional Placeholder Front ${r} published a call on Tuesday asking followers in district ${r} to gather at the old harbour square: ${words(1)}.`,
+    `It praised the movement's founder, a placeholder figure called Leader ${r}, and told readers that only the movement could restore the pride of the coast: ${words(2)}.`,
+    `Every supporter was asked to bring two new members to the next meeting: ${words(3)}.`,
+  ].join("\n\n");
+  const prefix = ["", "BREAKING: ", "Repost:\n", "Advertisement\n"][i % 4];
+  const edited = i % 3 === 1 ? text.replace("Tuesday", "Wednesday") : i % 3 === 2 ? text.replace("published a call", "issued a call") : text;
+  return `${prefix}${edited}\nhttps://example.test/share?ref=${r}-${i}`;
+}
+
 const runs: Run[] = [];
 for (let r = 0; r < RUNS; r++) {
   const seedStarted = performance.now();
@@ -95,7 +109,7 @@ for (let r = 0; r < RUNS; r++) {
           externalId: `bench-${r}-${i + j}`,
           type: "text",
           title: `Repost ${i + j}`,
-          body: `BREAKING: the Placeholder Front calls on readers to join its fictional cell (copy ${r}-${i + j}).`,
+          body: copyOf(r, i + j),
           author: { externalId: `acct-${i + j}`, handle: `account_${i + j}` },
         },
         flag: { source: "authority_referral", reason: "violent_extremism", reference: `BENCH-${r}` },
@@ -103,10 +117,10 @@ for (let r = 0; r < RUNS; r++) {
     );
     ids.push(...(await ingestFlags(sender, batch, "batch")).map((x) => x.itemId));
   }
-  // One cluster of them all, as intake places near-duplicates.
-  const clusterId = `bench-cluster-${r}`;
-  await db.cluster.create({ data: { id: clusterId, representativeItemId: ids[0], size: ids.length, strongestSource: "authority_referral" } });
-  for (let i = 0; i < ids.length; i += 500) await db.item.updateMany({ where: { id: { in: ids.slice(i, i + 500) } }, data: { clusterId } });
+  // Intake placed the copies in one cluster, as it places near-duplicates.
+  const { clusterId } = await db.item.findUniqueOrThrow({ where: { id: ids[0] }, select: { clusterId: true } });
+  const placed = await db.item.count({ where: { clusterId } });
+  if (placed !== ids.length) throw new Error(`intake placed ${placed} of ${ids.length} copies in the served item's cluster`);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   const claim = (await claimItem(moderator, ids[0]))!;
   const before = await counts();
