@@ -18,7 +18,7 @@ const OUT = path.join(ROOT, "docs", "benchmarks", "clusters-decide.md");
 const TABLES = ["Decision", "DecisionLabel", "AuditEvent", "Claim"] as const;
 
 type Run = { members: number; seedSeconds: number; requestMs: number; totalMs: number; decided: number; rows: Record<string, number> };
-type Result = { engine: string; members: number; chunk: number; at: string; machine: string; runs: Run[] };
+type Result = { engine: string; members: number; chunk: number; at: string; machine: string; server: string; runs: Run[] };
 
 const { values: args } = parseArgs({
   options: {
@@ -148,7 +148,11 @@ for (let r = 0; r < RUNS; r++) {
 }
 const chain = await verifyChain();
 if (!chain.ok) throw new Error("the audit chain does not verify after the benchmark");
-const result: Result = { engine: ENGINE, members: MEMBERS, chunk: CLUSTER_CHUNK, at: new Date().toISOString(), machine: machine(), runs };
+const server =
+  ENGINE === "postgresql"
+    ? `PostgreSQL ${((await db.$queryRawUnsafe(`SHOW server_version`)) as { server_version: string }[])[0].server_version}${args["pg-url"] ? "" : " (DOCKET_BENCH_PG_URL)"}, fsync and synchronous_commit on`
+    : "SQLite (WAL, synchronous FULL)";
+const result: Result = { engine: ENGINE, members: MEMBERS, chunk: CLUSTER_CHUNK, at: new Date().toISOString(), machine: machine(), server, runs };
 writeFileSync(path.join(DIR, `${ENGINE}.json`), JSON.stringify(result, null, 2));
 await db.$disconnect();
 process.exit(0);
@@ -176,7 +180,7 @@ function writeReport() {
     lines.push(
       `### ${name(r.engine)}`,
       "",
-      `Run ${r.at.slice(0, 16).replace("T", " ")} UTC on ${r.machine}. ${r.runs.length} runs of ${fmt(r.members)} members, chunks of ${r.chunk}.`,
+      `Run ${r.at.slice(0, 16).replace("T", " ")} UTC on ${r.machine}; ${r.server ?? name(r.engine)}. ${r.runs.length} runs of ${fmt(r.members)} members, chunks of ${r.chunk}.`,
       "",
       "| Figure | Median | Runs |",
       "|---|---|---|",
