@@ -1,6 +1,7 @@
 import { env } from "./env.server.ts";
 import { migrate } from "./migrate.server.ts";
 import { db, dialect } from "./db.server.ts";
+import { resumeLapsedClusterDecisions } from "./modules/clusters/decide.server.ts";
 
 /** Runs before the server listens: the schema is brought up to date, then demo data if asked. */
 export async function bootstrap() {
@@ -15,4 +16,7 @@ export async function bootstrap() {
     const summary = await loadDemo();
     console.log(`demo data: ${summary}`);
   }
+  // A cluster decision a stopped process left half done is taken up here once its runner's lease lapses.
+  const stopped = await resumeLapsedClusterDecisions();
+  if (stopped > 0) console.log(`cluster decisions to resume: ${stopped}`);
 }

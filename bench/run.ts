@@ -4,7 +4,7 @@
 // then gathers every section on file into docs/benchmarks.md.
 //
 //   npm run bench -- [--items 100000[,1000000]] [--engine sqlite|postgresql|both] [--quick]
-//                    [--only=queue,ozone,audit,clusters-quality] [--report-only]
+//                    [--only=queue,ozone,audit,clusters-quality,clusters-decide] [--report-only]
 //
 // --report-only runs nothing: it writes the queue sections of the given engines and sizes again
 // from their results on file (tmp/bench-queue/<engine>-<N>.json), then gathers docs/benchmarks.md.
@@ -53,7 +53,7 @@ function child(script: string, args: string[], env: Record<string, string> = {})
 }
 const readJson = <T>(file: string): T | null => (existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : null);
 
-const needsPg = wants("queue") || wants("ozone") || wants("audit");
+const needsPg = wants("queue") || wants("ozone") || wants("audit") || wants("clusters-decide");
 let cluster: Cluster | null = null;
 try {
   if (needsPg && engines.includes("postgresql")) {
@@ -77,6 +77,17 @@ try {
     child("audit.ts", values.quick ? ["50000", "20000"] : [], cluster ? { DOCKET_BENCH_PG_URL: cluster.url } : {});
   }
   if (wants("clusters-quality")) child("clusters-quality.ts", quick);
+  if (wants("clusters-decide")) {
+    for (const engine of engines) {
+      child("clusters-decide.ts", [
+        "--engine",
+        engine,
+        ...(cluster && engine === "postgresql" ? ["--pg-url", cluster.url] : []),
+        ...(values.quick ? ["--runs", "1"] : []),
+      ]);
+    }
+    child("clusters-decide.ts", ["--report"]);
+  }
 } finally {
   cluster?.stop();
 }

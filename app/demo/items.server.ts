@@ -259,7 +259,7 @@ async function demoHistory(platform: string, smallCopies: number): Promise<strin
         action: "remove",
         labelIds: [id("ve_glorification")],
         rationale: "Praises a violent group; the same text was posted from several accounts.",
-        applyToCopies: true,
+        cluster: { memberIds: "all" },
       });
       decisions += 1 + r.copies;
     }

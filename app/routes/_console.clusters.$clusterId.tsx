@@ -1,14 +1,22 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { authorOf, MemberDiff, MemberPager, Similarity, sourcesText } from "~/components/clusters/member-diff.tsx";
 import { Deadline } from "~/components/queue/deadline.tsx";
 import { SourceBadge } from "~/components/queue/source-badge.tsx";
-import { PageHeader } from "~/components/ui/page.tsx";
+import { SplitForm as SplitMemberForm } from "~/components/review/cluster-panel.tsx";
+import { refusalMessage } from "~/components/ui/form.ts";
+import { inputClass, Notice, PageHeader, secondaryButtonClass } from "~/components/ui/page.tsx";
 import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
+import { ClusterError } from "~/modules/clusters/errors.ts";
+import { MergeForm, SplitForm } from "~/modules/clusters/forms.ts";
+import { mergeClusters } from "~/modules/clusters/merge.server.ts";
+import { splitMember } from "~/modules/clusters/split.server.ts";
 import { clusterView, memberPageOf } from "~/modules/clusters/view.server.ts";
 import { notFound } from "~/modules/http/errors.server.ts";
+import { invalidForm, parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
+import { z } from "zod";
 import { blindTo } from "~/modules/quality/reviews/claims.server.ts";
 
 export const access: Access = { kind: "user", capability: "clusters:view" };
@@ -22,12 +30,46 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!view) throw notFound("That cluster does not exist.");
   // A cluster merged into another lives on as that one.
   if (view.cluster.mergedIntoId) throw redirect(`/clusters/${view.cluster.mergedIntoId}`);
-  return json({ ...view, now: new Date().toISOString(), canOpen: can(user.role, "queue:review") });
+  return json({
+    ...view,
+    now: new Date().toISOString(),
+    canOpen: can(user.role, "queue:review"),
+    canSplit: can(user.role, "clusters:decide"),
+    canMerge: can(user.role, "clusters:merge"),
+    notice: url.searchParams.get("notice"),
+  });
 }
+
+const ClusterAction = z.discriminatedUnion("intent", [SplitForm, MergeForm]);
+
+/** Splitting a member out (the people who decide clusters) and merging this cluster into another (leads). */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireCapability(request, "clusters:decide");
+  const submission = await parseSubmission(request, ClusterAction);
+  if (submission.status !== "success") return invalidForm(submission);
+  const data = submission.value;
+  try {
+    if (data.intent === "split") {
+      const { toClusterId } = await splitMember(user, { itemId: data.itemId, reason: data.reason });
+      return redirect(`/clusters/${params.clusterId}?notice=split&to=${encodeURIComponent(toClusterId)}`);
+    }
+    await mergeClusters(user, { fromClusterId: data.fromClusterId, intoClusterId: data.intoClusterId, reason: data.reason });
+    return redirect(`/clusters/${data.intoClusterId}?notice=merged`);
+  } catch (e) {
+    if (e instanceof ClusterError) return refuseForm(submission, { status: e.status, code: e.code, message: e.message });
+    throw e;
+  }
+}
+
+const NOTICES: Record<string, string> = {
+  split: "The member was split out: it stands alone in a cluster of its own, and the reason is on the record.",
+  merged: "The clusters were merged into this one.",
+};
 
 /** A cluster: its figures and its members, page by page, each with its differences from the representative. */
 export default function ClusterPage() {
   const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const location = useLocation();
   const { cluster: c, representative: rep, members, page } = data;
   return (
@@ -49,6 +91,8 @@ export default function ClusterPage() {
           </span>
         }
       />
+      {data.notice && NOTICES[data.notice] ? <Notice tone="success">{NOTICES[data.notice]}</Notice> : null}
+      {refusalMessage(result) ? <Notice tone="error">{refusalMessage(result)}</Notice> : null}
       <section aria-labelledby="representative-heading" className="mb-6 rounded border border-slate-200 bg-white p-4">
         <h2 id="representative-heading" className="text-base font-semibold">
           Representative {rep ? <span className="font-mono">{rep.externalId}</span> : null}
@@ -89,11 +133,46 @@ export default function ClusterPage() {
               <div className="mt-2">
                 <MemberDiff segments={m.diff} label={`Differences of ${m.externalId} from the representative`} />
               </div>
+              {data.canSplit && !m.representative && c.size > 1 ? (
+                <SplitMemberForm memberId={m.id} externalId={m.externalId} hidden={{ intent: "split" }} />
+              ) : null}
             </li>
           ))}
         </ul>
         <MemberPager page={page.number} pages={page.pages} search={location.search} />
       </section>
+      {data.canMerge ? <MergeClusterForm clusterId={c.id} /> : null}
     </>
+  );
+}
+
+/** A lead merges this cluster into another the intake kept apart (the other cluster's id is in its page's address). */
+function MergeClusterForm({ clusterId }: { clusterId: string }) {
+  return (
+    <section aria-labelledby="merge-heading" className="mt-6 rounded border border-slate-200 bg-white p-4">
+      <h2 id="merge-heading" className="text-base font-semibold">
+        Merge into another cluster
+      </h2>
+      <p className="text-sm text-slate-600">Every member moves to the other cluster; this one then points at it. The reason goes on the record.</p>
+      <Form method="post" className="mt-3 flex flex-wrap items-end gap-3">
+        <input type="hidden" name="intent" value="merge" />
+        <input type="hidden" name="fromClusterId" value={clusterId} />
+        <div>
+          <label htmlFor="intoClusterId" className="block text-sm font-medium">
+            Cluster to merge into (its id)
+          </label>
+          <input id="intoClusterId" name="intoClusterId" required maxLength={100} className={inputClass} />
+        </div>
+        <div className="min-w-64 flex-1">
+          <label htmlFor="merge-reason" className="block text-sm font-medium">
+            Why they belong together
+          </label>
+          <input id="merge-reason" name="reason" required minLength={3} maxLength={500} className={inputClass} />
+        </div>
+        <button type="submit" className={secondaryButtonClass}>
+          Merge
+        </button>
+      </Form>
+    </section>
   );
 }

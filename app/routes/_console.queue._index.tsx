@@ -80,8 +80,8 @@ const AT_LIMIT_NOTICES: Record<string, [string, "success" | "info"] | null> = {
 function noticeOf(notice: string | null, atCap: boolean): [string, "success" | "info"] | null {
   if (!notice) return null;
   if (atCap && notice in AT_LIMIT_NOTICES) return AT_LIMIT_NOTICES[notice];
-  if (atCap && notice.startsWith("saved-copies-")) return ["Decision saved for the item and its copies.", "success"];
-  return NOTICES[notice] ?? (notice.startsWith("saved-copies-") ? ["Decision saved for the item and its copies. Nothing else is waiting.", "success"] : null);
+  if (atCap && notice.startsWith("saved-cluster-")) return ["Decision saved for the item and its cluster.", "success"];
+  return NOTICES[notice] ?? (notice.startsWith("saved-cluster-") ? ["Decision saved for the item and its cluster. Nothing else is waiting.", "success"] : null);
 }
 
 export default function QueueHome() {

@@ -110,7 +110,7 @@ describe("deciding", () => {
     expect(await db.decision.count({ where: { itemId } })).toBe(1);
   });
 
-  it("apply to copies writes one decision and audit event per open copy, skipping copies someone else holds", async () => {
+  it("a cluster decision writes one decision and audit event per open member, skipping members someone else holds", async () => {
     const body = "Fictional recruitment line: join the Placeholder Cell today (synthetic example).";
     const ids = await seedItems(5, undefined, () =>
       flagRequest({ content: { body, title: "Poster" }, flag: { source: "authority_referral", reference: "IRU-77" } }),
@@ -126,13 +126,14 @@ describe("deciding", () => {
       action: "remove",
       labelIds: [await label("ve_recruitment")],
       rationale: "Recruitment call.",
-      applyToCopies: true,
+      cluster: { memberIds: "all" },
     });
     expect(r).toMatchObject({ copies: 3, skippedCopies: 1 });
     const decisions = await db.decision.findMany({ where: { itemId: { in: ids } }, orderBy: { seq: "asc" } });
     expect(decisions).toHaveLength(4);
     expect(decisions.slice(1).every((d) => d.copyOfDecisionId === r.decisionId)).toBe(true);
-    expect(await db.auditEvent.count()).toBe(before + 4);
+    // The four decisions, and the cluster decision's start and finish.
+    expect(await db.auditEvent.count()).toBe(before + 6);
     const states = await db.item.findMany({ where: { id: { in: ids } }, select: { id: true, state: true } });
     expect(states.filter((s) => s.state === "decided")).toHaveLength(4);
     expect((await db.item.findUniqueOrThrow({ where: { id: ids[4] } })).claimId).toBe(held.claimId);

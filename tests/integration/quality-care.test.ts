@@ -210,7 +210,7 @@ describe("exposure in the shift window", () => {
       action: "remove",
       labelIds: [label.id],
       rationale: "Fictional.",
-      applyToCopies: true,
+      cluster: { memberIds: "all" },
     });
     expect(result.copies).toBe(2);
     expect(await db.decision.count({ where: { userId: m.id } })).toBe(3);

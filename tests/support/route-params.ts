@@ -138,16 +138,36 @@ ROUTE_PARAM_SAMPLES.reviewId = async () => {
   return undefined;
 };
 
-// Clusters: the largest cluster. Until the demo data is clustered, the oldest item is put alone in a
-// cluster of its own, as intake puts a newcomer that matches nothing.
+// Clusters: the largest (every item intake took is in one).
 ROUTE_PARAM_SAMPLES.clusterId = async () => {
   const found = await db.cluster.findFirst({ where: { mergedIntoId: null }, orderBy: [{ size: "desc" }, { id: "asc" }], select: { id: true } });
+  return found?.id;
+};
+
+// Cluster decisions: the newest. Until the demo history holds one, a lead decides an open demo item
+// with its cluster the way the review screen does, so the progress page is checked on a real job.
+ROUTE_PARAM_SAMPLES.jobId = async () => {
+  const found = await db.clusterDecision.findFirst({ orderBy: { createdAt: "desc" }, select: { id: true } });
   if (found) return found.id;
-  const item = await db.item.findFirst({ orderBy: { firstFlaggedAt: "asc" } });
+  const { claimItem } = await import("~/modules/queue/claims.server.ts");
+  const { decide } = await import("~/modules/decisions/decide.server.ts");
+  const { liveLabelSetsForReason } = await import("~/modules/labels/live.server.ts");
+  const lead = await db.user.findFirstOrThrow({ where: { role: "policy_lead", disabled: false }, select: { id: true, email: true, role: true } });
+  const item = await db.item.findFirst({ where: { state: "pending", clusterId: { not: null }, claimId: null }, orderBy: { firstFlaggedAt: "asc" } });
   if (!item) return undefined;
-  const { newId } = await import("~/modules/ids.ts");
-  const id = newId();
-  await db.cluster.create({ data: { id, representativeItemId: item.id, size: 1, strongestSource: item.strongestSource, firstDueAt: item.dueAt } });
-  await db.item.update({ where: { id: item.id }, data: { clusterId: id } });
-  return id;
+  if (item.queueId && !(await db.queueMember.findFirst({ where: { queueId: item.queueId, userId: lead.id } }))) {
+    await db.queueMember.create({ data: { queueId: item.queueId, userId: lead.id } });
+  }
+  const claim = await claimItem(lead, item.id);
+  const keep = (await liveLabelSetsForReason(item.topReason)).flatMap((s) => s.labels).find((l) => l.group === "allowed");
+  if (!claim || !keep) return undefined;
+  const result = await decide(lead, {
+    itemId: item.id,
+    claimId: claim.claimId,
+    action: "keep",
+    labelIds: [keep.id],
+    rationale: "Route check.",
+    cluster: { memberIds: "all" },
+  });
+  return result.cluster?.id;
 };

@@ -116,7 +116,7 @@ export function SplitForm({ memberId, externalId, hidden, action }: { memberId: 
         {Object.entries(hidden).map(([name, value]) => (
           <input key={name} type="hidden" name={name} value={value} />
         ))}
-        <input type="hidden" name="memberItemId" value={memberId} />
+        <input type="hidden" name="itemId" value={memberId} />
         <div className="min-w-64 flex-1">
           <label htmlFor={reasonId} className="block font-medium">
             Why it does not belong

@@ -31,6 +31,7 @@ const NOTICES: Record<string, string> = {
   skipped: "Skipped. Here is the next item.",
   "saved-at-limit": `Decision saved. ${AT_LIMIT}`,
   "skipped-at-limit": `Skipped. ${AT_LIMIT}`,
+  split: "Split out of the cluster: it now stands alone, and the reason is on the record.",
 };
 
 function noticeText(notice: string | null) {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { db, isUniqueViolation, transaction, type Tx } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
+import { clusterSizes } from "~/modules/clusters/sizes.server.ts";
 import { newId } from "~/modules/ids.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import { canTransition, TRANSITIONS } from "~/modules/items/lifecycle.ts";
@@ -131,7 +132,7 @@ async function receiveIn(tx: Tx, sender: AppealSender, input: AppealIntake, now:
   }
 
   const routing = await routingContext(tx);
-  const copies = routing.usesCopies && item.contentDigest ? await tx.item.count({ where: { contentDigest: item.contentDigest } }) : 0;
+  const copies = routing.usesCopies && item.clusterId ? ((await clusterSizes(tx, [item.clusterId])).get(item.clusterId) ?? 0) : 0;
   const route = routeItem(routing.version, routing.queues, subjectOf(item, "appeal", routing, copies >= 2));
   const queueHours = route.queueId ? routing.queues.get(route.queueId)?.deadlineHours.appeal : undefined;
   const dueAt = await appealDueAt(tx, { receivedAt, itemId: item.id, contestedAction: contested.action }, queueHours);
@@ -195,7 +196,7 @@ const contestedSelect = {
       platform: true,
       externalId: true,
       authorExternalId: true,
-      contentDigest: true,
+      clusterId: true,
       strongestSource: true,
       countsByReason: true,
       language: true,

@@ -1,21 +1,30 @@
-import { db, dialect, transaction, type Tx } from "~/db.server.ts";
+import { db, dialect, type Tx } from "~/db.server.ts";
 import { newId } from "~/modules/ids.ts";
 import { literal, pgValue, pgWrite, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
-import { appendAuditEvent, prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor } from "~/modules/audit/writer.server.ts";
+import { prepareAuditEvent, sealOnPostgresSql, sealOnSqlite } from "~/modules/audit/writer.server.ts";
+import {
+  CLUSTER_CHUNK,
+  clusterDecisionProgress,
+  clusterStartOnPostgresSql,
+  membersToDecide,
+  newClusterStart,
+  runClusterDecision,
+  writeClusterStartOnSqlite,
+  type ClusterDecisionProgress,
+  type ClusterStart,
+} from "~/modules/clusters/decide.server.ts";
 import type { Role } from "~/modules/auth/capabilities.ts";
 import { deadlineFromFlags } from "~/modules/queue/policy.ts";
 import {
   deadlineHoursIn,
   GENERATION_SHARED_SQL,
-  holdRoutingGeneration,
-  routingContext,
   routingContextOnPostgres,
   routingContextOnSqlite,
   routedEvent,
   subjectOf,
   type RoutingContext,
 } from "~/modules/routing/live.server.ts";
-import { routeItem, type RouteResult } from "~/modules/routing/rules.ts";
+import { routeItem } from "~/modules/routing/rules.ts";
 import {
   CLAIM_END,
   DECIDED_STATE,
@@ -27,7 +36,7 @@ import {
   TRANSITIONS,
   type ItemState,
 } from "~/modules/items/lifecycle.ts";
-import { liveLabelSetsForReason, recentLiveLabelSetsForReason } from "~/modules/labels/live.server.ts";
+import { recentLiveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import type { LabelView, LiveLabelSet } from "~/modules/labels/types.ts";
 import { sampleDecision } from "~/modules/quality/sample.server.ts";
 import type { DecisionAction } from "./actions.ts";
@@ -40,7 +49,8 @@ export type DecideInput = {
   action: DecisionAction;
   labelIds: string[];
   rationale: string;
-  applyToCopies?: boolean;
+  /** Decide the served item's cluster too: all its members in the item's state, or the selected ones. */
+  cluster?: { memberIds: string[] | "all" };
 };
 
 /** The lease presented is not the item's live lease: nothing was written. */
@@ -59,9 +69,16 @@ export class DecisionInvalidError extends Error {
   }
 }
 
-type DecisionTransition = NonNullable<ReturnType<typeof decisionTransition>>;
-
-export type DecideResult = { decisionId: string; seq: number; state: ItemState; byLead: boolean; copies: number; skippedCopies: number };
+export type DecideResult = {
+  decisionId: string;
+  seq: number;
+  state: ItemState;
+  byLead: boolean;
+  /** Members decided (so far, for a cluster decision still running in the background) and skipped. */
+  copies: number;
+  skippedCopies: number;
+  cluster?: ClusterDecisionProgress;
+};
 
 type ItemWithFlags = NonNullable<Awaited<ReturnType<typeof loadItem>>>;
 
@@ -142,93 +159,12 @@ export function validateDecision(input: Pick<DecideInput, "action" | "rationale"
   }
 }
 
-async function writeDecision(
-  tx: Tx,
-  actor: Actor,
-  user: Decider,
-  item: ItemWithFlags,
-  input: DecideInput,
-  transition: DecisionTransition,
-  versionId: string | null,
-  labels: LabelView[],
-  now: Date,
-  claimId: string | null,
-  copyOf: string | null,
-) {
-  const state = TRANSITIONS[transition].to;
-  const byLead = transition === "decideEscalation";
-  const decisionId = newId();
-  const labelKeys = labels.map((l) => l.key);
-  const snapshot = snapshotOf(item);
-  // The lease goes in the same statement that checks it, so two decisions cannot both pass.
-  let route: RouteResult | null = null;
-  let routing: RoutingContext | null = null;
-  if (state === ESCALATED_STATE) {
-    routing = await routingContext(tx);
-    const copies = routing.usesCopies && item.contentDigest ? await tx.item.count({ where: { contentDigest: item.contentDigest } }) : 0;
-    route = routeItem(routing.version, routing.queues, subjectOf(item, "escalation", routing, copies >= 2));
-  }
-  const { count } = await tx.item.updateMany({
-    where: copyOf
-      ? { id: item.id, state: item.state, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }, { claimedById: user.id }] }
-      : { id: item.id, claimId: claimId, claimedById: user.id, leaseExpiresAt: { gt: now }, state: item.state },
-    data: {
-      state,
-      decidedAt: state === DECIDED_STATE ? now : null,
-      claimId: null,
-      claimedById: null,
-      leaseExpiresAt: null,
-      assignedToId: null,
-      assignedAt: null,
-      ...(route && routing
-        ? {
-            queueId: route.queueId,
-            routedBy: route.routedBy,
-            routeNote: route.note,
-            dueAt: deadlineFromFlags(item.flags, deadlineHoursIn(routing, route.queueId)),
-          }
-        : {}),
-    },
-  });
-  if (count !== 1) {
-    if (copyOf) return null;
-    throw new LeaseConflictError(LEASE_LOST);
-  }
-  await tx.claim.updateMany({ where: { itemId: item.id, endedAt: null }, data: { endedAt: now, endReason: CLAIM_END.decided } });
-  const event = await appendAuditEvent(tx, {
-    actor,
-    action: "decision.made",
-    subjectType: "item",
-    subjectId: item.id,
-    payload: { decisionId, itemId: item.id, externalId: item.externalId, action: input.action, labelKeys, versionId, rationale: input.rationale, copyOf },
-  });
-  await tx.decision.create({
-    data: {
-      id: decisionId,
-      seq: event.seq,
-      itemId: item.id,
-      userId: user.id,
-      claimId: copyOf ? null : claimId,
-      versionId,
-      action: input.action,
-      rationale: input.rationale,
-      labelKeys: JSON.stringify(labelKeys),
-      snapshot: JSON.stringify(snapshot),
-      copyOfDecisionId: copyOf,
-      byLead,
-      createdAt: now,
-    },
-  });
-  if (labels.length > 0) await tx.decisionLabel.createMany({ data: labels.map((l) => ({ decisionId, labelId: l.id })) });
-  if (route && routing) await appendAuditEvent(tx, routedEvent(actor, item, route, routing, "escalated"));
-  return { decisionId, seq: event.seq, state };
-}
-
-const COPIES_SQL = `SELECT COUNT(*) AS "n" FROM "Item" WHERE "contentDigest" = ?`;
-const COPIES_PG = `SELECT COUNT(*) AS "n" FROM "Item" WHERE "contentDigest" = $1`;
+// Routing's "copies" condition: the size of the item's near-duplicate cluster.
+const COPIES_SQL = `SELECT "size" AS "n" FROM "Cluster" WHERE "id" = ?`;
+const COPIES_PG = `SELECT "size" AS "n" FROM "Cluster" WHERE "id" = $1`;
 
 // The decision row's columns in the order of `decide`'s values, its audit sequence number last.
-const INSERT_DECISION = `INSERT INTO "Decision" ("id", "itemId", "userId", "claimId", "versionId", "action", "rationale", "labelKeys", "snapshot", "byLead", "createdAt", "seq")`;
+const INSERT_DECISION = `INSERT INTO "Decision" ("id", "itemId", "userId", "claimId", "versionId", "action", "rationale", "labelKeys", "snapshot", "byLead", "createdAt", "clusterDecisionId", "seq")`;
 
 export const LEASE_LOST =
   "You no longer hold this item: your lease expired or was released, and it may have been claimed by someone else. Nothing was saved; take the next item.";
@@ -254,26 +190,49 @@ async function checkDecision(user: Decider, item: ItemWithFlags | null, input: D
 /**
  * Decides an item: the decision and its labels, the item's new state, the lease released, and the
  * audit event, in one transaction. A decision made under a lease the user no longer holds writes
- * nothing and raises LeaseConflictError. With applyToCopies, every open copy (same normalised
- * text) that nobody else holds gets its own decision and audit event in the same transaction.
+ * nothing and raises LeaseConflictError.
  *
  * A single decision reads first and then writes on the direct connection, where the statement that
  * changes the item re-checks the lease and the state it was read in: the write is one synchronous
  * transaction on SQLite, and on PostgreSQL one statement plus the decision rows sent with the
  * COMMIT, so the audit head is locked only for that last round trip.
+ *
+ * With `cluster`, the served item's decision also starts a cluster decision (its job row and
+ * cluster.decision_started in the same transaction); its members are then decided in chunks, within
+ * this call for a cluster of up to CLUSTER_CHUNK members, in the background for a larger one (the
+ * result's `cluster` says how far it got). See app/modules/clusters/decide.server.ts.
  */
 export async function decide(user: Decider, input: DecideInput): Promise<DecideResult> {
-  const result = input.applyToCopies ? await decideWithCopies(user, input) : await decideOneAfresh(user, input);
+  const result = input.cluster ? await decideCluster(user, input, input.cluster.memberIds) : await decideOneAfresh(user, input, null);
   if (result.state === DECIDED_STATE) await sampleAfterDecision(result.decisionId);
+  if (result.cluster && result.cluster.total <= CLUSTER_CHUNK) {
+    await runClusterDecision(result.cluster.id);
+    const cluster = (await clusterDecisionProgress(result.cluster.id))!;
+    return { ...result, copies: cluster.decided, skippedCopies: cluster.skipped, cluster };
+  }
+  if (result.cluster) void runClusterDecision(result.cluster.id);
   return result;
 }
 
-async function decideOneAfresh(user: Decider, input: DecideInput): Promise<DecideResult> {
+async function decideCluster(user: Decider, input: DecideInput, memberIds: string[] | "all"): Promise<DecideResult> {
+  if (input.action === "escalate") {
+    throw new DecisionInvalidError("A cluster cannot be escalated as a whole: escalate this item on its own, or choose keep, remove or restrict.", "action");
+  }
+  const item = await db.item.findUnique({ where: { id: input.itemId }, select: { id: true, clusterId: true, state: true } });
+  if (!item) throw new DecisionInvalidError("That item does not exist.");
+  // An item received before clusters existed and never placed is a cluster of one: decided on its own.
+  if (!item.clusterId) return decideOneAfresh(user, input, null);
+  const start = newClusterStart(item.clusterId, await membersToDecide(item, memberIds), input.labelIds);
+  const result = await decideOneAfresh(user, input, start);
+  return { ...result, cluster: (await clusterDecisionProgress(start.id))! };
+}
+
+async function decideOneAfresh(user: Decider, input: DecideInput, cluster: ClusterStart | null): Promise<DecideResult> {
   try {
-    return await decideOne(user, input, false);
+    return await decideOne(user, input, false, cluster);
   } catch (e) {
     // The label sets were read a few seconds ago; a lead may have published since. Read them afresh once.
-    if (e instanceof DecisionInvalidError && e.field === "labelIds") return decideOne(user, input, true);
+    if (e instanceof DecisionInvalidError && e.field === "labelIds") return decideOne(user, input, true, cluster);
     throw e;
   }
 }
@@ -290,7 +249,7 @@ async function sampleAfterDecision(decisionId: string) {
   }
 }
 
-async function decideOne(user: Decider, input: DecideInput, freshLabelSets: boolean): Promise<DecideResult> {
+async function decideOne(user: Decider, input: DecideInput, freshLabelSets: boolean, cluster: ClusterStart | null): Promise<DecideResult> {
   const now = new Date();
   const liveSets = (reason: string) => recentLiveLabelSetsForReason(reason, { fresh: freshLabelSets });
   const { item, transition, versionId, labels } = await checkDecision(user, await loadItem(db, input.itemId), input, now, liveSets);
@@ -313,10 +272,12 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
         versionId,
         rationale: input.rationale,
         copyOf: null,
+        ...(cluster ? { clusterDecisionId: cluster.id } : {}),
       },
     },
     now,
   );
+  const served = { decisionId, itemId: item.id, action: input.action, labelKeys, versionId, rationale: input.rationale, user, now };
   const itemChange = {
     state,
     decidedAt: state === DECIDED_STATE ? now : null,
@@ -334,6 +295,7 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
     JSON.stringify(snapshotOf(item)),
     byLead,
     now,
+    cluster?.id ?? null,
   ];
   // An escalation is routed again, with the escalation rules, in the decision's transaction.
   const escalating = state === ESCALATED_STATE;
@@ -352,7 +314,7 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
   if (dialect === "sqlite") {
     seq = await sqliteWrite((conn) => {
       const routing = escalating ? routingContextOnSqlite(conn) : null;
-      const copies = routing?.usesCopies && item.contentDigest ? (conn.prepare(COPIES_SQL).get(item.contentDigest) as { n: number }).n : 0;
+      const copies = routing?.usesCopies && item.clusterId ? ((conn.prepare(COPIES_SQL).get(item.clusterId) as { n: number } | undefined)?.n ?? 0) : 0;
       const route = routing ? routed(routing, copies) : null;
       const changed = conn
         .prepare(
@@ -378,12 +340,13 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
       conn
         .prepare(
           `${INSERT_DECISION}
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(...decision.map(sqliteValue), sealed.seq);
       const label = conn.prepare(`INSERT INTO "DecisionLabel" ("decisionId", "labelId") VALUES (?, ?)`);
       for (const l of labels) label.run(decisionId, l.id);
       if (route) sealOnSqlite(conn, [route.event]);
+      if (cluster) writeClusterStartOnSqlite(conn, cluster, served);
       return sealed.seq;
     });
   } else {
@@ -393,7 +356,7 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
         if (escalating) {
           const [, [{ generation }]] = tx.begun as [unknown[], { generation: number }[]];
           const routing = await routingContextOnPostgres(tx, generation);
-          const copies = routing.usesCopies && item.contentDigest ? Number((await tx.query<{ n: string }>(COPIES_PG, [item.contentDigest]))[0].n) : 0;
+          const copies = routing.usesCopies && item.clusterId ? Number((await tx.query<{ n: string }>(COPIES_PG, [item.clusterId]))[0]?.n ?? 0) : 0;
           route = routed(routing, copies);
         }
         const [check] = await tx.query<{ changed: number; live: boolean }>(
@@ -415,6 +378,7 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
              VALUES (${decision.map(literal).join(", ")}, (SELECT "seq" FROM "AuditHead" WHERE "id" = 1))`,
             ...labels.map((l) => `INSERT INTO "DecisionLabel" ("decisionId", "labelId") VALUES (${literal(decisionId)}, ${literal(l.id)})`),
             ...(route ? [sealOnPostgresSql(route.event)] : []),
+            ...(cluster ? clusterStartOnPostgresSql(cluster, served) : []),
           ].join(";\n"),
         );
         return Number(sealed.seq);
@@ -424,50 +388,4 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
     );
   }
   return { decisionId, seq, state, byLead, copies: 0, skippedCopies: 0 };
-}
-
-/** A decision applied to the item's open copies too: many events in one ORM transaction (rare and bulk). */
-async function decideWithCopies(user: Decider, input: DecideInput): Promise<DecideResult> {
-  const actor: Actor = { kind: "user", id: user.id, email: user.email, role: user.role };
-  return transaction(
-    async (tx) => {
-      const now = new Date();
-      await holdRoutingGeneration(tx, dialect);
-      if (dialect === "postgresql") {
-        // The item and its copies are locked in id order before the first audit event takes the
-        // chain's head: an intake holding one of the copies then finishes first instead of waiting
-        // for the head this transaction would hold (a deadlock).
-        await tx.$queryRaw`SELECT c."id" FROM "Item" c, "Item" i WHERE i."id" = ${input.itemId}
-          AND (c."id" = i."id" OR (c."contentDigest" = i."contentDigest" AND c."state" = i."state")) ORDER BY c."id" FOR NO KEY UPDATE OF c`;
-      }
-      const liveSets = (reason: string) => liveLabelSetsForReason(reason, tx);
-      const { item, transition, versionId, labels } = await checkDecision(user, await loadItem(tx, input.itemId), input, now, liveSets);
-      const main = await writeDecision(tx, actor, user, item, input, transition, versionId, labels, now, input.claimId, null);
-      let copies = 0;
-      let skippedCopies = 0;
-      if (item.contentDigest) {
-        const others = await tx.item.findMany({
-          where: { contentDigest: item.contentDigest, id: { not: item.id }, state: item.state },
-          include: { flags: { orderBy: { receivedAt: "asc" } } },
-          orderBy: { firstFlaggedAt: "asc" },
-        });
-        // Copies are decided only where the decider could have claimed them: in an open queue they
-        // are a member of, and not assigned to someone else. The rest are left for their own queues.
-        const mine = new Set(
-          (await tx.queueMember.findMany({ where: { userId: user.id, queue: { open: true, deletedAt: null } }, select: { queueId: true } })).map(
-            (m) => m.queueId,
-          ),
-        );
-        for (const copy of others) {
-          const reachable = !!copy.queueId && mine.has(copy.queueId) && (!copy.assignedToId || copy.assignedToId === user.id);
-          const heldByOther = !reachable || (isLeaseLive(copy.leaseExpiresAt, now) && copy.claimedById !== user.id);
-          const written = heldByOther ? null : await writeDecision(tx, actor, user, copy, input, transition, versionId, labels, now, null, main!.decisionId);
-          if (written) copies++;
-          else skippedCopies++;
-        }
-      }
-      return { decisionId: main!.decisionId, seq: main!.seq, state: main!.state, byLead: transition === "decideEscalation", copies, skippedCopies };
-    },
-    { timeout: 60_000 },
-  );
 }

@@ -2,6 +2,7 @@
 // named member of its queue, take an assignment back, hand a claimed item to another member, and run
 // the live rules again over items that wait unrouted. Every change is one transaction with its audit
 // event; each reads the item under lock and refuses with a reason when the item moved on meanwhile.
+import { clusterSizes } from "~/modules/clusters/sizes.server.ts";
 import { dialect, transaction, type Tx } from "~/db.server.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import { can, type Role } from "~/modules/auth/capabilities.ts";
@@ -238,7 +239,7 @@ async function routeBatch(lead: Lead, after: { firstFlaggedAt: Date; id: string 
           language: true,
           platform: true,
           type: true,
-          contentDigest: true,
+          clusterId: true,
         },
       });
       if (dialect === "postgresql" && items.length > 0) {
@@ -253,18 +254,15 @@ async function routeBatch(lead: Lead, after: { firstFlaggedAt: Date; id: string 
       }
       const routedNow: { id: string; route: RouteResult }[] = [];
       // Rows first, events last: the audit chain's head is taken by the first event and held to the commit.
-      // How many items share each digest, in one read for the batch (only when a rule looks at copies).
-      const digests = [...new Set(items.map((i) => i.contentDigest).filter((d): d is string => !!d))];
-      const copiesOf = new Map(
-        routing.usesCopies && digests.length > 0
-          ? (await tx.item.groupBy({ by: ["contentDigest"], where: { contentDigest: { in: digests } }, _count: { _all: true } })).map((g) => [
-              g.contentDigest,
-              g._count._all,
-            ])
-          : [],
-      );
+      // How many members each item's cluster has, in one read for the batch (only when a rule looks at copies).
+      const copiesOf = routing.usesCopies
+        ? await clusterSizes(
+            tx,
+            items.map((i) => i.clusterId),
+          )
+        : new Map<string, number>();
       for (const item of items) {
-        const copies = item.contentDigest ? (copiesOf.get(item.contentDigest) ?? 0) : 0;
+        const copies = item.clusterId ? (copiesOf.get(item.clusterId) ?? 0) : 0;
         const route = routeItem(
           routing.version,
           routing.queues,

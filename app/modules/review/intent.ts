@@ -1,6 +1,7 @@
 // The review screen's forms, shared by the server (which decides) and the browser (which checks a
 // form before sending it). One schema per intent; the action reads the union.
 import { z } from "zod";
+import { SplitForm } from "~/modules/clusters/forms.ts";
 import { ACTIONS } from "~/modules/decisions/actions.ts";
 
 const claimId = z.string().min(1, "This form has no lease; claim the item first.");
@@ -14,10 +15,11 @@ export const DecideForm = z.object({
   action: z.enum(ACTIONS, { errorMap: () => ({ message: "Choose an action: keep, remove, restrict or escalate." }) }),
   labelIds: checkedValues(z.array(z.string().max(100)).max(50)),
   rationale: z.string().max(5000, "Keep the rationale under 5,000 characters.").default(""),
-  applyToCopies: z
-    .literal("on")
-    .optional()
-    .transform((v) => v === "on"),
+  // What the decision covers: this item, its whole cluster (the open members in its state), or the checked members.
+  scope: z
+    .enum(["item", "cluster", "selected"], { errorMap: () => ({ message: "Choose what to decide: this item, the cluster or the selected members." }) })
+    .default("item"),
+  memberIds: checkedValues(z.array(z.string().min(1).max(100)).max(10_000, "Select at most 10,000 members; decide the whole cluster instead.")),
 });
 
 export const SkipForm = z.object({
@@ -36,6 +38,7 @@ export const ReviewIntent = z.discriminatedUnion("intent", [
   DecideForm,
   SkipForm,
   ReleaseForm,
+  SplitForm,
   z.object({ intent: z.literal("renew"), claimId }),
   z.object({ intent: z.literal("claim") }),
 ]);

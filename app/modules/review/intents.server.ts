@@ -1,4 +1,6 @@
 import type { Submission } from "@conform-to/react";
+import { ClusterError } from "~/modules/clusters/errors.ts";
+import { splitMember } from "~/modules/clusters/split.server.ts";
 import type { SessionUser } from "~/modules/auth/session.server.ts";
 import { decide, DecisionInvalidError, LEASE_LOST, LeaseConflictError } from "~/modules/decisions/decide.server.ts";
 import type { Refusal } from "~/modules/http/forms.server.ts";
@@ -42,7 +44,7 @@ async function nextItem(user: Reviewer, queue: QueueName, notice: string, workQu
   const limits = queue === INITIAL_STATE ? await careLimits(user.id) : { atCap: false, excludeReasons: [] };
   const next = await nextWork(user, { state: queue, queueId: workQueue ?? undefined }, limits);
   const { atCap } = limits;
-  if (next) return { redirect: reviewPath(next.itemId, workQueue, atCap && !notice.startsWith("saved-copies-") ? `${notice}-at-limit` : notice) };
+  if (next) return { redirect: reviewPath(next.itemId, workQueue, atCap ? `${notice}-at-limit` : notice) };
   if (atCap) return { redirect: "/queue?notice=at-limit" };
   return { redirect: `${queuePage(queue)}?notice=${notice}-empty` };
 }
@@ -103,7 +105,21 @@ export async function handleReviewIntent(
       if (data.intent === "release") return { redirect: `${queuePage(queue)}?notice=released` };
       return nextItem(user, queue, "skipped", workQueue);
     }
+    case "split": {
+      try {
+        await splitMember(user, { itemId: data.itemId, reason: data.reason });
+      } catch (e) {
+        if (e instanceof ClusterError) return refused(e.status, e.code, e.message);
+        throw e;
+      }
+      return { redirect: reviewPath(itemId, workQueue, "split") };
+    }
     case "decide": {
+      if (data.scope === "selected" && data.memberIds.length === 0) {
+        await renewLease(user, itemId, data.claimId);
+        const message = "Select the members to decide with this item, or choose this item or the whole cluster.";
+        return refused(400, "invalid_form", message, { memberIds: [message] });
+      }
       await renewLease(user, itemId, data.claimId);
       try {
         const result = await decide(user, {
@@ -112,9 +128,11 @@ export async function handleReviewIntent(
           action: data.action,
           labelIds: data.labelIds,
           rationale: data.rationale,
-          applyToCopies: data.applyToCopies,
+          cluster: data.scope === "item" ? undefined : { memberIds: data.scope === "cluster" ? "all" : data.memberIds },
         });
-        return nextItem(user, result.byLead ? ESCALATED_STATE : INITIAL_STATE, result.copies > 0 ? `saved-copies-${result.copies}` : "saved", workQueue);
+        // A cluster too large to decide within the request goes on in the background: its progress page follows it.
+        if (result.cluster && result.cluster.state !== "done") return { redirect: `/clusters/decisions/${result.cluster.id}` };
+        return nextItem(user, result.byLead ? ESCALATED_STATE : INITIAL_STATE, result.cluster ? `saved-cluster-${result.cluster.decided}` : "saved", workQueue);
       } catch (e) {
         if (e instanceof LeaseConflictError) return refused(409, "lease_ended", e.message);
         if (e instanceof DecisionInvalidError) return refused(400, "invalid_decision", e.message, { [e.field === "form" ? "" : e.field]: [e.message] });
@@ -139,7 +157,7 @@ async function handleCalibrationIntent(
   data: ReviewIntent,
   workQueue: string | null,
 ): Promise<ReviewOutcome> {
-  if (data.intent === "claim") return refused(409, "conflict", CLAIM_REFUSED.not_open);
+  if (data.intent === "claim" || data.intent === "split") return refused(409, "conflict", CLAIM_REFUSED.not_open);
   if (data.claimId !== claimId) return refused(409, "lease_ended", LEASE_ENDED);
   switch (data.intent) {
     case "renew": {

@@ -1,0 +1,42 @@
+import { transaction } from "~/db.server.ts";
+import { appendAuditEvent } from "~/modules/audit/writer.server.ts";
+import { can } from "~/modules/auth/capabilities.ts";
+import type { Decider } from "~/modules/decisions/decide.server.ts";
+import { newId } from "~/modules/ids.ts";
+import { clusterConflict, clusterForbidden, clusterNotFound } from "./errors.ts";
+import { holdClusterLock, refreshCluster } from "./membership.server.ts";
+
+export type SplitResult = { itemId: string; fromClusterId: string; toClusterId: string };
+
+/**
+ * Splits a member that does not belong (a news report quoting the propaganda) out of its cluster
+ * into a new cluster of its own, with the band keys it brought, so later near-duplicates of it join
+ * it there. Intake places only new items, so the member is never joined back automatically.
+ */
+export async function splitMember(user: Decider, input: { itemId: string; reason: string }): Promise<SplitResult> {
+  if (!can(user.role, "clusters:decide")) throw clusterForbidden("Only moderators and policy leads can split a member out of its cluster.");
+  return transaction(async (tx) => {
+    await holdClusterLock(tx);
+    const item = await tx.item.findUnique({ where: { id: input.itemId }, select: { id: true, clusterId: true, strongestSource: true, dueAt: true } });
+    if (!item) throw clusterNotFound("That item does not exist.");
+    const fromClusterId = item.clusterId;
+    const others = fromClusterId ? await tx.item.count({ where: { clusterId: fromClusterId, id: { not: item.id } } }) : 0;
+    if (!fromClusterId || others === 0) throw clusterConflict("This item is already alone in its cluster: there is nothing to split it from.");
+    const toClusterId = newId();
+    const now = new Date();
+    await tx.cluster.create({
+      data: { id: toClusterId, representativeItemId: item.id, size: 1, strongestSource: item.strongestSource, firstDueAt: item.dueAt, createdAt: now },
+    });
+    await tx.item.update({ where: { id: item.id }, data: { clusterId: toClusterId } });
+    await tx.clusterBand.updateMany({ where: { clusterId: fromClusterId, itemId: item.id }, data: { clusterId: toClusterId } });
+    await refreshCluster(tx, fromClusterId);
+    await appendAuditEvent(tx, {
+      actor: { kind: "user", id: user.id, email: user.email, role: user.role },
+      action: "cluster.member_split",
+      subjectType: "cluster",
+      subjectId: fromClusterId,
+      payload: { itemId: item.id, fromClusterId, toClusterId, reason: input.reason },
+    });
+    return { itemId: item.id, fromClusterId, toClusterId };
+  });
+}
