@@ -44,7 +44,8 @@ const ClusterAction = z.discriminatedUnion("intent", [SplitForm, MergeForm]);
 
 /** Splitting a member out (the people who decide clusters) and merging this cluster into another (leads). */
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireCapability(request, "clusters:decide");
+  // Who may split and who may merge is checked by the modules; the page's readers get their refusal there.
+  const user = await requireCapability(request, "clusters:view");
   const submission = await parseSubmission(request, ClusterAction);
   if (submission.status !== "success") return invalidForm(submission);
   const data = submission.value;

@@ -45,7 +45,7 @@ export function propagandaFamily(prefix: string): MemberText[] {
       handle: "lantern_relay",
       source: "authority_referral",
     },
-    { externalId: `${prefix}-3`, body: post.replace(tail, ""), handle: "lantern_relay2" },
+    { externalId: `${prefix}-3`, body: post.replace(` and sing the ${group} anthem`, ""), handle: "lantern_relay2" },
     { externalId: `${prefix}-news`, body: `City desk report: "${post}", the post said; police are aware.`, handle: "city_desk" },
   ];
 }
