@@ -101,6 +101,11 @@ describe("a cluster on the review screen", () => {
     expect(form.get("rationale")).toBe("Same post as its cluster.");
     const decision = await db.decision.findFirstOrThrow({ where: { itemId: served } });
     expect(decision.action).toBe("keep");
+    expect(decision.clusterDecisionId).not.toBeNull();
+    // Every member got its own decision from the one the moderator made.
+    const members = await db.decision.findMany({ where: { itemId: { in: itemIds } }, select: { itemId: true, action: true, clusterDecisionId: true } });
+    expect(new Set(members.map((m) => m.itemId))).toEqual(new Set(itemIds));
+    for (const m of members) expect(m).toMatchObject({ action: "keep", clusterDecisionId: decision.clusterDecisionId });
 
     await page.goto(`${server.url}/clusters/${clusterId}`);
     await page.getByRole("heading", { name: /Members 1–5 of 5/ }).waitFor();
