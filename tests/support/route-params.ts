@@ -137,3 +137,13 @@ ROUTE_PARAM_SAMPLES.reviewId = async () => {
   }
   return undefined;
 };
+
+// Campaigns: the demo referral campaign's reference (the demo data always has it).
+ROUTE_PARAM_SAMPLES.reference = async () =>
+  (
+    await db.flag.findFirst({
+      where: { reference: { not: null }, source: { in: ["authority_referral", "removal_order"] } },
+      orderBy: { receivedAt: "asc" },
+      select: { reference: true },
+    })
+  )?.reference ?? undefined;
