@@ -178,10 +178,12 @@ function fingerprintsOf(entries: FlagRequest[], known: (externalId: string) => b
   for (const { content } of entries) {
     if (out.has(content.externalId) || known(content.externalId)) continue;
     const digest = contentDigest(content);
-    out.set(content.externalId, { digest, print: fingerprintOf([content.title, content.body]) });
+    // Clustering off: no fingerprint and no keys, so nothing is probed and each item starts its own cluster.
+    out.set(content.externalId, { digest, print: env.DOCKET_CLUSTERING ? fingerprintOf([content.title, content.body]) : UNCLUSTERED });
   }
   return out;
 }
+const UNCLUSTERED: ItemFingerprint = { fingerprint: null, keys: [] };
 const keysOf = (prints: Prints) => [...new Set([...prints.values()].flatMap((p) => p.print.keys))];
 const UPDATED_COLUMNS = [
   "priority",
