@@ -72,6 +72,13 @@ const schema = z.object({
   // How alike (estimated Jaccard index of word shingles) a new item must be to a cluster's member to
   // join it; see docs/decisions/038-near-duplicate-clusters.md for the measured curve.
   DOCKET_CLUSTER_THRESHOLD: z.coerce.number().min(0.2).max(1).default(0.45),
+  // Off, intake neither fingerprints new items nor probes the band index: each new item gets a
+  // cluster of its own. For an installation that does not want near-duplicate grouping, and for
+  // measuring what clustering costs intake (bench/clusters-intake.ts).
+  DOCKET_CLUSTERING: z
+    .enum(["0", "1", "true", "false"])
+    .default("1")
+    .transform((v) => v === "1" || v === "true"),
 });
 
 export type Env = z.infer<typeof schema>;

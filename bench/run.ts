@@ -1,10 +1,11 @@
 // `npm run bench`: the queue benchmark on SQLite and on PostgreSQL (a throwaway cluster this script
 // starts and deletes, or DOCKET_BENCH_PG_URL), Ozone's queue SQL on the same cluster and size, and
-// the audit benchmark, and the near-duplicate clustering quality on a synthetic referral campaign;
+// the audit benchmark, the near-duplicate clustering quality on a synthetic referral campaign and
+// intake throughput with clustering against without it (bench/clusters-intake.ts);
 // then gathers every section on file into docs/benchmarks.md.
 //
 //   npm run bench -- [--items 100000[,1000000]] [--engine sqlite|postgresql|both] [--quick]
-//                    [--only=queue,ozone,audit,clusters-quality,clusters-decide] [--report-only]
+//                    [--only=queue,ozone,audit,clusters-quality,clusters-decide,clusters-intake] [--report-only]
 //
 // --report-only runs nothing: it writes the queue sections of the given engines and sizes again
 // from their results on file (tmp/bench-queue/<engine>-<N>.json), then gathers docs/benchmarks.md.
@@ -53,7 +54,7 @@ function child(script: string, args: string[], env: Record<string, string> = {})
 }
 const readJson = <T>(file: string): T | null => (existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : null);
 
-const needsPg = wants("queue") || wants("ozone") || wants("audit") || wants("clusters-decide");
+const needsPg = wants("queue") || wants("ozone") || wants("audit") || wants("clusters-decide") || wants("clusters-intake");
 let cluster: Cluster | null = null;
 try {
   if (needsPg && engines.includes("postgresql")) {
@@ -87,6 +88,11 @@ try {
       ]);
     }
     child("clusters-decide.ts", ["--report"]);
+  }
+  if (wants("clusters-intake")) {
+    for (const n of sizes)
+      for (const engine of engines)
+        child("clusters-intake.ts", ["--engine", engine, "--items", String(n), ...(cluster && engine === "postgresql" ? ["--pg-url", cluster.url] : [])]);
   }
 } finally {
   cluster?.stop();

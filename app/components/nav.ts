@@ -11,6 +11,7 @@ export const NAV: { to: string; label: string; capability: Capability }[] = [
   { to: "/queues", label: "Queues", capability: "queue:manage" },
   { to: "/routing", label: "Routing", capability: "routing:read" },
   { to: "/labels", label: "Label sets", capability: "labels:read" },
+  { to: "/campaigns", label: "Campaigns", capability: "campaigns:read" },
   { to: "/overview", label: "Overview", capability: "reports:view" },
   { to: "/audit", label: "Audit log", capability: "audit:read" },
   { to: "/admin/users", label: "Users", capability: "users:manage" },

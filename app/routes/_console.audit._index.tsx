@@ -140,6 +140,18 @@ export default function AuditSearch() {
             ))}
           </select>
         </div>
+        <div>
+          <label htmlFor="f-reference" className="block text-sm font-medium">
+            Referral or order reference
+          </label>
+          <input id="f-reference" name="reference" defaultValue={value("reference")} className={inputClass} />
+        </div>
+        <div>
+          <label htmlFor="f-platform" className="block text-sm font-medium">
+            Platform
+          </label>
+          <input id="f-platform" name="platform" defaultValue={value("platform")} className={inputClass} />
+        </div>
         <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4">
           <button type="submit" className={buttonClass}>
             Search
@@ -147,7 +159,7 @@ export default function AuditSearch() {
           <Link to="/audit" className={secondaryButtonClass}>
             Clear
           </Link>
-          <p className="text-sm text-slate-600">Item, label, flag source and outcome narrow the log to decisions.</p>
+          <p className="text-sm text-slate-600">Item, label, flag source, outcome, reference and platform narrow the log to decisions.</p>
         </div>
       </Form>
       <div className="overflow-x-auto rounded border border-slate-200 bg-white">

@@ -171,3 +171,13 @@ ROUTE_PARAM_SAMPLES.jobId = async () => {
   });
   return result.cluster?.id;
 };
+
+// Campaigns: the demo referral campaign's reference (the demo data always has it).
+ROUTE_PARAM_SAMPLES.reference = async () =>
+  (
+    await db.flag.findFirst({
+      where: { reference: { not: null }, source: { in: ["authority_referral", "removal_order"] } },
+      orderBy: { receivedAt: "asc" },
+      select: { reference: true },
+    })
+  )?.reference ?? undefined;

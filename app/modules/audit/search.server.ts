@@ -36,6 +36,10 @@ export const AuditSearch = z.object({
   action: optionalText,
   item: optionalText,
   label: optionalText,
+  // A referral campaign: decisions on items flagged under this authority or removal-order reference
+  // (on `platform` when given), so a campaign's figures re-count from the log.
+  reference: optionalText,
+  platform: optionalText,
   source: z
     .enum(FLAG_SOURCES)
     .optional()
@@ -104,7 +108,7 @@ export async function searchEvents(q: AuditSearch, pageSize = PAGE_SIZE) {
   }
   // A renamed action's earlier events keep their stored name; searching the current name finds both.
   if (q.action) where.push(Prisma.sql`e."action" IN (${Prisma.join(recordedNames(q.action))})`);
-  const decisionFilter = Boolean(q.item || q.label || q.source || q.outcome);
+  const decisionFilter = Boolean(q.item || q.label || q.source || q.outcome || q.reference || q.platform);
   if (q.item) {
     const items = await db.item.findMany({ where: { externalId: q.item }, select: { id: true }, take: 100 });
     const ids = items.map((i) => i.id);
@@ -123,6 +127,11 @@ export async function searchEvents(q: AuditSearch, pageSize = PAGE_SIZE) {
     where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Flag" f WHERE f."itemId" = d."itemId"
       AND CAST(f."source" AS TEXT) = ${q.source} AND f."receivedAt" <= d."createdAt")`);
   }
+  if (q.reference) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Flag" f WHERE f."itemId" = d."itemId" AND f."reference" = ${q.reference}
+      AND CAST(f."source" AS TEXT) IN ('authority_referral', 'removal_order'))`);
+  }
+  if (q.platform) where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Item" pi WHERE pi."id" = d."itemId" AND pi."platform" = ${q.platform})`);
   const forward = q.after !== undefined && q.before === undefined;
   if (q.before !== undefined) where.push(Prisma.sql`e."seq" < ${q.before}`);
   if (forward) where.push(Prisma.sql`e."seq" > ${q.after}`);

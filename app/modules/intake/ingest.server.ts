@@ -178,10 +178,12 @@ function fingerprintsOf(entries: FlagRequest[], known: (externalId: string) => b
   for (const { content } of entries) {
     if (out.has(content.externalId) || known(content.externalId)) continue;
     const digest = contentDigest(content);
-    out.set(content.externalId, { digest, print: fingerprintOf([content.title, content.body]) });
+    // Clustering off: no fingerprint and no keys, so nothing is probed and each item starts its own cluster.
+    out.set(content.externalId, { digest, print: env.DOCKET_CLUSTERING ? fingerprintOf([content.title, content.body]) : UNCLUSTERED });
   }
   return out;
 }
+const UNCLUSTERED: ItemFingerprint = { fingerprint: null, keys: [] };
 const keysOf = (prints: Prints) => [...new Set([...prints.values()].flatMap((p) => p.print.keys))];
 const UPDATED_COLUMNS = [
   "priority",
@@ -451,7 +453,11 @@ function planIntake(
     const cluster = clusterOf(acc);
     if (needsRouting(acc)) {
       const stage = acc.state === ESCALATED_STATE ? "escalation" : "review";
-      const route = routeItem(routing.version, routing.queues, subjectOf({ ...acc, countsByReason: acc.countsByReason }, stage, routing, (cluster?.size ?? 1) >= 2));
+      const route = routeItem(
+        routing.version,
+        routing.queues,
+        subjectOf({ ...acc, countsByReason: acc.countsByReason }, stage, routing, (cluster?.size ?? 1) >= 2),
+      );
       if (route.queueId !== acc.queueId) {
         acc.assignedToId = null;
         acc.assignedAt = null;
@@ -502,8 +508,7 @@ function planIntake(
         signature: fingerprint ? encodeSignature(fingerprint.signature) : null,
         shingleCount: fingerprint?.shingles ?? null,
       });
-    }
-    else {
+    } else {
       updates.push({
         id: acc.id,
         fields: {

@@ -1,27 +1,12 @@
 import { GAP_WORDS, type Kappa } from "./agreement.ts";
 import type { AgreementReport } from "./agreement.server.ts";
+import { csvLine as line } from "~/modules/reports/csv.ts";
 
 // The agreement figures and the pairs behind them as CSV, for auditors' spreadsheets. Like the page,
 // no column names or identifies a reviewer.
 
 export const AGREEMENT_CSV_KINDS = ["pairs", "figures", "confusion"] as const;
 export type AgreementCsvKind = (typeof AGREEMENT_CSV_KINDS)[number];
-
-// Spreadsheets run a cell that starts with one of these as a formula; item ids and label keys come
-// from platforms and leads, so text cells are neutralised. Numbers are written as numbers: a
-// negative kappa is a value, not a formula.
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-export function csvCell(value: string | number | boolean | Date | null): string {
-  if (value === null) return "";
-  if (typeof value === "number") return Number.isFinite(value) ? String(Number(value.toFixed(6))) : "";
-  if (typeof value === "boolean") return value ? "yes" : "no";
-  let s = value instanceof Date ? value.toISOString() : value;
-  if (FORMULA_START.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-const line = (cells: (string | number | boolean | Date | null)[]) => `${cells.map(csvCell).join(",")}\r\n`;
 
 function kappaCells(k: Kappa) {
   return [k.n, k.kappa, k.se, k.ciLow, k.ciHigh, k.observed, k.chance, k.gap ? GAP_WORDS[k.gap] : null];
