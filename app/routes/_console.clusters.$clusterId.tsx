@@ -51,7 +51,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const data = submission.value;
   try {
     if (data.intent === "split") {
-      const { toClusterId } = await splitMember(user, { itemId: data.itemId, reason: data.reason });
+      const { toClusterId } = await splitMember(user, { itemId: data.itemId, reason: data.reason, clusterId: params.clusterId ?? "" });
       return redirect(`/clusters/${params.clusterId}?notice=split&to=${encodeURIComponent(toClusterId)}`);
     }
     await mergeClusters(user, { fromClusterId: data.fromClusterId, intoClusterId: data.intoClusterId, reason: data.reason });

@@ -217,7 +217,9 @@ describe("referral campaigns", () => {
     const bad = await asLead.get(`${path("/report")}?format=xlsx`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
-    expect((await asLead.get(`/campaigns/${encodeURIComponent("bad\u0001ref")}`)).status).toBe(400);
+    // Any reference intake could have stored can be asked for (verbatim, up to its 500 characters); a longer one cannot exist.
+    expect((await asLead.get(`/campaigns/${encodeURIComponent("odd\u0001ref ")}`)).status).toBe(404);
+    expect((await asLead.get(`/campaigns/${"R".repeat(501)}`)).status).toBe(400);
 
     const asModerator = await signedIn(team.moderator.email);
     for (const url of ["/campaigns", path(), `${path("/report")}?format=csv`, `${path("/report")}?format=json`]) {

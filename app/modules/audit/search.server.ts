@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db, Prisma } from "~/db.server.ts";
+import { FlagReference } from "~/modules/intake/schema.ts";
 import { MAX_SEQ } from "./limits.ts";
 import type { ChainedFields } from "./chain.ts";
 import { currentName, parseAuditPayload, recordedNames } from "./events.ts";
@@ -38,7 +39,7 @@ export const AuditSearch = z.object({
   label: optionalText,
   // A referral campaign: decisions on items flagged under this authority or removal-order reference
   // (on `platform` when given), so a campaign's figures re-count from the log.
-  reference: optionalText,
+  reference: FlagReference.optional().transform((v: string | undefined) => (v ? v : undefined)),
   platform: optionalText,
   source: z
     .enum(FLAG_SOURCES)

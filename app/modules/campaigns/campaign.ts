@@ -3,6 +3,7 @@
 // the decision in force, so the page, the report and the tests count the same way; every figure
 // names the audit search it re-counts from (docs/decisions/040-referral-campaigns.md).
 import { z } from "zod";
+import { FlagReference } from "~/modules/intake/schema.ts";
 import { isOpen } from "~/modules/items/lifecycle.ts";
 import { csvLine, type CsvValue } from "~/modules/reports/csv.ts";
 
@@ -17,7 +18,7 @@ export type FinalAction = (typeof FINAL_ACTIONS)[number];
 const printable = (v: string) => !/[\u0000-\u001f\u007f]/.test(v);
 /** A campaign as named in a URL: its reference (path), and its platform (query) when several share it. */
 export const CampaignKey = z.object({
-  reference: z.string().trim().min(1, "A campaign needs its reference.").max(200).refine(printable, "A reference has no control characters."),
+  reference: z.string().min(1, "A campaign needs its reference.").pipe(FlagReference),
   platform: z
     .string()
     .trim()

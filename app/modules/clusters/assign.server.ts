@@ -36,8 +36,6 @@ export function chooseClusters(newcomers: NewItem[], reads: ClusterReads, thresh
   return { assigned, bandRows: index.added };
 }
 
-
-
 const BAND_COLUMNS = `b."bandKey", b."clusterId", b."itemId", i."signature", i."shingleCount"`;
 const CLUSTER_COLUMNS = `"id", "size", "strongestSource", "firstDueAt"`;
 
@@ -55,7 +53,10 @@ export function readClustersOnSqlite(conn: SqliteTx, keys: number[]): ClusterRea
   const ids = [...new Set(bands.map((b) => b.clusterId))];
   for (let i = 0; i < ids.length; i += 500) {
     const part = ids.slice(i, i + 500);
-    const rows = conn.prepare(`SELECT ${CLUSTER_COLUMNS} FROM "Cluster" WHERE "id" IN (${part.map(() => "?").join(",")})`).all(...part) as Record<string, unknown>[];
+    const rows = conn.prepare(`SELECT ${CLUSTER_COLUMNS} FROM "Cluster" WHERE "id" IN (${part.map(() => "?").join(",")})`).all(...part) as Record<
+      string,
+      unknown
+    >[];
     for (const r of rows) clusters.set(r.id as string, { ...(r as ClusterRow), firstDueAt: r.firstDueAt === null ? null : new Date(Number(r.firstDueAt)) });
   }
   return { bands, clusters };

@@ -17,7 +17,7 @@ export const MIN_WORDS = 12;
 /** The band number kept for exact copies of short texts (their key hashes their comparable words). */
 export const EXACT_BAND = 63;
 
-const SEEDS = Array.from({ length: SIGNATURE_SIZE }, (_, i) => fmix32(0x9e3779b9 ^ Math.imul(i + 1, 0x85ebca6b)));
+const SEEDS = Int32Array.from({ length: SIGNATURE_SIZE }, (_, i) => fmix32(0x9e3779b9 ^ Math.imul(i + 1, 0x85ebca6b)));
 
 /** MurmurHash3's finaliser: a fast, well-mixed 32-bit permutation. */
 function fmix32(h: number): number {
@@ -55,13 +55,25 @@ export function shingles(words: string[]): Set<number> {
   return out;
 }
 
+// The hot loop of intake's fingerprint: fmix32(shingle ^ seed) written out over a typed array, one
+// signature value at a time, so the engine keeps it in registers.
 export function signatureOf(shingleSet: Set<number>): Uint32Array {
-  const sig = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff);
-  for (const s of shingleSet) {
-    for (let i = 0; i < SIGNATURE_SIZE; i++) {
-      const v = fmix32(s ^ SEEDS[i]);
-      if (v < sig[i]) sig[i] = v;
+  const xs = Int32Array.from(shingleSet);
+  const sig = new Uint32Array(SIGNATURE_SIZE);
+  for (let i = 0; i < SIGNATURE_SIZE; i++) {
+    const seed = SEEDS[i];
+    let min = 0xffffffff;
+    for (let j = 0; j < xs.length; j++) {
+      let h = xs[j] ^ seed;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      const v = h >>> 0;
+      if (v < min) min = v;
     }
+    sig[i] = min;
   }
   return sig;
 }

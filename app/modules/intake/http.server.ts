@@ -17,10 +17,7 @@ export async function receiveFlag(request: Request, client: ApiClient) {
   const parsed = FlagRequest.safeParse(body);
   if (!parsed.success) return badRequest(parsed.error, "The flag is invalid; nothing was stored. See issues.");
   const [result] = await ingestFlags(senderFor(client), [parsed.data], "single");
-  return json(
-    { itemId: result.itemId, flagId: result.flagId, newItem: result.newItem, clusterId: result.clusterId },
-    { status: result.duplicate ? 200 : 201 },
-  );
+  return json({ itemId: result.itemId, flagId: result.flagId, newItem: result.newItem, clusterId: result.clusterId }, { status: result.duplicate ? 200 : 201 });
 }
 
 export type BatchEntryResult =
@@ -56,7 +53,14 @@ export async function receiveBatch(request: Request, client: ApiClient) {
       refused,
     );
     results.forEach((r, i) => {
-      answers[good[i].index] = { index: good[i].index, status: r.duplicate ? 200 : 201, itemId: r.itemId, flagId: r.flagId, newItem: r.newItem, clusterId: r.clusterId };
+      answers[good[i].index] = {
+        index: good[i].index,
+        status: r.duplicate ? 200 : 201,
+        itemId: r.itemId,
+        flagId: r.flagId,
+        newItem: r.newItem,
+        clusterId: r.clusterId,
+      };
     });
   }
   const list = answers as BatchEntryResult[];

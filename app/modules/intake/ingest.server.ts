@@ -208,6 +208,8 @@ const UPDATED_COLUMNS = [
 
 function ingestOnSqlite(sender: IntakeSender, entries: FlagRequest[], plan: (reads: IntakeReads) => IntakePlan) {
   const toDate = (v: unknown) => (v === null ? null : new Date(Number(v)));
+  // Fingerprinting is CPU work on the request's text: done before the write lock, never under it.
+  const prints = fingerprintsOf(entries, () => false);
   return sqliteWrite((conn) => {
     const routing = routingContextOnSqlite(conn);
     const reads: IntakeReads = {
@@ -256,7 +258,7 @@ function ingestOnSqlite(sender: IntakeSender, entries: FlagRequest[], plan: (rea
         for (const r of rows) reads.seenReporters.add(`${r.itemId}\u0000${r.reporterId}`);
       }
     }
-    reads.prints = fingerprintsOf(entries, (id) => reads.existing.has(id));
+    reads.prints = new Map([...prints].filter(([externalId]) => !reads.existing.has(externalId)));
     reads.clusters = readClustersOnSqlite(conn, keysOf(reads.prints));
     const knownClusters = [...new Set([...reads.existing.values()].map((i) => i.clusterId).filter((c): c is string => !!c && !reads.clusters.clusters.has(c)))];
     for (const part of chunks(knownClusters, 500)) {
@@ -290,9 +292,10 @@ function ingestOnPostgres(sender: IntakeSender, entries: FlagRequest[], plan: (r
   // Every content's fingerprint is probed: which items are known is read in the same round trip.
   const prints = fingerprintsOf(entries, () => false);
   const [bandsSql, clustersSql] = clusterProbeSql(keysOf(prints));
+  // The cluster lock only when something is to be placed by similarity: a call with no keys joins nothing.
   const reads = [
     GENERATION_SHARED_SQL,
-    CLUSTER_LOCK_SQL,
+    keysOf(prints).length > 0 ? CLUSTER_LOCK_SQL : "SELECT 1",
     `SELECT ${KNOWN_FLAG_COLUMNS} FROM "Flag" f JOIN "Item" i ON i."id" = f."itemId" WHERE f."platform" = ${platform} AND f."externalId" = ANY(${textArray(flagExternalIds(entries))})`,
     `${items} ORDER BY "id" FOR UPDATE`,
     `SELECT "itemId", "reporterId" FROM "Flag" WHERE "itemId" IN (SELECT "id" FROM (${items}) AS i) AND "reporterId" = ANY(${textArray(reporterIds(entries))})`,

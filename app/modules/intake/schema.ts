@@ -43,6 +43,12 @@ const text = (what: string, max: number) =>
     .max(max, `${what} must be at most ${max.toLocaleString("en")} characters.`)
     .superRefine(storable(what));
 
+/**
+ * A referral's or removal order's reference, taken verbatim: campaigns and the audit search look it
+ * up with this same rule, so every reference intake stored can be asked for.
+ */
+export const FlagReference = text("flag.reference", LIMITS.reference);
+
 const webUrl = (what: string) =>
   z
     .string({ invalid_type_error: `${what} must be a string.` })
@@ -98,7 +104,7 @@ export const FlagInput = z
       .regex(/^[a-z][a-z0-9_]{0,63}$/, "flag.reason must be a category key: lower-case letters, digits and underscores."),
     note: text("flag.note", LIMITS.note).optional(),
     reporterId: identifier("flag.reporterId").optional(),
-    reference: text("flag.reference", LIMITS.reference).optional(),
+    reference: FlagReference.optional(),
     receivedAt: isoTime("flag.receivedAt")
       .refine((d) => d.getTime() <= Date.now() + 5 * 60_000, "flag.receivedAt may not be in the future.")
       .optional(),

@@ -107,7 +107,8 @@ export async function handleReviewIntent(
     }
     case "split": {
       try {
-        await splitMember(user, { itemId: data.itemId, reason: data.reason });
+        // Only a member of the cluster of the item on this screen, as the panel showed it.
+        await splitMember(user, { itemId: data.itemId, reason: data.reason, besideItemId: itemId });
       } catch (e) {
         if (e instanceof ClusterError) return refused(e.status, e.code, e.message);
         throw e;

@@ -3,7 +3,7 @@
 -- resumable jobs in member-sized chunks. See docs/decisions/038-near-duplicate-clusters.md and
 -- 039-cluster-decisions.md.
 ALTER TABLE "Item" ADD COLUMN "clusterId" TEXT;
--- The item's MinHash signature (base64 of 32-bit values) and how many shingles it was built from;
+-- The item's MinHash signature (base64 of its values' low 16 bits) and how many shingles it was built from;
 -- null for texts too short to be clustered by similarity.
 ALTER TABLE "Item" ADD COLUMN "signature" TEXT;
 ALTER TABLE "Item" ADD COLUMN "shingleCount" INTEGER;
@@ -64,7 +64,14 @@ CREATE INDEX "ClusterDecision_clusterId_idx" ON "ClusterDecision"("clusterId");
 -- Campaigns are the flags that share a referral or removal-order reference.
 CREATE INDEX "Flag_reference_idx" ON "Flag"("reference") WHERE "reference" IS NOT NULL;
 
--- Items received before clusters existed each stand alone in a cluster of their own.
+-- Items received before clusters existed keep their copy groups: items with the same digest (exact
+-- copies of the normalised text) share a cluster named after the oldest of them, the others stand
+-- alone. They carry no signature, so only exact copies are grouped for them.
 INSERT INTO "Cluster" ("id", "representativeItemId", "size", "strongestSource", "firstDueAt", "createdAt", "updatedAt")
-  SELECT 'c' || "id", "id", 1, "strongestSource", "dueAt", "createdAt", "updatedAt" FROM "Item";
-UPDATE "Item" SET "clusterId" = 'c' || "id";
+  SELECT 'c' || MIN("id"), MIN("id"), COUNT(*),
+    (CASE MIN(CASE "strongestSource" WHEN 'removal_order' THEN 0 WHEN 'trusted_flagger' THEN 1 WHEN 'authority_referral' THEN 2 WHEN 'user_report' THEN 3 ELSE 4 END)
+      WHEN 0 THEN 'removal_order' WHEN 1 THEN 'trusted_flagger' WHEN 2 THEN 'authority_referral' WHEN 3 THEN 'user_report' ELSE 'automated' END)::"FlagSource",
+    MIN("dueAt"), MIN("createdAt"), MAX("updatedAt")
+  FROM "Item" GROUP BY COALESCE("contentDigest", "id");
+UPDATE "Item" SET "clusterId" = 'c' || (SELECT MIN(c."id") FROM "Item" c WHERE c."contentDigest" = "Item"."contentDigest") WHERE "contentDigest" IS NOT NULL;
+UPDATE "Item" SET "clusterId" = 'c' || "id" WHERE "contentDigest" IS NULL;
