@@ -70,6 +70,11 @@ app.use((req, res, next) => {
 const server = app.listen(config.port, config.host, () => {
   console.log(`Docket is listening on http://${config.host}:${config.port}`);
 });
+// Node closes an idle keep-alive connection after 5 s; a client or proxy that sends on it at that
+// moment gets "other side closed" instead of an answer. Idle connections stay open longer than the
+// usual proxy idle timeout (60 s), so it is always the client that closes them.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => server.close(() => process.exit(0)));
 }
