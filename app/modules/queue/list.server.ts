@@ -212,6 +212,7 @@ export async function listQueue(input: ListQuery, now = new Date(), pageSize = P
         heldBy: r.leaseExpiresAt && r.leaseExpiresAt > now && r.claimedById ? (holderEmail.get(r.claimedById) ?? "someone") : null,
       })),
       f.state,
+      f.queue,
     ),
     total,
     overdueTotal,
@@ -232,15 +233,20 @@ type ListedItem = { id: string; externalId: string; title: string | null; dueAt:
 /**
  * Folds the page's members of one cluster into the row of the first of them (the keyset read and its
  * cursors are untouched: they walk items), when the cluster has two or more open members in the listed
- * state. Two reads whatever the page: the open members of the page's clusters counted in one grouped
- * query along the (clusterId, state) index, and the clusters' representatives.
+ * state (and the listed queue, under a queue filter). Two reads whatever the page: the open members of
+ * the page's clusters counted in one grouped query along the (clusterId, state) index, and the
+ * clusters' representatives.
  */
-async function grouped<T extends ListedItem>(rows: T[], state: string) {
+async function grouped<T extends ListedItem>(rows: T[], state: string, queue: string | undefined) {
   const clusterIds = [...new Set(rows.map((r) => r.clusterId).filter((c): c is string => !!c))];
   const counts = clusterIds.length
     ? await db.item.groupBy({
         by: ["clusterId"],
-        where: { clusterId: { in: clusterIds }, state: state as (typeof OPEN_STATES)[number] },
+        where: {
+          clusterId: { in: clusterIds },
+          state: state as (typeof OPEN_STATES)[number],
+          ...(queue ? { queueId: queue === UNROUTED ? null : queue } : {}),
+        },
         _count: { _all: true },
       })
     : [];
