@@ -5,7 +5,7 @@ import { refusalMessage } from "~/components/ui/form.ts";
 import { Notice, PageHeader, buttonClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
-import { clusterDecisionProgress, resumeClusterDecision } from "~/modules/clusters/decide.server.ts";
+import { clusterDecisionProgress, mayFollow, resumeClusterDecision } from "~/modules/clusters/decide.server.ts";
 import { ClusterError } from "~/modules/clusters/errors.ts";
 import { ResumeForm } from "~/modules/clusters/forms.ts";
 import { notFound } from "~/modules/http/errors.server.ts";
@@ -22,8 +22,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireCapability(request, "clusters:decide");
   const job = await clusterDecisionProgress(params.jobId ?? "");
-  if (!job) throw notFound("There is no such cluster decision.");
-  return json({ job, mayResume: job.userId === user.id || user.role === "policy_lead" });
+  // A job's progress is its owner's and the leads' business; to anyone else it does not exist.
+  if (!job || !mayFollow(user, job)) throw notFound("There is no such cluster decision.");
+  return json({ job });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -46,7 +47,7 @@ const STATE_TEXT = {
 } as const;
 
 export default function ClusterDecisionProgressPage() {
-  const { job, mayResume } = useLoaderData<typeof loader>();
+  const { job } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const percent = job.total === 0 ? 100 : Math.floor((job.processed / job.total) * 100);
   const stalled = job.state === "running" && job.resumable;
@@ -80,7 +81,7 @@ export default function ClusterDecisionProgressPage() {
         <dd>{stalled ? "paused" : job.state}</dd>
       </dl>
       <div className="flex flex-wrap items-center gap-4">
-        {job.resumable && mayResume ? (
+        {job.resumable ? (
           <Form method="post">
             <input type="hidden" name="intent" value="resume" />
             <button type="submit" className={buttonClass}>
@@ -88,7 +89,6 @@ export default function ClusterDecisionProgressPage() {
             </button>
           </Form>
         ) : null}
-        {job.resumable && !mayResume ? <p className="text-sm">Only the moderator who made this decision, or a policy lead, can resume it.</p> : null}
         {job.state === "done" ? (
           <Form method="post" action="/queue">
             <input type="hidden" name="intent" value="next" />

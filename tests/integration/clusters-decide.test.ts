@@ -5,11 +5,14 @@ import { exportStream } from "~/modules/audit/export.server.ts";
 import { puidFor } from "~/modules/audit/statement-of-reasons.ts";
 import { verifyChain } from "~/modules/audit/verify.server.ts";
 import { CLUSTER_CHUNK, clusterDecisionProgress, resumeClusterDecision, runClusterDecision } from "~/modules/clusters/decide.server.ts";
+import { clusterView } from "~/modules/clusters/view.server.ts";
 import { ClusterError } from "~/modules/clusters/errors.ts";
 import { mergeClusters } from "~/modules/clusters/merge.server.ts";
 import { splitMember } from "~/modules/clusters/split.server.ts";
 import { decide } from "~/modules/decisions/decide.server.ts";
-import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
+import { importLabelSet, publishDraft } from "~/modules/labels/editor.server.ts";
+import { liveLabelSetsForReason, recentLiveLabelSetsForReason } from "~/modules/labels/live.server.ts";
+import { handleReviewIntent } from "~/modules/review/intents.server.ts";
 import { claimItem } from "~/modules/queue/claims.server.ts";
 import { nearDuplicate } from "../support/clusters.ts";
 import { makeUser, PASSWORD } from "../support/fixtures.ts";
@@ -136,6 +139,25 @@ async function failDecisionInsertAt(n: number) {
   };
 }
 
+/** A cluster of CLUSTER_CHUNK + `extra` members whose job stopped after its first chunk (a real database failure). */
+async function stoppedAfterFirstChunk(extra: number) {
+  const cluster = await clusterWith(CLUSTER_CHUNK + extra);
+  const user = await makeUser("moderator");
+  const restore = await failDecisionInsertAt(1 + CLUSTER_CHUNK);
+  let jobId: string;
+  let servedDecisionId: string;
+  try {
+    const result = await decideCluster(user, cluster.served);
+    jobId = result.cluster!.id;
+    servedDecisionId = result.decisionId;
+    await runClusterDecision(jobId);
+  } finally {
+    await restore();
+  }
+  expect(await clusterDecisionProgress(jobId)).toMatchObject({ state: "failed", processed: CLUSTER_CHUNK, decided: CLUSTER_CHUNK });
+  return { ...cluster, user, jobId, servedDecisionId };
+}
+
 describe("deciding a cluster", () => {
   it(`a ${LARGE}-member cluster: every member gets its decision, labels, audit event and statement of reasons`, async () => {
     await settleOpenItems();
@@ -227,6 +249,126 @@ describe("deciding a cluster", () => {
     const decided = await db.item.findMany({ where: { id: { in: memberIds }, state: "decided" }, select: { id: true } });
     expect(decided.map((d) => d.id).sort()).toEqual([memberIds[1], memberIds[3]].sort());
   });
+
+  it("a decider disabled or moved to another role since the job started: the rest is not decided in their name, and the job says why", async () => {
+    await settleOpenItems();
+    const extra = 20;
+    const { memberIds, user, jobId, servedDecisionId } = await stoppedAfterFirstChunk(extra);
+    const lead = await makeUser("policy_lead");
+    await db.user.update({ where: { id: user.id }, data: { disabled: true } });
+    await resumeClusterDecision(lead, jobId);
+    await runClusterDecision(jobId);
+    const disabled = await clusterDecisionProgress(jobId);
+    expect(disabled).toMatchObject({ state: "failed", processed: CLUSTER_CHUNK, decided: CLUSTER_CHUNK, skipped: 0, resumable: true });
+    expect(disabled!.error).toBe(`${user.email} was disabled; the remaining members were not decided.`);
+    expect(await memberStates(memberIds, jobId, servedDecisionId)).toEqual({ decided: CLUSTER_CHUNK, untouched: extra, broken: [] });
+
+    await db.user.update({ where: { id: user.id }, data: { disabled: false, role: "auditor" } });
+    await resumeClusterDecision(lead, jobId);
+    await runClusterDecision(jobId);
+    const demoted = await clusterDecisionProgress(jobId);
+    expect(demoted).toMatchObject({ state: "failed", processed: CLUSTER_CHUNK, decided: CLUSTER_CHUNK });
+    expect(demoted!.error).toMatch(/is now auditor, a role that may not make this decision; the remaining members were not decided\.$/);
+    expect(await memberStates(memberIds, jobId, servedDecisionId)).toEqual({ decided: CLUSTER_CHUNK, untouched: extra, broken: [] });
+
+    // Back in a role that may decide them, the job finishes.
+    await db.user.update({ where: { id: user.id }, data: { role: "moderator" } });
+    await resumeClusterDecision(lead, jobId);
+    await runClusterDecision(jobId);
+    expect(await clusterDecisionProgress(jobId)).toMatchObject({ state: "done", decided: CLUSTER_CHUNK + extra, skipped: 0, error: null });
+    expect(await memberStates(memberIds, jobId, servedDecisionId)).toEqual({ decided: CLUSTER_CHUNK + extra, untouched: 0, broken: [] });
+    expect((await verifyChain()).ok).toBe(true);
+  }, 300_000);
+
+  it("a lead merging the cluster into another mid-job: the members that moved are still decided", async () => {
+    await settleOpenItems();
+    const extra = 20;
+    const { memberIds, clusterId, user, jobId, servedDecisionId } = await stoppedAfterFirstChunk(extra);
+    const other = await clusterWith(1);
+    const lead = await makeUser("policy_lead");
+    await mergeClusters(lead, { fromClusterId: clusterId, intoClusterId: other.clusterId, reason: "Same text, one word changed." });
+    expect(await db.item.count({ where: { id: { in: memberIds }, clusterId: other.clusterId } })).toBe(memberIds.length);
+    await resumeClusterDecision(user, jobId);
+    await runClusterDecision(jobId);
+    expect(await clusterDecisionProgress(jobId)).toMatchObject({ state: "done", decided: CLUSTER_CHUNK + extra, skipped: 0 });
+    expect(await memberStates(memberIds, jobId, servedDecisionId)).toEqual({ decided: CLUSTER_CHUNK + extra, untouched: 0, broken: [] });
+    // The other cluster's own members were never part of this decision.
+    expect(await db.item.count({ where: { id: { in: other.ids }, state: "pending" } })).toBe(other.ids.length);
+  }, 300_000);
+
+  it("the review screen offers exactly the members the job decides: not those in a closed queue, of a reason another label set covers, or one the care cap holds back", async () => {
+    await settleOpenItems();
+    const { clusterId, memberIds, served } = await clusterWith(6);
+    const [closedQueue, otherSet, capped] = memberIds;
+    const item = await db.item.findUniqueOrThrow({ where: { id: served }, select: { queueId: true } });
+    // A closed queue the moderator still belongs to: its items cannot be claimed from it.
+    const closed = await db.queue.create({ data: { id: `closed-${served}`, name: `Closed ${served.slice(-6)}`, open: false } });
+    const user = await makeUser("moderator", { queues: [item.queueId!, closed.id] });
+    await db.item.update({ where: { id: closedQueue }, data: { queueId: closed.id } });
+    // A reason another set covers: the served decision's labels mean nothing for it.
+    const reason = `bait_${randomUUID().slice(0, 6)}`;
+    const system = { kind: "system", name: "test" } as const;
+    const imported = await importLabelSet(system, {
+      key: reason,
+      name: `Bait ${reason}`,
+      reasons: [reason],
+      labels: [
+        { key: `${reason}_none`, name: "Nothing applies", group: "allowed", definition: "Nothing in the policy applies.", severity: 0, defaultAction: "keep" },
+      ],
+    });
+    await publishDraft(system, imported.versionId, "A set for the bait reason.");
+    await recentLiveLabelSetsForReason(reason, { fresh: true });
+    await db.item.update({ where: { id: otherSet }, data: { topReason: reason } });
+    // A reason no set claims is judged by every live set, so it shares the served item's set, and is high-severity.
+    await db.item.update({ where: { id: capped }, data: { topReason: `unclaimed_${reason}` } });
+    await db.qualitySettings.update({ where: { id: 1 }, data: { highSeverityCap: 0, highSeverityFrom: 4 } });
+    try {
+      const claim = (await claimItem(user, served))!;
+      const view = await clusterView(user, clusterId, { served: { id: served, state: "pending" }, blind: { decisionIds: new Set(), itemIds: new Set() } });
+      const result = await decide(user, {
+        itemId: served,
+        claimId: claim.claimId,
+        action: "remove",
+        labelIds: [recruitment],
+        rationale: "Recruitment call copied across accounts (synthetic).",
+        cluster: { memberIds: "all" },
+      });
+      expect(result.cluster).toMatchObject({ state: "done", total: 6, decided: 3, skipped: 3 });
+      expect(view!.decidableCount).toBe(3);
+      expect(
+        view!.members
+          .filter((m) => m.decidable)
+          .map((m) => m.id)
+          .sort(),
+      ).toEqual(memberIds.slice(3).sort());
+      const pending = await db.item.findMany({ where: { id: { in: memberIds }, state: "pending" }, select: { id: true } });
+      expect(pending.map((p) => p.id).sort()).toEqual([closedQueue, otherSet, capped].sort());
+    } finally {
+      await db.qualitySettings.update({ where: { id: 1 }, data: { highSeverityCap: null, highSeverityFrom: 3 } });
+      await db.item.update({ where: { id: closedQueue }, data: { queueId: item.queueId } });
+    }
+  });
+
+  it("deciding a cluster is refused, writing nothing, to a role without clusters:decide", async () => {
+    const { served } = await clusterWith(2);
+    const auditor = await makeUser("auditor");
+    const outcome = await handleReviewIntent(auditor, served, {
+      status: "success",
+      payload: {},
+      value: {
+        intent: "decide",
+        claimId: "none",
+        action: "remove",
+        labelIds: [recruitment],
+        rationale: "Recruitment call (synthetic).",
+        scope: "cluster",
+        memberIds: [],
+      },
+      reply: () => ({}),
+    } as never);
+    expect(outcome).toMatchObject({ refused: { status: 403, code: "forbidden" } });
+    expect(await db.decision.count({ where: { itemId: served } })).toBe(0);
+  });
 });
 
 describe("splitting and merging clusters", () => {
@@ -287,6 +429,59 @@ describe("splitting and merging clusters", () => {
     // Once merged away, a cluster cannot be merged again.
     await expect(mergeClusters(lead, { fromClusterId: b.clusterId, intoClusterId: a.clusterId, reason: "Again." })).rejects.toMatchObject({ status: 409 });
   });
+
+  it("a cluster's page of members is read in index order, without sorting every member", async () => {
+    const { clusterId } = await clusterWith(1);
+    if (dialect === "sqlite") {
+      const plan = await db.$queryRawUnsafe<{ detail: string }[]>(
+        `EXPLAIN QUERY PLAN SELECT "id" FROM "Item" WHERE "clusterId" = ? ORDER BY "firstFlaggedAt" ASC, "id" ASC LIMIT 50 OFFSET 100`,
+        clusterId,
+      );
+      const details = plan.map((p) => p.detail).join("\n");
+      expect(details).toContain("Item_clusterId_firstFlaggedAt_id_idx");
+      expect(details).not.toContain("TEMP B-TREE");
+    } else {
+      const rows = await db.$queryRawUnsafe<{ indexdef: string }[]>(
+        `SELECT "indexdef" FROM "pg_indexes" WHERE "indexname" = 'Item_clusterId_firstFlaggedAt_id_idx'`,
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0].indexdef).toContain(`("clusterId", "firstFlaggedAt", id)`);
+    }
+  });
+
+  it("merging into a cluster of 130,000 members recounts it in the database", async () => {
+    const big = await clusterWith(1);
+    const small = await clusterWith(1);
+    const source = await db.item.findUniqueOrThrow({ where: { id: big.ids[0] }, select: { dueAt: true } });
+    expect(source.dueAt).not.toBeNull();
+    const copies = 130_000;
+    const columns = (
+      dialect === "sqlite"
+        ? await db.$queryRawUnsafe<{ name: string }[]>(`SELECT "name" FROM pragma_table_info('Item')`)
+        : await db.$queryRawUnsafe<{ name: string }[]>(
+            `SELECT "column_name" AS "name" FROM information_schema.columns WHERE "table_name" = 'Item' AND "table_schema" = current_schema()`,
+          )
+    ).map((c) => c.name);
+    const made: Record<string, string> = { id: `'bulk-' || n.i || '-' || s."id"`, externalId: `'bulk-' || n.i || '-' || s."externalId"` };
+    const list = columns.map((c) => `"${c}"`).join(", ");
+    const values = columns.map((c) => made[c] ?? `s."${c}"`).join(", ");
+    const numbers =
+      dialect === "sqlite"
+        ? `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${copies})`
+        : `WITH n(i) AS (SELECT generate_series(1, ${copies}))`;
+    await db.$executeRawUnsafe(`INSERT INTO "Item" (${list}) ${numbers} SELECT ${values} FROM "Item" s, n WHERE s."id" = '${big.ids[0]}'`);
+    try {
+      const lead = await makeUser("policy_lead");
+      const merged = await mergeClusters(lead, { fromClusterId: small.clusterId, intoClusterId: big.clusterId, reason: "Same text." });
+      expect(merged.members).toBe(2);
+      const cluster = await db.cluster.findUniqueOrThrow({ where: { id: big.clusterId } });
+      expect(cluster).toMatchObject({ size: copies + 4, representativeItemId: big.ids[0] });
+      const earliest = await db.item.aggregate({ where: { clusterId: big.clusterId, state: "pending" }, _min: { dueAt: true } });
+      expect(cluster.firstDueAt).toEqual(earliest._min.dueAt);
+    } finally {
+      await db.$executeRawUnsafe(`DELETE FROM "Item" WHERE "id" LIKE 'bulk-%'`);
+    }
+  }, 300_000);
 });
 
 describe("a cluster decision survives its server", () => {
@@ -373,5 +568,21 @@ describe("a cluster decision survives its server", () => {
     const short = await client.post(`/review/${served}`, { intent: "split", itemId: memberIds[0], reason: "" });
     expect(short.status).toBe(400);
     expect((await db.item.findUniqueOrThrow({ where: { id: memberIds[0] } })).clusterId).toBe(clusterId);
+  });
+
+  it("over HTTP: a cluster decision's progress page is its owner's and the leads', not another moderator's", async () => {
+    server ??= await startServer();
+    const { served } = await clusterWith(2);
+    const owner = await makeUser("moderator");
+    const result = await decideCluster(owner, served);
+    const location = `/clusters/decisions/${result.cluster!.id}`;
+    const readers = { owner, lead: await makeUser("policy_lead"), other: await makeUser("moderator") };
+    const status: Record<string, number> = {};
+    for (const [who, user] of Object.entries(readers)) {
+      const client = new Client(server.url);
+      await client.login(user.email, PASSWORD);
+      status[who] = (await client.get(location)).status;
+    }
+    expect(status).toEqual({ owner: 200, lead: 200, other: 404 });
   });
 });

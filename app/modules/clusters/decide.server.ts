@@ -4,8 +4,10 @@ import { literal, pgValue, pgWrite, type SqliteTx, sqliteValue, sqliteWrite } fr
 import { prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor, type PreparedEvent } from "~/modules/audit/writer.server.ts";
 import { snapshotOf, type Decider } from "~/modules/decisions/decide.server.ts";
 import type { DecisionAction } from "~/modules/decisions/actions.ts";
-import { CLAIM_END, DECIDED_STATE, ESCALATED_STATE, INITIAL_STATE, isLeaseLive } from "~/modules/items/lifecycle.ts";
+import { can, ROLE_NAMES, type Role } from "~/modules/auth/capabilities.ts";
+import { CLAIM_END, DECIDED_STATE, ESCALATED_STATE, INITIAL_STATE, isLeaseLive, mayCause, type Transition } from "~/modules/items/lifecycle.ts";
 import { newId } from "~/modules/ids.ts";
+import { clusterLineage, decidableReasons, deciderQueueIds, eligibleSql, isEligible, type Eligibility } from "./eligibility.server.ts";
 import { clusterConflict, clusterForbidden, clusterNotFound } from "./errors.ts";
 
 // A cluster decision: the served item's decision, then every member's, each its own Decision row
@@ -58,8 +60,7 @@ const actorOf = (user: Decider): Actor => ({ kind: "user", id: user.id, email: u
  * the served item's cluster's members in its state, or those of the selection that are in the
  * cluster. Who may decide each is checked again as it is written.
  */
-export async function membersToDecide(item: { id: string; clusterId: string | null; state: string }, memberIds: string[] | "all"): Promise<string[]> {
-  if (!item.clusterId) return [];
+export async function membersToDecide(item: { id: string; clusterId: string; state: string }, memberIds: string[] | "all"): Promise<string[]> {
   const selected = memberIds === "all" ? null : [...new Set(memberIds)].filter((id) => id !== item.id);
   if (selected && selected.length === 0) return [];
   const rows = await db.item.findMany({
@@ -199,12 +200,16 @@ async function takeJob(jobId: string, now = new Date()): Promise<boolean> {
   return count === 1;
 }
 
+/** Who may follow a cluster decision's progress and resume it: the moderator who made it, or a policy lead. */
+export function mayFollow(user: Pick<Decider, "id" | "role">, job: { userId: string }): boolean {
+  return job.userId === user.id || user.role === "policy_lead";
+}
+
 /** The Resume button: the job's owner or a lead takes a stopped job and runs the rest in the background. */
 export async function resumeClusterDecision(user: Decider, jobId: string): Promise<ClusterDecisionProgress> {
   const job = await loadJob(jobId);
   if (!job) throw clusterNotFound("That cluster decision does not exist.");
-  if (job.userId !== user.id && user.role !== "policy_lead")
-    throw clusterForbidden("Only the moderator who made this cluster decision, or a policy lead, can resume it.");
+  if (!mayFollow(user, job)) throw clusterForbidden("Only the moderator who made this cluster decision, or a policy lead, can resume it.");
   if (!progressOf(job).resumable || runs.has(jobId) || !(await takeJob(jobId))) {
     throw clusterConflict(job.state === "done" ? "This cluster decision is already finished." : "This cluster decision is still running.");
   }
@@ -232,31 +237,61 @@ export async function resumeLapsedClusterDecisions(): Promise<number> {
 
 type Member = { itemId: string; event: PreparedEvent; decision: unknown[] };
 
+/**
+ * Why the job's decider may no longer decide its members, or null when they still may: the job acts
+ * in their name, so an account disabled, or moved to a role that may not make this decision, since
+ * the job started (or since it stopped, for a resume) ends it.
+ */
+function deciderRefusal(user: { email: string; role: Role; disabled: boolean } | null, transition: Transition): string | null {
+  const rest = "the remaining members were not decided.";
+  if (!user) return `The account that made this cluster decision no longer exists; ${rest}`;
+  if (user.disabled) return `${user.email} was disabled; ${rest}`;
+  if (!can(user.role, "clusters:decide") || !mayCause(user.role, transition)) {
+    return `${user.email} is now ${ROLE_NAMES[user.role].toLowerCase()}, a role that may not make this decision; ${rest}`;
+  }
+  return null;
+}
+
 /** Writes the next chunk of a job in one transaction: the members that may be decided, the counters, the lease. */
 async function runChunk(job: Job) {
   const memberIds = (JSON.parse(job.memberIds) as string[]).slice(job.nextIndex, job.nextIndex + CLUSTER_CHUNK);
-  const served = await db.decision.findUniqueOrThrow({ where: { id: job.decisionId }, select: { byLead: true } });
-  const user = await db.user.findUniqueOrThrow({ where: { id: job.userId }, select: { id: true, email: true, role: true } });
-  const actor = actorOf(user as Decider);
+  const [served, servedItem, account] = await Promise.all([
+    db.decision.findUniqueOrThrow({ where: { id: job.decisionId }, select: { byLead: true } }),
+    db.item.findUniqueOrThrow({ where: { id: job.itemId }, select: { topReason: true } }),
+    db.user.findUnique({ where: { id: job.userId }, select: { id: true, email: true, role: true, disabled: true } }),
+  ]);
   // The served item was pending (a moderator's decision) or escalated (a lead's closing decision): members in that state follow it.
   const fromState = served.byLead ? ESCALATED_STATE : INITIAL_STATE;
+  const refusal = deciderRefusal(account && { ...account, role: account.role as Role }, served.byLead ? "decideEscalation" : "decide");
+  if (refusal) {
+    await db.clusterDecision.updateMany({
+      where: { id: job.id, runnerId: RUNNER_ID, state: "running", nextIndex: job.nextIndex },
+      data: { state: "failed", error: refusal, leaseExpiresAt: null, updatedAt: new Date() },
+    });
+    return;
+  }
+  const user = { id: account!.id, email: account!.email, role: account!.role as Role };
+  const actor = actorOf(user);
   const labelIds = JSON.parse(job.labelIds) as string[];
   const labelKeys = JSON.parse(job.labelKeys) as string[];
-  const mine = (await db.queueMember.findMany({ where: { userId: user.id, queue: { open: true, deletedAt: null } }, select: { queueId: true } })).map(
-    (m) => m.queueId,
-  );
-  const items = new Map(
-    (await db.item.findMany({ where: { id: { in: memberIds } }, include: { flags: { orderBy: { receivedAt: "asc" } } } })).map((i) => [i.id, i]),
-  );
+  const [mine, clusterIds, loaded] = await Promise.all([
+    deciderQueueIds(user.id),
+    clusterLineage(job.clusterId),
+    db.item.findMany({ where: { id: { in: memberIds } }, include: { flags: { orderBy: { receivedAt: "asc" } } } }),
+  ]);
+  const items = new Map(loaded.map((i) => [i.id, i]));
   const now = new Date();
+  const reasons = await decidableReasons(
+    loaded.map((i) => i.topReason),
+    { versionIds: job.versionId ? [job.versionId] : null, deciderId: user.id, state: fromState, servedReason: servedItem.topReason, now },
+  );
+  const eligibility: Eligibility = { clusterIds, state: fromState, deciderId: user.id, queueIds: mine, reasons, now };
   // Members are decided only where the decider could have claimed them; the statement that changes
   // each item checks all of this again, so what changed since this read is skipped, not overwritten.
   const members: Member[] = [];
   for (const id of memberIds) {
     const item = items.get(id);
-    if (!item || item.clusterId !== job.clusterId || item.state !== fromState || !item.queueId || !mine.includes(item.queueId)) continue;
-    if (item.assignedToId && item.assignedToId !== user.id) continue;
-    if (isLeaseLive(item.leaseExpiresAt, now) && item.claimedById !== user.id) continue;
+    if (!item || !isEligible(item, eligibility)) continue;
     const decisionId = newId();
     const event = prepareAuditEvent(
       {
@@ -322,16 +357,14 @@ async function runChunk(job: Job) {
     RUNNER_ID,
   ];
   if (dialect === "sqlite") {
-    await sqliteWrite((conn) => writeChunkOnSqlite(conn, job, members, { user, fromState, mine, labelIds, now, last, finished, counters }));
+    await sqliteWrite((conn) => writeChunkOnSqlite(conn, job, members, { eligibility, labelIds, now, last, finished, counters }));
   } else {
-    await pgWrite((tx) => writeChunkOnPostgres(tx, job, members, { user, fromState, mine, labelIds, now, last, finished, counters }));
+    await pgWrite((tx) => writeChunkOnPostgres(tx, job, members, { eligibility, labelIds, now, last, finished, counters }));
   }
 }
 
 type ChunkContext = {
-  user: { id: string };
-  fromState: string;
-  mine: string[];
+  eligibility: Eligibility;
   labelIds: string[];
   now: Date;
   last: boolean;
@@ -351,21 +384,19 @@ class JobTakenError extends Error {}
 
 function writeChunkOnSqlite(conn: SqliteTx, job: Job, members: Member[], c: ChunkContext) {
   const written: Member[] = [];
-  if (c.mine.length > 0) {
-    const change = conn.prepare(
-      `UPDATE "Item" SET "state" = ?, "decidedAt" = ?, "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ?,
-         "assignedToId" = NULL, "assignedAt" = NULL
-       WHERE "id" = ? AND "state" = ? AND "clusterId" = ? AND ("assignedToId" IS NULL OR "assignedToId" = ?)
-         AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" <= ? OR "claimedById" = ?) AND "queueId" IN (${c.mine.map(() => "?").join(", ")})`,
-    );
-    const endClaims = conn.prepare(`UPDATE "Claim" SET "endedAt" = ?, "endReason" = ? WHERE "itemId" = ? AND "endedAt" IS NULL`);
-    const now = sqliteValue(c.now);
-    for (const m of members) {
-      const changed = change.run(DECIDED_STATE, now, now, m.itemId, c.fromState, job.clusterId, c.user.id, now, c.user.id, ...c.mine).changes;
-      if (changed !== 1) continue;
-      endClaims.run(now, CLAIM_END.decided, m.itemId);
-      written.push(m);
-    }
+  const params: unknown[] = [];
+  const eligible = eligibleSql(c.eligibility, (value) => (params.push(sqliteValue(value)), "?"));
+  const change = conn.prepare(
+    `UPDATE "Item" SET "state" = ?, "decidedAt" = ?, "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ?,
+       "assignedToId" = NULL, "assignedAt" = NULL
+     WHERE "id" = ? AND ${eligible}`,
+  );
+  const endClaims = conn.prepare(`UPDATE "Claim" SET "endedAt" = ?, "endReason" = ? WHERE "itemId" = ? AND "endedAt" IS NULL`);
+  const now = sqliteValue(c.now);
+  for (const m of members) {
+    if (change.run(DECIDED_STATE, now, now, m.itemId, ...params).changes !== 1) continue;
+    endClaims.run(now, CLAIM_END.decided, m.itemId);
+    written.push(m);
   }
   const sealed = sealOnSqlite(conn, [...written.map((m) => m.event), ...(c.last ? [c.finished(written.length)] : [])]);
   const insert = conn.prepare(`${INSERT_MEMBER_DECISION} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -380,19 +411,20 @@ function writeChunkOnSqlite(conn: SqliteTx, job: Job, members: Member[], c: Chun
 
 async function writeChunkOnPostgres(tx: Parameters<Parameters<typeof pgWrite>[0]>[0], job: Job, members: Member[], c: ChunkContext) {
   const ids = members.map((m) => m.itemId);
+  const params: unknown[] = [DECIDED_STATE, c.now, ids, CLAIM_END.decided].map(pgValue);
+  const eligible = eligibleSql(c.eligibility, (value) => `$${params.push(pgValue(value))}`);
   const changed =
-    ids.length === 0 || c.mine.length === 0
+    ids.length === 0
       ? []
       : await tx.query<{ id: string }>(
           `WITH "changed" AS (
              UPDATE "Item" SET "state" = CAST($1 AS "ItemState"), "decidedAt" = $2, "claimId" = NULL, "claimedById" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = $2,
                "assignedToId" = NULL, "assignedAt" = NULL
-             WHERE "id" = ANY($3::text[]) AND "state" = CAST($4 AS "ItemState") AND "clusterId" = $5 AND ("assignedToId" IS NULL OR "assignedToId" = $6)
-               AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" <= $2 OR "claimedById" = $6) AND "queueId" = ANY($7::text[])
+             WHERE "id" = ANY($3::text[]) AND ${eligible}
              RETURNING "id"),
-           "ended" AS (UPDATE "Claim" SET "endedAt" = $2, "endReason" = $8 WHERE "itemId" IN (SELECT "id" FROM "changed") AND "endedAt" IS NULL)
+           "ended" AS (UPDATE "Claim" SET "endedAt" = $2, "endReason" = $4 WHERE "itemId" IN (SELECT "id" FROM "changed") AND "endedAt" IS NULL)
            SELECT "id" FROM "changed"`,
-          [DECIDED_STATE, c.now, ids, c.fromState, job.clusterId, c.user.id, c.mine, CLAIM_END.decided].map(pgValue),
+          params,
         );
   const done = new Set(changed.map((r) => r.id));
   const written = members.filter((m) => done.has(m.itemId));

@@ -13,24 +13,28 @@ export async function holdClusterLock(tx: Tx) {
 
 /**
  * A cluster's figures after members left it: its size, a representative that is still a member
- * (the earliest flagged), its strongest source and its members' earliest open deadline.
+ * (the earliest flagged), its strongest source and its members' earliest open deadline. Counted in
+ * the database: a cluster may hold tens of thousands of members, and this runs under the cluster lock.
  */
 export async function refreshCluster(tx: Tx, clusterId: string) {
-  const members = await tx.item.findMany({
-    where: { clusterId },
-    select: { id: true, state: true, strongestSource: true, dueAt: true },
-    orderBy: [{ firstFlaggedAt: "asc" }, { id: "asc" }],
-  });
-  const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: clusterId }, select: { representativeItemId: true } });
-  const open = members.filter((m) => (OPEN_STATES as readonly string[]).includes(m.state));
-  const due = open.map((m) => m.dueAt).filter((d): d is Date => d !== null);
+  const [cluster, size, sources, due] = await Promise.all([
+    tx.cluster.findUniqueOrThrow({ where: { id: clusterId }, select: { representativeItemId: true } }),
+    tx.item.count({ where: { clusterId } }),
+    tx.item.groupBy({ by: ["strongestSource"], where: { clusterId } }),
+    tx.item.aggregate({ where: { clusterId, state: { in: [...OPEN_STATES] } }, _min: { dueAt: true } }),
+  ]);
+  const representativeStays = size > 0 && (await tx.item.count({ where: { id: cluster.representativeItemId, clusterId } })) === 1;
+  const earliest =
+    size > 0 && !representativeStays
+      ? await tx.item.findFirst({ where: { clusterId }, select: { id: true }, orderBy: [{ firstFlaggedAt: "asc" }, { id: "asc" }] })
+      : null;
   await tx.cluster.update({
     where: { id: clusterId },
     data: {
-      size: members.length,
-      ...(members.length > 0 && !members.some((m) => m.id === cluster.representativeItemId) ? { representativeItemId: members[0].id } : {}),
-      ...(members.length > 0 ? { strongestSource: strongestOf(members.map((m) => m.strongestSource as Source))! } : {}),
-      firstDueAt: due.length > 0 ? new Date(Math.min(...due.map((d) => d.getTime()))) : null,
+      size,
+      ...(earliest ? { representativeItemId: earliest.id } : {}),
+      ...(sources.length > 0 ? { strongestSource: strongestOf(sources.map((s) => s.strongestSource as Source))! } : {}),
+      firstDueAt: due._min.dueAt,
     },
   });
 }

@@ -1,6 +1,8 @@
 import { db } from "~/db.server.ts";
 import type { Role } from "~/modules/auth/capabilities.ts";
 import { OPEN_STATES } from "~/modules/items/lifecycle.ts";
+import { recentLiveLabelSetsForReason } from "~/modules/labels/live.server.ts";
+import { decidableReasons, deciderQueueIds, eligibleWhere, isEligible, type Eligibility } from "./eligibility.server.ts";
 import { decodeSignature, similarity } from "./minhash.ts";
 import { wordDiff, type DiffSegment } from "./diff.ts";
 
@@ -52,6 +54,8 @@ const memberSelect = {
   assignedToId: true,
   claimedById: true,
   leaseExpiresAt: true,
+  clusterId: true,
+  topReason: true,
 } as const;
 
 /**
@@ -66,11 +70,12 @@ export async function clusterView(viewer: Viewer, clusterId: string, options: { 
   if (!cluster) return null;
   const now = new Date();
   const open = { clusterId, state: { in: [...OPEN_STATES] } };
-  const [openBySource, memberCount, representative, queueIds] = await Promise.all([
+  const served = options.served ?? null;
+  const [openBySource, memberCount, representative, eligibility] = await Promise.all([
     db.item.groupBy({ by: ["strongestSource"], where: open, _count: { _all: true }, _min: { dueAt: true } }),
     db.item.count({ where: { clusterId } }),
     db.item.findUnique({ where: { id: cluster.representativeItemId }, select: memberSelect }),
-    options.served ? db.queueMember.findMany({ where: { userId: viewer.id }, select: { queueId: true } }).then((r) => r.map((q) => q.queueId)) : [],
+    served ? eligibilityOf(viewer, clusterId, served, now) : null,
   ]);
   const pages = Math.max(1, Math.ceil(memberCount / MEMBERS_PAGE));
   const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pages);
@@ -82,20 +87,9 @@ export async function clusterView(viewer: Viewer, clusterId: string, options: { 
     take: MEMBERS_PAGE,
   });
 
-  const served = options.served ?? null;
-  // The same conditions the cluster decision applies, so the count the form offers is the count decided.
-  const decidableWhere = served
-    ? {
-        clusterId,
-        state: served.state as (typeof OPEN_STATES)[number],
-        id: { not: served.id },
-        queueId: { in: queueIds },
-        OR: [{ assignedToId: null }, { assignedToId: viewer.id }],
-        AND: [{ OR: [{ claimedById: null }, { claimedById: viewer.id }, { leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] }],
-      }
-    : null;
+  // The rule the cluster decision applies (eligibility.server.ts), so the count the form offers is the count decided.
   const [decidableCount, decisions] = await Promise.all([
-    decidableWhere ? db.item.count({ where: decidableWhere }) : 0,
+    served && eligibility ? db.item.count({ where: { ...eligibleWhere(eligibility), id: { not: served.id } } }) : 0,
     db.decision.findMany({
       where: { itemId: { in: rows.map((r) => r.id) } },
       select: { id: true, itemId: true, action: true, copyOfDecisionId: true },
@@ -110,20 +104,12 @@ export async function clusterView(viewer: Viewer, clusterId: string, options: { 
   const latest = new Map<string, string>();
   for (const d of decisions) if (!latest.has(d.itemId)) latest.set(d.itemId, d.action);
 
-  const queueSet = new Set(queueIds);
   const repText = representative ? textOf(representative) : "";
   const repPrint = representative ? fingerprint(representative) : null;
   const members: ClusterMember[] = rows.map((m) => {
     const blind = options.blind.itemIds.has(m.id) || hidden.has(m.id);
     const print = fingerprint(m);
-    const decidable =
-      !!served &&
-      m.id !== served.id &&
-      m.state === served.state &&
-      !!m.queueId &&
-      queueSet.has(m.queueId) &&
-      (!m.assignedToId || m.assignedToId === viewer.id) &&
-      (!m.claimedById || m.claimedById === viewer.id || !m.leaseExpiresAt || m.leaseExpiresAt < now);
+    const decidable = !!served && !!eligibility && m.id !== served.id && isEligible(m, eligibility);
     return {
       id: m.id,
       externalId: m.externalId,
@@ -174,6 +160,24 @@ export async function clusterView(viewer: Viewer, clusterId: string, options: { 
     decidableCount,
     page: { number: page, pages, from: rows.length ? (page - 1) * MEMBERS_PAGE + 1 : 0, to: (page - 1) * MEMBERS_PAGE + rows.length },
   };
+}
+
+/**
+ * What a cluster decision on the served item would reach, as far as it can be known before the
+ * decider chooses labels: the label versions are those live for the served item's reason.
+ */
+async function eligibilityOf(viewer: Viewer, clusterId: string, served: { id: string; state: string }, now: Date): Promise<Eligibility> {
+  const [item, queueIds, byReason] = await Promise.all([
+    db.item.findUniqueOrThrow({ where: { id: served.id }, select: { topReason: true } }),
+    deciderQueueIds(viewer.id),
+    db.item.groupBy({ by: ["topReason"], where: { clusterId, state: served.state as (typeof OPEN_STATES)[number] } }),
+  ]);
+  const versionIds = (await recentLiveLabelSetsForReason(item.topReason)).map((s) => s.versionId);
+  const reasons = await decidableReasons(
+    byReason.map((r) => r.topReason),
+    { versionIds, deciderId: viewer.id, state: served.state, servedReason: item.topReason, now },
+  );
+  return { clusterIds: [clusterId], state: served.state, deciderId: viewer.id, queueIds, reasons, now };
 }
 
 export type ClusterView = NonNullable<Awaited<ReturnType<typeof clusterView>>>;

@@ -220,9 +220,10 @@ async function decideCluster(user: Decider, input: DecideInput, memberIds: strin
   }
   const item = await db.item.findUnique({ where: { id: input.itemId }, select: { id: true, clusterId: true, state: true } });
   if (!item) throw new DecisionInvalidError("That item does not exist.");
-  // An item received before clusters existed and never placed is a cluster of one: decided on its own.
+  // Intake and migration 120 give every item a cluster, but the column stays nullable and the
+  // benchmark seeds (bench/seed.ts, bench/audit.ts) write items without one: such an item is decided alone.
   if (!item.clusterId) return decideOneAfresh(user, input, null);
-  const start = newClusterStart(item.clusterId, await membersToDecide(item, memberIds), input.labelIds);
+  const start = newClusterStart(item.clusterId, await membersToDecide({ ...item, clusterId: item.clusterId }, memberIds), input.labelIds);
   const result = await decideOneAfresh(user, input, start);
   return { ...result, cluster: (await clusterDecisionProgress(start.id))! };
 }

@@ -1,4 +1,5 @@
 import type { Submission } from "@conform-to/react";
+import { can } from "~/modules/auth/capabilities.ts";
 import { ClusterError } from "~/modules/clusters/errors.ts";
 import { splitMember } from "~/modules/clusters/split.server.ts";
 import type { SessionUser } from "~/modules/auth/session.server.ts";
@@ -116,6 +117,9 @@ export async function handleReviewIntent(
       return { redirect: reviewPath(itemId, workQueue, "split") };
     }
     case "decide": {
+      if (data.scope !== "item" && !can(user.role, "clusters:decide")) {
+        return refused(403, "forbidden", "Your role may not decide a cluster: decide this item on its own.");
+      }
       if (data.scope === "selected" && data.memberIds.length === 0) {
         await renewLease(user, itemId, data.claimId);
         const message = "Select the members to decide with this item, or choose this item or the whole cluster.";
