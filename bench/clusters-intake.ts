@@ -191,7 +191,7 @@ async function bandProbePlan(
   fingerprintOf: typeof import("../app/modules/clusters/fingerprint.ts").fingerprintOf,
   campaign: typeof import("../app/modules/clusters/synthetic-campaign.ts"),
 ): Promise<string> {
-  const { clusterProbeSql } = await import("../app/modules/clusters/assign.server.ts");
+  const { BANDS_BY_KEY, clusterProbeSql } = await import("../app/modules/clusters/assign.server.ts");
   const rng = campaign.mulberry32(SEED);
   const copy = campaign.editedCopy(campaign.baseText(rng, "post"), rng);
   const keys = fingerprintOf([copy.title, copy.body]).keys;
@@ -201,8 +201,7 @@ async function bandProbePlan(
     return rows.map((r) => r["QUERY PLAN"]).join("\n");
   }
   // The SQLite probe as readClustersOnSqlite prepares it, with the keys bound.
-  const sql = `SELECT b."bandKey", b."clusterId", b."itemId", i."signature", i."shingleCount" FROM "ClusterBand" b JOIN "Item" i ON i."id" = b."itemId" WHERE b."bandKey" IN (${keys.map(() => "?").join(",")})`;
-  const rows = await db.$queryRawUnsafe<SqlitePlanRow[]>(`EXPLAIN QUERY PLAN ${sql}`, ...keys);
+  const rows = await db.$queryRawUnsafe<SqlitePlanRow[]>(`EXPLAIN QUERY PLAN ${BANDS_BY_KEY}`, JSON.stringify(keys));
   return sqlitePlanText(rows.map((r) => ({ id: Number(r.id), parent: Number(r.parent), detail: r.detail })));
 }
 

@@ -8,6 +8,7 @@ import { CLUSTER_CHUNK, clusterDecisionProgress, resumeClusterDecision, runClust
 import { clusterView } from "~/modules/clusters/view.server.ts";
 import { ClusterError } from "~/modules/clusters/errors.ts";
 import { mergeClusters } from "~/modules/clusters/merge.server.ts";
+import { fingerprintOf } from "~/modules/clusters/fingerprint.ts";
 import { splitMember } from "~/modules/clusters/split.server.ts";
 import { decide } from "~/modules/decisions/decide.server.ts";
 import { importLabelSet, publishDraft } from "~/modules/labels/editor.server.ts";
@@ -383,8 +384,14 @@ describe("splitting and merging clusters", () => {
     expect((await db.item.findUniqueOrThrow({ where: { id: ids[2] } })).clusterId).toBe(split.toClusterId);
     expect(await db.cluster.findUniqueOrThrow({ where: { id: clusterId } })).toMatchObject({ size: 3 });
     expect(await db.cluster.findUniqueOrThrow({ where: { id: split.toClusterId } })).toMatchObject({ size: 1, representativeItemId: ids[2] });
+    // The rows it brought stay with the old cluster, naming a remaining member (the family stays
+    // findable); the new cluster holds every key of its text.
+    const kept = await db.clusterBand.findMany({ where: { clusterId, bandKey: { in: bands.map((b) => b.bandKey) } }, select: { itemId: true } });
+    expect(kept).toHaveLength(bands.length);
+    expect(kept.every((b) => b.itemId !== ids[2] && ids.includes(b.itemId))).toBe(true);
+    const item = await db.item.findUniqueOrThrow({ where: { id: ids[2] } });
     const moved = await db.clusterBand.findMany({ where: { itemId: ids[2] }, select: { bandKey: true, clusterId: true } });
-    expect(moved.map((b) => b.bandKey).sort()).toEqual(bands.map((b) => b.bandKey).sort());
+    expect(moved.map((b) => Number(b.bandKey)).sort()).toEqual(fingerprintOf([item.title, item.body]).keys.sort());
     expect(moved.every((b) => b.clusterId === split.toClusterId)).toBe(true);
     const event = await db.auditEvent.findFirstOrThrow({ where: { action: "cluster.member_split", subjectId: clusterId } });
     expect(JSON.parse(event.payload)).toEqual({

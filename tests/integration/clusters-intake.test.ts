@@ -17,7 +17,11 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 const post = (path: string, body: unknown) =>
-  fetch(`${server.url}${path}`, { method: "POST", headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 const BASE = [
   "The council of the fictional Ashen Meridian movement published a statement on Tuesday calling on its followers to gather at the old river market.",
@@ -44,7 +48,13 @@ const FRAME = (group: string, day: string, place: string, figure: string, ask: s
   ].join("\n\n");
 const FRAMED = [
   FRAME("Cobalt Reach League", "Monday", "the northern rail depot", "a local charity drive run by volunteers", "donations of winter coats were still needed"),
-  FRAME("Silver Fen Assembly", "Friday", "the harbour library", "a dispute over fishing quotas with the regional board", "the assembly would appeal the quota decision in court"),
+  FRAME(
+    "Silver Fen Assembly",
+    "Friday",
+    "the harbour library",
+    "a dispute over fishing quotas with the regional board",
+    "the assembly would appeal the quota decision in court",
+  ),
 ];
 
 const flag = (externalId: string, body: string, extra: Record<string, unknown> = {}) => ({
@@ -67,7 +77,10 @@ describe("near-duplicate clusters at intake", () => {
     expect(framed[0].clusterId).not.toBe(framed[1].clusterId);
     const cluster = await db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
     expect(cluster).toMatchObject({ size: COPIES.length, representativeItemId: copies[0].itemId, strongestSource: "authority_referral" });
-    const rows = await db.item.findMany({ where: { id: { in: copies.map((c) => c.itemId) } }, select: { clusterId: true, signature: true, shingleCount: true } });
+    const rows = await db.item.findMany({
+      where: { id: { in: copies.map((c) => c.itemId) } },
+      select: { clusterId: true, signature: true, shingleCount: true },
+    });
     for (const r of rows) {
       expect(r.clusterId).toBe(clusterId);
       expect(r.signature).toMatch(/^[A-Za-z0-9+/]+=*$/);

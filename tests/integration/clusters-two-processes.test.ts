@@ -68,7 +68,11 @@ describe("clusters with two app processes on one database", () => {
     expect(items).toHaveLength(24);
     expect(new Set(items.map((i) => i.clusterId))).toEqual(new Set([bodies[0].clusterId]));
     expect((await db.cluster.findUniqueOrThrow({ where: { id: bodies[0].clusterId } })).size).toBe(24);
-    expect(await db.cluster.count({ where: { representativeItemId: { in: (await db.item.findMany({ where: { externalId: { startsWith: "twin-family-" } } })).map((i) => i.id) } } })).toBe(1);
+    expect(
+      await db.cluster.count({
+        where: { representativeItemId: { in: (await db.item.findMany({ where: { externalId: { startsWith: "twin-family-" } } })).map((i) => i.id) } },
+      }),
+    ).toBe(1);
   });
 
   it("batches of the same family sent at once through both processes end in one cluster", async () => {

@@ -39,26 +39,32 @@ export function chooseClusters(newcomers: NewItem[], reads: ClusterReads, thresh
 const BAND_COLUMNS = `b."bandKey", b."clusterId", b."itemId", i."signature", i."shingleCount"`;
 const CLUSTER_COLUMNS = `"id", "size", "strongestSource", "firstDueAt"`;
 
+// Keys and ids go in as one JSON array, so each read is one statement compiled once, whatever the
+// call's size; the members' signatures are read once per member, not once per band row naming it.
+export const BANDS_BY_KEY = `SELECT b."bandKey", b."clusterId", b."itemId" FROM json_each(?) j JOIN "ClusterBand" b ON b."bandKey" = j."value"`;
+const SIGNATURES_BY_ID = `SELECT "id", "signature", "shingleCount" FROM "Item" WHERE "id" IN (SELECT "value" FROM json_each(?))`;
+const CLUSTERS_BY_ID = `SELECT ${CLUSTER_COLUMNS} FROM "Cluster" WHERE "id" IN (SELECT "value" FROM json_each(?))`;
+
 export function readClustersOnSqlite(conn: SqliteTx, keys: number[]): ClusterReads {
-  const bands: BandRow[] = [];
-  for (let i = 0; i < keys.length; i += 500) {
-    const part = keys.slice(i, i + 500);
-    bands.push(
-      ...(conn
-        .prepare(`SELECT ${BAND_COLUMNS} FROM "ClusterBand" b JOIN "Item" i ON i."id" = b."itemId" WHERE b."bandKey" IN (${part.map(() => "?").join(",")})`)
-        .all(...part) as BandRow[]),
-    );
-  }
+  if (keys.length === 0) return { bands: [], clusters: new Map() };
+  const rows = conn.prepare(BANDS_BY_KEY).all(JSON.stringify(keys)) as { bandKey: number; clusterId: string; itemId: string }[];
+  const members = new Map(
+    (
+      conn.prepare(SIGNATURES_BY_ID).all(JSON.stringify([...new Set(rows.map((r) => r.itemId))])) as {
+        id: string;
+        signature: string | null;
+        shingleCount: number | null;
+      }[]
+    ).map((m) => [m.id, m]),
+  );
+  const bands: BandRow[] = rows.map((r) => ({
+    ...r,
+    signature: members.get(r.itemId)?.signature ?? null,
+    shingleCount: members.get(r.itemId)?.shingleCount ?? null,
+  }));
   const clusters = new Map<string, ClusterRow>();
-  const ids = [...new Set(bands.map((b) => b.clusterId))];
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
-    const rows = conn.prepare(`SELECT ${CLUSTER_COLUMNS} FROM "Cluster" WHERE "id" IN (${part.map(() => "?").join(",")})`).all(...part) as Record<
-      string,
-      unknown
-    >[];
-    for (const r of rows) clusters.set(r.id as string, { ...(r as ClusterRow), firstDueAt: r.firstDueAt === null ? null : new Date(Number(r.firstDueAt)) });
-  }
+  const found = conn.prepare(CLUSTERS_BY_ID).all(JSON.stringify([...new Set(rows.map((r) => r.clusterId))])) as Record<string, unknown>[];
+  for (const r of found) clusters.set(r.id as string, { ...(r as ClusterRow), firstDueAt: r.firstDueAt === null ? null : new Date(Number(r.firstDueAt)) });
   return { bands, clusters };
 }
 
