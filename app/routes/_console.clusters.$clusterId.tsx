@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
-import { authorOf, MemberDiff, MemberPager, Similarity, sourcesText } from "~/components/clusters/member-diff.tsx";
+import { MemberChanges, MemberFacts, MemberPager, sourcesText } from "~/components/clusters/member-diff.tsx";
 import { Deadline } from "~/components/queue/deadline.tsx";
 import { SourceBadge } from "~/components/queue/source-badge.tsx";
 import { SplitForm as SplitMemberForm } from "~/components/review/cluster-panel.tsx";
@@ -124,16 +124,9 @@ export default function ClusterPage() {
                   <span className="font-mono">{m.externalId}</span>
                 )}
                 {m.representative ? <span className="rounded bg-slate-100 px-1 text-xs">representative</span> : null}
-                <span className="text-slate-600">
-                  {m.blind ? "state hidden until your blind quality review" : m.decidedAs ? `${m.state}: ${m.decidedAs}` : m.state}
-                </span>
-                <SourceBadge source={m.strongestSource} />
-                <span className="text-slate-600">{authorOf(m)}</span>
-                <Similarity value={m.similarity} />
+                <MemberFacts m={m} />
               </div>
-              <div className="mt-2">
-                <MemberDiff segments={m.diff} label={`Differences of ${m.externalId} from the representative`} />
-              </div>
+              <MemberChanges m={m} />
               {data.canSplit && !m.representative && c.size > 1 ? (
                 <SplitMemberForm memberId={m.id} externalId={m.externalId} hidden={{ intent: "split" }} />
               ) : null}

@@ -1,3 +1,4 @@
+import { SourceBadge } from "~/components/queue/source-badge.tsx";
 import type { DiffSegment } from "~/modules/clusters/diff.ts";
 
 /**
@@ -72,5 +73,38 @@ export function MemberPager({ page, pages, search }: { page: number; pages: numb
         </a>
       ) : null}
     </nav>
+  );
+}
+
+type MemberSummary = {
+  externalId: string;
+  blind: boolean;
+  decidedAs: string | null;
+  state: string | null;
+  strongestSource: string;
+  authorHandle: string | null;
+  authorExternalId: string | null;
+  similarity: number | null;
+  diff: DiffSegment[];
+};
+
+/** What a member is: its state (hidden under a blind review the viewer may still do), source, author, similarity. */
+export function MemberFacts({ m }: { m: MemberSummary }) {
+  return (
+    <>
+      <span className="text-slate-600">{m.blind ? "state hidden until your blind quality review" : m.decidedAs ? `${m.state}: ${m.decidedAs}` : m.state}</span>
+      <SourceBadge source={m.strongestSource} />
+      <span className="text-slate-600">{authorOf(m)}</span>
+      <Similarity value={m.similarity} />
+    </>
+  );
+}
+
+/** A member's differences from the representative, below its facts. */
+export function MemberChanges({ m }: { m: MemberSummary }) {
+  return (
+    <div className="mt-2">
+      <MemberDiff segments={m.diff} label={`Differences of ${m.externalId} from the representative`} />
+    </div>
   );
 }

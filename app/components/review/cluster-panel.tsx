@@ -1,7 +1,6 @@
 import { Form, Link } from "@remix-run/react";
-import { authorOf, MemberDiff, MemberPager, Similarity, sourcesText } from "~/components/clusters/member-diff.tsx";
+import { MemberChanges, MemberFacts, MemberPager, sourcesText } from "~/components/clusters/member-diff.tsx";
 import { Deadline } from "~/components/queue/deadline.tsx";
-import { SourceBadge } from "~/components/queue/source-badge.tsx";
 import { inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { ReviewScreenData } from "./review-screen.tsx";
 
@@ -87,16 +86,9 @@ export function ClusterPanel({
                   open
                 </Link>
               ) : null}
-              <span className="text-slate-600">
-                {m.blind ? "state hidden until your blind quality review" : m.decidedAs ? `${m.state}: ${m.decidedAs}` : m.state}
-              </span>
-              <SourceBadge source={m.strongestSource} />
-              <span className="text-slate-600">{authorOf(m)}</span>
-              <Similarity value={m.similarity} />
+              <MemberFacts m={m} />
             </div>
-            <div className="mt-2">
-              <MemberDiff segments={m.diff} label={`Differences of ${m.externalId} from the representative`} />
-            </div>
+            <MemberChanges m={m} />
             {canDecide && claimId ? <SplitForm memberId={m.id} externalId={m.externalId} hidden={{ intent: "split", claimId }} /> : null}
           </li>
         ))}
