@@ -114,6 +114,10 @@ export function totalsOf(items: CampaignItem[], now: Date): CampaignTotals {
 /** Each total with the rule that re-counts it from the audit log. */
 export function figuresOf(key: CampaignKey, t: CampaignTotals): Figure[] {
   const latest = "the latest decision.made event of each referred item";
+  // A removal order about decided content reopens it (the one-hour clock runs again): the item is open
+  // whatever its last decision said, so the rule names that case.
+  const notReopened =
+    "and that no removal order reopened since (no removal_order flag on the item received after that event; flags are covered by their flag.received event or their batch's digest)";
   return [
     {
       name: "Items referred",
@@ -122,10 +126,15 @@ export function figuresOf(key: CampaignKey, t: CampaignTotals): Figure[] {
         "distinct items with a flag under the reference; each flag's row is covered by the digest of its flag.batch_received event (or is its flag.received event)",
       audit: null,
     },
-    { name: "Decided", value: t.decided, recount: `items whose ${latest} is keep, remove or restrict`, audit: auditSearchFor(key) },
-    ...FINAL_ACTIONS.map((a) => ({ name: `Decided: ${a}`, value: t.decidedBy[a], recount: `items whose ${latest} is ${a}`, audit: auditSearchFor(key, a) })),
+    { name: "Decided", value: t.decided, recount: `items whose ${latest} is keep, remove or restrict, ${notReopened}`, audit: auditSearchFor(key) },
+    ...FINAL_ACTIONS.map((a) => ({
+      name: `Decided: ${a}`,
+      value: t.decidedBy[a],
+      recount: `items whose ${latest} is ${a}, ${notReopened}`,
+      audit: auditSearchFor(key, a),
+    })),
     { name: "Escalated, waiting for a lead", value: t.escalated, recount: `items whose ${latest} is escalate`, audit: auditSearchFor(key, "escalate") },
-    { name: "Open", value: t.open, recount: "items referred less those decided", audit: auditSearchFor(key) },
+    { name: "Open", value: t.open, recount: "items referred less those decided (an item a removal order reopened is open again)", audit: auditSearchFor(key) },
     { name: "Overdue", value: t.overdue, recount: "open items past their deadline now", audit: null },
   ];
 }
