@@ -32,7 +32,6 @@ CREATE TABLE "ClusterBand" (
   PRIMARY KEY ("bandKey", "clusterId")
 ) WITHOUT ROWID;
 CREATE INDEX "ClusterBand_clusterId_idx" ON "ClusterBand"("clusterId");
-CREATE INDEX "ClusterBand_itemId_idx" ON "ClusterBand"("itemId");
 
 CREATE TABLE "ClusterDecision" (
   "id" TEXT NOT NULL PRIMARY KEY,
