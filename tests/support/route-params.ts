@@ -144,24 +144,37 @@ ROUTE_PARAM_SAMPLES.clusterId = async () => {
   return found?.id;
 };
 
-// Cluster decisions: the newest. Until the demo history holds one, a lead decides an open demo item
-// with its cluster the way the review screen does, so the progress page is checked on a real job.
+// Cluster decisions: one of the demo moderator the matrix signs in as (a job's page is its owner's and
+// the leads'). Until the demo history holds one, that moderator decides an open item of one of their
+// queues with its cluster, the way the review screen does, so the progress page is checked on a real job.
 ROUTE_PARAM_SAMPLES.jobId = async () => {
-  const found = await db.clusterDecision.findFirst({ orderBy: { createdAt: "desc" }, select: { id: true } });
+  const { DEMO_ACCOUNTS } = await import("~/demo/accounts.server.ts");
+  const account = DEMO_ACCOUNTS.find((a) => a.role === "moderator")!;
+  const moderator = await db.user.findUniqueOrThrow({ where: { email: account.email }, select: { id: true, email: true, role: true } });
+  const found = await db.clusterDecision.findFirst({ where: { userId: moderator.id }, orderBy: { createdAt: "desc" }, select: { id: true } });
   if (found) return found.id;
   const { claimItem } = await import("~/modules/queue/claims.server.ts");
   const { decide } = await import("~/modules/decisions/decide.server.ts");
   const { liveLabelSetsForReason } = await import("~/modules/labels/live.server.ts");
-  const lead = await db.user.findFirstOrThrow({ where: { role: "policy_lead", disabled: false }, select: { id: true, email: true, role: true } });
-  const item = await db.item.findFirst({ where: { state: "pending", clusterId: { not: null }, claimId: null }, orderBy: { firstFlaggedAt: "asc" } });
+  const queues = (await db.queueMember.findMany({ where: { userId: moderator.id, queue: { open: true, deletedAt: null } }, select: { queueId: true } })).map(
+    (m) => m.queueId,
+  );
+  const now = new Date();
+  const item = await db.item.findFirst({
+    where: {
+      state: "pending",
+      clusterId: { not: null },
+      queueId: { in: queues },
+      assignedToId: null,
+      OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }],
+    },
+    orderBy: { firstFlaggedAt: "asc" },
+  });
   if (!item) return undefined;
-  if (item.queueId && !(await db.queueMember.findFirst({ where: { queueId: item.queueId, userId: lead.id } }))) {
-    await db.queueMember.create({ data: { queueId: item.queueId, userId: lead.id } });
-  }
-  const claim = await claimItem(lead, item.id);
+  const claim = await claimItem(moderator, item.id);
   const keep = (await liveLabelSetsForReason(item.topReason)).flatMap((s) => s.labels).find((l) => l.group === "allowed");
   if (!claim || !keep) return undefined;
-  const result = await decide(lead, {
+  const result = await decide(moderator, {
     itemId: item.id,
     claimId: claim.claimId,
     action: "keep",
