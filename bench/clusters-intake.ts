@@ -196,7 +196,7 @@ async function bandProbePlan(
   const copy = campaign.editedCopy(campaign.baseText(rng, "post"), rng);
   const keys = fingerprintOf([copy.title, copy.body]).keys;
   if (ENGINE === "postgresql") {
-    const [bands] = clusterProbeSql(keys);
+    const [bands] = clusterProbeSql(keys, `SELECT NULL::text AS "clusterId"`);
     const rows = await db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${bands}`);
     return rows.map((r) => r["QUERY PLAN"]).join("\n");
   }

@@ -68,12 +68,16 @@ export function readClustersOnSqlite(conn: SqliteTx, keys: number[]): ClusterRea
   return { bands, clusters };
 }
 
-/** The probe as statements for the transaction's first round trip on PostgreSQL (after CLUSTER_LOCK_SQL). */
-export function clusterProbeSql(keys: number[]): string[] {
+/**
+ * The probe as statements for the transaction's first round trip on PostgreSQL (after CLUSTER_LOCK_SQL):
+ * the band rows of the keys, and the clusters they name together with those of `knownItemsSql`'s items
+ * (one IN over a UNION, so the clusters are read by primary key, never scanned).
+ */
+export function clusterProbeSql(keys: number[], knownItemsSql: string): string[] {
   const list = `ARRAY[${keys.map((k) => String(k)).join(",")}]::bigint[]`;
   return [
     `SELECT ${BAND_COLUMNS} FROM "ClusterBand" b JOIN "Item" i ON i."id" = b."itemId" WHERE b."bandKey" = ANY(${list})`,
-    `SELECT ${CLUSTER_COLUMNS} FROM "Cluster" WHERE "id" IN (SELECT "clusterId" FROM "ClusterBand" WHERE "bandKey" = ANY(${list}))`,
+    `SELECT ${CLUSTER_COLUMNS} FROM "Cluster" WHERE "id" IN (SELECT "clusterId" FROM "ClusterBand" WHERE "bandKey" = ANY(${list}) UNION SELECT "clusterId" FROM (${knownItemsSql}) AS known)`,
   ];
 }
 

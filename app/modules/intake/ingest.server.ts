@@ -291,7 +291,7 @@ function ingestOnPostgres(sender: IntakeSender, entries: FlagRequest[], plan: (r
   const items = `SELECT ${EXISTING_COLUMNS} FROM "Item" WHERE "platform" = ${platform} AND "externalId" = ANY(${textArray(itemExternalIds(entries))})`;
   // Every content's fingerprint is probed: which items are known is read in the same round trip.
   const prints = fingerprintsOf(entries, () => false);
-  const [bandsSql, clustersSql] = clusterProbeSql(keysOf(prints));
+  const [bandsSql, clustersSql] = clusterProbeSql(keysOf(prints), items);
   // The cluster lock only when something is to be placed by similarity: a call with no keys joins nothing.
   const reads = [
     GENERATION_SHARED_SQL,
@@ -300,7 +300,7 @@ function ingestOnPostgres(sender: IntakeSender, entries: FlagRequest[], plan: (r
     `${items} ORDER BY "id" FOR UPDATE`,
     `SELECT "itemId", "reporterId" FROM "Flag" WHERE "itemId" IN (SELECT "id" FROM (${items}) AS i) AND "reporterId" = ANY(${textArray(reporterIds(entries))})`,
     bandsSql,
-    `${clustersSql} OR "id" IN (SELECT "clusterId" FROM (${items}) AS i)`,
+    clustersSql,
   ];
   return pgWrite(
     async (tx) => {
