@@ -7,6 +7,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { SOURCE_WEIGHT, SOURCES, type Source } from "../app/modules/items/sources.ts";
+import { mulberry32 } from "../app/modules/clusters/synthetic-campaign.ts";
 
 const HOUR = 3_600_000;
 
@@ -86,17 +87,8 @@ export function queueOf(i: number): string {
   return BENCH_QUEUES[0].id;
 }
 
-/** A fast deterministic PRNG (mulberry32) per row, so any row can be generated on its own. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A fast deterministic PRNG per row, so any row can be generated on its own. */
+const rng = mulberry32;
 
 function pickSource(x: number): Source {
   for (const s of SOURCES) {
