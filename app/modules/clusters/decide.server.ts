@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { db, dialect } from "~/db.server.ts";
 import { literal, pgValue, pgWrite, type SqliteTx, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor, type PreparedEvent } from "~/modules/audit/writer.server.ts";
-import { snapshotOf, type Decider } from "~/modules/decisions/decide.server.ts";
+import { decisionMadeEvent, snapshotOf, type Decider } from "~/modules/decisions/decide.server.ts";
 import type { DecisionAction } from "~/modules/decisions/actions.ts";
 import { can, ROLE_NAMES, type Role } from "~/modules/auth/capabilities.ts";
 import { CLAIM_END, DECIDED_STATE, ESCALATED_STATE, INITIAL_STATE, isLeaseLive, mayCause, type Transition } from "~/modules/items/lifecycle.ts";
@@ -293,24 +293,10 @@ async function runChunk(job: Job) {
     const item = items.get(id);
     if (!item || !isEligible(item, eligibility)) continue;
     const decisionId = newId();
-    const event = prepareAuditEvent(
-      {
-        actor,
-        action: "decision.made",
-        subjectType: "item",
-        subjectId: item.id,
-        payload: {
-          decisionId,
-          itemId: item.id,
-          externalId: item.externalId,
-          action: job.action,
-          labelKeys,
-          versionId: job.versionId,
-          rationale: job.rationale,
-          copyOf: job.decisionId,
-          clusterDecisionId: job.id,
-        },
-      },
+    const event = decisionMadeEvent(
+      actor,
+      item,
+      { decisionId, action: job.action, labelKeys, versionId: job.versionId, rationale: job.rationale, copyOf: job.decisionId, clusterDecisionId: job.id },
       now,
     );
     const decision = [

@@ -1,7 +1,8 @@
 import { db, dialect, type Tx } from "~/db.server.ts";
 import { newId } from "~/modules/ids.ts";
 import { literal, pgValue, pgWrite, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
-import { prepareAuditEvent, sealOnPostgresSql, sealOnSqlite } from "~/modules/audit/writer.server.ts";
+import type { AuditPayloadInput } from "~/modules/audit/events.ts";
+import { prepareAuditEvent, sealOnPostgresSql, sealOnSqlite, type Actor, type PreparedEvent } from "~/modules/audit/writer.server.ts";
 import {
   CLUSTER_CHUNK,
   clusterDecisionProgress,
@@ -84,6 +85,19 @@ type ItemWithFlags = NonNullable<Awaited<ReturnType<typeof loadItem>>>;
 
 export function loadItem(tx: Tx | typeof db, itemId: string) {
   return tx.item.findUnique({ where: { id: itemId }, include: { flags: { orderBy: { receivedAt: "asc" } } } });
+}
+
+/** A decision's `decision.made` event, prepared for a write on the direct connection. */
+export function decisionMadeEvent(
+  actor: Actor,
+  item: { id: string; externalId: string },
+  payload: Omit<AuditPayloadInput<"decision.made">, "itemId" | "externalId">,
+  now: Date,
+): PreparedEvent {
+  return prepareAuditEvent(
+    { actor, action: "decision.made", subjectType: "item", subjectId: item.id, payload: { ...payload, itemId: item.id, externalId: item.externalId } },
+    now,
+  );
 }
 
 /** The item and its flags exactly as reviewed: what the audit trail shows for this decision. */
@@ -258,23 +272,17 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
   const byLead = transition === "decideEscalation";
   const decisionId = newId();
   const labelKeys = labels.map((l) => l.key);
-  const event = prepareAuditEvent(
+  const event = decisionMadeEvent(
+    { kind: "user", id: user.id, email: user.email, role: user.role },
+    item,
     {
-      actor: { kind: "user", id: user.id, email: user.email, role: user.role },
-      action: "decision.made",
-      subjectType: "item",
-      subjectId: item.id,
-      payload: {
-        decisionId,
-        itemId: item.id,
-        externalId: item.externalId,
-        action: input.action,
-        labelKeys,
-        versionId,
-        rationale: input.rationale,
-        copyOf: null,
-        ...(cluster ? { clusterDecisionId: cluster.id } : {}),
-      },
+      decisionId,
+      action: input.action,
+      labelKeys,
+      versionId,
+      rationale: input.rationale,
+      copyOf: null,
+      ...(cluster ? { clusterDecisionId: cluster.id } : {}),
     },
     now,
   );
