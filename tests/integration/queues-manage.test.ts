@@ -252,13 +252,14 @@ describe("closing, reopening and deleting", () => {
     expect(await getQueue(queue.id)).toBeNull();
     expect((await myQueues(moderator.id, new Date())).map((q) => q.id)).not.toContain(queue.id);
 
+    // Each change starts only when the previous refusal is in hand, so no rejection waits unobserved.
     for (const change of [
-      addMember(actor(), queue.id, moderator.id),
-      closeQueue(actor(), queue.id),
-      updateQueue(actor(), queue.id, { name: "Revived" }),
-      deleteQueue(actor(), queue.id),
+      () => addMember(actor(), queue.id, moderator.id),
+      () => closeQueue(actor(), queue.id),
+      () => updateQueue(actor(), queue.id, { name: "Revived" }),
+      () => deleteQueue(actor(), queue.id),
     ]) {
-      expect((await refusal(change)).code).toBe("not_found");
+      expect((await refusal(change())).code).toBe("not_found");
     }
     // The name is free again for a new live queue.
     expect((await createQueue(actor(), { name: "short-lived desk" })).id).not.toBe(queue.id);
