@@ -79,6 +79,41 @@ const schema = z.object({
     .enum(["0", "1", "true", "false"])
     .default("1")
     .transform((v) => v === "1" || v === "true"),
+  // Webhooks (docs/decisions/042-webhook-delivery.md). The key that encrypts endpoints' signing
+  // secrets: 32 bytes as 64 hex digits or base64. Unset, a key is made once in DOCKET_WEBHOOK_KEY_FILE;
+  // processes on several machines must share one key through this variable.
+  DOCKET_WEBHOOK_KEY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, "base64").length === 32, {
+      message: "DOCKET_WEBHOOK_KEY must be 32 bytes, as 64 hex digits or base64.",
+    }),
+  DOCKET_WEBHOOK_KEY_FILE: z.string().default("./data/webhook.key"),
+  // Plain-http endpoints, and only on loopback addresses: for development and tests.
+  DOCKET_WEBHOOK_ALLOW_HTTP_LOOPBACK: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
+  // Host names and address ranges (CIDR) an endpoint may reach although they are private, such as a
+  // platform's receiver inside the same network. Comma or space separated.
+  DOCKET_WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean)),
+  // Connecting, and then waiting for the answer, each within this; an attempt ends within twice it.
+  DOCKET_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // How long a dispatcher holds a delivery it is sending; longer than an attempt can last.
+  DOCKET_WEBHOOK_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // How often each process looks for events to fan out and deliveries that are due.
+  DOCKET_WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  // Multiplies the retry schedule and the day after which a failing endpoint is disabled; tests
+  // shrink it to watch three days of retries in seconds.
+  DOCKET_WEBHOOK_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+  // Off, this process sends no webhooks (another process on the same database may).
+  DOCKET_WEBHOOKS: z
+    .enum(["0", "1", "true", "false"])
+    .default("1")
+    .transform((v) => v === "1" || v === "true"),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -7,7 +7,8 @@ import { TextField } from "~/components/ui/text-field.tsx";
 import { Notice, PageHeader, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
-import { ApiKeyAdminAction, createApiKey, listApiKeys, revokeApiKey } from "~/modules/auth/api-keys.server.ts";
+import { ApiKeyAdminAction, createApiKey, listApiKeys, revokeApiKey, setApiKeyScopes } from "~/modules/auth/api-keys.server.ts";
+import { API_SCOPES, SCOPE_DESCRIPTIONS, type ApiScope } from "~/modules/auth/scopes.ts";
 import { invalidForm, parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
 
 export const access: Access = { kind: "user", capability: "apikeys:manage" };
@@ -25,6 +26,14 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.value.intent === "create") {
     const { key, token } = await createApiKey(admin, submission.value);
     return json({ message: `Created key “${key.name}”. Copy it now: it will not be shown again.`, token });
+  }
+  if (submission.value.intent === "scopes") {
+    const changed = await setApiKeyScopes(admin, submission.value.keyId, submission.value.scopes);
+    if (!changed) return refuseForm(submission, { status: 404, code: "not_found", message: "That key does not exist or is revoked." });
+    return json({
+      message: changed.changed ? `Changed the scopes of key “${changed.name}”.` : `Key “${changed.name}” already held those scopes.`,
+      token: null,
+    });
   }
   const revoked = await revokeApiKey(admin, submission.value.keyId);
   if (!revoked) return refuseForm(submission, { status: 404, code: "not_found", message: "That key does not exist or is already revoked." });
@@ -66,6 +75,9 @@ export default function ApiKeys() {
                 Starts with
               </th>
               <th scope="col" className="px-3 py-2">
+                Scopes
+              </th>
+              <th scope="col" className="px-3 py-2">
                 Created
               </th>
               <th scope="col" className="px-3 py-2">
@@ -82,6 +94,28 @@ export default function ApiKeys() {
                 <td className="px-3 py-2">{k.name}</td>
                 <td className="px-3 py-2">{k.platform}</td>
                 <td className="px-3 py-2 font-mono">{k.prefix}…</td>
+                <td className="px-3 py-2">
+                  <ul className="flex flex-wrap gap-1" aria-label={`Scopes of ${k.name}`}>
+                    {k.scopes.map((scope) => (
+                      <li key={scope}>
+                        <code className="rounded bg-slate-100 px-1 text-xs">{scope}</code>
+                      </li>
+                    ))}
+                  </ul>
+                  {k.revokedAt ? null : (
+                    <details className="mt-1">
+                      <summary className="cursor-pointer text-xs text-blue-800 underline">Change scopes</summary>
+                      <Form method="post" className="mt-2 grid gap-1">
+                        <input type="hidden" name="intent" value="scopes" />
+                        <input type="hidden" name="keyId" value={k.id} />
+                        <ScopeChoices idPrefix={`scopes-${k.id}`} chosen={k.scopes} />
+                        <button type="submit" className={`${secondaryButtonClass} justify-self-start`}>
+                          Save scopes of {k.name}
+                        </button>
+                      </Form>
+                    </details>
+                  )}
+                </td>
                 <td className="px-3 py-2">
                   {new Date(k.createdAt).toISOString().slice(0, 16).replace("T", " ")} by {k.createdBy.email}
                 </td>
@@ -110,6 +144,18 @@ export default function ApiKeys() {
           <input type="hidden" name="intent" value="create" />
           <TextField id="key-name" label="Name" field={fields.name} />
           <TextField id="key-platform" label="Platform" field={fields.platform} fallback="default" />
+          <fieldset className="sm:col-span-2">
+            <legend className="text-sm font-medium">Scopes</legend>
+            <p className="text-xs text-slate-600">A call outside its scopes is refused with 403 naming the scope.</p>
+            <div className="mt-2 grid gap-1">
+              <ScopeChoices idPrefix="new-key-scope" chosen={API_SCOPES} />
+            </div>
+            {fields.scopes.errors ? (
+              <p className="text-sm text-red-700" role="alert">
+                {fields.scopes.errors.join(" ")}
+              </p>
+            ) : null}
+          </fieldset>
           <div className="sm:col-span-2">
             <button type="submit" className={buttonClass}>
               Create key
@@ -119,4 +165,15 @@ export default function ApiKeys() {
       </section>
     </>
   );
+}
+
+function ScopeChoices({ idPrefix, chosen }: { idPrefix: string; chosen: readonly ApiScope[] }) {
+  return API_SCOPES.map((scope) => (
+    <label key={scope} htmlFor={`${idPrefix}-${scope}`} className="flex items-start gap-2 text-sm">
+      <input id={`${idPrefix}-${scope}`} type="checkbox" name="scopes" value={scope} defaultChecked={chosen.includes(scope)} className="mt-1" />
+      <span>
+        <code className="text-xs">{scope}</code> <span className="text-slate-600">{SCOPE_DESCRIPTIONS[scope]}</span>
+      </span>
+    </label>
+  ));
 }

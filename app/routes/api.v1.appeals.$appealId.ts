@@ -7,13 +7,13 @@ import { appealStatus } from "~/modules/appeals/status.server.ts";
 import { badRequest, notFound } from "~/modules/http/errors.server.ts";
 import { methodNotAllowed } from "~/modules/intake/http.server.ts";
 
-export const access: Access = { kind: "api" };
+export const access = { kind: "api", scope: "appeals:write" } satisfies Access;
 
 const AppealId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "appealId is an id from the answer to POST /api/v1/appeals.");
 
 /** Where one of the key's platform's appeals stands; another platform's appeal is as unknown as a missing one. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const client = await requireApiKey(request);
+  const client = await requireApiKey(request, access.scope);
   const parsed = AppealId.safeParse(params.appealId ?? "");
   if (!parsed.success) return badRequest(parsed.error, "The appealId is invalid; see issues.");
   const status = await appealStatus(client.platform, parsed.data);
@@ -22,6 +22,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  await requireApiKey(request);
+  await requireApiKey(request, access.scope);
   return methodNotAllowed("GET");
 }

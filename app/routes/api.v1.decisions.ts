@@ -5,10 +5,10 @@ import { requireApiKey } from "~/modules/auth/guard.server.ts";
 import { decisionFeed, FeedQuery } from "~/modules/decisions/feed.server.ts";
 import { badRequest } from "~/modules/http/errors.server.ts";
 
-export const access: Access = { kind: "api" };
+export const access = { kind: "api", scope: "decisions:read" } satisfies Access;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const client = await requireApiKey(request);
+  const client = await requireApiKey(request, access.scope);
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = FeedQuery.safeParse(params);
   if (!parsed.success) return badRequest(parsed.error);

@@ -3,15 +3,15 @@ import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireApiKey } from "~/modules/auth/guard.server.ts";
 import { methodNotAllowed, receiveFlag } from "~/modules/intake/http.server.ts";
 
-export const access: Access = { kind: "api" };
+export const access = { kind: "api", scope: "flags:write" } satisfies Access;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireApiKey(request);
+  await requireApiKey(request, access.scope);
   return methodNotAllowed("POST");
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const client = await requireApiKey(request);
+  const client = await requireApiKey(request, access.scope);
   if (request.method !== "POST") return methodNotAllowed("POST");
   return receiveFlag(request, client);
 }

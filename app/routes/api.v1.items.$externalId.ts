@@ -6,11 +6,11 @@ import { badRequest, notFound } from "~/modules/http/errors.server.ts";
 import { methodNotAllowed } from "~/modules/intake/http.server.ts";
 import { ExternalIdSegment, itemStatus } from "~/modules/items/status.server.ts";
 
-export const access: Access = { kind: "api" };
+export const access = { kind: "api", scope: "items:read" } satisfies Access;
 
 /** Where one of the key's platform's items stands. Another platform's item is as unknown as a missing one. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const client = await requireApiKey(request);
+  const client = await requireApiKey(request, access.scope);
   // The id is read from the address as sent: the router's own decoding turns an encoded "%2F" in an
   // id into a slash and leaves a malformed encoding undecoded, so neither could round-trip.
   const segment = new URL(request.url).pathname.split("/")[4] ?? "";
@@ -22,6 +22,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  await requireApiKey(request);
+  await requireApiKey(request, access.scope);
   return methodNotAllowed("GET");
 }

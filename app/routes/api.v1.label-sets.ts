@@ -4,11 +4,11 @@ import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireApiKey } from "~/modules/auth/guard.server.ts";
 import { liveLabelSets } from "~/modules/labels/live.server.ts";
 
-export const access: Access = { kind: "api" };
+export const access = { kind: "api", scope: "labels:read" } satisfies Access;
 
 /** The rules a platform enforces, for it to show its users: each set's live version and its labels in use. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireApiKey(request);
+  await requireApiKey(request, access.scope);
   const sets = await liveLabelSets();
   return json(
     {

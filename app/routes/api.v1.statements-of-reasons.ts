@@ -5,11 +5,11 @@ import { exportContentType, startExport } from "~/modules/audit/export.server.ts
 import { TimeRange } from "~/modules/audit/range.ts";
 import { badRequest } from "~/modules/http/errors.server.ts";
 
-export const access: Access = { kind: "api" };
+export const access = { kind: "api", scope: "statements:read" } satisfies Access;
 
 /** DSA statements of reasons for a time range: NDJSON, one `{"statements": [...]}` batch (≤ 100) per line. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const client = await requireApiKey(request);
+  const client = await requireApiKey(request, access.scope);
   const parsed = TimeRange.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) return badRequest(parsed.error);
   // A platform's key sees the statements for its own items only.

@@ -8,6 +8,7 @@
 // The seed is fixed, so a failure is reproducible; set DOCKET_PROPERTY_SEED to explore others.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, it } from "vitest";
+import { API_SCOPES } from "~/modules/auth/scopes.ts";
 import { db } from "~/db.server.ts";
 import type { ApiClient } from "~/modules/auth/guard.server.ts";
 import { receiveBatch, receiveFlag } from "~/modules/intake/http.server.ts";
@@ -32,7 +33,7 @@ beforeAll(async () => {
   server = await startServer({ DOCKET_API_MAX_PER_MINUTE: "1000000" });
   const made = await makeApiKey("generated");
   token = made.token;
-  client = { id: made.key.id, name: made.key.name, platform: made.key.platform };
+  client = { id: made.key.id, name: made.key.name, platform: made.key.platform, scopes: [...API_SCOPES] };
 });
 afterAll(() => server?.stop());
 

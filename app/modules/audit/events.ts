@@ -29,8 +29,10 @@ const hours = z.record(z.number().positive());
 const routingDraftChange = { versionId: id, number: versionNumber, ruleId: id, ruleName: text };
 
 export const AUDIT_EVENTS = {
-  "api_key.created": payload({ name: text, platform: text, prefix: text, demo: z.literal(true).optional() }),
+  // scopes: absent on keys made before scopes existed (they hold all of them).
+  "api_key.created": payload({ name: text, platform: text, prefix: text, scopes: z.array(text).optional(), demo: z.literal(true).optional() }),
   "api_key.revoked": payload({ name: text, prefix: text }),
+  "api_key.scopes_changed": payload({ name: text, prefix: text, scopes: z.array(text), previousScopes: z.array(text) }),
 
   // The appellant's statement stays on the appeal row (it is personal data the log could never erase); the chain holds its digest.
   "appeal.received": payload({
@@ -154,6 +156,8 @@ export const AUDIT_EVENTS = {
   "item.assigned": payload({ itemId: id, queueId: id, assigneeId: id, assigneeEmail: text, previousAssigneeId: id.nullable(), reason: text }),
   "item.claimed": payload({ itemId: id, claimId: id, queue: text, leaseExpiresAt: time }),
   "item.moved": payload({ itemId: id, fromQueueId: id.nullable(), toQueueId: id, reason: text, dueAt: time.nullable() }),
+  // A removal order put a decided item back in review; the platform hears of it as the item.reopened webhook.
+  "item.reopened": payload({ itemId: id, externalId: text, platform: text, flagId: id, source: text, dueAt: time.nullable(), queueId: id.nullable() }),
   // Routing outside intake: an escalation, or a lead running the live rules again over unrouted items.
   "item.routed": payload({
     itemId: id,
@@ -296,6 +300,15 @@ export const AUDIT_EVENTS = {
     unassignedItems: count.optional(),
     releasedAppeals: count.optional(),
   }),
+
+  "webhook.endpoint_created": payload({ endpointId: id, platform: text, url: text, events: z.array(text), via: z.enum(["api", "console"]) }),
+  "webhook.endpoint_deleted": payload({ endpointId: id, platform: text, url: text, via: z.enum(["api", "console"]) }),
+  // By an admin, or by the dispatcher after a day of failed attempts.
+  "webhook.endpoint_disabled": payload({ endpointId: id, platform: text, url: text, reason: text }),
+  "webhook.endpoint_enabled": payload({ endpointId: id, platform: text, url: text }),
+  // The previous secret keeps signing alongside the new one until previousValidUntil.
+  "webhook.secret_rotated": payload({ endpointId: id, platform: text, previousValidUntil: time }),
+  "webhook.deliveries_resent": payload({ endpointId: id, deliveryIds: z.array(id), count }),
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_EVENTS;

@@ -4,6 +4,9 @@ import { db, transaction } from "~/db.server.ts";
 import { appendAuditEvent } from "~/modules/audit/writer.server.ts";
 import { hashToken, type SessionUser } from "./session.server.ts";
 import { userActor } from "./actor.ts";
+import { API_SCOPES, parseScopes, serializeScopes } from "./scopes.ts";
+
+const Scopes = z.array(z.enum(API_SCOPES), { invalid_type_error: "Choose the scopes the key holds." }).min(1, "Give the key at least one scope.");
 
 export const NewApiKey = z.object({
   name: z.string().trim().min(1, "Name the key after who will use it.").max(120),
@@ -13,15 +16,19 @@ export const NewApiKey = z.object({
     .min(1, "Name the platform the key sends flags for.")
     .max(64)
     .regex(/^[a-z0-9][a-z0-9._-]*$/, "Use lower-case letters, digits, dots, dashes or underscores."),
+  scopes: Scopes.default([...API_SCOPES]),
 });
 
 export const ApiKeyAdminAction = z.discriminatedUnion("intent", [
-  NewApiKey.extend({ intent: z.literal("create") }),
+  // The form names every scope it grants: none ticked is a refusal, not all of them.
+  NewApiKey.extend({ intent: z.literal("create"), scopes: Scopes }),
   z.object({ intent: z.literal("revoke"), keyId: z.string().min(1) }),
+  z.object({ intent: z.literal("scopes"), keyId: z.string().min(1), scopes: Scopes }),
 ]);
 
 /** Keys are shown once; only their SHA-256 and a short prefix (to recognise them) are stored. */
-export async function createApiKey(admin: SessionUser, input: z.infer<typeof NewApiKey>, secret?: string) {
+export async function createApiKey(admin: SessionUser, input: z.input<typeof NewApiKey>, secret?: string) {
+  const scopes = serializeScopes(input.scopes ?? API_SCOPES);
   const token = secret ?? `dk_${randomBytes(24).toString("base64url")}`;
   return transaction(async (tx) => {
     const key = await tx.apiKey.create({
@@ -31,6 +38,7 @@ export async function createApiKey(admin: SessionUser, input: z.infer<typeof New
         platform: input.platform,
         prefix: token.slice(0, 7),
         hash: hashToken(token),
+        scopes,
         createdById: admin.id,
       },
     });
@@ -39,7 +47,7 @@ export async function createApiKey(admin: SessionUser, input: z.infer<typeof New
       action: "api_key.created",
       subjectType: "api_key",
       subjectId: key.id,
-      payload: { name: key.name, platform: key.platform, prefix: key.prefix },
+      payload: { name: key.name, platform: key.platform, prefix: key.prefix, scopes: parseScopes(key.scopes) },
     });
     return { key, token };
   });
@@ -64,9 +72,40 @@ export async function noteApiKeyUse(key: { id: string; lastUsedAt: Date | null }
 }
 
 export function listApiKeys() {
-  return db.apiKey.findMany({
-    orderBy: [{ revokedAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }],
-    select: { id: true, name: true, platform: true, prefix: true, createdAt: true, revokedAt: true, lastUsedAt: true, createdBy: { select: { email: true } } },
+  return db.apiKey
+    .findMany({
+      orderBy: [{ revokedAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }],
+      select: {
+        id: true,
+        name: true,
+        platform: true,
+        prefix: true,
+        scopes: true,
+        createdAt: true,
+        revokedAt: true,
+        lastUsedAt: true,
+        createdBy: { select: { email: true } },
+      },
+    })
+    .then((keys) => keys.map((k) => ({ ...k, scopes: parseScopes(k.scopes) })));
+}
+
+/** Sets a live key's scopes; a call that changes nothing records nothing. Null when there is no such live key. */
+export async function setApiKeyScopes(admin: SessionUser, id: string, scopes: readonly string[]) {
+  return transaction(async (tx) => {
+    const key = await tx.apiKey.findUnique({ where: { id } });
+    if (!key || key.revokedAt) return null;
+    const stored = serializeScopes(scopes);
+    if (stored === key.scopes) return { name: key.name, changed: false };
+    await tx.apiKey.update({ where: { id }, data: { scopes: stored } });
+    await appendAuditEvent(tx, {
+      actor: userActor(admin),
+      action: "api_key.scopes_changed",
+      subjectType: "api_key",
+      subjectId: id,
+      payload: { name: key.name, prefix: key.prefix, scopes: parseScopes(stored), previousScopes: parseScopes(key.scopes) },
+    });
+    return { name: key.name, changed: true };
   });
 }
 

@@ -1,5 +1,7 @@
 // The one capability map. Screens and checks ask for a capability, never for a role name, so
 // changing what a role may do is a change to this table alone.
+import type { ApiScope } from "./scopes.ts";
+
 export const ROLES = ["moderator", "policy_lead", "auditor", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -53,6 +55,10 @@ export const CAPABILITIES = {
   "audit:export": ["auditor", "admin"],
   "users:manage": ["admin"],
   "apikeys:manage": ["admin"],
+  // Every platform's webhook endpoints, their deliveries and attempts: pausing, resending, deleting.
+  "webhooks:manage": ["admin"],
+  // The platform API's reference page (the OpenAPI document rendered).
+  "api:reference": ["policy_lead", "auditor", "admin"],
   "account:self": ["moderator", "policy_lead", "auditor", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
@@ -78,4 +84,8 @@ export const HOME: Record<Role, string> = {
  * What a route demands, declared next to it and exported as `access`. The route matrix test reads
  * these declarations from the built app and proves the server enforces each one.
  */
-export type Access = { kind: "public" } | { kind: "user"; capability: Capability } | { kind: "api" };
+export type Access =
+  | { kind: "public" }
+  | { kind: "user"; capability: Capability }
+  // null only for the API's catch-all, which answers every key that it has no such endpoint.
+  | { kind: "api"; scope: ApiScope | null };

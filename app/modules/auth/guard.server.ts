@@ -5,6 +5,7 @@ import { can, type Capability } from "./capabilities.ts";
 import { hashToken, lucia, sessionIdFrom, type SessionUser } from "./session.server.ts";
 import { consumeShardedRateLimit } from "./rate-limit.server.ts";
 import { noteApiKeyUse } from "./api-keys.server.ts";
+import { parseScopes, type ApiScope } from "./scopes.ts";
 import { env } from "~/env.server.ts";
 import { apiError, forbidden } from "~/modules/http/errors.server.ts";
 
@@ -43,15 +44,15 @@ export async function requireCapability(request: Request, capability: Capability
   return user;
 }
 
-export type ApiClient = { id: string; name: string; platform: string };
+export type ApiClient = { id: string; name: string; platform: string; scopes: ApiScope[] };
 
-type StoredKey = ApiClient & { revokedAt: Date | null; lastUsedAt: Date | null };
+type StoredKey = Omit<ApiClient, "scopes"> & { scopes: string; revokedAt: Date | null; lastUsedAt: Date | null };
 
 // Every API call reads its key; on the direct connection that read costs a fraction of the ORM's.
 async function apiKeyByHash(hash: string): Promise<StoredKey | null> {
-  const columns = `"id", "name", "platform", "revokedAt", "lastUsedAt"`;
+  const columns = `"id", "name", "platform", "scopes", "revokedAt", "lastUsedAt"`;
   if (dialect === "postgresql") return (await pgQuery<StoredKey>(`SELECT ${columns} FROM "ApiKey" WHERE "hash" = $1`, [hash]))[0] ?? null;
-  type Row = ApiClient & { revokedAt: number | null; lastUsedAt: number | null };
+  type Row = Omit<StoredKey, "revokedAt" | "lastUsedAt"> & { revokedAt: number | null; lastUsedAt: number | null };
   const row = await sqliteRead((tx) => tx.prepare(`SELECT ${columns} FROM "ApiKey" WHERE "hash" = ?`).get(hash) as Row | undefined);
   if (!row) return null;
   const date = (v: number | null) => (v === null ? null : new Date(v));
@@ -59,10 +60,11 @@ async function apiKeyByHash(hash: string): Promise<StoredKey | null> {
 }
 
 /**
- * Bearer API keys for platforms: stored as SHA-256 hashes, checked and rate limited per key. Neither
- * the limit nor the last-use time writes one row that every call to the key must take in turn.
+ * Bearer API keys for platforms: stored as SHA-256 hashes, checked and rate limited per key, then
+ * checked for the endpoint's scope (null only for the catch-all that answers unknown endpoints).
+ * Neither the limit nor the last-use time writes one row that every call to the key must take in turn.
  */
-export async function requireApiKey(request: Request): Promise<ApiClient> {
+export async function requireApiKey(request: Request, scope: ApiScope | null): Promise<ApiClient> {
   const header = request.headers.get("Authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw apiError(401, "unauthorized", "Send an API key as 'Authorization: Bearer <key>'.");
@@ -74,5 +76,11 @@ export async function requireApiKey(request: Request): Promise<ApiClient> {
       "Retry-After": String(limit.retryAfterSeconds),
     });
   }
-  return { id: key.id, name: key.name, platform: key.platform };
+  const scopes = parseScopes(key.scopes);
+  if (scope && !scopes.includes(scope)) {
+    throw apiError(403, "missing_scope", `This API key lacks the "${scope}" scope this endpoint needs; an admin can grant it on the API keys page.`, [
+      { path: "scope", message: `missing scope: ${scope}` },
+    ]);
+  }
+  return { id: key.id, name: key.name, platform: key.platform, scopes };
 }

@@ -50,6 +50,8 @@ type ItemAcc = {
   isNew: boolean;
   state: string;
   reopen: boolean;
+  /** The removal order that reopened the item in this call, for its item.reopened event. */
+  reopenedBy: { flagId: string; externalId: string; source: string } | null;
   /** The strongest source before this call (null for a new item): a stronger notice re-routes. */
   sourceBefore: Source | null;
   platform: string;
@@ -136,7 +138,8 @@ type IntakePlan = {
   newFlags: Prisma.FlagCreateManyInput[];
   clusters: ClusterWrite[];
   bandRows: { bandKey: number; clusterId: string; itemId: string }[];
-  event: PreparedEvent | null;
+  /** The call's flag event, then an item.reopened event for each item a removal order reopened. */
+  events: PreparedEvent[];
   now: Date;
 };
 
@@ -267,7 +270,7 @@ function ingestOnSqlite(sender: IntakeSender, entries: FlagRequest[], plan: (rea
         .all(...part) as (ClusterRow & { firstDueAt: number | null })[];
       for (const r of rows) reads.clusters.clusters.set(r.id, { ...r, firstDueAt: toDate(r.firstDueAt) });
     }
-    const { results, creates, updates, newFlags, clusters, bandRows, event, now } = plan(reads);
+    const { results, creates, updates, newFlags, clusters, bandRows, events, now } = plan(reads);
     const setList = UPDATED_COLUMNS.map((c) => `"${c}" = ?`).join(", ");
     const update = conn.prepare(`UPDATE "Item" SET ${setList} WHERE "id" = ?`);
     for (const u of updates) update.run(...UPDATED_COLUMNS.map((c) => sqliteValue(u.fields[c])), u.id);
@@ -278,7 +281,7 @@ function ingestOnSqlite(sender: IntakeSender, entries: FlagRequest[], plan: (rea
     const grow = conn.prepare(`UPDATE "Cluster" SET "size" = ?, "strongestSource" = ?, "firstDueAt" = ?, "updatedAt" = ? WHERE "id" = ?`);
     for (const c of clusters) if (!c.isNew) grow.run(c.size, c.strongestSource, sqliteValue(c.firstDueAt), sqliteValue(now), c.id);
     for (const part of chunks(bandRows, 800)) insertOnSqlite(conn, "ClusterBand", BAND_COLUMNS, part, "OR IGNORE");
-    if (event) sealOnSqlite(conn, [event]);
+    if (events.length > 0) sealOnSqlite(conn, events);
     return results;
   });
 }
@@ -316,7 +319,7 @@ function ingestOnPostgres(sender: IntakeSender, entries: FlagRequest[], plan: (r
       ];
       const routing = await routingContextOnPostgres(tx, generation);
       const existing = new Map(rows.map((it) => [it.externalId, it]));
-      const { results, creates, updates, newFlags, clusters, bandRows, event, now } = plan({
+      const { results, creates, updates, newFlags, clusters, bandRows, events, now } = plan({
         knownFlags: new Map(flags.map((f) => [f.externalId, { id: f.id, itemId: f.itemId, clusterId: f.clusterId }])),
         existing,
         seenReporters: new Set(reporters.map((r) => `${r.itemId}\u0000${r.reporterId}`)),
@@ -343,7 +346,7 @@ function ingestOnPostgres(sender: IntakeSender, entries: FlagRequest[], plan: (r
         ...chunks(bandRows, 800).map((part) => `${insertSql("ClusterBand", BAND_COLUMNS, part)} ON CONFLICT DO NOTHING`),
       ];
       // The event is sealed first in its message only when there is one; the rows before it do not lock the head.
-      if (event) await tx.commitWith([...writes, sealOnPostgresSql(event)].join(";\n"));
+      if (events.length > 0) await tx.commitWith([...writes, ...events.map(sealOnPostgresSql)].join(";\n"));
       else if (writes.length > 0) await tx.commitWith(writes.join(";\n"));
       return results;
     },
@@ -397,7 +400,8 @@ function planIntake(
       items.set(content.externalId, acc);
     }
     // A removal order about content already decided puts it back in the queue: the one-hour clock runs.
-    if (flag.source === "removal_order" && canTransition("reopenByOrder", acc.state)) {
+    const reopens = flag.source === "removal_order" && canTransition("reopenByOrder", acc.state);
+    if (reopens) {
       acc.state = TRANSITIONS.reopenByOrder.to;
       acc.reopen = true;
       acc.dueAt = null;
@@ -415,6 +419,7 @@ function planIntake(
     if (receivedAt > acc.lastFlaggedAt) acc.lastFlaggedAt = receivedAt;
 
     const flagId = newId();
+    if (reopens) acc.reopenedBy = { flagId, externalId: content.externalId, source: flag.source };
     const row: Prisma.FlagCreateManyInput = {
       id: flagId,
       itemId: acc.id,
@@ -538,7 +543,8 @@ function planIntake(
     newFlags,
     clusters: [...finalClusters.values()],
     bandRows,
-    event: newFlags.length > 0 ? intakeEvent(sender, entries, mode, refused, newFlags, results, creates.length, items) : null,
+    events:
+      newFlags.length > 0 ? [intakeEvent(sender, entries, mode, refused, newFlags, results, creates.length, items), ...reopenedEvents(sender, items)] : [],
     now,
   };
 }
@@ -561,6 +567,7 @@ function existingAcc(row: ExistingItem): ItemAcc {
     isNew: false,
     state: row.state,
     reopen: false,
+    reopenedBy: null,
     sourceBefore: row.strongestSource as Source,
     platform: row.platform,
     type: row.type,
@@ -601,6 +608,7 @@ function newAcc(
     isNew: true,
     state: INITIAL_STATE,
     reopen: false,
+    reopenedBy: null,
     sourceBefore: null,
     platform,
     type: content.type,
@@ -647,6 +655,28 @@ function newAcc(
       updatedAt: now,
     },
   };
+}
+
+function reopenedEvents(sender: IntakeSender, items: Map<string, ItemAcc>): PreparedEvent[] {
+  return [...items.values()]
+    .filter((acc) => acc.reopenedBy)
+    .map((acc) =>
+      prepareAuditEvent({
+        actor: sender.actor,
+        action: "item.reopened",
+        subjectType: "item",
+        subjectId: acc.id,
+        payload: {
+          itemId: acc.id,
+          externalId: acc.reopenedBy!.externalId,
+          platform: sender.platform,
+          flagId: acc.reopenedBy!.flagId,
+          source: acc.reopenedBy!.source,
+          dueAt: acc.dueAt,
+          queueId: acc.queueId,
+        },
+      }),
+    );
 }
 
 function intakeEvent(

@@ -1,0 +1,57 @@
+// Which network addresses a webhook may be sent to. Docket sends requests to URLs that platforms
+// name, so an endpoint must not be a way to reach Docket's own network: loopback, private, link-local,
+// cloud metadata and every other special-purpose range are refused unless an allow-list names them.
+import ipaddr from "ipaddr.js";
+
+export type AddressPolicy = {
+  /** Loopback addresses are allowed (DOCKET_WEBHOOK_ALLOW_HTTP_LOOPBACK, development and tests). */
+  allowLoopback: boolean;
+  /** Ranges (CIDR) allowed although special-purpose. */
+  allowedRanges: readonly string[];
+};
+
+/**
+ * Why an address may not be reached, or null when it may. IPv4-mapped and IPv4-embedding IPv6 forms
+ * (::ffff:a.b.c.d, NAT64, 6to4, Teredo) are judged by what they lead to or refused outright.
+ */
+export function addressRefusal(address: string, policy: AddressPolicy): string | null {
+  if (!ipaddr.isValid(address)) return `"${address}" is not an IP address`;
+  let parsed = ipaddr.parse(address);
+  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (inAllowedRange(parsed, policy.allowedRanges)) return null;
+  const range = parsed.range();
+  if (range === "unicast") return null;
+  if (range === "loopback" && policy.allowLoopback) return null;
+  return `${parsed.toString()} is in the ${RANGE_NAMES[range] ?? range} range`;
+}
+
+const RANGE_NAMES: Record<string, string> = {
+  loopback: "loopback",
+  private: "private",
+  linkLocal: "link-local (this includes cloud metadata services)",
+  uniqueLocal: "unique-local (private IPv6)",
+  carrierGradeNat: "shared (carrier-grade NAT)",
+  unspecified: "unspecified",
+  multicast: "multicast",
+  broadcast: "broadcast",
+  reserved: "reserved",
+  benchmarking: "benchmarking",
+  amt: "special-purpose (AMT)",
+  as112: "special-purpose (AS112)",
+  as112v6: "special-purpose (AS112)",
+  deprecated: "deprecated",
+  orchid2: "special-purpose (ORCHIDv2)",
+  rfc6145: "IPv4-translated",
+  rfc6052: "NAT64 (IPv4-embedding)",
+  "6to4": "6to4 (IPv4-embedding)",
+  teredo: "Teredo (IPv4-embedding)",
+  ipv4Mapped: "IPv4-mapped",
+};
+
+function inAllowedRange(address: ipaddr.IPv4 | ipaddr.IPv6, ranges: readonly string[]): boolean {
+  return ranges.some((cidr) => {
+    if (!ipaddr.isValidCIDR(cidr)) return false;
+    const [network, bits] = ipaddr.parseCIDR(cidr);
+    return network.kind() === address.kind() && address.match([network, bits] as never);
+  });
+}
