@@ -100,6 +100,12 @@ const schema = z.object({
     .string()
     .default("")
     .transform((v) => v.split(/[\s,]+/).filter(Boolean)),
+  // DNS servers (address or address:port) webhook host names are resolved with instead of the
+  // system's resolver, for installations that must resolve through a known server.
+  DOCKET_WEBHOOK_DNS_SERVERS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean)),
   // Connecting, and then waiting for the answer, each within this; an attempt ends within twice it.
   DOCKET_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   // How long a dispatcher holds a delivery it is sending; longer than an attempt can last.
