@@ -3,6 +3,7 @@ import { db } from "~/db.server.ts";
 import { can, type Role } from "~/modules/auth/capabilities.ts";
 import { hashPassword } from "~/modules/auth/password.server.ts";
 import { createApiKey } from "~/modules/auth/api-keys.server.ts";
+import type { ApiScope } from "~/modules/auth/scopes.ts";
 
 export const PASSWORD = "correct horse battery staple";
 let passwordHash: Promise<string> | undefined;
@@ -36,11 +37,11 @@ export async function makeTeam() {
   return { moderator, policy_lead, auditor, admin };
 }
 
-export async function makeApiKey(platform = "test") {
+export async function makeApiKey(platform = "test", scopes?: ApiScope[]) {
   const admin = (await db.user.findFirst({ where: { role: "admin" } })) ?? (await makeUser("admin"));
   const { key, token } = await createApiKey(
     { id: admin.id, email: admin.email, name: admin.name, role: admin.role, revealMedia: false },
-    { name: `key ${platform}`, platform },
+    { name: `key ${platform}`, platform, scopes },
   );
   return { key, token };
 }

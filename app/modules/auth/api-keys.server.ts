@@ -1,12 +1,15 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
+import { checkedValues } from "~/modules/http/form-values.ts";
 import { db, transaction } from "~/db.server.ts";
 import { appendAuditEvent } from "~/modules/audit/writer.server.ts";
 import { hashToken, type SessionUser } from "./session.server.ts";
 import { userActor } from "./actor.ts";
-import { API_SCOPES, parseScopes, serializeScopes } from "./scopes.ts";
+import { API_SCOPES, parseScopes, serializeScopes, type ApiScope } from "./scopes.ts";
 
-const Scopes = z.array(z.enum(API_SCOPES), { invalid_type_error: "Choose the scopes the key holds." }).min(1, "Give the key at least one scope.");
+const Scopes = checkedValues(
+  z.array(z.enum(API_SCOPES), { invalid_type_error: "Choose the scopes the key holds." }).min(1, "Give the key at least one scope."),
+);
 
 export const NewApiKey = z.object({
   name: z.string().trim().min(1, "Name the key after who will use it.").max(120),
@@ -27,7 +30,8 @@ export const ApiKeyAdminAction = z.discriminatedUnion("intent", [
 ]);
 
 /** Keys are shown once; only their SHA-256 and a short prefix (to recognise them) are stored. */
-export async function createApiKey(admin: SessionUser, input: z.input<typeof NewApiKey>, secret?: string) {
+/** Scopes left out: all of them (what every key held before scopes existed). */
+export async function createApiKey(admin: SessionUser, input: { name: string; platform: string; scopes?: readonly ApiScope[] }, secret?: string) {
   const scopes = serializeScopes(input.scopes ?? API_SCOPES);
   const token = secret ?? `dk_${randomBytes(24).toString("base64url")}`;
   return transaction(async (tx) => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkedValues } from "~/modules/http/form-values.ts";
 
 export const RULINGS = [
   { ruling: "first", name: "The first decision was right" },
@@ -13,7 +14,6 @@ export const ERROR_TYPES = [
   { type: "technical", name: "Technical error", hint: "a tool, display or input problem rather than a judgement" },
 ] as const;
 
-const checkedValues = <T extends z.ZodTypeAny>(list: T) => z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), list);
 const CORRECTION_ACTIONS = ["keep", "remove", "restrict"] as const;
 
 /** A lead's ruling on a disagreement; with `correct`, a new decision that supersedes the first. */

@@ -1,13 +1,13 @@
 // The review screen's forms, shared by the server (which decides) and the browser (which checks a
 // form before sending it). One schema per intent; the action reads the union.
 import { z } from "zod";
+import { checkedValues } from "~/modules/http/form-values.ts";
 import { SplitForm } from "~/modules/clusters/forms.ts";
 import { ACTIONS } from "~/modules/decisions/actions.ts";
 
 const claimId = z.string().min(1, "This form has no lease; claim the item first.");
 
 /** Checkboxes sharing a name arrive as one value, several, or none. */
-const checkedValues = <T extends z.ZodTypeAny>(list: T) => z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), list);
 
 export const DecideForm = z.object({
   intent: z.literal("decide"),

@@ -1,5 +1,6 @@
 // The calibration item form, shared by the server (which saves) and the browser (which checks it first).
 import { z } from "zod";
+import { checkedValues } from "~/modules/http/form-values.ts";
 import { ACTIONS } from "~/modules/decisions/actions.ts";
 import { CONTENT_TYPES } from "~/modules/intake/schema.ts";
 import { SOURCES } from "~/modules/items/sources.ts";
@@ -8,7 +9,6 @@ const optionalText = (max: number, message: string) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v), z.string().max(max, message).optional());
 
 /** Checkboxes sharing a name arrive as one value, several, or none. */
-const checkedValues = <T extends z.ZodTypeAny>(list: T) => z.preprocess((v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]), list);
 
 /** What a lead expects and why: the same for an item made from a real one and for a written one. */
 const expectation = {

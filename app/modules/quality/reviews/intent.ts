@@ -1,8 +1,8 @@
 // The blind review page's forms, shared by the server and the browser.
 import { z } from "zod";
+import { checkedValues } from "~/modules/http/form-values.ts";
 
 const claimId = z.string().min(1, "This form has no lease; claim the review first.");
-const checkedValues = <T extends z.ZodTypeAny>(list: T) => z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), list);
 
 /** A second review decides the content: an escalation is not an answer to compare. */
 export const REVIEW_ACTIONS = ["keep", "remove", "restrict"] as const;
