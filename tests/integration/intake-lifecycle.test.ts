@@ -50,6 +50,37 @@ describe("intake and the item lifecycle", () => {
     expect(item.state).toBe(INITIAL_STATE);
     expect(item.decidedAt).toBeNull();
     expect(item.dueAt!.getTime()).toBe(receivedAt.getTime() + 3600_000);
+    const reopened = await db.auditEvent.findMany({ where: { action: "item.reopened", subjectId: itemId } });
+    expect(reopened.map((e) => JSON.parse(e.payload))).toEqual([
+      {
+        itemId,
+        externalId,
+        platform: testSender.platform,
+        flagId: result.flagId,
+        source: "removal_order",
+        dueAt: item.dueAt!.toISOString(),
+        queueId: item.queueId,
+      },
+    ]);
+  });
+
+  it("a batch records one item.reopened event per item its removal orders reopen, after the batch's own event", async () => {
+    const first = await itemDecidedAs("keep");
+    const second = await itemDecidedAs("keep");
+    const pending = await seedItems(1, undefined, () => flagRequest({ content: { externalId: "life-still-pending" } }));
+    const results = await ingestFlags(
+      testSender,
+      [order(first.externalId), order(first.externalId), order(second.externalId), order("life-still-pending")],
+      "batch",
+    );
+    expect(results.every((r) => !r.duplicate)).toBe(true);
+    const events = await db.auditEvent.findMany({ where: { action: { in: ["flag.batch_received", "item.reopened"] } }, orderBy: { seq: "desc" }, take: 3 });
+    expect(events.map((e) => e.action).reverse()).toEqual(["flag.batch_received", "item.reopened", "item.reopened"]);
+    const payloads = events.filter((e) => e.action === "item.reopened").map((e) => JSON.parse(e.payload) as { itemId: string; flagId: string });
+    expect(payloads.map((p) => p.itemId).sort()).toEqual([first.itemId, second.itemId].sort());
+    // Each names the order that reopened it: the first of the two on the first item.
+    expect(payloads.find((p) => p.itemId === first.itemId)!.flagId).toBe(results[0].flagId);
+    expect(pending).toHaveLength(1);
   });
 
   it("another flag on a decided item leaves it decided", async () => {
