@@ -69,9 +69,23 @@ export async function leaseDueDeliveries(limit: number, leaseMs: number, now: Da
   return rows.map((r) => ({ id: r.id, token, leaseUntil }));
 }
 
-/** Whether anything is due: a read that spares the write lock when the answer is no. */
+/**
+ * Whether anything could be leased: a read that spares the write lock when the answer is no. A
+ * disabled endpoint's waiting deliveries and the deliveries being sent do not count, or a paused
+ * endpoint would take the write lock on every poll.
+ */
 async function anythingDue(now: Date): Promise<boolean> {
-  const due = await db.webhookDelivery.findFirst({ where: { state: "pending", nextAttemptAt: { lte: now } }, select: { id: true } });
+  const enabled = await db.webhookEndpoint.findMany({ where: { disabledAt: null, deletedAt: null }, select: { id: true } });
+  if (enabled.length === 0) return false;
+  const due = await db.webhookDelivery.findFirst({
+    where: {
+      state: "pending",
+      nextAttemptAt: { lte: now },
+      endpointId: { in: enabled.map((e) => e.id) },
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+    },
+    select: { id: true },
+  });
   return due !== null;
 }
 
