@@ -194,3 +194,9 @@ ROUTE_PARAM_SAMPLES.reference = async () =>
       select: { reference: true },
     })
   )?.reference ?? undefined;
+
+// Webhooks: the demo platform's endpoint (the demo key's platform, so the API routes find it too).
+const demoEndpoint = async () =>
+  (await db.webhookEndpoint.findFirst({ where: { platform: "demo", deletedAt: null }, orderBy: { createdAt: "asc" }, select: { id: true } }))?.id;
+ROUTE_PARAM_SAMPLES.webhookId = demoEndpoint;
+ROUTE_PARAM_SAMPLES.endpointId = demoEndpoint;
