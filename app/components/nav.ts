@@ -16,4 +16,5 @@ export const NAV: { to: string; label: string; capability: Capability }[] = [
   { to: "/audit", label: "Audit log", capability: "audit:read" },
   { to: "/admin/users", label: "Users", capability: "users:manage" },
   { to: "/admin/api-keys", label: "API keys", capability: "apikeys:manage" },
+  { to: "/api-reference", label: "API reference", capability: "api:reference" },
 ];
