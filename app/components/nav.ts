@@ -17,4 +17,5 @@ export const NAV: { to: string; label: string; capability: Capability }[] = [
   { to: "/admin/users", label: "Users", capability: "users:manage" },
   { to: "/admin/api-keys", label: "API keys", capability: "apikeys:manage" },
   { to: "/admin/webhooks", label: "Webhooks", capability: "webhooks:manage" },
+  { to: "/api-reference", label: "API reference", capability: "api:reference" },
 ];

@@ -1,15 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { z } from "zod";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireApiKey } from "~/modules/auth/guard.server.ts";
-import { appealStatus } from "~/modules/appeals/status.server.ts";
+import { AppealId, appealStatus } from "~/modules/appeals/status.server.ts";
 import { badRequest, notFound } from "~/modules/http/errors.server.ts";
 import { methodNotAllowed } from "~/modules/intake/http.server.ts";
 
 export const access = { kind: "api", scope: "appeals:write" } satisfies Access;
-
-const AppealId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "appealId is an id from the answer to POST /api/v1/appeals.");
 
 /** Where one of the key's platform's appeals stands; another platform's appeal is as unknown as a missing one. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

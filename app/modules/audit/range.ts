@@ -15,7 +15,8 @@ function instant(name: string) {
         return z.NEVER;
       }
       return d;
-    });
+    })
+    .describe(`An ISO 8601 time, e.g. 2025-11-01T00:00:00Z (without a zone, UTC). The range [from, to) spans at most ${MAX_RANGE_DAYS} days.`);
 }
 
 /** A half-open time range [from, to) for exports. */

@@ -1,13 +1,14 @@
 import { json } from "@remix-run/node";
-import type { ZodError } from "zod";
+import type { ZodError, z } from "zod";
+import type { ErrorBody as ErrorBodySchema, ApiIssue as ApiIssueSchema } from "~/modules/api/error-shape.ts";
 
-export type ApiIssue = { path: string; message: string };
+export type ApiIssue = z.infer<typeof ApiIssueSchema>;
 
 /**
  * The one shape of every refusal Docket sends, from the console and the API alike: a stable
  * machine-readable code, a sentence a person can act on, and the offending fields (often none).
  */
-export type ErrorBody = { error: { code: string; message: string; issues: ApiIssue[] } };
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 export function errorBody(code: string, message: string, issues: ApiIssue[] = []): ErrorBody {
   return { error: { code, message, issues } };

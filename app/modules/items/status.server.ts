@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { db } from "~/db.server.ts";
-import { feedDecision, feedDecisionSelect } from "~/modules/decisions/feed.server.ts";
+import { FeedDecision, feedDecision, feedDecisionSelect } from "~/modules/decisions/feed.server.ts";
 import { identifier } from "~/modules/intake/schema.ts";
-import { isOpen } from "./lifecycle.ts";
+import { ITEM_STATES, isOpen } from "./lifecycle.ts";
 
 /**
  * An item's external id as it stands in a request path, still percent-encoded: decoded once, then
@@ -20,6 +20,25 @@ export const ExternalIdSegment = z
     }
   })
   .pipe(identifier("externalId"));
+
+/** What GET /api/v1/items/{externalId} answers. */
+export const ItemStatusView = z.object({
+  itemId: z.string(),
+  externalId: z.string(),
+  platform: z.string(),
+  state: z.string().describe(`One of ${ITEM_STATES.join(", ")}.`),
+  queue: z.object({ id: z.string(), name: z.string() }).nullable().describe("The queue the item waits in, or null."),
+  unrouted: z.boolean().describe("An open item that no queue holds yet."),
+  dueAt: z.string().datetime().nullable(),
+  overdue: z.boolean(),
+  clusterId: z.string().nullable().describe("Near-duplicates share a cluster."),
+  clusterSize: z.number().int().describe("How many items the cluster holds; 1 for an item alone."),
+  flagCount: z.number().int(),
+  firstFlaggedAt: z.string().datetime(),
+  lastFlaggedAt: z.string().datetime(),
+  decidedAt: z.string().datetime().nullable(),
+  decisions: z.array(FeedDecision).describe("The decisions on the item, oldest first, each as the decisions feed shows it."),
+});
 
 /**
  * Where one of a platform's items stands, for the platform to tell its reporter: its state, its
@@ -69,7 +88,7 @@ export async function itemStatus(platform: string, externalId: string, now: Date
     lastFlaggedAt: item.lastFlaggedAt.toISOString(),
     decidedAt: item.decidedAt?.toISOString() ?? null,
     decisions: decisions.map(feedDecision),
-  };
+  } satisfies z.input<typeof ItemStatusView>;
 }
 
 export type ItemStatus = NonNullable<Awaited<ReturnType<typeof itemStatus>>>;

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { db, type Tx } from "~/db.server.ts";
 import { toLabelView, type LiveLabelSet } from "./types.ts";
 
@@ -20,6 +21,40 @@ export async function liveLabelSets(client: Tx = db): Promise<LiveLabelSet[]> {
     publishedAt: v.publishedAt,
     labels: v.labels.map(toLabelView),
   }));
+}
+
+/** GET /api/v1/label-sets: what a platform may show its users of the rules it enforces. */
+export const PublishedLabelSets = z.object({
+  labelSets: z.array(
+    z.object({
+      key: z.string(),
+      name: z.string(),
+      version: z.number().int().describe("The live (published) version's number."),
+      publishedAt: z.string().datetime().nullable(),
+      labels: z.array(
+        z.object({
+          key: z.string(),
+          name: z.string(),
+          group: z.string().describe("violating, or allowed."),
+          definition: z.string(),
+          defaultAction: z.string().describe("The action a moderator is offered first with this label."),
+        }),
+      ),
+    }),
+  ),
+});
+
+/** The live sets as the API shows them: each set's live version and its labels in use, nothing internal. */
+export function publishedLabelSets(sets: LiveLabelSet[]) {
+  return {
+    labelSets: sets.map((s) => ({
+      key: s.setKey,
+      name: s.name,
+      version: s.versionNumber,
+      publishedAt: s.publishedAt?.toISOString() ?? null,
+      labels: s.labels.map((l) => ({ key: l.key, name: l.name, group: l.group, definition: l.definition, defaultAction: l.defaultAction })),
+    })),
+  } satisfies z.input<typeof PublishedLabelSets>;
 }
 
 async function liveSetsWithReasons(client: Tx): Promise<{ set: LiveLabelSet; reasons: string[] }[]> {
