@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import type { ValidateFunction } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "~/modules/auth/api-keys.server.ts";
 import { API_SCOPES, type ApiScope } from "~/modules/auth/scopes.ts";
 import { makeDecision } from "../support/audit-fixtures.ts";
 import { makeApiKey, makeUser, PASSWORD } from "../support/fixtures.ts";
 import { Client } from "../support/http.ts";
+import { ajv, closed } from "../support/openapi-schemas.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
 // Every operation of the OpenAPI document the server serves, called for real: each answer's status
@@ -29,19 +30,6 @@ let elsewhereToken: string;
 let admin: Awaited<ReturnType<typeof makeUser>>;
 const covered = new Set<string>();
 const validators = new Map<string, ValidateFunction>();
-
-const ajv = new Ajv2020({ allErrors: true, strictSchema: false });
-ajv.addFormat("date-time", (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s) && !Number.isNaN(Date.parse(s)));
-ajv.addFormat("uri", (s: string) => URL.canParse(s));
-
-/** A copy of a schema where every object with named properties refuses any other. */
-function closed(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(closed);
-  if (!schema || typeof schema !== "object") return schema;
-  const out = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, closed(v)])) as Schema;
-  if (out.properties && out.additionalProperties === undefined) out.unevaluatedProperties = false;
-  return out;
-}
 
 function operation(operationId: string): Found {
   for (const [path, item] of Object.entries(doc.paths)) {

@@ -7,6 +7,7 @@ import { appealAgainst, liveLabelIds } from "../support/appeals.ts";
 import { makeDecision } from "../support/audit-fixtures.ts";
 import { makeApiKey, makeUser } from "../support/fixtures.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
+import { webhookBodyProblem } from "../support/openapi-schemas.ts";
 import { WebhookReceiver, type Received } from "../support/webhook-receiver.ts";
 import { makeEndpoint, waitFor } from "../support/webhooks.ts";
 
@@ -91,6 +92,9 @@ describe("webhook delivery", () => {
     const got = receiver.at("all");
     expect(got.map((r) => r.type).sort()).toEqual(["appeal.decided", "appeal.received", "decision.made", "decision.made", "decision.made", "item.reopened"]);
     expect(new Set(got.map((r) => r.id)).size).toBe(got.length);
+    // Each body is what the OpenAPI document the server serves says of its event, and nothing more.
+    const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Parameters<typeof webhookBodyProblem>[0];
+    expect(got.map((r) => webhookBodyProblem(doc, r.type, JSON.parse(r.body))).filter(Boolean)).toEqual([]);
 
     // Each decision's data is the decisions-feed entry the platform reads over the API.
     const feed = (await (

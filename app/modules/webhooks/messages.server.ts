@@ -1,9 +1,11 @@
 // What each webhook event says, built from the audit event it is derived from. A decision's event
 // carries the decisions-feed object itself, so a platform reads one shape whether it polls or listens.
+import type { z } from "zod";
 import type { Tx } from "~/db.server.ts";
 import type { AuditPayload } from "~/modules/audit/events.ts";
 import { feedDecision, feedDecisionSelect } from "~/modules/decisions/feed.server.ts";
 import type { WebhookEventType } from "./events.ts";
+import { EVENT_DATA } from "./payloads.server.ts";
 
 /** An audit event as the fan-out reads it. */
 export type SourceEvent = { seq: number; at: Date; action: string; payload: string };
@@ -11,7 +13,9 @@ export type SourceEvent = { seq: number; at: Date; action: string; payload: stri
 /** One event for one platform: the body every delivery of it sends. */
 export type BuiltMessage = { seq: number; type: WebhookEventType; platform: string; body: string };
 
-const body = (type: WebhookEventType, at: Date, data: unknown) => JSON.stringify({ type, timestamp: at.toISOString(), data });
+// Typed against the schemas the OpenAPI document describes the events with, so the two cannot drift.
+const body = <T extends WebhookEventType>(type: T, at: Date, data: z.input<(typeof EVENT_DATA)[T]>) =>
+  JSON.stringify({ type, timestamp: at.toISOString(), data });
 
 /**
  * The messages for a run of audit events, in their order. An event whose subject cannot be found
