@@ -232,6 +232,16 @@ describe("refusals write nothing", () => {
     await call(`/api/v1/webhooks/${list.endpoints[0].id}`, { method: "DELETE", key: crowded });
     await register({}, crowded);
   });
+
+  it("registrations racing for the last places never take a platform past 20", async () => {
+    const racing = await makeApiKey("racing");
+    for (let i = 0; i < 18; i++) await register({ url: `https://hooks.platform.test/r${i}` }, racing.token);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => call("/api/v1/webhooks", { body: registration({ url: `https://hooks.platform.test/race${i}` }), key: racing.token })),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 409, 409, 409, 409]);
+    expect(await db.webhookEndpoint.count({ where: { platform: racing.key.platform, deletedAt: null } })).toBe(20);
+  });
 });
 
 describe("rotating a secret", () => {

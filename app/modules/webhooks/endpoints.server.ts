@@ -2,7 +2,7 @@
 // their signing secrets rotated. Each change is one transaction with its audit event; the secret is
 // stored only encrypted and shown once, in the answer to the change that made it.
 import { randomBytes } from "node:crypto";
-import { transaction, db, type Tx } from "~/db.server.ts";
+import { transaction, db, dialect, type Tx } from "~/db.server.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
 import { endpointNotFound, refusedUrl, rotationConflict, tooManyEndpoints } from "./errors.ts";
 import { isWebhookEventType, type WebhookEventType } from "./events.ts";
@@ -15,6 +15,9 @@ import { checkWebhookUrl } from "./url.server.ts";
 export const ENDPOINTS_PER_PLATFORM = 20;
 
 export type Via = "api" | "console";
+
+// The first key of the two-key advisory lock that serialises one platform's registrations.
+const ENDPOINT_LOCK_SPACE = 7240014;
 
 /** Who registers or changes an endpoint: the platform's API key, or a console user for any platform. */
 export type EndpointChanger = { actor: Actor; via: Via; apiKeyId?: string | null; userId?: string | null };
@@ -85,6 +88,11 @@ export async function registerEndpoint(
   const checked = await checkWebhookUrl(input.url);
   if (!checked.ok) throw refusedUrl(checked.message);
   return transaction(async (tx) => {
+    // Two registrations at once must not both count 19: on PostgreSQL they take turns per platform
+    // (SQLite's writers always do).
+    if (dialect === "postgresql") {
+      await tx.$queryRaw`SELECT 1 AS "locked" FROM (SELECT pg_advisory_xact_lock(${ENDPOINT_LOCK_SPACE}, hashtext(${platform}))) AS l`;
+    }
     const live = await tx.webhookEndpoint.count({ where: { platform, deletedAt: null } });
     if (live >= ENDPOINTS_PER_PLATFORM) throw tooManyEndpoints(ENDPOINTS_PER_PLATFORM);
     return createEndpointRow(tx, changer, platform, { ...input, url: checked.url });
