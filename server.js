@@ -6,7 +6,7 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import * as build from "./build/index.js";
 
-const { bootstrap, partitionResourceRoutes, requestPolicy, securityHeaders, serverConfig } = build.entry.module;
+const { bootstrap, partitionResourceRoutes, requestPolicy, securityHeaders, serverConfig, stopDispatcher } = build.entry.module;
 const config = serverConfig();
 
 await bootstrap();
@@ -75,8 +75,12 @@ const server = app.listen(config.port, config.host, () => {
 // usual proxy idle timeout (60 s), so it is always the client that closes them.
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
+// On a stop, webhook attempts under way are let finish and recorded (no new ones start), so none is
+// sent again for want of its result.
 for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => {
+    Promise.all([stopDispatcher(), new Promise((resolve) => server.close(resolve))]).finally(() => process.exit(0));
+  });
 }
 
 function firstSegment(path) {

@@ -59,17 +59,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "resend": {
       const count = await resendDeliveries(actor, endpointId, { deliveryIds: [action.deliveryId] });
       if (count === 0) return refuseForm(submission, { status: 404, code: "not_found", message: "This endpoint has no delivery with that id." });
-      return json({ message: "The delivery will be sent again shortly, with the same webhook-id." });
+      return json({ message: `The delivery will be sent again ${when(found.endpoint.state)}, with the same webhook-id.` });
     }
     case "resend_failed": {
       const count = await resendDeliveries(actor, endpointId, { failed: true });
       return json({
         message:
-          count === 0 ? "There were no failed deliveries to resend." : `${count} failed ${count === 1 ? "delivery" : "deliveries"} will be sent again shortly.`,
+          count === 0
+            ? "There were no failed deliveries to resend."
+            : `${count} failed ${count === 1 ? "delivery" : "deliveries"} will be sent again ${when(found.endpoint.state)}.`,
       });
     }
   }
 }
+
+// A disabled endpoint's deliveries wait: saying "shortly" would promise what will not happen.
+const when = (state: "enabled" | "disabled") => (state === "disabled" ? "once the endpoint is enabled again" : "shortly");
 
 export default function WebhookEndpoint() {
   const { endpoint, deliveries, page, pages, total, state } = useLoaderData<typeof loader>();

@@ -3,7 +3,8 @@ import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireApiKey } from "~/modules/auth/guard.server.ts";
 import { badRequest } from "~/modules/http/errors.server.ts";
 import { methodNotAllowed } from "~/modules/intake/http.server.ts";
-import { removeWebhook, showWebhook, WebhookId } from "~/modules/webhooks/api.server.ts";
+import { removeWebhook, showWebhook } from "~/modules/webhooks/api.server.ts";
+import { WebhookId } from "~/modules/webhooks/schema.ts";
 
 export const access = { kind: "api", scope: "webhooks:manage" } satisfies Access;
 

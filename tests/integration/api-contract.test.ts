@@ -3,6 +3,7 @@ import type { ValidateFunction } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "~/modules/auth/api-keys.server.ts";
 import { API_SCOPES, type ApiScope } from "~/modules/auth/scopes.ts";
+import { ENDPOINTS_PER_PLATFORM } from "~/modules/webhooks/endpoints.server.ts";
 import { makeDecision } from "../support/audit-fixtures.ts";
 import { makeApiKey, makeUser, PASSWORD } from "../support/fixtures.ts";
 import { Client } from "../support/http.ts";
@@ -257,9 +258,25 @@ describe("webhooks", () => {
     );
     await conforms(await call("readWebhook", { params: { webhookId: created.id } }), "readWebhook", 200);
 
+    await conforms(await call("readWebhook", { params: { webhookId: "not.an.id" } }), "readWebhook", 400);
+    await conforms(await call("deleteWebhook", { params: { webhookId: "not.an.id" } }), "deleteWebhook", 400);
+    const [refusedUrl] = (await conforms(
+      await call("registerWebhook", { body: { ...registration, url: "https://169.254.169.254/latest" } }),
+      "registerWebhook",
+      400,
+    )) as { error: { code: string } }[];
+    expect(refusedUrl.error.code).toBe("invalid_url");
+
     await conforms(await call("deleteWebhook", { params: { webhookId: created.id } }), "deleteWebhook", 204);
     await conforms(await call("deleteWebhook", { params: { webhookId: created.id } }), "deleteWebhook", 404);
     await conforms(await call("readWebhook", { params: { webhookId: created.id } }), "readWebhook", 404);
+
+    // A platform's twenty-first endpoint is refused.
+    const crowded = (await makeApiKey("contract-crowded")).token;
+    for (let i = 0; i < ENDPOINTS_PER_PLATFORM; i++) {
+      await conforms(await call("registerWebhook", { body: { ...registration, url: `http://127.0.0.1:9/n${i}` }, key: crowded }), "registerWebhook", 201);
+    }
+    await conforms(await call("registerWebhook", { body: registration, key: crowded }), "registerWebhook", 409);
   });
 });
 

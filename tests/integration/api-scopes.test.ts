@@ -68,6 +68,9 @@ describe("API key scopes", () => {
   it("a key with no scopes is still a known key: 403, never 401, and unknown endpoints answer it 404", async () => {
     const none = await makeApiKey(demoPlatform, []);
     expect((await call("GET", "/api/v1/decisions", none.token)).status).toBe(403);
+    // A refused call leaves no trace: neither the key's last use nor its rate-limit counter moved.
+    expect((await db.apiKey.findUniqueOrThrow({ where: { id: none.key.id } })).lastUsedAt).toBeNull();
+    expect(await db.rateLimit.count({ where: { key: { startsWith: `api:${none.key.id}` } } })).toBe(0);
     expect((await call("GET", "/api/v1/no-such-endpoint", none.token)).status).toBe(404);
   });
 

@@ -138,7 +138,7 @@ describe("a failing receiver", () => {
 
   it("an endpoint at a metadata or private address is refused at send time, without a connection", async () => {
     await db.webhookEndpoint.updateMany({ where: { deletedAt: null }, data: { deletedAt: new Date() } });
-    const metadata = await makeEndpoint("test", "http://169.254.169.254/latest/hook", ["decision.made"]);
+    const metadata = await makeEndpoint("test", "https://169.254.169.254/latest/hook", ["decision.made"]);
     const mapped = await makeEndpoint("test", "http://[::ffff:10.1.2.3]:8080/hook", ["decision.made"]);
     await makeDecision({ action: "remove" });
     await waitFor(
@@ -148,8 +148,33 @@ describe("a failing receiver", () => {
     for (const id of [metadata.id, mapped.id]) {
       const [a] = await db.webhookAttempt.findMany({ where: { endpointId: id }, orderBy: { startedAt: "asc" }, take: 1 });
       expect(a).toMatchObject({ outcome: "address_refused", statusCode: null });
-      expect(a.error).toMatch(/link-local|private|range/);
+      expect(a.error).toMatch(/link-local|only to a loopback/);
     }
+  });
+
+  it("plain http goes only to loopback at send time too, whatever was registered", async () => {
+    await db.webhookEndpoint.updateMany({ where: { deletedAt: null }, data: { deletedAt: new Date() } });
+    const publicHttp = await makeEndpoint("test", "http://93.184.216.34/hook", ["decision.made"]);
+    await makeDecision({ action: "remove" });
+    await waitFor("an attempt", async () => (await db.webhookAttempt.count({ where: { endpointId: publicHttp.id } })) > 0);
+    const [a] = await db.webhookAttempt.findMany({ where: { endpointId: publicHttp.id }, take: 1 });
+    expect(a).toMatchObject({ outcome: "address_refused", statusCode: null });
+    expect(a.error).toMatch(/only to a loopback/);
+  });
+
+  it("an answer holding NUL and binary bytes is recorded (as text the database can store) and the delivery is delivered once", async () => {
+    const endpoint = await endpointFor("binary", { answer: Buffer.from([0x6f, 0x6b, 0x00, 0x01, 0xff, 0x00]) });
+    await makeDecision({ action: "remove" });
+    await waitFor(
+      () => `delivered (${server.output()})`,
+      async () => (await db.webhookDelivery.count({ where: { endpointId: endpoint.id, state: "delivered" } })) === 1,
+    );
+    const [attempt, ...more] = await db.webhookAttempt.findMany({ where: { endpointId: endpoint.id } });
+    expect(more).toEqual([]);
+    expect(attempt).toMatchObject({ outcome: "delivered", statusCode: 200 });
+    expect(attempt.responseExcerpt.startsWith("ok\uFFFD")).toBe(true);
+    expect(attempt.responseExcerpt).not.toContain("\u0000");
+    expect(receiver.at("binary")).toHaveLength(1);
   });
 });
 
@@ -165,7 +190,7 @@ describe("loopback while DOCKET_WEBHOOK_ALLOW_HTTP_LOOPBACK is off", () => {
     });
     await db.webhookEndpoint.updateMany({ where: { deletedAt: null }, data: { deletedAt: new Date() } });
     const listening = receiver.endpoint("loopback", "");
-    const byName = await makeEndpoint("test", listening.replace("127.0.0.1", "localhost"), ["decision.made"]);
+    const byName = await makeEndpoint("test", listening.replace("http://127.0.0.1", "https://localhost"), ["decision.made"]);
     const literal = await makeEndpoint("test", listening, ["decision.made"]);
     receiver.endpoint("loopback", byName.secret);
     await makeDecision({ action: "remove" });
@@ -175,7 +200,8 @@ describe("loopback while DOCKET_WEBHOOK_ALLOW_HTTP_LOOPBACK is off", () => {
     );
     const attempts = await db.webhookAttempt.findMany({ where: { endpointId: { in: [byName.id, literal.id] } } });
     for (const a of attempts) expect(a).toMatchObject({ outcome: "address_refused", statusCode: null });
-    expect(attempts.find((a) => a.endpointId === byName.id)!.error).toMatch(/"localhost" resolves to .*loopback/);
+    expect(attempts.find((a) => a.endpointId === byName.id)!.error).toMatch(/"localhost" resolves to an address .*loopback/);
+    expect(attempts.find((a) => a.endpointId === literal.id)!.error).toMatch(/Plain http is not allowed/);
     expect(receiver.at("loopback")).toEqual([]);
   });
 });

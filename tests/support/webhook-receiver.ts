@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 
 /** How the receiver answers: 200, 500, never (the sender times out), a redirect, or 200 after a pause. */
-export type Behaviour = "ok" | "fail" | "hang" | "redirect" | { slowMs: number } | { failFirst: number; slowMs?: number };
+export type Behaviour = "ok" | "fail" | "hang" | "redirect" | { slowMs: number } | { failFirst: number; slowMs?: number } | { answer: Buffer };
 
 export type Received = {
   path: string;
@@ -124,6 +124,10 @@ export class WebhookReceiver {
     }
     if (b === "redirect") {
       res.writeHead(302, { location: `${this.base}/elsewhere` }).end("moved");
+      return;
+    }
+    if (typeof b === "object" && "answer" in b) {
+      res.writeHead(200, { "content-type": "application/octet-stream" }).end(b.answer);
       return;
     }
     if (typeof b === "object") {

@@ -14,7 +14,8 @@ import { ExternalIdSegment, ItemStatusView } from "~/modules/items/status.server
 import { PublishedLabelSets } from "~/modules/labels/live.server.ts";
 import { WEBHOOK_EVENT_DESCRIPTIONS, WEBHOOK_EVENT_TYPES } from "~/modules/webhooks/events.ts";
 import { WEBHOOK_EVENT_BODIES } from "~/modules/webhooks/payloads.server.ts";
-import { SecretRotated, SecretRotation, WebhookCreated, WebhookEndpointView, WebhookList, WebhookRegistration } from "~/modules/webhooks/schema.ts";
+import { SecretRotated, SecretRotation, WebhookCreated, WebhookEndpointView, WebhookId, WebhookList, WebhookRegistration } from "~/modules/webhooks/schema.ts";
+import { ENDPOINTS_PER_PLATFORM } from "~/modules/webhooks/endpoints.server.ts";
 import { ErrorBody } from "./error-shape.ts";
 
 // The platform API's OpenAPI 3.1 document, generated from the zod schemas the routes validate with
@@ -53,6 +54,7 @@ type Operation = {
 };
 
 const json = (schema: z.ZodTypeAny) => ({ "application/json": { schema } });
+const WebhookIdParam = WebhookId.describe("The id POST /api/v1/webhooks answered.");
 
 function build(): OpenAPIObject {
   const registry = new OpenAPIRegistry();
@@ -204,7 +206,11 @@ function build(): OpenAPIObject {
         "An https URL of the platform's and the event types it wants. The signing secret is in this answer only. URLs that resolve to private, link-local or metadata addresses are refused. Deliveries follow the Standard Webhooks specification; the events are described in this document's webhooks section.",
       request: { body: { required: true, content: json(WebhookRegistration) } },
       responses: { 201: { description: "The endpoint was registered; copy the secret now.", content: json(WebhookCreated) } },
-      errors: { 400: "The registration is invalid or its URL is refused (code invalid_request); issues names why.", 413: true },
+      errors: {
+        400: "The registration is invalid (code invalid_request) or its URL is refused (code invalid_url); issues names why.",
+        409: `The platform already has ${ENDPOINTS_PER_PLATFORM} endpoints (code too_many_endpoints); delete one first.`,
+        413: true,
+      },
     },
     {
       operationId: "listWebhooks",
@@ -224,9 +230,9 @@ function build(): OpenAPIObject {
       scope: "webhooks:manage",
       summary: "Read a webhook endpoint",
       description: "One of the platform's endpoints; never its secret.",
-      request: { params: z.object({ webhookId: z.string().describe("The id POST /api/v1/webhooks answered.") }) },
+      request: { params: z.object({ webhookId: WebhookIdParam }) },
       responses: { 200: { description: "The endpoint.", content: json(webhookEndpoint) } },
-      errors: { 404: "This platform has no endpoint with that id (code not_found)." },
+      errors: { 400: true, 404: "This platform has no endpoint with that id (code not_found)." },
     },
     {
       operationId: "deleteWebhook",
@@ -236,9 +242,9 @@ function build(): OpenAPIObject {
       scope: "webhooks:manage",
       summary: "Delete a webhook endpoint",
       description: "The endpoint receives nothing more; its pending deliveries are given up.",
-      request: { params: z.object({ webhookId: z.string().describe("The id POST /api/v1/webhooks answered.") }) },
+      request: { params: z.object({ webhookId: WebhookIdParam }) },
       responses: { 204: { description: "Deleted." } },
-      errors: { 404: "This platform has no endpoint with that id (code not_found)." },
+      errors: { 400: true, 404: "This platform has no endpoint with that id (code not_found)." },
     },
     {
       operationId: "rotateWebhookSecret",
@@ -250,7 +256,7 @@ function build(): OpenAPIObject {
       description:
         "A new secret, shown in this answer only. Until previousValidUntil every delivery is signed with both secrets, so the receiver can switch without losing one.",
       request: {
-        params: z.object({ webhookId: z.string().describe("The id POST /api/v1/webhooks answered.") }),
+        params: z.object({ webhookId: WebhookIdParam }),
         body: { required: false, content: json(SecretRotation) },
       },
       responses: { 200: { description: "The new secret.", content: json(SecretRotated) } },

@@ -60,8 +60,8 @@ async function apiKeyByHash(hash: string): Promise<StoredKey | null> {
 }
 
 /**
- * Bearer API keys for platforms: stored as SHA-256 hashes, checked and rate limited per key, then
- * checked for the endpoint's scope (null only for the catch-all that answers unknown endpoints).
+ * Bearer API keys for platforms: stored as SHA-256 hashes, checked for the endpoint's scope (null
+ * only for the catch-all that answers unknown endpoints), then rate limited per key.
  * Neither the limit nor the last-use time writes one row that every call to the key must take in turn.
  */
 export async function requireApiKey(request: Request, scope: ApiScope | null): Promise<ApiClient> {
@@ -70,17 +70,18 @@ export async function requireApiKey(request: Request, scope: ApiScope | null): P
   if (!match) throw apiError(401, "unauthorized", "Send an API key as 'Authorization: Bearer <key>'.");
   const key = await apiKeyByHash(hashToken(match[1]));
   if (!key || key.revokedAt) throw apiError(401, "unauthorized", "That API key is unknown or revoked.");
-  const [limit] = await Promise.all([consumeShardedRateLimit(`api:${key.id}`, env.DOCKET_API_MAX_PER_MINUTE, 60), noteApiKeyUse(key, new Date())]);
-  if (!limit.allowed) {
-    throw apiError(429, "rate_limited", `Too many requests for this key; try again in ${limit.retryAfterSeconds} s.`, [], {
-      "Retry-After": String(limit.retryAfterSeconds),
-    });
-  }
+  // Refused before anything is counted or written: a call the key may not make leaves no trace.
   const scopes = parseScopes(key.scopes);
   if (scope && !scopes.includes(scope)) {
     throw apiError(403, "missing_scope", `This API key lacks the "${scope}" scope this endpoint needs; an admin can grant it on the API keys page.`, [
       { path: "scope", message: `missing scope: ${scope}` },
     ]);
+  }
+  const [limit] = await Promise.all([consumeShardedRateLimit(`api:${key.id}`, env.DOCKET_API_MAX_PER_MINUTE, 60), noteApiKeyUse(key, new Date())]);
+  if (!limit.allowed) {
+    throw apiError(429, "rate_limited", `Too many requests for this key; try again in ${limit.retryAfterSeconds} s.`, [], {
+      "Retry-After": String(limit.retryAfterSeconds),
+    });
   }
   return { id: key.id, name: key.name, platform: key.platform, scopes };
 }

@@ -20,10 +20,28 @@ export function addressRefusal(address: string, policy: AddressPolicy): string |
   if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   if (inAllowedRange(parsed, policy.allowedRanges)) return null;
   const range = parsed.range();
+  const special = SPECIAL_UNICAST.find(([network, bits]) => network.kind() === parsed.kind() && parsed.match([network, bits] as never));
+  if (range === "unicast" && special) return `${parsed.toString()} is in the ${special[2]} range`;
   if (range === "unicast") return null;
   if (range === "loopback" && policy.allowLoopback) return null;
   return `${parsed.toString()} is in the ${RANGE_NAMES[range] ?? range} range`;
 }
+
+/** Whether an address (IPv4-mapped forms included) is a loopback address. */
+export function isLoopbackAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  let parsed = ipaddr.parse(address);
+  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  return parsed.range() === "loopback";
+}
+
+// Addresses ipaddr.js calls ordinary unicast that still lead somewhere Docket must not send: the
+// deprecated IPv4-compatible IPv6 form (::a.b.c.d, which some hosts still route into IPv4) and a
+// cloud platform's metadata and DNS service outside link-local space.
+const SPECIAL_UNICAST: [ipaddr.IPv4 | ipaddr.IPv6, number, string][] = [
+  [ipaddr.parse("::"), 96, "IPv4-compatible (deprecated IPv4-embedding)"],
+  [ipaddr.parse("168.63.129.16"), 32, "cloud platform service (metadata and DNS)"],
+];
 
 const RANGE_NAMES: Record<string, string> = {
   loopback: "loopback",

@@ -29,8 +29,6 @@ async function refusing<T>(work: () => Promise<T>): Promise<T | Response> {
   }
 }
 
-export const WebhookId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "webhookId is an id from the answer to POST /api/v1/webhooks.");
-
 /** GET /api/v1/webhooks */
 export async function listWebhooks(client: ApiClient) {
   return json({ endpoints: await listEndpoints(client.platform) } satisfies z.input<typeof WebhookList>, { headers: NO_STORE });

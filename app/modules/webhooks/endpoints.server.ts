@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { transaction, db, dialect, type Tx } from "~/db.server.ts";
 import { appendAuditEvent, type Actor } from "~/modules/audit/writer.server.ts";
-import { endpointNotFound, refusedUrl, rotationConflict, tooManyEndpoints } from "./errors.ts";
+import { endpointNotFound, refusedUrl, tooManyEndpoints } from "./errors.ts";
 import { isWebhookEventType, type WebhookEventType } from "./events.ts";
 import type { z } from "zod";
 import type { WebhookRegistration } from "./schema.ts";
@@ -179,7 +179,8 @@ export async function deleteEndpoint(changer: EndpointChanger, platform: string 
 /**
  * A new signing secret; the one it replaces keeps signing alongside it for overlapSeconds, so a
  * platform can deploy the new one without refusing a delivery. A rotation during another's overlap
- * ends the older secret at once: only the current and the one before it ever sign.
+ * ends the older secret at once: only the current and the one before it ever sign. Rotations at the
+ * same moment take turns (the row is locked), each building on the one before.
  */
 export async function rotateSecret(
   changer: EndpointChanger,
@@ -188,15 +189,15 @@ export async function rotateSecret(
   overlapSeconds: number,
 ): Promise<{ id: string; secret: string; previousValidUntil: string }> {
   return transaction(async (tx) => {
+    if (dialect === "postgresql") await tx.$queryRaw`SELECT "id" FROM "WebhookEndpoint" WHERE "id" = ${id} FOR UPDATE`;
     const endpoint = await tx.webhookEndpoint.findFirst({ where: { id, platform, deletedAt: null }, select: { id: true, secret: true } });
     if (!endpoint) throw endpointNotFound();
     const secret = newSigningSecret();
     const previousValidUntil = new Date(Date.now() + overlapSeconds * 1000);
-    const changed = await tx.webhookEndpoint.updateMany({
-      where: { id, secret: endpoint.secret, deletedAt: null },
+    await tx.webhookEndpoint.update({
+      where: { id },
       data: { secret: encryptSecret(secret, id), previousSecret: endpoint.secret, previousSecretUntil: previousValidUntil },
     });
-    if (changed.count === 0) throw rotationConflict();
     await appendAuditEvent(tx, {
       actor: changer.actor,
       action: "webhook.secret_rotated",

@@ -14,5 +14,3 @@ export const endpointNotFound = () => new WebhookError(404, "not_found", "This p
 export const refusedUrl = (message: string) => new WebhookError(400, "invalid_url", message, "url");
 export const tooManyEndpoints = (limit: number) =>
   new WebhookError(409, "too_many_endpoints", `A platform may have at most ${limit} webhook endpoints; delete one before registering another.`);
-export const rotationConflict = () =>
-  new WebhookError(409, "conflict", "The secret was changed at the same moment by another request; rotate again to get a secret you hold.");

@@ -38,6 +38,12 @@ export async function fanOutOnce(now: Date = new Date()): Promise<{ messages: nu
     // Every event up to the committed audit head is committed (sequence order is commit order).
     const audit = (await tx.auditHead.findUniqueOrThrow({ where: { id: 1 } })).seq;
     if (audit <= from) return { messages: 0, more: false };
+    // No endpoint anywhere (most installations until a platform registers one): nothing to build.
+    // An endpoint registered later starts after its own registration event, past this head.
+    if (!(await tx.webhookEndpoint.findFirst({ where: { deletedAt: null }, select: { id: true } }))) {
+      await tx.webhookFanout.update({ where: { id: "head" }, data: { seq: audit } });
+      return { messages: 0, more: false };
+    }
     const events = await tx.auditEvent.findMany({
       where: { seq: { gt: from, lte: audit }, action: { in: SOURCE_ACTIONS } },
       orderBy: { seq: "asc" },

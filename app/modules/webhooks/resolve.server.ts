@@ -5,7 +5,7 @@ import { lookup } from "node:dns/promises";
 import { Resolver } from "node:dns/promises";
 import { isIP } from "node:net";
 import { env } from "~/env.server.ts";
-import { addressRefusal, type AddressPolicy } from "./address.ts";
+import { addressRefusal, isLoopbackAddress, type AddressPolicy } from "./address.ts";
 
 export type ResolvedAddress = { address: string; family: 4 | 6 };
 
@@ -52,7 +52,7 @@ async function resolveName(host: string): Promise<ResolvedAddress[]> {
  * AddressRefused. A name that resolves to one private address among public ones is refused whole:
  * which address a connection takes is not Docket's to choose.
  */
-export async function allowedAddresses(hostname: string): Promise<ResolvedAddress[]> {
+export async function allowedAddresses(hostname: string, options: { loopbackOnly?: boolean } = {}): Promise<ResolvedAddress[]> {
   const host = bareHost(hostname);
   const rules = policy();
   const literal = isIP(host);
@@ -66,11 +66,18 @@ export async function allowedAddresses(hostname: string): Promise<ResolvedAddres
     }
     if (addresses.length === 0) throw new AddressRefused(`The host "${host}" does not resolve to any address.`);
   }
+  // Plain http (development and tests only) never leaves the machine, whatever a name resolves to later.
+  if (options.loopbackOnly && !addresses.every(({ address }) => isLoopbackAddress(address))) {
+    throw new AddressRefused("Plain http is allowed only to a loopback address (development and tests); use https.");
+  }
   if (!literal && rules.allowedNames.has(canonicalName(host))) return addresses;
   for (const { address } of addresses) {
     const refusal = addressRefusal(address, rules);
-    if (refusal)
-      throw new AddressRefused(literal ? `${refusal}: Docket does not send webhooks there.` : `The host "${host}" resolves to ${address}: ${refusal}.`);
+    if (!refusal) continue;
+    // A name's refusal does not repeat the address it resolved to: that would let a platform map the
+    // names Docket's own network resolves.
+    if (literal) throw new AddressRefused(`${refusal}: Docket does not send webhooks there.`);
+    throw new AddressRefused(`The host "${host}" resolves to an address Docket does not send webhooks to (${refusal.replace(/^.* is in /, "")}).`);
   }
   return addresses;
 }

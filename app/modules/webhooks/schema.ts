@@ -3,6 +3,9 @@
 import { z } from "zod";
 import { WEBHOOK_EVENT_TYPES } from "./events.ts";
 
+/** An endpoint id in a path, as POST /api/v1/webhooks answers it. */
+export const WebhookId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "webhookId is an id from the answer to POST /api/v1/webhooks.");
+
 export const WebhookRegistration = z
   .object({
     url: z.string().trim().min(1, "url is required.").max(2048, "url may be at most 2048 characters."),

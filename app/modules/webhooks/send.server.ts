@@ -6,6 +6,7 @@ import http from "node:http";
 import https from "node:https";
 import type { LookupAddress } from "node:dns";
 import { isIP } from "node:net";
+import { env } from "~/env.server.ts";
 import { AddressRefused, allowedAddresses, bareHost } from "./resolve.server.ts";
 
 export type AttemptOutcome = "delivered" | "http_error" | "redirect" | "timeout" | "connect_error" | "address_refused";
@@ -33,16 +34,22 @@ export const EXCERPT_CHARS = 512;
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-/** A lookup for http.request that answers only addresses Docket may reach, resolved at this moment. */
-function checkedLookup(hostname: string, options: { all?: boolean }, callback: LookupCallback) {
-  allowedAddresses(hostname).then(
+/**
+ * A lookup for http.request that answers only addresses Docket may reach, resolved at this moment;
+ * for plain http, only loopback ones.
+ */
+const checkedLookup = (loopbackOnly: boolean) => (hostname: string, options: { all?: boolean }, callback: LookupCallback) => {
+  allowedAddresses(hostname, { loopbackOnly }).then(
     (addresses) => {
       if (options.all) callback(null, addresses);
       else callback(null, addresses[0].address, addresses[0].family);
     },
     (error: Error) => callback(error as NodeJS.ErrnoException, ""),
   );
-}
+};
+
+/** Stored text cannot hold NUL on PostgreSQL, and an answer's bytes are the receiver's to choose. */
+const storable = (text: string) => text.replaceAll("\u0000", "\uFFFD");
 
 class AttemptTimeout extends Error {
   constructor(readonly phase: string) {
@@ -61,13 +68,22 @@ export async function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
   } catch {
     return done({ outcome: "address_refused", statusCode: null, responseExcerpt: "", error: "The endpoint's URL does not parse." });
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
+  const plainHttp = url.protocol === "http:";
+  if (url.protocol !== "https:" && !plainHttp) {
     return done({ outcome: "address_refused", statusCode: null, responseExcerpt: "", error: `Docket does not send webhooks over ${url.protocol}` });
+  }
+  if (plainHttp && !env.DOCKET_WEBHOOK_ALLOW_HTTP_LOOPBACK) {
+    return done({
+      outcome: "address_refused",
+      statusCode: null,
+      responseExcerpt: "",
+      error: "Plain http is not allowed (DOCKET_WEBHOOK_ALLOW_HTTP_LOOPBACK is off).",
+    });
   }
   // A literal address is connected to without any lookup, so it is checked here.
   if (isIP(bareHost(url.hostname))) {
     try {
-      await allowedAddresses(url.hostname);
+      await allowedAddresses(url.hostname, { loopbackOnly: plainHttp });
     } catch (e) {
       return done({ outcome: "address_refused", statusCode: null, responseExcerpt: "", error: (e as Error).message });
     }
@@ -90,7 +106,7 @@ export async function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
         "user-agent": USER_AGENT,
         "content-length": String(Buffer.byteLength(req.body)),
       },
-      lookup: checkedLookup as never,
+      lookup: checkedLookup(plainHttp) as never,
       agent: false,
     });
     const abort = (phase: string) => request.destroy(new AttemptTimeout(phase));
@@ -127,7 +143,7 @@ export async function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
             : outcome === "redirect"
               ? `Redirected${location ? ` to ${location}` : ""}; redirects are not followed.`
               : `HTTP ${status}`;
-        finish({ outcome, statusCode: status, responseExcerpt: text, error });
+        finish({ outcome, statusCode: status, responseExcerpt: storable(text), error: error && storable(error) });
         response.destroy();
       };
       response.on("data", (chunk: Buffer) => {

@@ -2,7 +2,6 @@
 // again when it connects (resolve.server.ts), so this check is the early, readable refusal, not the
 // only guard: a name that resolves somewhere harmless today and somewhere private tomorrow is
 // refused at sending time. See docs/decisions/044-webhook-endpoint-safety.md.
-import ipaddr from "ipaddr.js";
 import { env } from "~/env.server.ts";
 import { AddressRefused, allowedAddresses, bareHost, isAllowListed } from "./resolve.server.ts";
 
@@ -30,20 +29,11 @@ export async function checkWebhookUrl(raw: string): Promise<UrlCheck> {
   const host = bareHost(url.hostname).toLowerCase().replace(/\.$/, "");
   if (!host) return refuse("The url has no host.");
   if (INTERNAL_NAME.test(host) && !isAllowListed(host)) return refuse(`The host "${host}" is an internal name; Docket does not send webhooks there.`);
-  let addresses: { address: string }[];
   try {
-    addresses = await allowedAddresses(url.hostname);
+    await allowedAddresses(url.hostname, { loopbackOnly: plainHttp });
   } catch (e) {
     if (e instanceof AddressRefused) return refuse(e.message);
     throw e;
   }
-  if (plainHttp && !addresses.every(({ address }) => isLoopback(address)))
-    return refuse("Plain http is allowed only to a loopback address (development and tests); use https.");
   return { ok: true, url: url.href };
-}
-
-function isLoopback(address: string): boolean {
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  return parsed.range() === "loopback";
 }
