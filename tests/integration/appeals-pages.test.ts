@@ -9,7 +9,7 @@ import { closeQueue, reopenQueue } from "~/modules/queue/queues.server.ts";
 import { makeDecision } from "../support/audit-fixtures.ts";
 import { appealAgainst, liveLabelIds } from "../support/appeals.ts";
 import { makeUser, PASSWORD } from "../support/fixtures.ts";
-import { Client } from "../support/http.ts";
+import { Client, markupText as html } from "../support/http.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
 let server: RunningServer;
@@ -25,13 +25,6 @@ async function signedIn(role: "moderator" | "policy_lead" | "auditor" | "admin",
 }
 
 const eventCount = (action: string) => db.auditEvent.count({ where: { action } });
-// React's markup, read as text: entities decoded, and the comments it puts between adjacent texts dropped.
-const html = (text: string) =>
-  text
-    .replace(/<!-- -->/g, "")
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&");
 
 describe("who may use the appeal pages", () => {
   it("a moderator reads the list and an appeal but cannot open the record form or the templates", async () => {

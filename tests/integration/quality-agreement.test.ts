@@ -11,7 +11,7 @@ import { startDraft } from "~/modules/labels/editor.server.ts";
 import { makeDecision } from "../support/audit-fixtures.ts";
 import { makeReviewedPair, type ReviewSide } from "../support/agreement.ts";
 import { makeUser, PASSWORD } from "../support/fixtures.ts";
-import { Client } from "../support/http.ts";
+import { Client, markupText as html } from "../support/http.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
 const G = "ve_glorification";
@@ -114,14 +114,6 @@ async function signedIn(role: "moderator" | "policy_lead" | "auditor" | "admin")
   await client.login((await makeUser(role)).email, PASSWORD);
   return client;
 }
-
-// React's markup, read as text: entities decoded, and the comments it puts between adjacent texts dropped.
-const html = (text: string) =>
-  text
-    .replace(/<!-- -->/g, "")
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&");
 
 /** The markup of the table row with this id. */
 function row(page: string, id: string): string {

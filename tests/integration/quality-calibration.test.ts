@@ -9,7 +9,7 @@ import { overview } from "~/modules/reports/overview.server.ts";
 import { openCountsByQueue, openStateTotals } from "~/modules/queue/open-counts.server.ts";
 import { nextWork } from "~/modules/quality/next-work.server.ts";
 import { makeApiKey, makeUser, PASSWORD } from "../support/fixtures.ts";
-import { Client } from "../support/http.ts";
+import { Client, markupText as html } from "../support/http.ts";
 import { flagRequest, seedItems, starterLabels } from "../support/queue-fixtures.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
@@ -26,14 +26,6 @@ async function signedIn(user: { email: string }) {
   await client.login(user.email, PASSWORD);
   return client;
 }
-
-// React's markup, read as text: entities decoded, and the comments it puts between adjacent texts dropped.
-const html = (text: string) =>
-  text
-    .replace(/<!-- -->/g, "")
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&");
 
 const REVIEW_DATA = `_data=${encodeURIComponent("routes/_console.review.$itemId")}`;
 const NEW_DATA = `_data=${encodeURIComponent("routes/_console.quality.calibration.new")}`;

@@ -11,7 +11,7 @@ import { makeDecision } from "../support/audit-fixtures.ts";
 import { flagRequest, testSender } from "../support/queue-fixtures.ts";
 import { liveLabelIds } from "../support/appeals.ts";
 import { makeApiKey, makeUser, PASSWORD } from "../support/fixtures.ts";
-import { Client } from "../support/http.ts";
+import { Client, markupText as html } from "../support/http.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
 let server: RunningServer;
@@ -46,12 +46,6 @@ async function signedIn(user: { email: string }) {
   return client;
 }
 
-const html = (text: string) =>
-  text
-    .replace(/<!-- -->/g, "")
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&");
 const ROUTE = "routes/_console.quality.reviews.$reviewId";
 
 /** A removal sampled by an every-decision rule, with its quality review. */

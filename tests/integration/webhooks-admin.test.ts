@@ -6,7 +6,7 @@ import { db } from "~/db.server.ts";
 import { registerEndpoint } from "~/modules/webhooks/endpoints.server.ts";
 import { disableEndpoint } from "~/modules/webhooks/states.server.ts";
 import { makeUser, PASSWORD } from "../support/fixtures.ts";
-import { Client } from "../support/http.ts";
+import { Client, markupText as html } from "../support/http.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 import { endpointWithHistory, HOSTILE_EXCERPT } from "../support/webhook-history.ts";
 
@@ -21,13 +21,6 @@ async function signedIn(role: "moderator" | "policy_lead" | "auditor" | "admin")
   await client.login((await makeUser(role)).email, PASSWORD);
   return client;
 }
-
-const html = (text: string) =>
-  text
-    .replace(/<!-- -->/g, "")
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&");
 
 const events = (action: string, subjectId: string) => db.auditEvent.count({ where: { action, subjectId } });
 

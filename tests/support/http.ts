@@ -36,3 +36,11 @@ export class Client {
     return res;
   }
 }
+
+/** React's markup, read as text: entities decoded, and the comments it puts between adjacent texts dropped. */
+export const markupText = (text: string) =>
+  text
+    .replace(/<!-- -->/g, "")
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
