@@ -8,7 +8,7 @@ import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { notFound } from "~/modules/http/errors.server.ts";
 import { invalidForm, parseSubmission, refuseForm } from "~/modules/http/forms.server.ts";
-import { endpointDeliveries } from "~/modules/webhooks/admin.server.ts";
+import { endpointDeliveries, liveEndpointState } from "~/modules/webhooks/admin.server.ts";
 import { DELIVERY_STATES, DeliveryFilter, EndpointAction } from "~/modules/webhooks/console.ts";
 import { deleteEndpoint } from "~/modules/webhooks/endpoints.server.ts";
 import { WebhookError } from "~/modules/webhooks/errors.ts";
@@ -34,7 +34,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = { kind: "user" as const, id: admin.id, email: admin.email, role: admin.role };
   const missing = () =>
     refuseForm(submission, { status: 404, code: "not_found", message: "There is no webhook endpoint with that id; it may have been deleted." });
-  const found = await endpointDeliveries(endpointId, { page: 1 });
+  const found = await liveEndpointState(endpointId);
   if (!found) return missing();
   const action = submission.value;
   switch (action.intent) {
@@ -55,11 +55,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
         if (e instanceof WebhookError) return missing();
         throw e;
       }
-      return redirect(`/admin/webhooks?${new URLSearchParams({ deleted: found.endpoint.url })}`);
+      return redirect(`/admin/webhooks?${new URLSearchParams({ deleted: endpointId })}`);
     case "resend": {
       const count = await resendDeliveries(actor, endpointId, { deliveryIds: [action.deliveryId] });
       if (count === 0) return refuseForm(submission, { status: 404, code: "not_found", message: "This endpoint has no delivery with that id." });
-      return json({ message: `The delivery will be sent again ${when(found.endpoint.state)}, with the same webhook-id.` });
+      return json({ message: `The delivery will be sent again ${when(found.state)}, with the same webhook-id.` });
     }
     case "resend_failed": {
       const count = await resendDeliveries(actor, endpointId, { failed: true });
@@ -67,7 +67,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         message:
           count === 0
             ? "There were no failed deliveries to resend."
-            : `${count} failed ${count === 1 ? "delivery" : "deliveries"} will be sent again ${when(found.endpoint.state)}.`,
+            : `${count} failed ${count === 1 ? "delivery" : "deliveries"} will be sent again ${when(found.state)}.`,
       });
     }
   }

@@ -5,15 +5,17 @@ import { utc } from "~/components/audit/format.tsx";
 import { Notice, PageHeader } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
-import { endpointOverview } from "~/modules/webhooks/admin.server.ts";
+import { deletedEndpointUrl, endpointOverview } from "~/modules/webhooks/admin.server.ts";
 
 export const access: Access = { kind: "user", capability: "webhooks:manage" };
 export const meta: MetaFunction = () => [{ title: "Webhooks · Docket" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireCapability(request, "webhooks:manage");
-  const deleted = new URL(request.url).searchParams.get("deleted");
-  return json({ endpoints: await endpointOverview(), deleted: deleted ? deleted.slice(0, 200) : null });
+  // The notice names a deleted endpoint's stored URL, never text from the address bar.
+  const deletedId = new URL(request.url).searchParams.get("deleted");
+  const [endpoints, deleted] = await Promise.all([endpointOverview(), deletedId ? deletedEndpointUrl(deletedId) : null]);
+  return json({ endpoints, deleted });
 }
 
 export default function Webhooks() {

@@ -164,5 +164,8 @@ describe("the admin's actions", () => {
     expect(event.actorLabel).toContain("(admin)");
     expect((await admin.get(`/admin/webhooks/${shown.endpointId}`)).status).toBe(404);
     expect((await admin.post(`/admin/webhooks/${shown.endpointId}`, { intent: "delete" })).status).toBe(404);
+    // The notice names only an endpoint really deleted, never text from the address.
+    const spoofed = html(await (await admin.get(`/admin/webhooks?deleted=${encodeURIComponent("https://evil.example/ — call support")}`)).text());
+    expect(spoofed).not.toContain("Deleted the endpoint");
   });
 });

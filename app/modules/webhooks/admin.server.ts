@@ -41,15 +41,21 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 async function summaries(rows: SummaryRow[]): Promise<EndpointSummary[]> {
   const ids = rows.map((r) => r.id);
   const grouped = await db.webhookDelivery.groupBy({ by: ["endpointId", "state"], where: { endpointId: { in: ids } }, _count: { id: true } });
-  const lastAttempts = await Promise.all(
-    ids.map((id) =>
-      db.webhookAttempt.findFirst({ where: { endpointId: id }, orderBy: { startedAt: "desc" }, select: { startedAt: true, outcome: true, statusCode: true } }),
-    ),
-  );
-  return rows.map((r, i) => {
+  // Each endpoint's newest attempt: its time per endpoint, then the attempts at those times (two queries, however many endpoints).
+  const newest = await db.webhookAttempt.groupBy({ by: ["endpointId"], where: { endpointId: { in: ids } }, _max: { startedAt: true } });
+  const atNewest = newest.length
+    ? await db.webhookAttempt.findMany({
+        where: { OR: newest.map((n) => ({ endpointId: n.endpointId, startedAt: n._max.startedAt! })) },
+        orderBy: { id: "desc" },
+        select: { endpointId: true, startedAt: true, outcome: true, statusCode: true },
+      })
+    : [];
+  const lastAttempt = new Map<string, (typeof atNewest)[number]>();
+  for (const a of atNewest) if (!lastAttempt.has(a.endpointId)) lastAttempt.set(a.endpointId, a);
+  return rows.map((r) => {
     const counts: Record<DeliveryState, number> = { pending: 0, delivered: 0, failed: 0 };
     for (const g of grouped) if (g.endpointId === r.id && g.state in counts) counts[g.state as DeliveryState] = g._count.id;
-    const last = lastAttempts[i];
+    const last = lastAttempt.get(r.id);
     return {
       id: r.id,
       platform: r.platform,
@@ -75,6 +81,18 @@ export async function endpointOverview(): Promise<EndpointSummary[]> {
     select: SUMMARY_COLUMNS,
   });
   return summaries(rows);
+}
+
+/** What the endpoint page's actions need to know of a live endpoint; null when there is none. */
+export async function liveEndpointState(endpointId: string): Promise<{ url: string; state: "enabled" | "disabled" } | null> {
+  const row = await db.webhookEndpoint.findFirst({ where: { id: endpointId, deletedAt: null }, select: { url: true, disabledAt: true } });
+  return row ? { url: row.url, state: row.disabledAt ? "disabled" : "enabled" } : null;
+}
+
+/** The URL of an endpoint deleted (for the notice after deleting it); null for any other id. */
+export async function deletedEndpointUrl(endpointId: string): Promise<string | null> {
+  const row = await db.webhookEndpoint.findFirst({ where: { id: endpointId, deletedAt: { not: null } }, select: { url: true } });
+  return row?.url ?? null;
 }
 
 export type AttemptView = {
