@@ -3,6 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { utc } from "~/components/audit/format.tsx";
 import { refusalMessage } from "~/components/ui/form.ts";
+import { DataTable } from "~/components/ui/data-table.tsx";
 import { Notice, PageHeader, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
@@ -188,106 +189,83 @@ export default function WebhookEndpoint() {
         {deliveries.length === 0 ? (
           <p className="text-slate-600">No deliveries{state ? ` in the state ${state}` : ""}.</p>
         ) : (
-          <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-            <table className="min-w-full text-sm">
-              <caption className="sr-only">
-                Deliveries to this endpoint, newest first (page {page} of {pages}, {total} in all)
-              </caption>
-              <thead className="bg-slate-50 text-left">
-                <tr>
-                  <th scope="col" className="px-3 py-2">
-                    webhook-id
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Event
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    State
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Attempts
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    <span className="sr-only">Resend</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {deliveries.map((d) => (
-                  <tr key={d.id} className="border-t border-slate-100 align-top">
-                    <th scope="row" className="px-3 py-2 text-left font-mono text-xs font-normal">
-                      {d.webhookId}
-                      <p className="font-sans text-slate-600">Queued {utc(d.createdAt)}</p>
-                    </th>
-                    <td className="px-3 py-2">
-                      <code className="text-xs">{d.type}</code>
-                    </td>
-                    <td className="px-3 py-2">
-                      {d.state}
-                      {d.state === "pending" ? <p className="text-xs text-slate-600">Next attempt {utc(d.nextAttemptAt)}</p> : null}
-                      {d.deliveredAt ? <p className="text-xs text-slate-600">Delivered {utc(d.deliveredAt)}</p> : null}
-                      {d.lastError ? <p className="text-xs text-red-700">{d.lastError}</p> : null}
-                    </td>
-                    <td className="px-3 py-2">
-                      {d.tries.length === 0 ? (
-                        "None yet"
-                      ) : (
-                        <details>
-                          <summary className="cursor-pointer text-blue-800 underline">
-                            {d.attempts} {d.attempts === 1 ? "attempt" : "attempts"}, last: {d.tries[0].outcome}
-                          </summary>
-                          <table className="mt-2 text-xs">
-                            <caption className="sr-only">Attempts of delivery {d.webhookId}</caption>
-                            <thead className="text-left">
-                              <tr>
-                                <th scope="col" className="pr-3">
-                                  Started
-                                </th>
-                                <th scope="col" className="pr-3">
-                                  Outcome
-                                </th>
-                                <th scope="col" className="pr-3">
-                                  Status
-                                </th>
-                                <th scope="col" className="pr-3">
-                                  Latency
-                                </th>
-                                <th scope="col">Response</th>
-                              </tr>
-                            </thead>
-                            <tbody>
-                              {d.tries.map((a) => (
-                                <tr key={a.id} className="align-top">
-                                  <td className="pr-3 whitespace-nowrap">{utc(a.startedAt)}</td>
-                                  <td className="pr-3">{a.outcome}</td>
-                                  <td className="pr-3">{a.statusCode ?? "—"}</td>
-                                  <td className="pr-3 whitespace-nowrap">{a.durationMs} ms</td>
-                                  <td>
-                                    {/* Third-party text: rendered as text, never as markup. */}
-                                    {a.error ? <p className="text-red-700">{a.error}</p> : null}
-                                    {a.responseExcerpt ? <pre className="max-w-md break-all whitespace-pre-wrap">{a.responseExcerpt}</pre> : null}
-                                  </td>
-                                </tr>
-                              ))}
-                            </tbody>
-                          </table>
-                        </details>
-                      )}
-                    </td>
-                    <td className="px-3 py-2 text-right">
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="resend" />
-                        <input type="hidden" name="deliveryId" value={d.id} />
-                        <button type="submit" className={secondaryButtonClass} aria-label={`Resend delivery ${d.webhookId}`}>
-                          Resend
-                        </button>
-                      </Form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`Deliveries to this endpoint, newest first (page ${page} of ${pages}, ${total} in all)`}
+            columns={["webhook-id", "Event", "State", "Attempts", { label: "Resend", hidden: true }]}
+          >
+            {deliveries.map((d) => (
+              <tr key={d.id} className="border-t border-slate-100 align-top">
+                <th scope="row" className="px-3 py-2 text-left font-mono text-xs font-normal">
+                  {d.webhookId}
+                  <p className="font-sans text-slate-600">Queued {utc(d.createdAt)}</p>
+                </th>
+                <td className="px-3 py-2">
+                  <code className="text-xs">{d.type}</code>
+                </td>
+                <td className="px-3 py-2">
+                  {d.state}
+                  {d.state === "pending" ? <p className="text-xs text-slate-600">Next attempt {utc(d.nextAttemptAt)}</p> : null}
+                  {d.deliveredAt ? <p className="text-xs text-slate-600">Delivered {utc(d.deliveredAt)}</p> : null}
+                  {d.lastError ? <p className="text-xs text-red-700">{d.lastError}</p> : null}
+                </td>
+                <td className="px-3 py-2">
+                  {d.tries.length === 0 ? (
+                    "None yet"
+                  ) : (
+                    <details>
+                      <summary className="cursor-pointer text-blue-800 underline">
+                        {d.attempts} {d.attempts === 1 ? "attempt" : "attempts"}, last: {d.tries[0].outcome}
+                      </summary>
+                      <table className="mt-2 text-xs">
+                        <caption className="sr-only">Attempts of delivery {d.webhookId}</caption>
+                        <thead className="text-left">
+                          <tr>
+                            <th scope="col" className="pr-3">
+                              Started
+                            </th>
+                            <th scope="col" className="pr-3">
+                              Outcome
+                            </th>
+                            <th scope="col" className="pr-3">
+                              Status
+                            </th>
+                            <th scope="col" className="pr-3">
+                              Latency
+                            </th>
+                            <th scope="col">Response</th>
+                          </tr>
+                        </thead>
+                        <tbody>
+                          {d.tries.map((a) => (
+                            <tr key={a.id} className="align-top">
+                              <td className="pr-3 whitespace-nowrap">{utc(a.startedAt)}</td>
+                              <td className="pr-3">{a.outcome}</td>
+                              <td className="pr-3">{a.statusCode ?? "—"}</td>
+                              <td className="pr-3 whitespace-nowrap">{a.durationMs} ms</td>
+                              <td>
+                                {/* Third-party text: rendered as text, never as markup. */}
+                                {a.error ? <p className="text-red-700">{a.error}</p> : null}
+                                {a.responseExcerpt ? <pre className="max-w-md break-all whitespace-pre-wrap">{a.responseExcerpt}</pre> : null}
+                              </td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                    </details>
+                  )}
+                </td>
+                <td className="px-3 py-2 text-right">
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="resend" />
+                    <input type="hidden" name="deliveryId" value={d.id} />
+                    <button type="submit" className={secondaryButtonClass} aria-label={`Resend delivery ${d.webhookId}`}>
+                      Resend
+                    </button>
+                  </Form>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         {pages > 1 ? (
           <nav aria-label="Pages of deliveries" className="mt-4 flex gap-4 text-sm">

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { utc } from "~/components/audit/format.tsx";
+import { DataTable } from "~/components/ui/data-table.tsx";
 import { Notice, PageHeader } from "~/components/ui/page.tsx";
 import type { Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
@@ -40,78 +41,57 @@ export default function Webhooks() {
       {endpoints.length === 0 ? (
         <p className="text-slate-600">No platform has registered a webhook endpoint. Platforms register one with POST /api/v1/webhooks.</p>
       ) : (
-        <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-          <table className="min-w-full text-sm">
-            <caption className="sr-only">Webhook endpoints of every platform</caption>
-            <thead className="bg-slate-50 text-left">
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  Endpoint
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Platform
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Events
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  State
-                </th>
-                <th scope="col" className="px-3 py-2 text-right">
-                  Pending
-                </th>
-                <th scope="col" className="px-3 py-2 text-right">
-                  Failed
-                </th>
-                <th scope="col" className="px-3 py-2 text-right">
-                  Delivered
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Last attempt
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {endpoints.map((e) => (
-                <tr key={e.id} className="border-t border-slate-100 align-top">
-                  <th scope="row" className="px-3 py-2 text-left font-normal">
-                    <Link to={`/admin/webhooks/${e.id}`} className="break-all text-blue-800 underline">
-                      {e.url}
-                    </Link>
-                    {e.description ? <p className="text-xs text-slate-600">{e.description}</p> : null}
-                  </th>
-                  <td className="px-3 py-2">{e.platform}</td>
-                  <td className="px-3 py-2">
-                    <ul>
-                      {e.events.map((type) => (
-                        <li key={type}>
-                          <code className="text-xs">{type}</code>
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td className="px-3 py-2">
-                    {e.state === "disabled" ? <span className="text-red-700">Disabled</span> : "Enabled"}
-                    {e.failingSince ? <p className="text-xs text-red-700">Failing since {utc(e.failingSince)}</p> : null}
-                  </td>
-                  <td className="px-3 py-2 text-right tabular-nums">{e.counts.pending}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{e.counts.failed}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{e.counts.delivered}</td>
-                  <td className="px-3 py-2">
-                    {e.lastAttempt ? (
-                      <>
-                        {utc(e.lastAttempt.startedAt)}: {e.lastAttempt.outcome}
-                        {e.lastAttempt.statusCode !== null ? ` (${e.lastAttempt.statusCode})` : ""}
-                      </>
-                    ) : (
-                      "None yet"
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Webhook endpoints of every platform"
+          columns={[
+            "Endpoint",
+            "Platform",
+            "Events",
+            "State",
+            { label: "Pending", align: "right" },
+            { label: "Failed", align: "right" },
+            { label: "Delivered", align: "right" },
+            "Last attempt",
+          ]}
+        >
+          {endpoints.map((e) => (
+            <tr key={e.id} className="border-t border-slate-100 align-top">
+              <th scope="row" className="px-3 py-2 text-left font-normal">
+                <Link to={`/admin/webhooks/${e.id}`} className="break-all text-blue-800 underline">
+                  {e.url}
+                </Link>
+                {e.description ? <p className="text-xs text-slate-600">{e.description}</p> : null}
+              </th>
+              <td className="px-3 py-2">{e.platform}</td>
+              <td className="px-3 py-2">
+                <ul>
+                  {e.events.map((type) => (
+                    <li key={type}>
+                      <code className="text-xs">{type}</code>
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td className="px-3 py-2">
+                {e.state === "disabled" ? <span className="text-red-700">Disabled</span> : "Enabled"}
+                {e.failingSince ? <p className="text-xs text-red-700">Failing since {utc(e.failingSince)}</p> : null}
+              </td>
+              <td className="px-3 py-2 text-right tabular-nums">{e.counts.pending}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{e.counts.failed}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{e.counts.delivered}</td>
+              <td className="px-3 py-2">
+                {e.lastAttempt ? (
+                  <>
+                    {utc(e.lastAttempt.startedAt)}: {e.lastAttempt.outcome}
+                    {e.lastAttempt.statusCode !== null ? ` (${e.lastAttempt.statusCode})` : ""}
+                  </>
+                ) : (
+                  "None yet"
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );

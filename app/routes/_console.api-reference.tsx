@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { DataTable } from "~/components/ui/data-table.tsx";
 import { PageHeader } from "~/components/ui/page.tsx";
 import { OPENAPI_PATH, openApiDocument } from "~/modules/api/openapi.server.ts";
 import { referenceOf, type FieldRow, type OperationView } from "~/modules/api/reference.ts";
@@ -18,30 +18,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const anchor = (id: string) => `op-${id.replace(/[^A-Za-z0-9_-]/g, "-")}`;
 
-function Table({ caption, head, children }: { caption: string; head: string[]; children: ReactNode }) {
-  return (
-    <div className="mb-3 overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="min-w-full text-sm">
-        <caption className="sr-only">{caption}</caption>
-        <thead className="bg-slate-50 text-left">
-          <tr>
-            {head.map((h) => (
-              <th key={h} scope="col" className="px-3 py-2">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{children}</tbody>
-      </table>
-    </div>
-  );
-}
-
 function Fields({ caption, fields }: { caption: string; fields: FieldRow[] }) {
   if (fields.length === 0) return null;
   return (
-    <Table caption={caption} head={["Field", "Type", "Required", "Description"]}>
+    <DataTable className="mb-3" caption={caption} columns={["Field", "Type", "Required", "Description"]}>
       {fields.map((f, i) => (
         <tr key={`${f.field}-${i}`} className="border-t border-slate-100 align-top">
           <th scope="row" className="px-3 py-2 text-left font-mono font-normal break-all">
@@ -52,7 +32,7 @@ function Fields({ caption, fields }: { caption: string; fields: FieldRow[] }) {
           <td className="px-3 py-2">{f.description}</td>
         </tr>
       ))}
-    </Table>
+    </DataTable>
   );
 }
 
@@ -74,7 +54,7 @@ function Operation({ op, what }: { op: OperationView; what: "operation" | "event
       {op.parameters.length > 0 ? (
         <>
           <h4 className="mt-3 mb-1 text-sm font-semibold">{what === "event" ? "Headers" : "Parameters"}</h4>
-          <Table caption={`Parameters of ${title}`} head={["Name", "In", "Type", "Required", "Description"]}>
+          <DataTable className="mb-3" caption={`Parameters of ${title}`} columns={["Name", "In", "Type", "Required", "Description"]}>
             {op.parameters.map((p) => (
               <tr key={`${p.in}-${p.name}`} className="border-t border-slate-100 align-top">
                 <th scope="row" className="px-3 py-2 text-left font-mono font-normal">
@@ -86,7 +66,7 @@ function Operation({ op, what }: { op: OperationView; what: "operation" | "event
                 <td className="px-3 py-2">{p.description}</td>
               </tr>
             ))}
-          </Table>
+          </DataTable>
         </>
       ) : null}
       {op.body ? (
@@ -100,7 +80,7 @@ function Operation({ op, what }: { op: OperationView; what: "operation" | "event
         </>
       ) : null}
       <h4 className="mt-3 mb-1 text-sm font-semibold">Responses</h4>
-      <Table caption={`Responses of ${title}`} head={["Status", "Meaning", "Body"]}>
+      <DataTable className="mb-3" caption={`Responses of ${title}`} columns={["Status", "Meaning", "Body"]}>
         {op.responses.map((r) => (
           <tr key={r.status} className="border-t border-slate-100 align-top">
             <th scope="row" className="px-3 py-2 text-left font-mono font-normal">
@@ -110,7 +90,7 @@ function Operation({ op, what }: { op: OperationView; what: "operation" | "event
             <td className="px-3 py-2">{r.contentType ? `${r.contentType}${r.schemaName ? `, ${r.schemaName}` : ""}` : "none"}</td>
           </tr>
         ))}
-      </Table>
+      </DataTable>
       {op.responses
         .filter((r) => r.fields.length > 0)
         .map((r) => (
