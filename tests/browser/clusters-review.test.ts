@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
 import { db } from "~/db.server.ts";
 import { ingestCluster, propagandaFamily } from "../support/cluster-fixture.ts";
 import { makeUser, PASSWORD } from "../support/fixtures.ts";
-import { loginInBrowser, openBrowser, seriousA11yViolations } from "../support/browser.ts";
+import { loginInBrowser, openBrowser, seriousA11yViolations, reviewKeysReady } from "../support/browser.ts";
 import { starterLabels } from "../support/queue-fixtures.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
@@ -18,10 +17,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function keysReady(page: Page, itemId: string) {
-  await page.waitForFunction((id) => document.documentElement.dataset.reviewKeys === id, itemId);
-}
 
 describe("a cluster on the review screen", () => {
   it("a moderator opens the next item, sees the members' differences highlighted, and decides the whole cluster by keyboard", async () => {
@@ -46,7 +41,7 @@ describe("a cluster on the review screen", () => {
     await Promise.all([page.waitForURL("**/review/**"), page.keyboard.press("n")]);
     const served = new URL(page.url()).pathname.split("/").pop()!;
     expect(itemIds).toContain(served);
-    await keysReady(page, served);
+    await reviewKeysReady(page, served);
 
     const panel = page.getByRole("region", { name: /Cluster of 5 members, 5 open/ });
     await expect(panel.locator("ins", { hasText: "BREAKING:" }).count()).resolves.toBe(1);

@@ -5,7 +5,7 @@ import type { CampaignReport } from "~/modules/campaigns/campaign.ts";
 import { isOpen } from "~/modules/items/lifecycle.ts";
 import { propagandaFamily } from "../support/cluster-fixture.ts";
 import { makeApiKey, makeUser, PASSWORD } from "../support/fixtures.ts";
-import { loginInBrowser, openBrowser, seriousA11yViolations } from "../support/browser.ts";
+import { loginInBrowser, openBrowser, seriousA11yViolations, reviewKeysReady } from "../support/browser.ts";
 import { starterLabels } from "../support/queue-fixtures.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
@@ -59,10 +59,6 @@ function referral(externalId: string, body: string, handle: string, receivedAt?:
       ...(receivedAt ? { receivedAt: receivedAt.toISOString() } : {}),
     },
   };
-}
-
-async function keysReady(page: Page, itemId: string) {
-  await page.waitForFunction((id) => document.documentElement.dataset.reviewKeys === id, itemId);
 }
 
 /** Presses Tab until the focus is on the control with this text, as a keyboard user reaches it. */
@@ -152,7 +148,7 @@ describe("a referral campaign from the batch API to the outcome report", () => {
     const served = new URL(page.url()).pathname.split("/").pop()!;
     const postIds = posts.map((m) => idOf(m.externalId));
     expect(served, "the earliest referred copy of the post is served first").toBe(postIds[0]);
-    await keysReady(page, served);
+    await reviewKeysReady(page, served);
     await page.getByRole("region", { name: "Cluster of 5 members, 5 open" }).waitFor();
 
     // Split: Tab to the news report's split control, open it, give the reason, Enter.
@@ -163,7 +159,7 @@ describe("a referral campaign from the batch API to the outcome report", () => {
     await page.keyboard.type("A news report quoting the post, not a copy of it.");
     await Promise.all([page.waitForURL((u) => u.searchParams.get("notice") === "split"), page.keyboard.press("Enter")]);
     await page.getByRole("region", { name: "Cluster of 4 members, 4 open" }).waitFor();
-    await keysReady(page, served);
+    await reviewKeysReady(page, served);
 
     const newsItem = await db.item.findUniqueOrThrow({ where: { id: idOf(news.externalId) } });
     expect(newsItem.clusterId).not.toBe(clusterId);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { db } from "~/db.server.ts";
 import { makeApiKey, makeUser, PASSWORD } from "../support/fixtures.ts";
-import { openBrowser, seriousA11yViolations } from "../support/browser.ts";
+import { openBrowser, seriousA11yViolations, reviewKeysReady } from "../support/browser.ts";
 import { rawFlag, starterLabels } from "../support/queue-fixtures.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
@@ -17,11 +17,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-/** Waits until the review screen for this item listens for keys (after hydration or a client navigation). */
-async function keysReady(page: Page, itemId: string) {
-  await page.waitForFunction((id) => document.documentElement.dataset.reviewKeys === id, itemId);
-}
 
 async function keyboardLogin(page: Page, email: string) {
   await page.goto(`${server.url}/login`);
@@ -50,7 +45,7 @@ describe("reviewing with the keyboard alone", () => {
     await page.goto(`${server.url}/queue`);
     await page.waitForFunction(() => document.documentElement.dataset.nextKey === "on");
     await Promise.all([page.waitForURL(`**/review/${first.itemId}`), page.keyboard.press("n")]);
-    await keysReady(page, first.itemId);
+    await reviewKeysReady(page, first.itemId);
     await expect(page.getByTestId("content-title").textContent()).resolves.toBe("First: rally report");
     expect(await seriousA11yViolations(page)).toEqual([]);
 
@@ -64,7 +59,7 @@ describe("reviewing with the keyboard alone", () => {
     expect(d1.action).toBe("keep");
     expect(JSON.parse(d1.labelKeys)).toEqual(["ve_news_reporting"]);
 
-    await keysReady(page, second.itemId);
+    await reviewKeysReady(page, second.itemId);
     // Escalate: E, then / to write the rationale, Esc to leave the box, Ctrl+Enter to submit.
     await page.keyboard.press("e");
     await page.keyboard.press("/");
@@ -78,7 +73,7 @@ describe("reviewing with the keyboard alone", () => {
     expect(JSON.parse(d2.labelKeys)).toEqual([]);
 
     // Two digits in quick succession pick label 13 (not label 1).
-    await keysReady(page, third.itemId);
+    await reviewKeysReady(page, third.itemId);
     await page.keyboard.press("1");
     await page.keyboard.press("3");
     await page.waitForFunction(() => (document.getElementById("label-13") as HTMLInputElement).checked);
@@ -150,7 +145,7 @@ describe("a fast typist", () => {
       const url = new URL(page.url());
       if (!url.pathname.startsWith("/review/")) break;
       const itemId = url.pathname.split("/")[2]!;
-      await keysReady(page, itemId);
+      await reviewKeysReady(page, itemId);
       const way = ways[n % ways.length]!;
       expected.set(itemId, way);
       await Promise.all([page.waitForURL((u) => u.pathname !== url.pathname, { timeout: 5_000 }), way.keys(page)]);

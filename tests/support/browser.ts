@@ -57,3 +57,8 @@ export async function seriousA11yViolations(page: Page) {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
 }
+
+/** Waits until the review screen for this item listens for keys (after hydration or a client navigation). */
+export async function reviewKeysReady(page: Page, itemId: string) {
+  await page.waitForFunction((id) => document.documentElement.dataset.reviewKeys === id, itemId);
+}
