@@ -6,7 +6,7 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import * as build from "./build/index.js";
 
-const { bootstrap, partitionResourceRoutes, requestPolicy, securityHeaders, serverConfig, stopDispatcher } = build.entry.module;
+const { bootstrap, partitionResourceRoutes, requestPolicy, securityHeaders, serverConfig, stopDispatcher, stopReportRefresher } = build.entry.module;
 const config = serverConfig();
 
 await bootstrap();
@@ -79,7 +79,7 @@ server.headersTimeout = 66_000;
 // sent again for want of its result.
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
-    Promise.all([stopDispatcher(), new Promise((resolve) => server.close(resolve))]).finally(() => process.exit(0));
+    Promise.all([stopDispatcher(), stopReportRefresher(), new Promise((resolve) => server.close(resolve))]).finally(() => process.exit(0));
   });
 }
 

@@ -2,6 +2,7 @@ import { env } from "./env.server.ts";
 import { migrate } from "./migrate.server.ts";
 import { db, dialect } from "./db.server.ts";
 import { resumeLapsedClusterDecisions } from "./modules/clusters/decide.server.ts";
+import { startReportRefresher } from "./modules/reporting/refresher.server.ts";
 import { startDispatcher } from "./modules/webhooks/dispatcher.server.ts";
 
 /** Runs before the server listens: the schema is brought up to date, then demo data if asked. */
@@ -22,4 +23,5 @@ export async function bootstrap() {
   if (stopped > 0) console.log(`cluster decisions to resume: ${stopped}`);
   // Webhooks are sent from here on; a lease shorter than an attempt stops the start instead.
   if (startDispatcher()) console.log("webhook dispatcher started");
+  startReportRefresher();
 }

@@ -7,6 +7,7 @@ import { NonceProvider } from "./components/nonce.tsx";
 
 export { bootstrap } from "./bootstrap.server.ts";
 export { stopDispatcher } from "./modules/webhooks/dispatcher.server.ts";
+export { stopReportRefresher } from "./modules/reporting/refresher.server.ts";
 export { requestPolicy, securityHeaders, serverConfig } from "./modules/http/policy.server.ts";
 export { partitionResourceRoutes } from "./modules/http/resource-routes.server.ts";
 

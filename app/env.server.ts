@@ -120,6 +120,9 @@ const schema = z.object({
     .enum(["0", "1", "true", "false"])
     .default("1")
     .transform((v) => v === "1" || v === "true"),
+  // How often each process folds new audit events into the report rollups (dashboards also fold
+  // what is pending before they read).
+  DOCKET_REPORTS_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
 });
 
 export type Env = z.infer<typeof schema>;

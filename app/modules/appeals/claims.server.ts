@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // Appeal leases: an appeal is claimed like an item (one live lease, renewed while worked, lapsing on
 // its own), by a member of its queue who took no part in the contested decision. Each claim
 // statement re-checks both, so a claim and a change of membership or a decision cannot cross.
@@ -66,7 +67,7 @@ async function heldBy(tx: Tx | typeof db, userId: string, now: Date): Promise<Cl
 
 /** The appeal lease the user holds, if any. */
 export function currentAppealClaim(userId: string): Promise<ClaimedAppeal | null> {
-  return heldBy(db, userId, new Date());
+  return heldBy(db, userId, currentTime());
 }
 
 async function recordClaim(tx: Tx, user: AppealClaimer, appealId: string, claimId: string, expires: Date) {
@@ -88,7 +89,7 @@ async function recordClaim(tx: Tx, user: AppealClaimer, appealId: string, claimI
 export async function claimNextAppeal(user: AppealClaimer, queueId?: string): Promise<ClaimedAppeal | null> {
   if (!can(user.role as Role, "appeals:review")) return null;
   return transaction(async (tx) => {
-    const now = new Date();
+    const now = currentTime();
     await lockClaimer(tx, user.id);
     const held = await heldBy(tx, user.id, now);
     if (held) return held;
@@ -110,7 +111,7 @@ export async function claimNextAppeal(user: AppealClaimer, queueId?: string): Pr
 export async function claimAppealOrWhy(user: AppealClaimer, appealId: string): Promise<ClaimedAppeal | { refused: AppealClaimRefusal }> {
   if (!can(user.role as Role, "appeals:review")) return { refused: "not_reviewer" };
   return transaction(async (tx) => {
-    const now = new Date();
+    const now = currentTime();
     await lockClaimer(tx, user.id);
     const appeal = await tx.appeal.findUnique({ where: { id: appealId }, select: { state: true, queueId: true, itemId: true, claimedById: true } });
     if (!appeal) return { refused: "not_found" };
@@ -133,7 +134,7 @@ export async function claimAppealOrWhy(user: AppealClaimer, appealId: string): P
 
 /** Extends a live appeal lease the user holds; null when it has lapsed or passed to someone else. */
 export async function renewAppealLease(user: { id: string }, appealId: string, claimId: string): Promise<Date | null> {
-  const now = new Date();
+  const now = currentTime();
   const expires = new Date(now.getTime() + leaseMs());
   const { count } = await db.appeal.updateMany({
     where: { id: appealId, ...liveLeaseOf(user.id, now, claimId) },
@@ -146,7 +147,7 @@ export async function renewAppealLease(user: { id: string }, appealId: string, c
 export async function releaseAppeal(user: AppealClaimer, input: { appealId: string; claimId: string; reason: string }): Promise<boolean> {
   const byLead = can(user.role as Role, "appeals:manage");
   return transaction(async (tx) => {
-    const now = new Date();
+    const now = currentTime();
     const { count } = await tx.appeal.updateMany({
       where: { id: input.appealId, claimId: input.claimId, leaseExpiresAt: { gt: now }, state: "open", ...(byLead ? {} : { claimedById: user.id }) },
       data: NO_LEASE,
@@ -166,7 +167,7 @@ export async function releaseAppeal(user: AppealClaimer, input: { appealId: stri
 /** Ends every live appeal lease a user holds, inside the caller's transaction (an account disabled or given another role). */
 export async function releaseAppealLeasesOf(tx: Tx, userId: string): Promise<number> {
   const { count } = await tx.appeal.updateMany({
-    where: liveLeaseOf(userId, new Date()),
+    where: liveLeaseOf(userId, currentTime()),
     data: NO_LEASE,
   });
   return count;

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { createHash } from "node:crypto";
 import { db, isUniqueViolation, transaction, type Tx } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
@@ -58,7 +59,7 @@ async function replayOf(sender: AppealSender, input: AppealIntake, client: Tx | 
  * transaction. A replay of the same externalId answers the appeal it made (also when two arrive at
  * once: the unique key lets one in and the other reads it).
  */
-export async function receiveAppeal(sender: AppealSender, input: AppealIntake, now: Date = new Date()): Promise<ReceivedAppeal> {
+export async function receiveAppeal(sender: AppealSender, input: AppealIntake, now: Date = currentTime()): Promise<ReceivedAppeal> {
   const replay = await replayOf(sender, input);
   if (replay) return replay;
   try {

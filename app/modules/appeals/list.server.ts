@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { db, type Prisma } from "~/db.server.ts";
 
 export const APPEAL_PAGE = 100;
@@ -14,7 +15,7 @@ export type AppealFilter = {
 };
 
 /** Appeals for the leads' list: open ones by deadline (overdue first), decided ones latest first. */
-export async function appealList(filter: AppealFilter, now: Date = new Date()) {
+export async function appealList(filter: AppealFilter, now: Date = currentTime()) {
   const where: Prisma.AppealWhereInput = {
     ...(filter.state ? { state: filter.state } : {}),
     ...(filter.queueId === "unrouted" ? { queueId: null, state: "open" } : filter.queueId ? { queueId: filter.queueId } : {}),
@@ -57,7 +58,7 @@ export async function appealList(filter: AppealFilter, now: Date = new Date()) {
 export type AppealQueueFigures = { queueId: string; name: string; waiting: number; overdue: number; earliestDueAt: Date | null };
 
 /** The appeal queues a reviewer is a member of, with what waits in each (what their home page offers). */
-export async function myAppealQueues(userId: string, now: Date = new Date()): Promise<AppealQueueFigures[]> {
+export async function myAppealQueues(userId: string, now: Date = currentTime()): Promise<AppealQueueFigures[]> {
   const memberships = await db.queueMember.findMany({
     where: { userId, queue: { open: true, deletedAt: null } },
     select: { queue: { select: { id: true, name: true } } },

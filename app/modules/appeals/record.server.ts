@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { db } from "~/db.server.ts";
 import { newId } from "~/modules/ids.ts";
 import type { Actor } from "~/modules/audit/writer.server.ts";
@@ -10,7 +11,7 @@ import { RECORDED_PREFIX, type RecordAppealForm } from "./schema.ts";
  * the same queue as one from the API, with the channel and the lead on the record. The lead's
  * reference (a letter's number) makes a second entry of the same letter answer the first.
  */
-export async function recordAppeal(lead: Extract<Actor, { kind: "user" }>, form: RecordAppealForm, now: Date = new Date()): Promise<ReceivedAppeal> {
+export async function recordAppeal(lead: Extract<Actor, { kind: "user" }>, form: RecordAppealForm, now: Date = currentTime()): Promise<ReceivedAppeal> {
   const receivedAt = new Date(form.receivedAt);
   if (Number.isNaN(receivedAt.getTime())) throw new AppealError(400, "invalid_request", "The time received is not a date and time.", "receivedAt");
   if (!form.decisionId === !form.itemExternalId) {

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // Deciding an appeal: uphold, overturn or modify, with the reasons for the record and the answer the
 // appellant reads. An overturn or a modification writes a new decision that supersedes the contested
 // one, in the same transaction as the appeal's outcome, the item's state and the audit events.
@@ -47,7 +48,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
  * notices), the appeal is answered with the decision that stands: the outcome follows from it and
  * nothing new is decided.
  */
-export async function decideAppeal(user: AppealReviewer, input: AppealDecisionInput, now: Date = new Date()): Promise<AppealDecided> {
+export async function decideAppeal(user: AppealReviewer, input: AppealDecisionInput, now: Date = currentTime()): Promise<AppealDecided> {
   if (!can(user.role as Role, TRANSITIONS.answerAppeal.by)) throw new AppealError(403, "forbidden", "Your role does not review appeals.");
   if (input.rationale.trim().length < 3)
     throw new AppealError(400, "invalid_request", "Give the reasons for this outcome: a rationale is required.", "rationale");

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // What the appeal review screen shows: the contested decision exactly as it was made (its snapshot,
 // its labels in the text of their version, who and when), the appellant's statement, the item as it
 // is now, and how the labels involved read in the live version when the label set has changed since.
@@ -19,7 +20,7 @@ import { answerTemplates } from "./templates.server.ts";
 export async function appealScreen(user: SessionUser, appealId: string, url: URL) {
   const appeal = await db.appeal.findUnique({ where: { id: appealId } });
   if (!appeal) return null;
-  const now = new Date();
+  const now = currentTime();
   const [contested, item, queue, partOf, member, holder, chain, decidedBy] = await Promise.all([
     getDecisionRecord(appeal.decisionId),
     db.item.findUniqueOrThrow({

@@ -127,6 +127,8 @@ export const AUDIT_EVENTS = {
 
   "flag.batch_received": payload({
     platform: text,
+    // Names the batch's flags (Flag.batchId); absent on batches taken before migration 140.
+    batchId: id.optional(),
     digest: z.string().regex(/^[0-9a-f]{64}$/),
     accepted: count,
     duplicates: count,

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { dialect, type Tx } from "~/db.server.ts";
 import { literal, pgWrite, type SqliteTx, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { canonicalJson, eventBodyAround, eventHash, type ChainedFields } from "./chain.ts";
@@ -40,7 +41,7 @@ export type PreparedEvent = Omit<ChainedFields, "seq"> & { before: string; after
  * Checks the payload against its action's schema and encodes the event, before any lock is taken:
  * a bad payload throws here, and sealing only has to number and hash.
  */
-export function prepareAuditEvent<A extends AuditAction>(input: AuditInput<A>, at = new Date()): PreparedEvent {
+export function prepareAuditEvent<A extends AuditAction>(input: AuditInput<A>, at = currentTime()): PreparedEvent {
   const fields = {
     at,
     ...actorFields(input.actor),

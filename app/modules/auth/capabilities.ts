@@ -51,6 +51,15 @@ export const CAPABILITIES = {
   "labels:edit": ["policy_lead", "admin"],
   "decisions:read": ["moderator", "policy_lead", "auditor", "admin"],
   "reports:view": ["policy_lead", "auditor", "admin"],
+  // The reporting dashboards (queues, deadlines, speed, labels, appeals, agreement): leads and admins
+  // run the team from them, auditors read them.
+  "reports:dashboards": ["policy_lead", "auditor", "admin"],
+  // Decisions per moderator, everyone's: for the leads who coach them.
+  "reports:by_moderator": ["policy_lead"],
+  // A reviewer's own figures, and nobody else's.
+  "reports:own": ["moderator", "policy_lead"],
+  // DSA and TCO transparency reports: the page, CSV and JSON.
+  "transparency:read": ["policy_lead", "auditor", "admin"],
   "audit:read": ["auditor", "admin"],
   "audit:export": ["auditor", "admin"],
   "users:manage": ["admin"],

@@ -1,6 +1,7 @@
 // What a platform's API key may do. Each endpoint needs one scope; a key made before scopes existed
-// holds all of them (migration 130), and so does the demo key.
-export const API_SCOPES = ["flags:write", "decisions:read", "statements:read", "labels:read", "items:read", "appeals:write", "webhooks:manage"] as const;
+// holds all of them (migration 130; migration 140 gives keys that held every scope the new one too), and so
+// does the demo key.
+export const API_SCOPES = ["flags:write", "decisions:read", "statements:read", "labels:read", "items:read", "appeals:write", "webhooks:manage", "reports:read"] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
@@ -11,6 +12,7 @@ export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
   "items:read": "Read where the platform's items stand.",
   "appeals:write": "Lodge appeals and read their outcome.",
   "webhooks:manage": "Register, list, rotate and delete the platform's webhook endpoints.",
+  "reports:read": "Read the platform's transparency report figures (DSA and TCO).",
 };
 
 export function isApiScope(value: string): value is ApiScope {

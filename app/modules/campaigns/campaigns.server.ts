@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { db, Prisma } from "~/db.server.ts";
 import { OPEN_STATES } from "~/modules/items/lifecycle.ts";
 import {
@@ -193,7 +194,7 @@ export type CampaignPage = {
 };
 
 /** A campaign's page: totals with their audit searches, and progress by cluster with each cluster's representative. */
-export async function campaignPage(key: CampaignKey, now = new Date()): Promise<CampaignPage> {
+export async function campaignPage(key: CampaignKey, now = currentTime()): Promise<CampaignPage> {
   const items = await campaignItems(key);
   const totals = totalsOf(items, now);
   const progress = progressByCluster(items);
@@ -220,7 +221,7 @@ export async function campaignPage(key: CampaignKey, now = new Date()): Promise<
 }
 
 /** The outcome report for the referring authority: every referred item with the decision in force, and the totals. */
-export async function campaignReport(key: CampaignKey, now = new Date()): Promise<CampaignReport> {
+export async function campaignReport(key: CampaignKey, now = currentTime()): Promise<CampaignReport> {
   const items = await campaignItems(key);
   const totals = totalsOf(items, now);
   return {

@@ -1,3 +1,4 @@
+import { currentTime, currentTimeMs } from "~/modules/clock/clock.ts";
 import { randomUUID } from "node:crypto";
 import { db, dialect } from "~/db.server.ts";
 import { literal, pgValue, pgWrite, type SqliteTx, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
@@ -136,7 +137,7 @@ export function clusterStartOnPostgresSql(start: ClusterStart, served: ServedDec
 type Job = NonNullable<Awaited<ReturnType<typeof loadJob>>>;
 const loadJob = (id: string) => db.clusterDecision.findUnique({ where: { id } });
 
-function progressOf(job: Job, now = new Date()): ClusterDecisionProgress {
+function progressOf(job: Job, now = currentTime()): ClusterDecisionProgress {
   const state = job.state as ClusterDecisionProgress["state"];
   return {
     id: job.id,
@@ -189,7 +190,7 @@ export function runClusterDecision(jobId: string): Promise<void> {
 }
 
 /** Takes a job whose runner is gone (lease lapsed) or that failed, for this process. */
-async function takeJob(jobId: string, now = new Date()): Promise<boolean> {
+async function takeJob(jobId: string, now = currentTime()): Promise<boolean> {
   const { count } = await db.clusterDecision.updateMany({
     where: {
       id: jobId,
@@ -225,7 +226,7 @@ export async function resumeClusterDecision(user: Decider, jobId: string): Promi
 export async function resumeLapsedClusterDecisions(): Promise<number> {
   const jobs = await db.clusterDecision.findMany({ where: { state: "running" }, select: { id: true, leaseExpiresAt: true } });
   for (const job of jobs) {
-    const wait = Math.max(0, (job.leaseExpiresAt?.getTime() ?? 0) - Date.now()) + 50;
+    const wait = Math.max(0, (job.leaseExpiresAt?.getTime() ?? 0) - currentTimeMs()) + 50;
     setTimeout(() => {
       takeJob(job.id)
         .then((taken) => (taken ? runClusterDecision(job.id) : undefined))
@@ -266,7 +267,7 @@ async function runChunk(job: Job) {
   if (refusal) {
     await db.clusterDecision.updateMany({
       where: { id: job.id, runnerId: RUNNER_ID, state: "running", nextIndex: job.nextIndex },
-      data: { state: "failed", error: refusal, leaseExpiresAt: null, updatedAt: new Date() },
+      data: { state: "failed", error: refusal, leaseExpiresAt: null, updatedAt: currentTime() },
     });
     return;
   }
@@ -280,7 +281,7 @@ async function runChunk(job: Job) {
     db.item.findMany({ where: { id: { in: memberIds } }, include: { flags: { orderBy: { receivedAt: "asc" } } } }),
   ]);
   const items = new Map(loaded.map((i) => [i.id, i]));
-  const now = new Date();
+  const now = currentTime();
   const reasons = await decidableReasons(
     loaded.map((i) => i.topReason),
     { versionIds: job.versionId ? [job.versionId] : null, deciderId: user.id, state: fromState, servedReason: servedItem.topReason, now },

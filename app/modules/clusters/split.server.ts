@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { transaction } from "~/db.server.ts";
 import { appendAuditEvent } from "~/modules/audit/writer.server.ts";
 import { can } from "~/modules/auth/capabilities.ts";
@@ -35,7 +36,7 @@ export async function splitMember(user: Decider, input: { itemId: string; reason
     const others = fromClusterId ? await tx.item.count({ where: { clusterId: fromClusterId, id: { not: item.id } } }) : 0;
     if (!fromClusterId || others === 0) throw clusterConflict("This item is already alone in its cluster: there is nothing to split it from.");
     const toClusterId = newId();
-    const now = new Date();
+    const now = currentTime();
     await tx.cluster.create({
       data: { id: toClusterId, representativeItemId: item.id, size: 1, strongestSource: item.strongestSource, firstDueAt: item.dueAt, createdAt: now },
     });

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { db } from "~/db.server.ts";
 import type { Role } from "~/modules/auth/capabilities.ts";
 import { OPEN_STATES } from "~/modules/items/lifecycle.ts";
@@ -68,7 +69,7 @@ const memberSelect = {
 export async function clusterView(viewer: Viewer, clusterId: string, options: { page?: number; served?: { id: string; state: string } | null; blind: Blind }) {
   const cluster = await db.cluster.findUnique({ where: { id: clusterId } });
   if (!cluster) return null;
-  const now = new Date();
+  const now = currentTime();
   const open = { clusterId, state: { in: [...OPEN_STATES] } };
   const served = options.served ?? null;
   const [openBySource, memberCount, representative, eligibility] = await Promise.all([

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { db, dialect, type Tx } from "~/db.server.ts";
 import { newId } from "~/modules/ids.ts";
 import { literal, pgValue, pgWrite, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
@@ -265,7 +266,7 @@ async function sampleAfterDecision(decisionId: string) {
 }
 
 async function decideOne(user: Decider, input: DecideInput, freshLabelSets: boolean, cluster: ClusterStart | null): Promise<DecideResult> {
-  const now = new Date();
+  const now = currentTime();
   const liveSets = (reason: string) => recentLiveLabelSetsForReason(reason, { fresh: freshLabelSets });
   const { item, transition, versionId, labels } = await checkDecision(user, await loadItem(db, input.itemId), input, now, liveSets);
   const state = TRANSITIONS[transition].to;

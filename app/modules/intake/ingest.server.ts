@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { createHash } from "node:crypto";
 import { dialect, isUniqueViolation, type Prisma } from "~/db.server.ts";
 import { literal, pgWrite, type SqliteTx, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
@@ -156,7 +157,7 @@ export async function ingestFlags(sender: IntakeSender, entries: FlagRequest[], 
   const severityOf = await severities();
   for (let attempt = 0; ; attempt++) {
     try {
-      const plan = (reads: IntakeReads) => planIntake(sender, entries, mode, refused, reads, severityOf, new Date());
+      const plan = (reads: IntakeReads) => planIntake(sender, entries, mode, refused, reads, severityOf, currentTime());
       return dialect === "sqlite" ? await ingestOnSqlite(sender, entries, plan) : await ingestOnPostgres(sender, entries, plan);
     } catch (e) {
       // Two senders creating the same item at once: the loser retries and finds it.
@@ -377,6 +378,8 @@ function planIntake(
   const newFlags: Prisma.FlagCreateManyInput[] = [];
   const results: IngestResult[] = [];
   const batchFlagIds = new Map<string, IngestResult>();
+  // A batch is one audit event; its id on each of its flags lets the report rollups count them one by one.
+  const batchId = mode === "batch" ? newId() : null;
 
   for (const entry of entries) {
     const { content, flag } = entry;
@@ -434,6 +437,8 @@ function planIntake(
       dueAt: null,
       apiKeyId: sender.apiKeyId,
       createdAt: now,
+      batchId,
+      newItem: acc.isNew && acc.flagCount === 1,
     };
     newFlags.push(row);
     acc.flags.push(row);
@@ -478,6 +483,7 @@ function planIntake(
     // Deadlines follow the queue the item is in: each queue may set its own hours per source.
     const hours = deadlineHoursIn(routing, acc.queueId);
     for (const f of acc.flags) {
+      f.queueId = acc.queueId;
       f.dueAt = deadlineFor(f.source, f.receivedAt as Date, hours);
       if (isOpen(acc.state) && f.dueAt && (!acc.dueAt || f.dueAt < acc.dueAt)) acc.dueAt = f.dueAt;
     }
@@ -739,6 +745,7 @@ function intakeEvent(
     payload: {
       platform,
       digest,
+      batchId: newFlags[0].batchId!,
       accepted: newFlags.length,
       duplicates: results.filter((r) => r.duplicate).length,
       refused,
@@ -809,6 +816,9 @@ const FLAG_COLUMNS: Column[] = [
   { name: "dueAt" },
   { name: "apiKeyId" },
   { name: "createdAt" },
+  { name: "batchId" },
+  { name: "queueId" },
+  { name: "newItem" },
 ];
 
 // One multi-row INSERT per chunk: intake writes thousands of rows a second, and the ORM's

@@ -1,3 +1,4 @@
+import { currentTimeMs } from "~/modules/clock/clock.ts";
 import { z } from "zod";
 import { SOURCES } from "~/modules/items/sources.ts";
 import { unstorableText } from "./unicode.ts";
@@ -106,7 +107,7 @@ export const FlagInput = z
     reporterId: identifier("flag.reporterId").optional(),
     reference: FlagReference.optional(),
     receivedAt: isoTime("flag.receivedAt")
-      .refine((d) => d.getTime() <= Date.now() + 5 * 60_000, "flag.receivedAt may not be in the future.")
+      .refine((d) => d.getTime() <= currentTimeMs() + 5 * 60_000, "flag.receivedAt may not be in the future.")
       .optional(),
   })
   .strict();

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // The item lifecycle: the one place that knows an item's states, which of them are open for review,
 // which transitions exist and which capability may cause each, and when a claim's lease is live.
 // Intake, claims, decisions, the queue screens and the reports ask this module; nothing else spells
@@ -88,7 +89,7 @@ export function decisionTransition(action: DecisionAction, from: string): Extrac
 }
 
 /** A claim's lease is live while its expiry lies in the future. */
-export function isLeaseLive(leaseExpiresAt: Date | null | undefined, now: Date = new Date()): boolean {
+export function isLeaseLive(leaseExpiresAt: Date | null | undefined, now: Date = currentTime()): boolean {
   return !!leaseExpiresAt && leaseExpiresAt.getTime() > now.getTime();
 }
 

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { z } from "zod";
 import { db } from "~/db.server.ts";
 import { FeedDecision, feedDecision, feedDecisionSelect } from "~/modules/decisions/feed.server.ts";
@@ -46,7 +47,7 @@ export const ItemStatusView = z.object({
  * Null when the platform has no item by that id, whether or not another platform has one. Nothing
  * about who works the item (moderators, assignment, lease, routing notes) is in it.
  */
-export async function itemStatus(platform: string, externalId: string, now: Date = new Date()) {
+export async function itemStatus(platform: string, externalId: string, now: Date = currentTime()) {
   const item = await db.item.findUnique({
     where: { platform_externalId: { platform, externalId } },
     select: {

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { bumpRoutingGeneration } from "~/modules/routing/live.server.ts";
 import { randomUUID } from "node:crypto";
 import { db, isUniqueViolation, transaction, type Prisma, type Tx } from "~/db.server.ts";
@@ -95,7 +96,7 @@ export async function startDraft(actor: Actor, setId: string): Promise<{ version
  * concurrent edits and publishes of one draft run one after another and each sees the other's result.
  */
 async function lockDraft(tx: Tx, versionId: string) {
-  const { count } = await tx.labelSetVersion.updateMany({ where: { id: versionId, status: "draft" }, data: { updatedAt: new Date() } });
+  const { count } = await tx.labelSetVersion.updateMany({ where: { id: versionId, status: "draft" }, data: { updatedAt: currentTime() } });
   const version = await tx.labelSetVersion.findUnique({ where: { id: versionId }, include: { labelSet: { select: { id: true, key: true } } } });
   if (!version) throw new LabelSetError("not_found", "That version does not exist.");
   if (count === 0) {
@@ -289,7 +290,7 @@ export async function publishDraft(
       const version = await lockDraft(tx, versionId);
       const issues = await draftIssues(versionId, tx);
       if (issues.length) throw new LabelSetError("invalid", "This draft breaks the publication rules; fix the listed problems first.", issues);
-      const now = new Date();
+      const now = currentTime();
       const live = await tx.labelSetVersion.findFirst({ where: { labelSetId: version.labelSetId, status: "published" }, select: { id: true, number: true } });
       if (live) await tx.labelSetVersion.update({ where: { id: live.id }, data: { status: "retired", retiredAt: now } });
       await tx.labelSetVersion.update({

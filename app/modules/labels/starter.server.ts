@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { bumpRoutingGeneration } from "~/modules/routing/live.server.ts";
 import { randomUUID } from "node:crypto";
 import { db, transaction } from "~/db.server.ts";
@@ -32,7 +33,7 @@ function createStarter(actor: Actor): Promise<{ created: boolean; versionId: str
     await bumpRoutingGeneration(tx);
     const setId = randomUUID();
     const versionId = randomUUID();
-    const now = new Date();
+    const now = currentTime();
     await tx.labelSet.create({
       data: { id: setId, key: starter.key, name: starter.name, description: starter.description, reasons: JSON.stringify(starter.reasons) },
     });

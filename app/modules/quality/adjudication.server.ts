@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // A lead's ruling on a disagreement between a decision and its blind second review, with the type of
 // error and a note; when the first decision was wrong, optionally a correction: a new decision that
 // supersedes it, written as an appeal's overturn is (audited, in the feed, with its statement).
@@ -21,7 +22,7 @@ export async function adjudicate(
   user: Adjudicator,
   reviewId: string,
   input: AdjudicationInput,
-  now: Date = new Date(),
+  now: Date = currentTime(),
 ): Promise<{ correctionDecisionId: string | null }> {
   if (!can(user.role as Role, "quality:manage")) throw new QualityError(403, "forbidden", "Only a policy lead adjudicates quality reviews.");
   const actor: Actor = { kind: "user", id: user.id, email: user.email, role: user.role };

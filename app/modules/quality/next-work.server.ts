@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { db } from "~/db.server.ts";
 import type { Role } from "~/modules/auth/capabilities.ts";
 import { INITIAL_STATE } from "~/modules/items/lifecycle.ts";
@@ -14,7 +15,7 @@ import { qualitySettings } from "./settings.server.ts";
  * returned may be a calibration answer's: the review screen shows it as it shows an item.
  */
 export async function nextWork(user: { id: string; email: string; role: Role }, scope: ClaimScope, limits?: CareLimits): Promise<{ itemId: string } | null> {
-  const now = new Date();
+  const now = currentTime();
   const held = await db.item.findFirst({
     where: { claimedById: user.id, leaseExpiresAt: { gt: now } },
     orderBy: { leaseExpiresAt: "desc" },

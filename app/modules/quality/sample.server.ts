@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // Sampling a decision for blind second review, right after it is made. The decision is already
 // committed and acknowledged; sampling is a second, small transaction that may be retried: a
 // decision is sampled at most once (QualityReview.decisionId is unique) and its verdict is fixed.
@@ -10,7 +11,7 @@ import { samplingVerdict, weekStart, type WeekCounts } from "./sampling.ts";
 const SYSTEM = { kind: "system" as const, name: "quality sampling" };
 
 /** Samples the decision when a rule says so; returns the quality review's id, or null. */
-export async function sampleDecision(decisionId: string, now: Date = new Date()): Promise<string | null> {
+export async function sampleDecision(decisionId: string, now: Date = currentTime()): Promise<string | null> {
   const rules = await activeSamplingRules();
   if (rules.length === 0) return null;
   const decision = await db.decision.findUnique({

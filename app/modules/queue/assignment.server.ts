@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // A lead's hand on where an item waits and who takes it: move it to another queue, assign it to a
 // named member of its queue, take an assignment back, hand a claimed item to another member, and run
 // the live rules again over items that wait unrouted. Every change is one transaction with its audit
@@ -119,7 +120,7 @@ export async function assignItem(lead: Lead, input: { itemId: string; assigneeId
     const item = await lockedItem(tx, input.itemId);
     if (!item.queueId) throw new AssignmentRefusedError(409, "Route or move the item to a queue before assigning it.", "queueId");
     const assignee = await memberOf(tx, item.queueId, input.assigneeId, item.state);
-    const now = new Date();
+    const now = currentTime();
     if (isLeaseLive(item.leaseExpiresAt, now) && item.claimedById !== assignee.id) {
       throw new AssignmentRefusedError(409, "Someone is working on this item: hand it over instead of assigning it.");
     }
@@ -166,7 +167,7 @@ export async function unassignItem(lead: Lead, input: { itemId: string; reason: 
 export async function handOver(lead: Lead, input: { itemId: string; toUserId: string; reason: string }) {
   return transaction(async (tx) => {
     const item = await lockedItem(tx, input.itemId);
-    const now = new Date();
+    const now = currentTime();
     if (!item.claimId || !item.claimedById || !isLeaseLive(item.leaseExpiresAt, now)) {
       throw new AssignmentRefusedError(409, "Nobody holds this item any more; assign it instead.");
     }

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { db, dialect, Prisma, transaction, type Tx } from "~/db.server.ts";
 import { literal, pgValue, pgWrite, type SqliteTx, sqliteRead, sqliteValue, sqliteWrite, withLiterals } from "~/db-direct.server.ts";
 import { env } from "~/env.server.ts";
@@ -183,7 +184,7 @@ function scopeOf(user: Claimer, scope: ClaimScope | OpenState | undefined): { st
  * on SQLite, and on PostgreSQL in three round trips with the Claim row and the event sent with the COMMIT.
  */
 export async function claimNext(user: Claimer, scope?: ClaimScope | OpenState): Promise<ClaimedItem | null> {
-  const now = new Date();
+  const now = currentTime();
   const claimId = newId();
   const expires = new Date(now.getTime() + leaseMs());
   const { states, queueId, excluded } = scopeOf(user, scope);
@@ -297,7 +298,7 @@ export async function claimItemOrWhy(
   scope: Pick<ClaimScope, "excludeReasons"> = {},
 ): Promise<ClaimedItem | { refused: ClaimRefusal }> {
   return transaction(async (tx) => {
-    const now = new Date();
+    const now = currentTime();
     await lockClaimer(tx, user.id);
     const held = await tx.item.findFirst({
       where: { claimedById: user.id, leaseExpiresAt: { gt: now } },
@@ -351,7 +352,7 @@ async function recordClaim(tx: Tx, user: Claimer, itemId: string, claimId: strin
 
 /** Extends a live lease the user holds; false when it has lapsed or passed to someone else. */
 export async function renewLease(user: { id: string }, itemId: string, claimId: string): Promise<Date | null> {
-  const now = new Date();
+  const now = currentTime();
   const expires = new Date(now.getTime() + leaseMs());
   const { count } = await db.item.updateMany({
     where: { id: itemId, claimId, claimedById: user.id, leaseExpiresAt: { gt: now } },
@@ -365,7 +366,7 @@ export async function renewLease(user: { id: string }, itemId: string, claimId: 
 /** The user's live lease, if any: what "next item" returns them to. */
 export async function currentClaim(userId: string): Promise<ClaimedItem | null> {
   const item = await db.item.findFirst({
-    where: { claimedById: userId, leaseExpiresAt: { gt: new Date() }, state: { in: [...OPEN_STATES] } },
+    where: { claimedById: userId, leaseExpiresAt: { gt: currentTime() }, state: { in: [...OPEN_STATES] } },
     select: { id: true, claimId: true, leaseExpiresAt: true },
     orderBy: { leaseExpiresAt: "desc" },
   });
@@ -379,7 +380,7 @@ export type EndKind = Extract<ClaimEndReason, "released" | "skipped" | "lead_rel
  * again); a lead may release anyone's. Returns false when the lease is no longer live.
  */
 export async function endClaim(user: Claimer, input: { itemId: string; claimId: string; kind: EndKind; reason: string }): Promise<boolean> {
-  const now = new Date();
+  const now = currentTime();
   const byLead = input.kind === CLAIM_END.leadReleased;
   const event = (holderId: string) =>
     prepareAuditEvent(
@@ -456,7 +457,7 @@ export async function endClaim(user: Claimer, input: { itemId: string; claimId: 
 
 /** Every live lease, for the leads' "who holds what" screen. */
 export async function liveClaims() {
-  const now = new Date();
+  const now = currentTime();
   const items = await db.item.findMany({
     where: { leaseExpiresAt: { gt: now }, claimId: { not: null } },
     select: {
@@ -495,7 +496,7 @@ export async function queueOf(itemId: string): Promise<QueueName> {
  * account or changing its role). The caller's audit event records how many items were freed.
  */
 export async function releaseLeasesOf(tx: Tx, userId: string, note: string): Promise<number> {
-  const now = new Date();
+  const now = currentTime();
   const held = await tx.item.findMany({ where: { claimedById: userId, leaseExpiresAt: { gt: now } }, select: { id: true, claimId: true } });
   if (held.length === 0) return 0;
   await tx.item.updateMany({

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { z } from "zod";
 import { db, dialect, Prisma } from "~/db.server.ts";
 import { ESCALATED_STATE, INITIAL_STATE, OPEN_STATES } from "~/modules/items/lifecycle.ts";
@@ -185,7 +186,7 @@ function cursorAt(row: Row, at: number, now: Date): string {
  * breaking ties), found from a cursor rather than an offset, with counts for each filter from the
  * open-item counters. However deep the page, its reads are a few index seeks.
  */
-export async function listQueue(input: ListQuery, now = new Date(), pageSize = PAGE_SIZE) {
+export async function listQueue(input: ListQuery, now = currentTime(), pageSize = PAGE_SIZE) {
   const f = ListFilters.parse(input);
   const [page, facets, byQueue] = await Promise.all([pageIds(f, now, pageSize), openFacets(now), queueCounts(f, now)]);
   const found = await db.item.findMany({ where: { id: { in: page.ids } }, select: listSelect });
@@ -348,7 +349,7 @@ function tally(f: Filters, facets: OpenFacet[]) {
 }
 
 /** The moderator's and the lead's home figures: whole states from the counters, the rest from bounded index reads. */
-export async function queueSummary(userId: string, now = new Date()) {
+export async function queueSummary(userId: string, now = currentTime()) {
   const [totals, pendingOverdue, escalatedOverdue, heldPending, heldByMe, decidedByMeToday, nextDue] = await Promise.all([
     openStateTotals(),
     db.item.count({ where: { state: INITIAL_STATE, dueAt: { lte: now } } }),
@@ -384,6 +385,6 @@ async function leasedPending(now: Date) {
 }
 
 /** The escalated items, for the leads' home, in the order they will be claimed. */
-export async function escalatedItems(now = new Date()) {
+export async function escalatedItems(now = currentTime()) {
   return listQueue({ state: ESCALATED_STATE }, now);
 }

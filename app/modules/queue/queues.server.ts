@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // Queue definitions: names, descriptions, deadline hours per source and for appeals, open or closed, deleted, and
 // who works each queue. Closing, reopening, deleting or editing a queue changes where items go, so
 // each of those transactions bumps the routing generation first (modules/routing/live.server.ts).
@@ -254,7 +255,7 @@ export async function closeQueue(actor: Actor, id: string): Promise<{ name: stri
     const queue = await lockedQueue(tx, id);
     if (!queue.open) return { name: queue.name, unroutedItems: null, unroutedAppeals: 0 };
     await tx.queue.update({ where: { id }, data: { open: false } });
-    const closedNote = `Queue "${queue.name}" was closed on ${new Date().toISOString()}`;
+    const closedNote = `Queue "${queue.name}" was closed on ${currentTime().toISOString()}`;
     const { count } = await tx.item.updateMany({
       where: { queueId: id, state: openStates },
       data: { queueId: null, routedBy: null, assignedToId: null, assignedAt: null, routeNote: `${closedNote}; route it again or move it.` },
@@ -305,7 +306,7 @@ export async function deleteQueue(actor: Actor, id: string): Promise<{ name: str
         .join(" and ");
       throw new QueueError("not_empty", `Queue "${queue.name}" still holds ${what}; move them, or close the queue (which unroutes them), before deleting it.`);
     }
-    await tx.queue.update({ where: { id }, data: { deletedAt: new Date() } });
+    await tx.queue.update({ where: { id }, data: { deletedAt: currentTime() } });
     await tx.queueMember.deleteMany({ where: { queueId: id } });
     await appendAuditEvent(tx, { actor, action: "queue.deleted", subjectType: "queue", subjectId: id, payload: { queueId: id, name: queue.name } });
     return { name: queue.name };

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { unroutedCount } from "~/modules/queue/placement.server.ts";
 import { db, dialect, Prisma } from "~/db.server.ts";
 import { ACTIONS } from "~/modules/decisions/actions.ts";
@@ -30,7 +31,7 @@ async function decisionsPerDay(days: number, now: Date): Promise<DayCounts[]> {
 }
 
 /** The numbers a lead or an auditor checks first: what is waiting, what is late, what was decided. */
-export async function overview(now = new Date()) {
+export async function overview(now = currentTime()) {
   const [byState, openBySource, overdue, perDay, removal, unrouted] = await Promise.all([
     db.item.groupBy({ by: ["state"], _count: { _all: true } }),
     db.item.groupBy({ by: ["strongestSource"], where: { state: { in: [...OPEN_STATES] } }, _count: { _all: true } }),

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { db } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
 import { decisionHistory } from "~/modules/decisions/feed.server.ts";
@@ -44,7 +45,7 @@ export async function reviewScreen(user: SessionUser, itemId: string, url: URL) 
     /** Leads see the way to move, assign or hand the item over. */
     canPlace: can(user.role, "queue:manage"),
     viewerId: user.id,
-    now: new Date().toISOString(),
+    now: currentTime().toISOString(),
     revealed: user.revealMedia || url.searchParams.get("reveal") === "1",
     renewEveryMs: Math.max(5_000, Math.min(120_000, Math.floor(leaseMs() / 3))),
     /** Nobody holds it, it waits in an open queue this reviewer is a member of, in a state they may work, and is not assigned to someone else. */
@@ -76,7 +77,7 @@ function withoutBlind(history: History, blind: { decisionIds: Set<string>; itemI
 async function reviewData(itemId: string, userId: string) {
   const item = await db.item.findUnique({ where: { id: itemId }, include: { flags: { orderBy: { receivedAt: "asc" } } } });
   if (!item) return null;
-  const now = new Date();
+  const now = currentTime();
   const [labelSets, history, holder] = await Promise.all([
     liveLabelSetsForReason(item.topReason),
     decisionHistory(item),

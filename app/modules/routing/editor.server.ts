@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // Changing the routing rules. Published versions are frozen: every change happens in the one draft
 // (copied from the live version), and publishing swaps the live version in one transaction with its
 // audit event. See docs/decisions/029-versioned-routing-rules.md.
@@ -75,7 +76,7 @@ export async function startRoutingDraft(actor: Actor): Promise<{ versionId: stri
  * gone or frozen is a conflict the lead can act on, never a server error.
  */
 async function lockDraft(tx: Tx, versionId: string) {
-  const { count } = await tx.routingVersion.updateMany({ where: { id: versionId, status: "draft" }, data: { updatedAt: new Date() } });
+  const { count } = await tx.routingVersion.updateMany({ where: { id: versionId, status: "draft" }, data: { updatedAt: currentTime() } });
   const version = await tx.routingVersion.findUnique({ where: { id: versionId } });
   if (!version) throw new RoutingError("conflict", "That draft was discarded; nothing was changed. Start a new draft from the routing page.");
   if (count === 0) {
@@ -286,7 +287,7 @@ export async function publishRoutingDraft(
           ],
         );
       }
-      const now = new Date();
+      const now = currentTime();
       const live = await tx.routingVersion.findFirst({ where: { status: "published" }, select: { id: true, number: true } });
       if (live) await tx.routingVersion.update({ where: { id: live.id }, data: { status: "retired", retiredAt: now } });
       await tx.routingVersion.update({

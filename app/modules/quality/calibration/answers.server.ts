@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 import { db, transaction } from "~/db.server.ts";
 import { resolveLabels, validateDecision } from "~/modules/decisions/decide.server.ts";
 import type { DecisionAction } from "~/modules/decisions/actions.ts";
@@ -10,7 +11,7 @@ import { scoreAnswer } from "./score.ts";
  * A calibration item is served the way an item is claimed: one at a time, for a lease's length.
  * A served answer past its expiry is ignored (as a lapsed lease is) and the item may be served again.
  */
-export async function servedAnswerOf(userId: string, now = new Date()): Promise<{ id: string } | null> {
+export async function servedAnswerOf(userId: string, now = currentTime()): Promise<{ id: string } | null> {
   return db.calibrationAnswer.findFirst({ where: { userId, outcome: null, expiresAt: { gt: now } }, orderBy: { servedAt: "desc" }, select: { id: true } });
 }
 
@@ -23,7 +24,7 @@ export async function serveCalibration(user: { id: string }, excludeReasons: str
   return transaction(async (tx) => {
     // The same turn a claim takes: two presses of "Next item" at once serve at most one.
     await lockClaimer(tx, user.id);
-    const now = new Date();
+    const now = currentTime();
     const served = await tx.calibrationAnswer.findFirst({ where: { userId: user.id, outcome: null, expiresAt: { gt: now } }, select: { id: true } });
     if (served) return { answerId: served.id };
     const answered = await tx.calibrationAnswer.findMany({ where: { userId: user.id }, select: { calibrationItemId: true, outcome: true } });
@@ -49,7 +50,7 @@ export async function serveCalibration(user: { id: string }, excludeReasons: str
 }
 
 /** The answer served to this user and still open (not answered, released or expired), with its item; null for anyone else. */
-export async function openAnswer(userId: string, answerId: string, now = new Date()) {
+export async function openAnswer(userId: string, answerId: string, now = currentTime()) {
   const answer = await db.calibrationAnswer.findUnique({ where: { id: answerId }, include: { calibrationItem: true } });
   if (!answer || answer.userId !== userId || answer.outcome !== null || answer.expiresAt <= now) return null;
   return answer;
@@ -76,7 +77,7 @@ export async function answerCalibration(userId: string, answerId: string, input:
   validateDecision(input, labels);
   const labelKeys = labels.map((l) => l.key);
   const score = scoreAnswer({ action: item.expectedAction, labelKeys: JSON.parse(item.expectedLabelKeys) as string[] }, { action: input.action, labelKeys });
-  const now = new Date();
+  const now = currentTime();
   const { count } = await db.calibrationAnswer.updateMany({
     where: { id: answerId, userId, outcome: null, expiresAt: { gt: now } },
     data: { outcome: "answered", answeredAt: now, action: input.action, labelKeys: JSON.stringify(labelKeys), rationale: input.rationale, ...score },
@@ -87,7 +88,7 @@ export async function answerCalibration(userId: string, answerId: string, input:
 /** A skipped or released calibration item goes back unanswered; it may be served again later. */
 export async function releaseCalibration(userId: string, answerId: string): Promise<boolean> {
   const { count } = await db.calibrationAnswer.updateMany({
-    where: { id: answerId, userId, outcome: null, expiresAt: { gt: new Date() } },
+    where: { id: answerId, userId, outcome: null, expiresAt: { gt: currentTime() } },
     data: { outcome: "released" },
   });
   return count === 1;
@@ -95,7 +96,7 @@ export async function releaseCalibration(userId: string, answerId: string): Prom
 
 /** Extends a served answer as a lease is renewed; null when it is no longer open. */
 export async function renewCalibration(userId: string, answerId: string): Promise<Date | null> {
-  const now = new Date();
+  const now = currentTime();
   const expires = new Date(now.getTime() + leaseMs());
   const { count } = await db.calibrationAnswer.updateMany({
     where: { id: answerId, userId, outcome: null, expiresAt: { gt: now } },

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // Exposure: what a reviewer has seen in the rolling shift window. Counted from what they did (their
 // decisions, blind second reviews and calibration answers, by the highest severity of the labels they
 // applied) and from the media they revealed. It describes load, never quality or speed of work: see
@@ -38,7 +39,7 @@ export type Exposure = {
 };
 
 /** One reviewer's exposure in the shift window ending at `now`. */
-export async function exposureOf(userId: string, now = new Date(), settings?: QualitySettings): Promise<Exposure> {
+export async function exposureOf(userId: string, now = currentTime(), settings?: QualitySettings): Promise<Exposure> {
   const s = settings ?? (await qualitySettings());
   const window = shiftWindow(s.shiftHours, now);
   const [reviewed, mediaRevealed] = await Promise.all([reviewedBy(userId, window), revealedCount(userId, window)]);
@@ -161,7 +162,7 @@ type TeamRow = { userId: string; severity: number | bigint; n: number | bigint }
  * database; second reviews and calibration answers (a sample of the work) read and grouped here;
  * reveals counted per reviewer.
  */
-export async function teamExposure(now = new Date()): Promise<TeamExposure> {
+export async function teamExposure(now = currentTime()): Promise<TeamExposure> {
   const settings = await qualitySettings();
   const window = shiftWindow(settings.shiftHours, now);
   const [decided, second, calibration, reveals] = await Promise.all([

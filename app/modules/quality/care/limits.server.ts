@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // The care cap: a reviewer who has reviewed the cap's worth of high-severity items in the shift
 // window is offered no more of them by "Next item" until enough have left the window. Which items are
 // high-severity has to be known before review, so it is judged by the item's top reason: see
@@ -11,13 +12,13 @@ import { exposureOf, type Exposure } from "./exposure.server.ts";
 export type CareLimits = { atCap: boolean; excludeReasons: string[] };
 
 /** What "Next item" must hold back from this user now: nothing unless they are at the cap. */
-export async function careLimits(userId: string, now = new Date()): Promise<CareLimits> {
+export async function careLimits(userId: string, now = currentTime()): Promise<CareLimits> {
   const { atCap, excludeReasons } = await careStatus(userId, now);
   return { atCap, excludeReasons };
 }
 
 /** The same, with the exposure behind it (for the break prompt: the count, the cap, when it resets). */
-export async function careStatus(userId: string, now = new Date()): Promise<CareLimits & { exposure: Exposure | null }> {
+export async function careStatus(userId: string, now = currentTime()): Promise<CareLimits & { exposure: Exposure | null }> {
   const settings = await qualitySettings();
   if (settings.highSeverityCap === null) return { atCap: false, excludeReasons: [], exposure: null };
   const exposure = await exposureOf(userId, now, settings);
@@ -30,7 +31,7 @@ export async function careStatus(userId: string, now = new Date()): Promise<Care
  * can be offered: those of open items and of active calibration items. A reason no set claims is
  * judged by every live set, as the review screen shows them all for it.
  */
-export async function highSeverityReasons(from: number, now = new Date()): Promise<string[]> {
+export async function highSeverityReasons(from: number, now = currentTime()): Promise<string[]> {
   const [facets, calibration] = await Promise.all([
     openFacets(now),
     db.calibrationItem.findMany({ where: { active: true }, select: { reason: true }, distinct: ["reason"] }),

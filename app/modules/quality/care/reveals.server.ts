@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // Media reveals are exposure, not audit events: a row says that this reviewer saw this item's media
 // in the current shift window, nothing more. See docs/decisions/036-moderator-care.md.
 import { db } from "~/db.server.ts";
@@ -11,7 +12,7 @@ import { shiftWindow } from "./exposure.server.ts";
  * for a full window after its latest reveal), otherwise a new row starts. Two reveals at the same
  * instant may both start one; counts read distinct items, so that changes no figure.
  */
-export async function recordMediaReveal(userId: string, itemId: string, now = new Date()): Promise<void> {
+export async function recordMediaReveal(userId: string, itemId: string, now = currentTime()): Promise<void> {
   const { from } = shiftWindow((await qualitySettings()).shiftHours, now);
   const { count } = await db.mediaReveal.updateMany({ where: { userId, itemId, at: { gt: from, lte: now } }, data: { at: now } });
   if (count === 0) await db.mediaReveal.create({ data: { id: newId(), userId, itemId, at: now } });

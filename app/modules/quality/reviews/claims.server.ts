@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // Leases on quality reviews, as on items and appeals: one at a time per reviewer, lapsing on their
 // own. A review is offered only to a member of its queue who never decided the item (the first
 // decider above all) nor reviewed it for quality before; each claim statement checks that itself.
@@ -72,11 +73,11 @@ async function heldBy(client: Tx | typeof db, userId: string, now: Date): Promis
 }
 
 export function currentReviewClaim(userId: string): Promise<ClaimedReview | null> {
-  return heldBy(db, userId, new Date());
+  return heldBy(db, userId, currentTime());
 }
 
 /** How many open reviews wait for this user (claimable now). */
-export async function waitingFor(userId: string, now: Date = new Date()): Promise<number> {
+export async function waitingFor(userId: string, now: Date = currentTime()): Promise<number> {
   const { excludeReasons } = await careLimits(userId, now);
   const [row] = await db.$queryRaw<
     { n: number | bigint }[]
@@ -99,7 +100,7 @@ export async function claimNextReview(user: QualityReviewer): Promise<ClaimedRev
   if (!can(user.role as Role, "quality:review")) return null;
   const { excludeReasons } = await careLimits(user.id);
   return transaction(async (tx) => {
-    const now = new Date();
+    const now = currentTime();
     await lockClaimer(tx, user.id);
     const held = await heldBy(tx, user.id, now);
     if (held) return held;
@@ -127,7 +128,7 @@ export async function claimReviewOrWhy(user: QualityReviewer, reviewId: string):
   if (!can(user.role as Role, "quality:review")) return { refused: "not_reviewer" };
   const { excludeReasons } = await careLimits(user.id);
   return transaction(async (tx) => {
-    const now = new Date();
+    const now = currentTime();
     await lockClaimer(tx, user.id);
     const review = await tx.qualityReview.findUnique({ where: { id: reviewId } });
     if (!review) return { refused: "not_found" };
@@ -152,7 +153,7 @@ export async function claimReviewOrWhy(user: QualityReviewer, reviewId: string):
 export async function releaseReview(user: QualityReviewer, reviewId: string, claimId: string, reason: string): Promise<boolean> {
   return transaction(async (tx) => {
     const { count } = await tx.qualityReview.updateMany({
-      where: { id: reviewId, ...liveLeaseOf(user.id, new Date(), claimId) },
+      where: { id: reviewId, ...liveLeaseOf(user.id, currentTime(), claimId) },
       data: NO_LEASE,
     });
     if (count !== 1) return false;
@@ -169,7 +170,7 @@ export async function releaseReview(user: QualityReviewer, reviewId: string, cla
 
 /** Extends a live lease the user holds. */
 export async function renewReviewLease(user: { id: string }, reviewId: string, claimId: string): Promise<Date | null> {
-  const now = new Date();
+  const now = currentTime();
   const expires = new Date(now.getTime() + leaseMs());
   const { count } = await db.qualityReview.updateMany({
     where: { id: reviewId, ...liveLeaseOf(user.id, now, claimId) },

@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // The blind review screen: the item as the first reviewer saw it (the decision's snapshot), with the
 // labels of the same label set version, and nothing of the first decision: not its action, labels,
 // rationale, reviewer, time, or even its id, and not the item's id (whose page shows its history).
@@ -28,7 +29,7 @@ export function mediaOf(value: string[] | string | null | undefined): string[] {
 export async function blindReviewScreen(user: SessionUser, reviewId: string, url: URL) {
   const review = await db.qualityReview.findUnique({ where: { id: reviewId } });
   if (!review) return null;
-  const now = new Date();
+  const now = currentTime();
   const heldByMe = review.claimedById === user.id && isLeaseLive(review.leaseExpiresAt, now) && review.state === "open";
   const mine = review.reviewerId === user.id;
   if (!mine && (await tookPart(user.id, review))) {

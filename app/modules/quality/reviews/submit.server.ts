@@ -1,3 +1,4 @@
+import { currentTime } from "~/modules/clock/clock.ts";
 // A blind second review's answer: stored on the review with whether it agrees with the first
 // decision. The item, its decision, the feed and the statements of reasons stay exactly as they were.
 import { transaction } from "~/db.server.ts";
@@ -14,7 +15,7 @@ export type BlindReviewInput = { reviewId: string; claimId: string; action: (typ
 
 const LEASE_LOST = "You no longer hold this quality review: your lease expired or was released. Nothing was saved.";
 
-export async function submitBlindReview(user: QualityReviewer, input: BlindReviewInput, now: Date = new Date()): Promise<{ agreed: boolean }> {
+export async function submitBlindReview(user: QualityReviewer, input: BlindReviewInput, now: Date = currentTime()): Promise<{ agreed: boolean }> {
   return transaction(async (tx) => {
     // Taking the review's row first: two submissions of one lease cannot both pass.
     const { count } = await tx.qualityReview.updateMany({

@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+// The reports' time range: whole UTC days, both ends included, as the rollups count them.
+
+export const MAX_REPORT_DAYS = 731;
+export const PRESET_DAYS = [7, 30, 90, 365] as const;
+
+export type DayRange = { from: string; to: string };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const isDay = (v: string) => DAY.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+
+export const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+export const daysBetween = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+/** Every day of the range, in order. */
+export function daysOf(range: DayRange): string[] {
+  const out: string[] = [];
+  for (let d = range.from; d <= range.to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+const dayField = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine(isDay, `${name} must be a date such as 2026-11-01.`);
+
+/**
+ * The dashboards' range from a query string: `days` (a preset ending today) or `from` and `to`
+ * (dates, both included). Without either, the last 30 days.
+ */
+export const DashboardRange = z
+  .object({
+    days: z.coerce.number().int().min(1).max(MAX_REPORT_DAYS).optional(),
+    from: dayField("from").optional(),
+    to: dayField("to").optional(),
+  })
+  .superRefine((r, ctx) => {
+    if ((r.from === undefined) !== (r.to === undefined)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "Give both from and to, or neither.", path: ["to"] });
+    else if (r.from && r.to) {
+      if (r.from > r.to) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "from must not be after to.", path: ["to"] });
+      else if (daysBetween(r.from, r.to) + 1 > MAX_REPORT_DAYS) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `A range spans at most ${MAX_REPORT_DAYS} days.`, path: ["to"] });
+    }
+  });
+
+export function resolveRange(input: z.infer<typeof DashboardRange>, today: string): DayRange {
+  if (input.from && input.to) return { from: input.from, to: input.to };
+  const days = input.days ?? 30;
+  return { from: addDays(today, -(days - 1)), to: today };
+}
+
+/**
+ * A transparency report's period from ISO times: [from, to) must fall on UTC midnights, since
+ * figures are counted per UTC day. Answers the days, both included.
+ */
+export const ReportPeriod = z
+  .object({
+    from: z.string({ required_error: "from is required: a UTC midnight such as 2026-01-01T00:00:00Z, or a date." }).trim(),
+    to: z.string({ required_error: "to is required: a UTC midnight such as 2026-07-01T00:00:00Z, or a date." }).trim(),
+  })
+  .transform((r, ctx): DayRange => {
+    const parse = (name: "from" | "to", v: string): string | null => {
+      const t = isDay(v) ? Date.parse(`${v}T00:00:00Z`) : Date.parse(v);
+      if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(t)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `${name} is not a valid time; use a date (2026-01-01) or an ISO 8601 UTC midnight (2026-01-01T00:00:00Z).` });
+        return null;
+      }
+      if (t % 86_400_000 !== 0) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `${name} must be a UTC midnight: figures are counted per UTC day.` });
+        return null;
+      }
+      return new Date(t).toISOString().slice(0, 10);
+    };
+    const from = parse("from", r.from);
+    const end = parse("to", r.to);
+    if (!from || !end) return z.NEVER;
+    if (end <= from) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["to"], message: "to must be after from." });
+      return z.NEVER;
+    }
+    if (daysBetween(from, end) > MAX_REPORT_DAYS) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["to"], message: `A period spans at most ${MAX_REPORT_DAYS} days.` });
+      return z.NEVER;
+    }
+    return { from, to: addDays(end, -1) };
+  });

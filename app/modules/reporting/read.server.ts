@@ -1,0 +1,101 @@
+// Reading the report rollups: sums of ReportCount over a range of days, optionally for one queue or
+// one platform. Every dashboard and transparency figure goes through here, so each is a range scan of
+// the rollup's primary key, never a scan of items or decisions.
+import { db, Prisma } from "~/db.server.ts";
+import type { DayRange } from "./days.ts";
+import type { Metric } from "./metrics.ts";
+
+export type Scope = { queueId?: string | null; platform?: string | null };
+export type Count = { k1: string; k2: string; n: number };
+export type DayCount = Count & { day: string };
+export type QueueDayCount = DayCount & { queueId: string };
+
+function scopeSql(scope: Scope): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (scope.queueId != null) parts.push(Prisma.sql`AND "queueId" = ${scope.queueId}`);
+  if (scope.platform != null) parts.push(Prisma.sql`AND "platform" = ${scope.platform}`);
+  return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
+}
+
+const num = (v: number | bigint | null) => Number(v ?? 0);
+
+/** A metric's counts per day and keys (summed over platforms and queues in scope). */
+export async function dailyCounts(metric: Metric, range: DayRange, scope: Scope = {}): Promise<DayCount[]> {
+  const rows = await db.$queryRaw<{ day: string; k1: string; k2: string; n: number | bigint }[]>`
+    SELECT "day", "k1", "k2", SUM("n") AS "n" FROM "ReportCount"
+    WHERE "metric" = ${metric} AND "day" >= ${range.from} AND "day" <= ${range.to} ${scopeSql(scope)}
+    GROUP BY "day", "k1", "k2" ORDER BY "day", "k1", "k2"`;
+  return rows.map((r) => ({ day: r.day, k1: r.k1, k2: r.k2, n: num(r.n) }));
+}
+
+/** A metric's counts per day, queue and first key. */
+export async function dailyCountsByQueue(metric: Metric, range: DayRange, scope: Scope = {}): Promise<QueueDayCount[]> {
+  const rows = await db.$queryRaw<{ day: string; queueId: string; k1: string; n: number | bigint }[]>`
+    SELECT "day", "queueId", "k1", SUM("n") AS "n" FROM "ReportCount"
+    WHERE "metric" = ${metric} AND "day" >= ${range.from} AND "day" <= ${range.to} ${scopeSql(scope)}
+    GROUP BY "day", "queueId", "k1" ORDER BY "day", "queueId", "k1"`;
+  return rows.map((r) => ({ day: r.day, queueId: r.queueId, k1: r.k1, k2: "", n: num(r.n) }));
+}
+
+/** A metric's totals over the range, per keys. */
+export async function totalCounts(metric: Metric, range: DayRange, scope: Scope = {}): Promise<Count[]> {
+  const rows = await db.$queryRaw<{ k1: string; k2: string; n: number | bigint }[]>`
+    SELECT "k1", "k2", SUM("n") AS "n" FROM "ReportCount"
+    WHERE "metric" = ${metric} AND "day" >= ${range.from} AND "day" <= ${range.to} ${scopeSql(scope)}
+    GROUP BY "k1", "k2" ORDER BY "k1", "k2"`;
+  return rows.map((r) => ({ k1: r.k1, k2: r.k2, n: num(r.n) }));
+}
+
+/** A metric's totals over the range, per queue and keys. */
+export async function totalCountsByQueue(metric: Metric, range: DayRange, scope: Scope = {}): Promise<(Count & { queueId: string })[]> {
+  const rows = await db.$queryRaw<{ queueId: string; k1: string; k2: string; n: number | bigint }[]>`
+    SELECT "queueId", "k1", "k2", SUM("n") AS "n" FROM "ReportCount"
+    WHERE "metric" = ${metric} AND "day" >= ${range.from} AND "day" <= ${range.to} ${scopeSql(scope)}
+    GROUP BY "queueId", "k1", "k2" ORDER BY "queueId", "k1", "k2"`;
+  return rows.map((r) => ({ queueId: r.queueId, k1: r.k1, k2: r.k2, n: num(r.n) }));
+}
+
+/**
+ * Open items at the end of each day of the range, per queue and strongest source: the sum of every
+ * change up to that day (depth.delta). Only combinations that held items at some point are listed.
+ */
+export async function depthByDay(range: DayRange, scope: Scope = {}): Promise<QueueDayCount[]> {
+  const [before, changes] = await Promise.all([
+    db.$queryRaw<{ queueId: string; k1: string; n: number | bigint }[]>`
+      SELECT "queueId", "k1", SUM("n") AS "n" FROM "ReportCount"
+      WHERE "metric" = 'depth.delta' AND "day" < ${range.from} ${scopeSql(scope)}
+      GROUP BY "queueId", "k1"`,
+    dailyCountsByQueue("depth.delta", range, scope),
+  ]);
+  const level = new Map<string, number>();
+  const key = (q: string, s: string) => `${q}\u0000${s}`;
+  for (const r of before) level.set(key(r.queueId, r.k1), num(r.n));
+  const byDay = new Map<string, QueueDayCount[]>();
+  for (const c of changes) byDay.set(c.day, [...(byDay.get(c.day) ?? []), c]);
+  const out: QueueDayCount[] = [];
+  for (let t = Date.parse(`${range.from}T00:00:00Z`); t <= Date.parse(`${range.to}T00:00:00Z`); t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    for (const c of byDay.get(day) ?? []) level.set(key(c.queueId, c.k1), (level.get(key(c.queueId, c.k1)) ?? 0) + c.n);
+    for (const [k, n] of level) {
+      const [queueId, k1] = k.split("\u0000");
+      out.push({ day, queueId, k1, k2: "", n });
+    }
+  }
+  return out;
+}
+
+export type DeadlineMiss = { seq: number; itemId: string; day: string; platform: string; queueId: string; source: string; dueAt: Date; decidedAt: Date };
+
+/** Deadlines missed in the range (closing decisions after the item's deadline), newest first. */
+export async function deadlineMisses(range: DayRange, scope: Scope & { source?: string } = {}, limit = 200): Promise<DeadlineMiss[]> {
+  return db.reportMiss.findMany({
+    where: {
+      day: { gte: range.from, lte: range.to },
+      ...(scope.queueId != null ? { queueId: scope.queueId } : {}),
+      ...(scope.platform != null ? { platform: scope.platform } : {}),
+      ...(scope.source ? { source: scope.source } : {}),
+    },
+    orderBy: { seq: "desc" },
+    take: limit,
+  });
+}
