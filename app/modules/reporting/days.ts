@@ -20,11 +20,7 @@ export function daysOf(range: DayRange): string[] {
   return out;
 }
 
-const dayField = (name: string) =>
-  z
-    .string()
-    .trim()
-    .refine(isDay, `${name} must be a date such as 2026-11-01.`);
+const dayField = (name: string) => z.string().trim().refine(isDay, `${name} must be a date such as 2026-11-01.`);
 
 /**
  * The dashboards' range from a query string: `days` (a preset ending today) or `from` and `to`
@@ -37,10 +33,12 @@ export const DashboardRange = z
     to: dayField("to").optional(),
   })
   .superRefine((r, ctx) => {
-    if ((r.from === undefined) !== (r.to === undefined)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "Give both from and to, or neither.", path: ["to"] });
+    if ((r.from === undefined) !== (r.to === undefined))
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "Give both from and to, or neither.", path: ["to"] });
     else if (r.from && r.to) {
       if (r.from > r.to) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "from must not be after to.", path: ["to"] });
-      else if (daysBetween(r.from, r.to) + 1 > MAX_REPORT_DAYS) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `A range spans at most ${MAX_REPORT_DAYS} days.`, path: ["to"] });
+      else if (daysBetween(r.from, r.to) + 1 > MAX_REPORT_DAYS)
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `A range spans at most ${MAX_REPORT_DAYS} days.`, path: ["to"] });
     }
   });
 
@@ -63,7 +61,11 @@ export const ReportPeriod = z
     const parse = (name: "from" | "to", v: string): string | null => {
       const t = isDay(v) ? Date.parse(`${v}T00:00:00Z`) : Date.parse(v);
       if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(t)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `${name} is not a valid time; use a date (2026-01-01) or an ISO 8601 UTC midnight (2026-01-01T00:00:00Z).` });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [name],
+          message: `${name} is not a valid time; use a date (2026-01-01) or an ISO 8601 UTC midnight (2026-01-01T00:00:00Z).`,
+        });
         return null;
       }
       if (t % 86_400_000 !== 0) {

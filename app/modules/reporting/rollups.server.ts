@@ -199,4 +199,3 @@ async function writeOutput(tx: Tx, state: FoldState, out: FoldOutput): Promise<v
   }
   if (out.misses.length) await tx.reportMiss.createMany({ data: out.misses });
 }
-
