@@ -133,3 +133,30 @@ describe("migration 130 on an existing installation", () => {
     }
   });
 });
+
+describe("migration 140 on an existing installation", () => {
+  it("gives reports:read to keys that held every scope, and leaves chosen scopes as they were", async () => {
+    const { root, addRest } = rootBefore("140_");
+    const old = await emptyDatabase();
+    try {
+      await migrate(old.url, { root });
+      const now = engine === "sqlite" ? String(Date.now()) : "CURRENT_TIMESTAMP";
+      await old.sql(
+        `INSERT INTO "User" ("id", "email", "name", "role", "passwordHash", "updatedAt") VALUES ('u1', 'a@example.test', 'A', 'admin', 'x', ${now})`,
+      );
+      await old.sql(
+        `INSERT INTO "ApiKey" ("id", "name", "platform", "prefix", "hash", "createdById") VALUES ('all', 'Everything', 'old', 'dk_all', 'h1', 'u1')`,
+      );
+      await old.sql(
+        `INSERT INTO "ApiKey" ("id", "name", "platform", "prefix", "hash", "createdById", "scopes") VALUES ('some', 'Flags only', 'old', 'dk_some', 'h2', 'u1', '["flags:write"]')`,
+      );
+      addRest();
+      await migrate(old.url, { root });
+      const scopes = Object.fromEntries((await old.sql(`SELECT "id", "scopes" FROM "ApiKey"`)).map((k) => [k.id, parseScopes(String(k.scopes))]));
+      expect(scopes).toEqual({ all: [...API_SCOPES], some: ["flags:write"] });
+      expect(API_SCOPES).toContain("reports:read");
+    } finally {
+      await old.close();
+    }
+  });
+});

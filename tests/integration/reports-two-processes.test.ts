@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server.ts";
 import { ensureStarterLabelSet } from "~/modules/labels/starter.server.ts";
@@ -78,6 +80,12 @@ describe("report rollups with two app processes on one database", () => {
     const notices = await db.reportCount.aggregate({ where: { metric: "notices.received" }, _sum: { n: true } });
     expect(notices._sum.n).toBe(flags);
     await rebuildRollups();
+    expect(await rollups()).toEqual(incremental);
+
+    // The operator's command does the same from outside, while both servers keep folding.
+    await db.reportCount.updateMany({ where: { metric: "notices.received" }, data: { n: 1000 } });
+    const { stdout } = await promisify(execFile)("npm", ["run", "-s", "reports:rebuild"], { env: { ...process.env, NODE_ENV: "production" }, timeout: 60_000 });
+    expect(stdout).toMatch(/report rollups rebuilt: \d+ events folded/);
     expect(await rollups()).toEqual(incremental);
   }, 120_000);
 });

@@ -61,12 +61,16 @@ export async function foldOnce(batch = FOLD_BATCH): Promise<{ events: number; mo
   );
 }
 
-/** Folds until the head reaches the log's end as it stood, or `maxEvents` were read. Answers the events read. */
-export async function foldPending(maxEvents = 50_000): Promise<number> {
+/**
+ * Folds until the head reaches the log's end as it stood, or `maxEvents` were read. Answers the events
+ * read; `onRun` hears after each run where the head stands.
+ */
+export async function foldPending(maxEvents = 50_000, onRun?: (events: number) => Promise<void> | void): Promise<number> {
   let total = 0;
   while (total < maxEvents) {
     const { events, more } = await foldOnce();
     total += events;
+    await onRun?.(total);
     if (!more) break;
   }
   return total;
@@ -76,7 +80,7 @@ export async function foldPending(maxEvents = 50_000): Promise<number> {
  * Throws the rollups away and folds the whole log again. Dashboards read partial figures while it
  * runs; the rebuild is for repairs and checks, not for every day.
  */
-export async function rebuildRollups(): Promise<number> {
+export async function rebuildRollups(onRun?: (events: number) => Promise<void> | void): Promise<number> {
   await transaction(async (tx) => {
     const lock = dialect === "postgresql" ? Prisma.sql`FOR UPDATE` : Prisma.empty;
     await tx.$queryRaw`SELECT "seq" FROM "ReportHead" WHERE "id" = 1 ${lock}`;
@@ -86,7 +90,7 @@ export async function rebuildRollups(): Promise<number> {
     await tx.reportMiss.deleteMany({});
     await tx.reportHead.update({ where: { id: 1 }, data: { seq: 0, rebuiltAt: currentTime() } });
   });
-  return foldPending(Number.MAX_SAFE_INTEGER);
+  return foldPending(Number.MAX_SAFE_INTEGER, onRun);
 }
 
 const chunks = <T>(list: T[], size: number): T[][] => {
