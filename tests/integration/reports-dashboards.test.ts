@@ -31,7 +31,13 @@ async function decideAs(moderator: User, action: "keep" | "remove", source: "use
   const labels = new Map((await liveLabelSets()).flatMap((s) => s.labels.map((l) => [l.key, l.id] as const)));
   const externalId = `post-${randomUUID().slice(0, 12)}`;
   const entry: FlagRequest = {
-    content: { externalId, type: "text", body: "Fictional test text about the Placeholder Cell.", language: "en", author: { externalId: `author-${externalId}` } },
+    content: {
+      externalId,
+      type: "text",
+      body: "Fictional test text about the Placeholder Cell.",
+      language: "en",
+      author: { externalId: `author-${externalId}` },
+    },
     flag: {
       externalId: `${externalId}-flag`,
       source,
@@ -100,12 +106,16 @@ function parseCsv(text: string): string[][] {
     for (let i = 0; i < line.length; i++) {
       const ch = line[i];
       if (quoted) {
-        if (ch === '"' && line[i + 1] === '"') (cell += '"'), i++;
-        else if (ch === '"') quoted = false;
+        if (ch === '"' && line[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else if (ch === '"') quoted = false;
         else cell += ch;
       } else if (ch === '"') quoted = true;
-      else if (ch === ",") cells.push(cell), (cell = "");
-      else cell += ch;
+      else if (ch === ",") {
+        cells.push(cell);
+        cell = "";
+      } else cell += ch;
     }
     cells.push(cell);
     rows.push(cells);
@@ -147,7 +157,17 @@ describe("who may open the dashboards", () => {
 });
 
 describe("bad ranges and queues", () => {
-  const BAD = ["from=2026-02-30&to=2026-03-01", "from=2026-03-02&to=2026-03-01", "from=2026-01-01", "days=0", "days=abc", "days=9999", "from=2020-01-01&to=2026-01-01", "queue=no-such-queue", `queue=${"x".repeat(300)}`];
+  const BAD = [
+    "from=2026-02-30&to=2026-03-01",
+    "from=2026-03-02&to=2026-03-01",
+    "from=2026-01-01",
+    "days=0",
+    "days=abc",
+    "days=9999",
+    "from=2020-01-01&to=2026-01-01",
+    "queue=no-such-queue",
+    `queue=${"x".repeat(300)}`,
+  ];
 
   it("the page answers 400 with the form and its message, and the data request the error shape", async () => {
     for (const query of BAD) {
@@ -264,7 +284,11 @@ describe("a moderator's own figures", () => {
       const csv = await (await as("modB").get(`/reports/moderators/csv?chart=${chart}&days=7`)).text();
       expect(csv).not.toContain("Avery Placeholder");
       expect(csv).not.toContain(modA.id);
-      if (chart === "per-moderator") expect(parseCsv(csv)).toEqual([["Moderator", "Decisions", "Keep", "Remove"], ["Blake Fictional", "2", "1", "1"]]);
+      if (chart === "per-moderator")
+        expect(parseCsv(csv)).toEqual([
+          ["Moderator", "Decisions", "Keep", "Remove"],
+          ["Blake Fictional", "2", "1", "1"],
+        ]);
     }
     // The page's own data request, as the browser's router asks it, holds no other id either.
     const data = await (await as("modB").get(`/reports/moderators?days=7&_data=${encodeURIComponent("routes/_console.reports.moderators")}`)).text();

@@ -9,7 +9,19 @@ export const chartIds = (chart: Chart) => ({ title: `chart-${chart.id}-title`, d
  * one-sentence summary), a legend naming each drawn series, the figures as a table, and their CSV.
  * Everything renders on the server; nothing needs JavaScript.
  */
-export function ChartFigure({ chart, csvHref, width, height, children }: { chart: Chart; csvHref: string; width: number; height: number; children: ReactNode }) {
+export function ChartFigure({
+  chart,
+  csvHref,
+  width,
+  height,
+  children,
+}: {
+  chart: Chart;
+  csvHref: string;
+  width: number;
+  height: number;
+  children: ReactNode;
+}) {
   const ids = chartIds(chart);
   const drawn = plottedSeries(chart);
   return (

@@ -150,7 +150,14 @@ function RangeForm({ form, issues }: { form: DashboardForm; issues: Issue[] }) {
         <legend className="mb-1 font-medium">Or the last</legend>
         <div className="flex flex-wrap gap-2">
           {PRESET_DAYS.map((d) => (
-            <button key={d} type="submit" name="days" value={d} aria-pressed={presetOn === String(d)} className={`${secondaryButtonClass} aria-pressed:bg-blue-100 aria-pressed:font-medium`}>
+            <button
+              key={d}
+              type="submit"
+              name="days"
+              value={d}
+              aria-pressed={presetOn === String(d)}
+              className={`${secondaryButtonClass} aria-pressed:bg-blue-100 aria-pressed:font-medium`}
+            >
               {d} days
             </button>
           ))}

@@ -37,9 +37,7 @@ export function LineChart({ chart, csvHref }: { chart: Chart; csvHref: string })
         return (
           <g key={s.key}>
             {path ? <path d={path} fill="none" strokeWidth={2.5} strokeDasharray={dashOf(si)} className={strokeOf(si)} /> : null}
-            {dots
-              ? s.values.map((v, i) => (v === null ? null : <circle key={i} cx={x(i)} cy={y(v)} r={2.5} className={fillOf(si)} />))
-              : null}
+            {dots ? s.values.map((v, i) => (v === null ? null : <circle key={i} cx={x(i)} cy={y(v)} r={2.5} className={fillOf(si)} />)) : null}
           </g>
         );
       })}

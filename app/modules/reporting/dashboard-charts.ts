@@ -54,7 +54,8 @@ const UNIT_WORDS: Record<Unit, string> = { count: "", percent: "%", kappa: "" };
  */
 export function chartSummary(chart: Chart): string {
   const drawn = plottedSeries(chart);
-  if (chart.categories.length === 0 || drawn.every((s) => s.values.every((v) => v === null || v === 0))) return `${chart.title}: nothing was counted in this range.`;
+  if (chart.categories.length === 0 || drawn.every((s) => s.values.every((v) => v === null || v === 0)))
+    return `${chart.title}: nothing was counted in this range.`;
   const unit = UNIT_WORDS[chart.unit];
   const parts = drawn.map((s) => {
     let hi = -1;

@@ -23,8 +23,7 @@ export type DashboardForm = {
 };
 
 export type DashboardAnswer =
-  | { ok: true; form: DashboardForm; range: DayRange; queueId: string | null; data: DashboardData }
-  | ({ ok: false; form: DashboardForm } & ErrorBody);
+  { ok: true; form: DashboardForm; range: DayRange; queueId: string | null; data: DashboardData } | ({ ok: false; form: DashboardForm } & ErrorBody);
 
 const QueueParam = z.string().trim().max(64, "queue is not a queue id.").optional();
 
@@ -62,7 +61,10 @@ export async function dashboardAnswer(key: DashboardPageKey, url: URL, viewer: {
 /** One chart of a dashboard as CSV, for the same range, queue and viewer as the page. */
 export async function dashboardCsv(key: DashboardPageKey, url: URL, viewer: { id: string; role: Role }): Promise<Response> {
   const chartId = url.searchParams.get("chart")?.trim() ?? "";
-  if (!chartId) return apiError(400, "invalid_request", "Say which chart to download: chart is the id in the page's Download CSV link.", [{ path: "chart", message: "Required." }]);
+  if (!chartId)
+    return apiError(400, "invalid_request", "Say which chart to download: chart is the id in the page's Download CSV link.", [
+      { path: "chart", message: "Required." },
+    ]);
   const answer = await dashboardAnswer(key, url, viewer);
   if (!answer.ok) return apiError(400, answer.error.code, answer.error.message, answer.error.issues);
   const chart = answer.data.charts.find((c) => c.id === chartId);

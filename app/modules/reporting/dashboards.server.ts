@@ -52,7 +52,11 @@ function perBucket(range: DayRange, rows: DayCount[], group: (r: DayCount) => st
     const g = group(r);
     const i = buckets.of(r.day);
     if (g === null || i < 0) continue;
-    if (!sums.has(g)) sums.set(g, buckets.labels.map(() => 0));
+    if (!sums.has(g))
+      sums.set(
+        g,
+        buckets.labels.map(() => 0),
+      );
     sums.get(g)![i] += r.n;
   }
   return { buckets, sums, of: (g: string) => sums.get(g) ?? buckets.labels.map(() => 0) };
@@ -86,7 +90,11 @@ export async function queuesDashboard(q: DashboardQuery): Promise<DashboardData>
       const i = buckets.of(r.day);
       if (i < 0 || lastDayOf.get(i) !== r.day) continue;
       const k = key(r);
-      if (!out.has(k)) out.set(k, buckets.labels.map(() => 0));
+      if (!out.has(k))
+        out.set(
+          k,
+          buckets.labels.map(() => 0),
+        );
       out.get(k)![i] += r.n;
     }
     return [...out].filter(([, values]) => values.some((v) => v !== 0));
@@ -268,7 +276,9 @@ export async function speedDashboard(q: DashboardQuery): Promise<DashboardData> 
   ]);
   const fromReceipt = histogram(received, (r) => r.k2 === "*");
   const fromClaim = histogram(claimed, (r) => r.k2 === "*");
-  const queueIds = [...new Set(receivedByQueue.filter((r) => r.k2 === "*").map((r) => r.queueId))].sort((a, b) => (names.get(a) ?? a).localeCompare(names.get(b) ?? b));
+  const queueIds = [...new Set(receivedByQueue.filter((r) => r.k2 === "*").map((r) => r.queueId))].sort((a, b) =>
+    (names.get(a) ?? a).localeCompare(names.get(b) ?? b),
+  );
   const labelKeys = [...new Set(received.filter((r) => r.k2 !== "*").map((r) => r.k2))].sort();
   const labels = await labelNames(labelKeys);
   const perLabel = labelKeys.map((k) => histogram(received, (r) => r.k2 === k));
@@ -424,7 +434,10 @@ export async function appealsDashboard(q: DashboardQuery): Promise<DashboardData
     facts: [
       { label: "Appeals received", value: count(total(inflow.of("received"))) },
       { label: "Overturned or modified", value: shareText(total(changed), allDecided) },
-      { label: "Agreement on the action (kappa)", value: overall.kappa === null ? "not enough pairs" : `${overall.kappa.toFixed(2)} over ${count(overall.n)} pairs` },
+      {
+        label: "Agreement on the action (kappa)",
+        value: overall.kappa === null ? "not enough pairs" : `${overall.kappa.toFixed(2)} over ${count(overall.n)} pairs`,
+      },
     ],
     charts: [
       {
@@ -486,7 +499,10 @@ export async function moderatorsDashboard(q: DashboardQuery): Promise<DashboardD
   // Without reports:by_moderator a viewer reads their own rows and nobody else's, not even a team total.
   const only = q.viewer && !can(q.viewer.role, "reports:by_moderator") ? q.viewer.id : null;
   const mine = (r: Count) => only === null || r.k1 === only;
-  const [totalsAll, dailyAll] = await Promise.all([totalCounts("decisions.by_moderator", q.range, scope), dailyCounts("decisions.by_moderator", q.range, scope)]);
+  const [totalsAll, dailyAll] = await Promise.all([
+    totalCounts("decisions.by_moderator", q.range, scope),
+    dailyCounts("decisions.by_moderator", q.range, scope),
+  ]);
   const totals = totalsAll.filter(mine);
   const daily = dailyAll.filter(mine);
   const perUser = new Map<string, number>();
@@ -502,7 +518,10 @@ export async function moderatorsDashboard(q: DashboardQuery): Promise<DashboardD
   return {
     facts: [
       { label: only === null ? "Decisions" : "Your decisions", value: count(total([...perUser.values()])) },
-      { label: only === null ? "Moderators who decided" : "Days with a decision", value: count(only === null ? perUser.size : new Set(daily.map((r) => r.day)).size) },
+      {
+        label: only === null ? "Moderators who decided" : "Days with a decision",
+        value: count(only === null ? perUser.size : new Set(daily.map((r) => r.day)).size),
+      },
     ],
     charts: [
       {
