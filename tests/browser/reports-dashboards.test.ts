@@ -113,7 +113,7 @@ describe("the dashboards with JavaScript", () => {
   it("the range form and queue filter work from the keyboard", async () => {
     const { page } = browser;
     await page.goto(`${server.url}/reports/queues`);
-    const queue = page.getByLabel("Queue");
+    const queue = page.getByLabel("Queue", { exact: true });
     await queue.focus();
     await page.keyboard.press("ArrowDown");
     const chosen = await queue.inputValue();

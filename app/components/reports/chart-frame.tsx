@@ -71,7 +71,8 @@ function Legend({ chart }: { chart: Chart }) {
 export function ChartTable({ chart }: { chart: Chart }) {
   const [head, ...rows] = chartRows(chart);
   return (
-    <div className="mt-2 max-h-96 overflow-auto rounded border border-slate-200">
+    // Long ranges scroll inside the figure; the region takes focus so a keyboard can scroll it too.
+    <div className="mt-2 max-h-96 overflow-auto rounded border border-slate-200" role="region" aria-label={`${chart.title}: figures`} tabIndex={0}>
       <table className="min-w-full text-sm">
         <caption className="sr-only">{chart.title}: figures</caption>
         <thead className="sticky top-0 bg-slate-50 text-left">
