@@ -13,6 +13,8 @@ export const NAV: { to: string; label: string; capability: Capability }[] = [
   { to: "/labels", label: "Label sets", capability: "labels:read" },
   { to: "/campaigns", label: "Campaigns", capability: "campaigns:read" },
   { to: "/overview", label: "Overview", capability: "reports:view" },
+  { to: "/reports", label: "Reports", capability: "reports:dashboards" },
+  { to: "/reports/moderators", label: "Decisions per moderator", capability: "reports:own" },
   { to: "/audit", label: "Audit log", capability: "audit:read" },
   { to: "/admin/users", label: "Users", capability: "users:manage" },
   { to: "/admin/api-keys", label: "API keys", capability: "apikeys:manage" },

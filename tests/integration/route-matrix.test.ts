@@ -74,6 +74,12 @@ describe("the route matrix", () => {
     expect(patterns).toEqual(expect.arrayContaining(["/login", "/healthz", "/admin/users", "/admin/api-keys", "/settings"]));
   });
 
+  it("finds the reporting dashboards and their CSV routes in the build", () => {
+    const patterns = routes.map((r) => r.pattern);
+    const dashboards = ["queues", "deadlines", "speed", "labels", "appeals", "moderators"].map((d) => `/reports/${d}`);
+    expect(patterns).toEqual(expect.arrayContaining(["/reports", ...dashboards, "/reports/:dashboard/csv", "/reports/moderators/csv"]));
+  });
+
   it("every route declares who may use it", () => {
     const undeclared = routes.filter((r) => !r.module.access).map((r) => r.id);
     expect(undeclared, "routes without an `access` export").toEqual([]);

@@ -200,3 +200,6 @@ const demoEndpoint = async () =>
   (await db.webhookEndpoint.findFirst({ where: { platform: "demo", deletedAt: null }, orderBy: { createdAt: "asc" }, select: { id: true } }))?.id;
 ROUTE_PARAM_SAMPLES.webhookId = demoEndpoint;
 ROUTE_PARAM_SAMPLES.endpointId = demoEndpoint;
+
+// Report dashboards' CSV: a team dashboard (the moderators' has its own route).
+ROUTE_PARAM_SAMPLES.dashboard = async () => "queues";
