@@ -96,7 +96,8 @@ export function foldEvents(events: FoldEvent[], state: FoldState, out: FoldOutpu
       state.items.set(f.itemId, item);
       touch(item);
       add("items.received", f.receivedAt, platform, item.queueId, f.source, f.reason);
-      depth(item, at, 1);
+      // Open from the day it was received, as the inflow counts it (a platform may send a flag late).
+      depth(item, f.receivedAt < at ? f.receivedAt : at, 1);
       return;
     }
     // A closed item stays closed here: a removal order that reopens it writes item.reopened next.
