@@ -81,7 +81,8 @@ export const AuditSearch = z.object({
     .enum(DECISION_STANDINGS)
     .optional()
     .or(z.literal("").transform(() => undefined)),
-  // The decision's legal ground: a removal order (its item had one before the decision) or the terms.
+  // The legal ground: a removal order (the item had one before the decision, or before the appeal on
+  // appeal events) or the platform's terms.
   ground: z
     .enum(GROUNDS)
     .optional()
@@ -165,12 +166,19 @@ export async function searchEvents(q: AuditSearch, pageSize = PAGE_SIZE) {
   }
   // A renamed action's earlier events keep their stored name; searching the current name finds both.
   if (q.action) where.push(Prisma.sql`e."action" IN (${Prisma.join(recordedNames(q.action))})`);
-  const decisionFilter = Boolean(q.item || q.label || q.source || q.outcome || q.reference || q.platform || q.kind || q.ground);
+  // On appeal events, platform and ground go through the appeal the event is about (its primary
+  // key), so a complaint figure re-counts; on every other event they narrow the log to decisions.
+  const onAppeals = q.action !== undefined && q.action.startsWith("appeal.");
+  const decisionFilter = Boolean(q.item || q.label || q.source || q.outcome || q.reference || q.kind || (!onAppeals && (q.platform || q.ground)));
   // The canonical payload is one line of JSON with no spaces, so a field is a fixed substring; the
   // action and time filters bound the rows it is tested on.
   for (const f of q.field ?? []) where.push(Prisma.sql`e."payload" LIKE ${payloadPattern(f.key, f.value)} ESCAPE '\\'`);
   if (q.kind) where.push(standingSql(q.kind));
-  if (q.ground) {
+  if (q.ground && onAppeals) {
+    const order = Prisma.sql`EXISTS (SELECT 1 FROM "Appeal" a JOIN "Flag" f ON f."itemId" = a."itemId"
+      WHERE e."subjectType" = 'appeal' AND a."id" = e."subjectId" AND CAST(f."source" AS TEXT) = 'removal_order' AND f."receivedAt" <= a."receivedAt")`;
+    where.push(q.ground === "order" ? order : Prisma.sql`NOT ${order}`);
+  } else if (q.ground) {
     const order = Prisma.sql`EXISTS (SELECT 1 FROM "Flag" f WHERE f."itemId" = d."itemId"
       AND CAST(f."source" AS TEXT) = 'removal_order' AND f."receivedAt" <= d."createdAt")`;
     where.push(q.ground === "order" ? order : Prisma.sql`NOT ${order}`);
@@ -197,7 +205,9 @@ export async function searchEvents(q: AuditSearch, pageSize = PAGE_SIZE) {
     where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Flag" f WHERE f."itemId" = d."itemId" AND f."reference" = ${q.reference}
       AND CAST(f."source" AS TEXT) IN ('authority_referral', 'removal_order'))`);
   }
-  if (q.platform) where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Item" pi WHERE pi."id" = d."itemId" AND pi."platform" = ${q.platform})`);
+  if (q.platform && onAppeals) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Appeal" pa WHERE e."subjectType" = 'appeal' AND pa."id" = e."subjectId" AND pa."platform" = ${q.platform})`);
+  } else if (q.platform) where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Item" pi WHERE pi."id" = d."itemId" AND pi."platform" = ${q.platform})`);
   const forward = q.after !== undefined && q.before === undefined;
   if (q.before !== undefined) where.push(Prisma.sql`e."seq" < ${q.before}`);
   if (forward) where.push(Prisma.sql`e."seq" > ${q.after}`);

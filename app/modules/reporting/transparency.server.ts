@@ -45,13 +45,20 @@ export async function transparencyReport(period: DayRange, platform: string | nu
   };
   // Decisions carry their item's platform; notices and appeals name theirs in the event's payload.
   const decisions = (p: Record<string, string | undefined>) => link({ action: "decision.made", ...p, platform: platform ?? undefined });
-  const payloadEvents = (action: string, fields: Record<string, string>) => {
-    const all = { ...fields, ...(platform !== null ? { platform } : {}) };
-    if (!Object.values(all).every((v) => SAFE_FIELD.test(v))) return null;
-    const field = Object.entries(all)
+  const fieldsOf = (fields: Record<string, string>) => {
+    if (!Object.values(fields).every((v) => SAFE_FIELD.test(v))) return null;
+    return Object.entries(fields)
       .map(([k, v]) => `${k}:${v}`)
       .join(",");
-    return link({ action, field: field || undefined });
+  };
+  const payloadEvents = (action: string, fields: Record<string, string>) => {
+    const field = fieldsOf({ ...fields, ...(platform !== null ? { platform } : {}) });
+    return field === null ? null : link({ action, field: field || undefined });
+  };
+  // Appeal events are narrowed to a platform and a ground through the appeal they are about.
+  const appealEvents = (action: "appeal.received" | "appeal.decided", fields: Record<string, string>, ground?: "order" | "terms") => {
+    const field = fieldsOf(fields);
+    return field === null || (platform !== null && !SAFE_FIELD.test(platform)) ? null : link({ action, field: field || undefined, platform: platform ?? undefined, ground });
   };
 
   const count = (label: string, value: number, rule: string, recount: string | null): Figure => ({ label, value, unit: "count", rule, recount });
@@ -94,7 +101,7 @@ export async function transparencyReport(period: DayRange, platform: string | nu
       ground ? `Median time to decide a complaint, against decisions under ${groundWords[ground]}` : "Median time to decide a complaint",
       fine.filter((c) => (ground ? c.k1 === `appeal:${ground}` : c.k1.startsWith("appeal:"))),
       "Lower median of the time from a complaint's receipt to its outcome, over complaints decided in the period.",
-      payloadEvents("appeal.decided", {}),
+      appealEvents("appeal.decided", {}, ground),
     );
 
   const outcomeFigures = (ground?: "order") =>
@@ -105,7 +112,7 @@ export async function transparencyReport(period: DayRange, platform: string | nu
           `Complaints ${o === "upheld" ? "rejected (decision upheld)" : o === "overturned" ? "upheld (decision overturned)" : "partly upheld (decision modified)"}${ground ? ", against removals under orders" : ""}`,
           sum(appealsOut, { k1: o, k2: ground }),
           `Complaints decided in the period with the outcome ${o}${ground ? ", against decisions taken under a removal order" : ""}.`,
-          payloadEvents("appeal.decided", { outcome: o }),
+          appealEvents("appeal.decided", { outcome: o }, ground),
         ),
       ]),
     ) as Record<"upheld" | "overturned" | "modified", Figure>;
@@ -165,26 +172,26 @@ export async function transparencyReport(period: DayRange, platform: string | nu
         decidedByAutomationAlone: count("Decisions taken by automation alone", 0, "Always 0: Docket records no decision without a person who made it.", null),
       },
       complaints: {
-        received: count("Complaints received", sum(appealsIn), "Complaints (appeals) against decisions, by the day received.", payloadEvents("appeal.received", {})),
+        received: count("Complaints received", sum(appealsIn), "Complaints (appeals) against decisions, by the day received.", appealEvents("appeal.received", {})),
         byBasis: {
           content_author: count(
             "From the author of the content",
             sum(appealsIn, { k1: "content_author" }),
             "Complaints by the person whose content the decision was about.",
-            payloadEvents("appeal.received", { appellantRole: "content_author" }),
+            appealEvents("appeal.received", { appellantRole: "content_author" }),
           ),
           notifier: count(
             "From the person who gave notice",
             sum(appealsIn, { k1: "notifier" }),
             "Complaints by the notifier against the decision on their notice.",
-            payloadEvents("appeal.received", { appellantRole: "notifier" }),
+            appealEvents("appeal.received", { appellantRole: "notifier" }),
           ),
         },
         byGround: {
-          order: count("Against decisions under removal orders", sum(appealsIn, { k2: "order" }), "Complaints against decisions whose item had a removal order.", payloadEvents("appeal.received", {})),
-          terms: count("Against decisions under the terms", sum(appealsIn, { k2: "terms" }), "Complaints against decisions on the platform's terms.", payloadEvents("appeal.received", {})),
+          order: count("Against decisions under removal orders", sum(appealsIn, { k2: "order" }), "Complaints against decisions whose item had a removal order.", appealEvents("appeal.received", {}, "order")),
+          terms: count("Against decisions under the terms", sum(appealsIn, { k2: "terms" }), "Complaints against decisions on the platform's terms.", appealEvents("appeal.received", {}, "terms")),
         },
-        decided: count("Complaints decided", sum(appealsOut), "Complaints decided in the period, by the day decided.", payloadEvents("appeal.decided", {})),
+        decided: count("Complaints decided", sum(appealsOut), "Complaints decided in the period, by the day decided.", appealEvents("appeal.decided", {})),
         byOutcome: outcomeFigures(),
         medianTimeToDecide: { all: appealMedian(), order: appealMedian("order"), terms: appealMedian("terms") },
         reversals: {
@@ -227,7 +234,7 @@ export async function transparencyReport(period: DayRange, platform: string | nu
         missed: count("Acted on after one hour", missed, "Closing decisions under a removal order made after the deadline.", null),
       },
       complaints: {
-        received: count("Complaints against actions under orders", sum(appealsIn, { k2: "order" }), "Complaints against decisions taken under a removal order.", payloadEvents("appeal.received", {})),
+        received: count("Complaints against actions under orders", sum(appealsIn, { k2: "order" }), "Complaints against decisions taken under a removal order.", appealEvents("appeal.received", {}, "order")),
         byOutcome: outcomeFigures("order"),
       },
     },
