@@ -12,8 +12,7 @@ export const Figure = z
     value: z.number().nullable().describe("The count; a duration in seconds for medians; a share between 0 and 1 for shares; null when nothing was counted."),
     unit: z.enum(["count", "seconds", "share"]),
     resolution: z
-      .enum(["minute", "hour", "day"])
-      .nullable()
+      .union([z.enum(["minute", "hour", "day"]), z.null()])
       .optional()
       .describe("For medians: durations are counted in whole minutes under 2 hours, whole hours under 7 days, whole days beyond."),
     rule: z.string().describe("One line saying what is counted."),
