@@ -24,6 +24,7 @@ import { figureRows, TransparencyReport, type Figure } from "~/modules/reporting
 import { liveLabelIds } from "../support/appeals.ts";
 import { makeApiKey, makeUser, PASSWORD } from "../support/fixtures.ts";
 import { Client, markupText } from "../support/http.ts";
+import { loginInBrowser, openBrowser, seriousA11yViolations } from "../support/browser.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
 // A fixed history made through the real modules at chosen moments of the first half of 2026, on the
@@ -338,7 +339,9 @@ describe("re-counting each figure in the audit search", () => {
     await client.login(auditor.email, PASSWORD);
     const res = await client.get(report.dsa.notices.bySource.removal_order.recount!);
     expect(res.status).toBe(200);
-    expect((await res.text()).match(/flag\.received/g)?.length).toBeGreaterThanOrEqual(3);
+    const html = markupText(await res.text());
+    expect(html.match(/flag\.received/g)?.length).toBeGreaterThanOrEqual(3);
+    expect(html).toContain("Also narrowed by field source:removal_order,platform:test.");
   });
 });
 
@@ -392,6 +395,26 @@ describe("the page, the export and the API", () => {
     await client.login(mod.email, PASSWORD);
     expect((await client.get(`/reports/transparency?${query}`)).status).toBe(403);
     expect((await client.get(`/reports/transparency/export?format=json&${query}`)).status).toBe(403);
+  });
+
+  it("the page passes axe in Chromium, and its form chooses the period and platform", async () => {
+    const auditor = await makeUser("auditor");
+    const browser = await openBrowser();
+    try {
+      const { page } = browser;
+      await loginInBrowser(page, server.url, auditor.email, PASSWORD);
+      await page.goto(`${server.url}/reports/transparency`);
+      await page.getByLabel("From (first day, UTC)").fill(PERIOD.from);
+      await page.getByLabel("To (last day, UTC)").fill(PERIOD.to);
+      await page.getByLabel("Platform", { exact: true }).selectOption(P);
+      await Promise.all([page.waitForURL((url) => url.searchParams.get("platform") === P), page.getByRole("button", { name: "Show report" }).click()]);
+      await page.getByRole("table", { name: /Removal orders for terrorist content/ }).waitFor();
+      const row = page.getByRole("row", { name: /Removal orders received/ });
+      await expect(row.getByRole("cell").first().textContent()).resolves.toBe("3");
+      expect(await seriousA11yViolations(page)).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it("defaults to the last full half-year, and refuses a bad period with 400", async () => {
