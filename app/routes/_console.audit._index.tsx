@@ -160,8 +160,7 @@ export default function AuditSearch() {
               .filter((k) => value(k))
               .map((k) => `${k} ${value(k)}`)
               .join("; ")}
-            .
-            {(["kind", "ground", "field"] as const).map((k) => (value(k) ? <input key={k} type="hidden" name={k} value={value(k)} /> : null))}
+            .{(["kind", "ground", "field"] as const).map((k) => (value(k) ? <input key={k} type="hidden" name={k} value={value(k)} /> : null))}
           </p>
         ) : null}
         <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4">

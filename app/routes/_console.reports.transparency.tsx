@@ -22,7 +22,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const parsed = parseTransparencyQuery(params, dayOf(currentTime()));
   if (!parsed.success) {
     const errors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "from"), i.message]));
-    return json({ report: null, platforms, errors, query: { from: params.get("from") ?? "", to: params.get("to") ?? "", platform: params.get("platform") ?? "" } }, { status: 400 });
+    return json(
+      { report: null, platforms, errors, query: { from: params.get("from") ?? "", to: params.get("to") ?? "", platform: params.get("platform") ?? "" } },
+      { status: 400 },
+    );
   }
   const { period, platform } = parsed.data;
   await foldPending(20_000);
@@ -44,7 +47,14 @@ export default function TransparencyReportPage() {
           <label htmlFor="t-from" className="block text-sm font-medium">
             From (first day, UTC)
           </label>
-          <input id="t-from" name="from" type="date" defaultValue={query.from} className={inputClass} aria-describedby={errors.from ? "t-from-error" : undefined} />
+          <input
+            id="t-from"
+            name="from"
+            type="date"
+            defaultValue={query.from}
+            className={inputClass}
+            aria-describedby={errors.from ? "t-from-error" : undefined}
+          />
           <FieldError id="t-from-error" message={errors.from} />
         </div>
         <div>

@@ -39,6 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const report = await transparencyReport(period, platform);
   const name = `transparency-${platform ?? "all"}-${period.from}-${period.to}`.replace(/[^A-Za-z0-9._-]/g, "_");
   const headers = { "Cache-Control": "no-store", "Content-Disposition": `attachment; filename="${name}.${format.data.format}"` };
-  if (format.data.format === "json") return new Response(JSON.stringify(report, null, 2), { headers: { ...headers, "Content-Type": "application/json; charset=utf-8" } });
+  if (format.data.format === "json")
+    return new Response(JSON.stringify(report, null, 2), { headers: { ...headers, "Content-Type": "application/json; charset=utf-8" } });
   return new Response(reportCsv(report, url.origin), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
 }

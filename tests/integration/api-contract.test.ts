@@ -203,7 +203,11 @@ describe("reads", () => {
     }[];
     expect(report.platform).toBe("test");
     expect(report.tco.removalOrdersReceived.value).toBeGreaterThanOrEqual(1);
-    await conforms(await call("readTransparencyReport", { query: { from: "2001-01-01T00:00:00Z", to: "2001-07-01T00:00:00Z" } }), "readTransparencyReport", 200);
+    await conforms(
+      await call("readTransparencyReport", { query: { from: "2001-01-01T00:00:00Z", to: "2001-07-01T00:00:00Z" } }),
+      "readTransparencyReport",
+      200,
+    );
     await conforms(await call("readTransparencyReport", { query: { from: today } }), "readTransparencyReport", 400);
     await conforms(await call("readTransparencyReport", { query: { from: `${today}T10:00:00Z`, to: tomorrow } }), "readTransparencyReport", 400);
   });

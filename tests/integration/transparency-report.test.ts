@@ -91,12 +91,24 @@ async function decideAt(user: User, itemId: string, action: DecisionAction, when
   return atTime(when, async () => {
     const claim = await claimItem(user, itemId);
     if (!claim) throw new Error(`could not claim ${itemId}`);
-    await decide(user, { itemId, claimId: claim.claimId, action, labelIds: [labels.get(LABEL_FOR[action])!], rationale: "Fictional test rationale for the report." });
+    await decide(user, {
+      itemId,
+      claimId: claim.claimId,
+      action,
+      labelIds: [labels.get(LABEL_FOR[action])!],
+      rationale: "Fictional test rationale for the report.",
+    });
     return db.decision.findFirstOrThrow({ where: { itemId }, orderBy: { seq: "desc" } });
   });
 }
 
-const sender = (platform: string): AppealSender => ({ platform, actor: { kind: "system", name: "test appeals" }, apiKeyId: null, recordedById: null, channel: "api" });
+const sender = (platform: string): AppealSender => ({
+  platform,
+  actor: { kind: "system", name: "test appeals" },
+  apiKeyId: null,
+  recordedById: null,
+  channel: "api",
+});
 
 async function appealAt(platform: string, decisionId: string, content: string, role: AppellantRole, when: Date) {
   return atTime(when, async () => {
@@ -183,7 +195,11 @@ beforeAll(async () => {
     );
     const served = await serveCalibration(moderator);
     if (!served) throw new Error("no calibration item served");
-    const answered = await answerCalibration(moderator.id, served.answerId, { action: "remove", labelIds: [labels.get("ve_glorification")!], rationale: "Praise of the group." });
+    const answered = await answerCalibration(moderator.id, served.answerId, {
+      action: "remove",
+      labelIds: [labels.get("ve_glorification")!],
+      rationale: "Praise of the group.",
+    });
     if (!answered) throw new Error("calibration answer refused");
   });
 
@@ -265,7 +281,9 @@ describe("the transparency report on the fixed fixture", () => {
 
   it("the other platform's report holds only its own figures", async () => {
     const other = await transparencyReport(PERIOD, OTHER);
-    expect([v(other.dsa.notices.total), v(other.dsa.actions.total), v(other.dsa.complaints.received), v(other.dsa.complaints.byOutcome.upheld)]).toEqual([1, 1, 1, 1]);
+    expect([v(other.dsa.notices.total), v(other.dsa.actions.total), v(other.dsa.complaints.received), v(other.dsa.complaints.byOutcome.upheld)]).toEqual([
+      1, 1, 1, 1,
+    ]);
     expect(v(other.tco.removalOrdersReceived)).toBe(0);
     const all = await transparencyReport(PERIOD, null);
     expect(v(all.dsa.notices.total)).toBe(10);
@@ -309,12 +327,11 @@ describe("re-counting each figure in the audit search", () => {
       counted.push(row.path);
     }
     expect(counted.length).toBe(figureRows(report).length - NOT_EXACT.size - 4);
-    expect(figureRows(report).filter((r) => r.recount === null).map((r) => r.path)).toEqual([
-      "dsa.automatedMeans.decidedByAutomationAlone",
-      "tco.itemsActioned.total",
-      "tco.withinOneHour.met",
-      "tco.withinOneHour.missed",
-    ]);
+    expect(
+      figureRows(report)
+        .filter((r) => r.recount === null)
+        .map((r) => r.path),
+    ).toEqual(["dsa.automatedMeans.decidedByAutomationAlone", "tco.itemsActioned.total", "tco.withinOneHour.met", "tco.withinOneHour.missed"]);
   });
 
   it("the links of medians and of the share list what they are taken over", async () => {
@@ -350,6 +367,7 @@ const withoutTime = (r: unknown) => {
   return rest;
 };
 
+/** RFC 4180 records: quoted cells may hold commas, quotes (doubled) and line breaks. */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -358,12 +376,16 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(cell), (cell = "");
-    else if (ch === "\r" && text[i + 1] === "\n") {
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\r" && text[i + 1] === "\n") {
       row.push(cell);
       rows.push(row);
       row = [];
@@ -450,12 +472,16 @@ describe("the page, the export and the API", () => {
 
   it("the API answers the key's own platform's report, and only with reports:read", async () => {
     const { token } = await makeApiKey(P, ["reports:read"]);
-    const res = await fetch(`${server.url}/api/v1/transparency-report?from=2026-01-01T00:00:00Z&to=2026-07-01T00:00:00Z`, { headers: { Authorization: `Bearer ${token}` } });
+    const res = await fetch(`${server.url}/api/v1/transparency-report?from=2026-01-01T00:00:00Z&to=2026-07-01T00:00:00Z`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(200);
     expect(withoutTime(await res.json())).toEqual(withoutTime(report));
 
     const other = (await makeApiKey(OTHER, ["reports:read"])).token;
-    const theirs = (await (await fetch(`${server.url}/api/v1/transparency-report?from=2026-01-01&to=2026-07-01`, { headers: { Authorization: `Bearer ${other}` } })).json()) as TransparencyReport;
+    const theirs = (await (
+      await fetch(`${server.url}/api/v1/transparency-report?from=2026-01-01&to=2026-07-01`, { headers: { Authorization: `Bearer ${other}` } })
+    ).json()) as TransparencyReport;
     expect(theirs.platform).toBe(OTHER);
     expect(theirs.dsa.notices.total.value).toBe(1);
 
@@ -464,7 +490,9 @@ describe("the page, the export and the API", () => {
     expect(refused.status).toBe(403);
     expect(JSON.stringify(await refused.json())).toContain("reports:read");
 
-    const bad = await fetch(`${server.url}/api/v1/transparency-report?from=2026-01-01T10:00:00Z&to=2026-07-01`, { headers: { Authorization: `Bearer ${token}` } });
+    const bad = await fetch(`${server.url}/api/v1/transparency-report?from=2026-01-01T10:00:00Z&to=2026-07-01`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as { error: { code: string; issues: { path: string }[] } };
     expect(body.error.code).toBe("invalid_request");

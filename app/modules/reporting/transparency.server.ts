@@ -15,7 +15,8 @@ const SAFE_FIELD = /^[A-Za-z0-9_.-]{1,100}$/;
 
 type Match = { k1?: string | ((k1: string) => boolean); k2?: string | ((k2: string) => boolean) };
 const matches = (c: Count, m: Match) =>
-  (m.k1 === undefined || (typeof m.k1 === "string" ? c.k1 === m.k1 : m.k1(c.k1))) && (m.k2 === undefined || (typeof m.k2 === "string" ? c.k2 === m.k2 : m.k2(c.k2)));
+  (m.k1 === undefined || (typeof m.k1 === "string" ? c.k1 === m.k1 : m.k1(c.k1))) &&
+  (m.k2 === undefined || (typeof m.k2 === "string" ? c.k2 === m.k2 : m.k2(c.k2)));
 const sum = (counts: Count[], m: Match = {}) => counts.reduce((n, c) => (matches(c, m) ? n + c.n : n), 0);
 
 function resolutionOf(seconds: number | null): "minute" | "hour" | "day" | null {
@@ -58,7 +59,9 @@ export async function transparencyReport(period: DayRange, platform: string | nu
   // Appeal events are narrowed to a platform and a ground through the appeal they are about.
   const appealEvents = (action: "appeal.received" | "appeal.decided", fields: Record<string, string>, ground?: "order" | "terms") => {
     const field = fieldsOf(fields);
-    return field === null || (platform !== null && !SAFE_FIELD.test(platform)) ? null : link({ action, field: field || undefined, platform: platform ?? undefined, ground });
+    return field === null || (platform !== null && !SAFE_FIELD.test(platform))
+      ? null
+      : link({ action, field: field || undefined, platform: platform ?? undefined, ground });
   };
 
   const count = (label: string, value: number, rule: string, recount: string | null): Figure => ({ label, value, unit: "count", rule, recount });
@@ -67,8 +70,7 @@ export async function transparencyReport(period: DayRange, platform: string | nu
     return { label, value, unit: "seconds", resolution: resolutionOf(value), rule, recount };
   };
 
-  const notice = (label: string, source: string, rule: string) =>
-    count(label, sum(notices, { k1: source }), rule, payloadEvents("flag.received", { source }));
+  const notice = (label: string, source: string, rule: string) => count(label, sum(notices, { k1: source }), rule, payloadEvents("flag.received", { source }));
   const categories = [...new Set(notices.map((c) => c.k2))].sort();
 
   const ACTION_KEYS = { no_action: "keep", remove: "remove", restrict: "restrict" } as const;
@@ -127,20 +129,38 @@ export async function transparencyReport(period: DayRange, platform: string | nu
     generatedAt: currentTime().toISOString(),
     dsa: {
       notices: {
-        total: count("All notices", sum(notices), "Every notice (flag) received in the period, by the day it was received.", payloadEvents("flag.received", {})),
+        total: count(
+          "All notices",
+          sum(notices),
+          "Every notice (flag) received in the period, by the day it was received.",
+          payloadEvents("flag.received", {}),
+        ),
         bySource: {
           user_notice: notice("Notices from users (Art. 16)", "user_report", "Notices submitted by users of the platform."),
           trusted_flagger: notice("Notices from trusted flaggers (Art. 22)", "trusted_flagger", "Notices submitted by trusted flaggers."),
           authority_referral: notice("Referrals from authorities", "authority_referral", "Referrals from public authorities (not orders)."),
-          removal_order: notice("Removal orders from authorities (Art. 9, TCO Art. 3)", "removal_order", "Orders to remove or disable content, listed apart from notices."),
+          removal_order: notice(
+            "Removal orders from authorities (Art. 9, TCO Art. 3)",
+            "removal_order",
+            "Orders to remove or disable content, listed apart from notices.",
+          ),
         },
         ownInitiative: {
-          automated_detection: notice("Own-initiative detection by automated means", "automated", "Items the platform's automated detection brought to review (own initiative, not notices)."),
+          automated_detection: notice(
+            "Own-initiative detection by automated means",
+            "automated",
+            "Items the platform's automated detection brought to review (own initiative, not notices).",
+          ),
         },
         byCategory: Object.fromEntries(
           categories.map((reason) => [
             reason,
-            count(`Notices for ${reason}`, sum(notices, { k2: reason }), `Notices of every source received in the period with the category ${reason}.`, payloadEvents("flag.received", { reason })),
+            count(
+              `Notices for ${reason}`,
+              sum(notices, { k2: reason }),
+              `Notices of every source received in the period with the category ${reason}.`,
+              payloadEvents("flag.received", { reason }),
+            ),
           ]),
         ),
       },
@@ -153,26 +173,50 @@ export async function transparencyReport(period: DayRange, platform: string | nu
         ),
         byType: actionsBy(),
         byGround: {
-          order: count("Actions under removal orders", sum(actions, { k2: "order" }), "Reviews closed in the period whose item had a removal order (the legal ground: an order).", decisions({ kind: "closing", ground: "order" })),
-          terms: count("Actions under the terms", sum(actions, { k2: "terms" }), "Reviews closed in the period on the platform's terms and policy (no removal order).", decisions({ kind: "closing", ground: "terms" })),
+          order: count(
+            "Actions under removal orders",
+            sum(actions, { k2: "order" }),
+            "Reviews closed in the period whose item had a removal order (the legal ground: an order).",
+            decisions({ kind: "closing", ground: "order" }),
+          ),
+          terms: count(
+            "Actions under the terms",
+            sum(actions, { k2: "terms" }),
+            "Reviews closed in the period on the platform's terms and policy (no removal order).",
+            decisions({ kind: "closing", ground: "terms" }),
+          ),
         },
         byGroundAndType: { order: actionsBy("order"), terms: actionsBy("terms") },
         medianTimeToDecision: { all: actionMedian(), order: actionMedian("order"), terms: actionMedian("terms") },
       },
       automatedMeans: {
         statement: AUTOMATION_STATEMENT,
-        decidedByPerson: count("Decided by a person on the item", sum(means, { k1: "person" }), "Reviews closed by a person deciding the item itself.", decisions({ kind: "review" })),
+        decidedByPerson: count(
+          "Decided by a person on the item",
+          sum(means, { k1: "person" }),
+          "Reviews closed by a person deciding the item itself.",
+          decisions({ kind: "review" }),
+        ),
         appliedToCopies: count(
           "A person's decision applied to near-duplicate copies",
           sum(means, { k1: "copy" }),
           "Reviews closed by a person's decision on one item applied to its near-duplicate copies (a cluster decision).",
           decisions({ kind: "copy" }),
         ),
-        automatedDetectionNotices: notice("Items brought to review by automated detection", "automated", "Notices from automated detection: it flags, a person decides."),
+        automatedDetectionNotices: notice(
+          "Items brought to review by automated detection",
+          "automated",
+          "Notices from automated detection: it flags, a person decides.",
+        ),
         decidedByAutomationAlone: count("Decisions taken by automation alone", 0, "Always 0: Docket records no decision without a person who made it.", null),
       },
       complaints: {
-        received: count("Complaints received", sum(appealsIn), "Complaints (appeals) against decisions, by the day received.", appealEvents("appeal.received", {})),
+        received: count(
+          "Complaints received",
+          sum(appealsIn),
+          "Complaints (appeals) against decisions, by the day received.",
+          appealEvents("appeal.received", {}),
+        ),
         byBasis: {
           content_author: count(
             "From the author of the content",
@@ -188,8 +232,18 @@ export async function transparencyReport(period: DayRange, platform: string | nu
           ),
         },
         byGround: {
-          order: count("Against decisions under removal orders", sum(appealsIn, { k2: "order" }), "Complaints against decisions whose item had a removal order.", appealEvents("appeal.received", {}, "order")),
-          terms: count("Against decisions under the terms", sum(appealsIn, { k2: "terms" }), "Complaints against decisions on the platform's terms.", appealEvents("appeal.received", {}, "terms")),
+          order: count(
+            "Against decisions under removal orders",
+            sum(appealsIn, { k2: "order" }),
+            "Complaints against decisions whose item had a removal order.",
+            appealEvents("appeal.received", {}, "order"),
+          ),
+          terms: count(
+            "Against decisions under the terms",
+            sum(appealsIn, { k2: "terms" }),
+            "Complaints against decisions on the platform's terms.",
+            appealEvents("appeal.received", {}, "terms"),
+          ),
         },
         decided: count("Complaints decided", sum(appealsOut), "Complaints decided in the period, by the day decided.", appealEvents("appeal.decided", {})),
         byOutcome: outcomeFigures(),
@@ -211,10 +265,25 @@ export async function transparencyReport(period: DayRange, platform: string | nu
       },
     },
     tco: {
-      removalOrdersReceived: count("Removal orders received", sum(notices, { k1: "removal_order" }), "Removal orders received in the period.", payloadEvents("flag.received", { source: "removal_order" })),
+      removalOrdersReceived: count(
+        "Removal orders received",
+        sum(notices, { k1: "removal_order" }),
+        "Removal orders received in the period.",
+        payloadEvents("flag.received", { source: "removal_order" }),
+      ),
       itemsActioned: {
-        total: count("Items removed or disabled under orders", orderActions, "Reviews under a removal order closed by removing or restricting (disabling access to) the item.", null),
-        removed: count("Items removed under orders", sum(actions, { k1: "remove", k2: "order" }), "Reviews under a removal order closed by removing the item.", decisions({ outcome: "remove", kind: "closing", ground: "order" })),
+        total: count(
+          "Items removed or disabled under orders",
+          orderActions,
+          "Reviews under a removal order closed by removing or restricting (disabling access to) the item.",
+          null,
+        ),
+        removed: count(
+          "Items removed under orders",
+          sum(actions, { k1: "remove", k2: "order" }),
+          "Reviews under a removal order closed by removing the item.",
+          decisions({ outcome: "remove", kind: "closing", ground: "order" }),
+        ),
         restricted: count(
           "Items disabled (restricted) under orders",
           sum(actions, { k1: "restrict", k2: "order" }),
@@ -234,7 +303,12 @@ export async function transparencyReport(period: DayRange, platform: string | nu
         missed: count("Acted on after one hour", missed, "Closing decisions under a removal order made after the deadline.", null),
       },
       complaints: {
-        received: count("Complaints against actions under orders", sum(appealsIn, { k2: "order" }), "Complaints against decisions taken under a removal order.", appealEvents("appeal.received", {}, "order")),
+        received: count(
+          "Complaints against actions under orders",
+          sum(appealsIn, { k2: "order" }),
+          "Complaints against decisions taken under a removal order.",
+          appealEvents("appeal.received", {}, "order"),
+        ),
         byOutcome: outcomeFigures("order"),
       },
     },
