@@ -152,6 +152,17 @@ export default function AuditSearch() {
           </label>
           <input id="f-platform" name="platform" defaultValue={value("platform")} className={inputClass} />
         </div>
+        {/* A report's re-count link narrows by these too; they stay through a new search until cleared. */}
+        {(["kind", "ground", "field"] as const).some((k) => value(k)) ? (
+          <p className="text-sm sm:col-span-2 lg:col-span-4">
+            Also narrowed by{" "}
+            {(["kind", "ground", "field"] as const)
+              .filter((k) => value(k))
+              .map((k) => `${k} ${value(k)}`)
+              .join("; ")}
+            .{(["kind", "ground", "field"] as const).map((k) => (value(k) ? <input key={k} type="hidden" name={k} value={value(k)} /> : null))}
+          </p>
+        ) : null}
         <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4">
           <button type="submit" className={buttonClass}>
             Search

@@ -193,6 +193,25 @@ describe("reads", () => {
     await conforms(await call("readStatementsOfReasons", { query: { from } }), "readStatementsOfReasons", 400);
   });
 
+  it("GET /api/v1/transparency-report: a report with figures, an empty period, a bad period", async () => {
+    await makeDecision({ action: "remove", sources: ["removal_order", "user_report"] });
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const [report] = (await conforms(await call("readTransparencyReport", { query: { from: today, to: tomorrow } }), "readTransparencyReport", 200)) as {
+      platform: string;
+      tco: { removalOrdersReceived: { value: number } };
+    }[];
+    expect(report.platform).toBe("test");
+    expect(report.tco.removalOrdersReceived.value).toBeGreaterThanOrEqual(1);
+    await conforms(
+      await call("readTransparencyReport", { query: { from: "2001-01-01T00:00:00Z", to: "2001-07-01T00:00:00Z" } }),
+      "readTransparencyReport",
+      200,
+    );
+    await conforms(await call("readTransparencyReport", { query: { from: today } }), "readTransparencyReport", 400);
+    await conforms(await call("readTransparencyReport", { query: { from: `${today}T10:00:00Z`, to: tomorrow } }), "readTransparencyReport", 400);
+  });
+
   it("GET /api/v1/label-sets", async () => {
     await makeDecision({ action: "keep" });
     const [answer] = (await conforms(await call("readLabelSets"), "readLabelSets", 200)) as { labelSets: unknown[] }[];

@@ -12,6 +12,7 @@ import { BatchAnswer, FlagTaken } from "~/modules/intake/http.server.ts";
 import { BatchEnvelope, FlagRequest } from "~/modules/intake/schema.ts";
 import { ExternalIdSegment, ItemStatusView } from "~/modules/items/status.server.ts";
 import { PublishedLabelSets } from "~/modules/labels/live.server.ts";
+import { TransparencyReport } from "~/modules/reporting/transparency.ts";
 import { WEBHOOK_EVENT_DESCRIPTIONS, WEBHOOK_EVENT_TYPES } from "~/modules/webhooks/events.ts";
 import { WEBHOOK_EVENT_BODIES } from "~/modules/webhooks/payloads.server.ts";
 import { SecretRotated, SecretRotation, WebhookCreated, WebhookEndpointView, WebhookId, WebhookList, WebhookRegistration } from "~/modules/webhooks/schema.ts";
@@ -68,6 +69,7 @@ function build(): OpenAPIObject {
   const flagRequest = registry.register("FlagRequest", FlagRequest);
   const flagTaken = registry.register("FlagTaken", FlagTaken);
   const statementBatch = registry.register("StatementBatch", StatementBatch);
+  const transparencyReport = registry.register("TransparencyReport", TransparencyReport);
   const webhookEndpoint = registry.register("WebhookEndpoint", WebhookEndpointView);
   // Batch entries are each checked against the flag schema on their own, so one bad entry refuses
   // only itself: the envelope takes any JSON values, and every value it should hold is a FlagRequest.
@@ -136,6 +138,24 @@ function build(): OpenAPIObject {
           content: { "application/x-ndjson": { schema: statementBatch } },
         },
       },
+      errors: { 400: true },
+    },
+    {
+      operationId: "readTransparencyReport",
+      method: "get",
+      path: "/api/v1/transparency-report",
+      tag: "Reports",
+      scope: "reports:read",
+      summary: "Read the transparency report",
+      description:
+        "The platform's transparency report (DSA Art. 15 and 24, TCO Regulation Art. 7) for the whole UTC days of [from, to): notices by source and category, actions by type and ground, median times, use of automated means, complaints and their outcomes, and removal orders. Every figure carries the rule it counts by and the console audit search that re-counts it.",
+      request: {
+        query: z.object({
+          from: z.string().describe("First day: a UTC midnight (2026-01-01T00:00:00Z) or a date (2026-01-01)."),
+          to: z.string().describe("The day after the last: a UTC midnight or a date, after from; at most 731 days later."),
+        }),
+      },
+      responses: { 200: { description: "The report.", content: json(transparencyReport) } },
       errors: { 400: true },
     },
     {
@@ -345,6 +365,7 @@ function build(): OpenAPIObject {
       { name: "Intake", description: "Flags, notices, referrals and removal orders." },
       { name: "Decisions", description: "What was decided on the platform's items." },
       { name: "Statements of reasons", description: "DSA Art. 17 statements for the Transparency Database." },
+      { name: "Reports", description: "Transparency reports (DSA Art. 15 and 24, TCO Regulation Art. 7)." },
       { name: "Label sets", description: "The rules decisions are made under." },
       { name: "Items", description: "Where one item stands." },
       { name: "Appeals", description: "Complaints against decisions (DSA Art. 20)." },

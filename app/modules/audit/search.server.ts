@@ -6,6 +6,30 @@ import type { ChainedFields } from "./chain.ts";
 import { currentName, parseAuditPayload, recordedNames } from "./events.ts";
 import { SOURCES as FLAG_SOURCES } from "~/modules/items/sources.ts";
 import { OUTCOMES } from "./snapshot.ts";
+import { GROUNDS } from "~/modules/reporting/metrics.ts";
+
+export const DECISION_STANDINGS = ["closing", "review", "copy", "appeal", "quality"] as const;
+
+const PAYLOAD_WORD = /^[A-Za-z][A-Za-z0-9]{0,39}:[A-Za-z0-9_.-]{1,100}$/;
+const PayloadFields = z
+  .string()
+  .trim()
+  .max(400)
+  .transform((v, ctx) => {
+    if (!v) return undefined;
+    const pairs = v.split(",").map((p) => p.trim());
+    if (pairs.length > 5 || !pairs.every((p) => PAYLOAD_WORD.test(p))) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "Payload fields are key:value pairs separated by commas, such as source:user_report,reason:spam." });
+      return z.NEVER;
+    }
+    return pairs.map((p) => {
+      const at = p.indexOf(":");
+      return { key: p.slice(0, at), value: p.slice(at + 1) };
+    });
+  });
+
+/** A LIKE pattern matching `"key":"value"` in canonical JSON, its wildcards escaped. */
+const payloadPattern = (key: string, value: string) => `%${JSON.stringify(key)}:${JSON.stringify(value)}%`.replace(/_/g, "\\_");
 
 const optionalText = z
   .string()
@@ -49,6 +73,23 @@ export const AuditSearch = z.object({
     .enum(OUTCOMES)
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  // How a decision stands in its item's review, as the report rollups count it (so a transparency
+  // figure re-counts here): closing = the decision that closed an open review (not an escalation, not
+  // a replacement); review and copy split those by whether a person decided the item itself or a
+  // person's decision was applied to a near-duplicate; appeal and quality are replacements.
+  kind: z
+    .enum(DECISION_STANDINGS)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  // The legal ground: a removal order (the item had one before the decision, or before the appeal on
+  // appeal events) or the platform's terms.
+  ground: z
+    .enum(GROUNDS)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  // Fields of the event's payload, "key:value" pairs separated by commas (flag.received by source and
+  // reason, appeal.received by role, appeal.decided by outcome).
+  field: PayloadFields.optional(),
   before: z.coerce
     .number()
     .int()
@@ -81,6 +122,22 @@ export type EventListRow = Omit<ChainedFields, "payload"> & {
 
 export const PAGE_SIZE = 50;
 
+function standingSql(kind: (typeof DECISION_STANDINGS)[number]): Prisma.Sql {
+  const closing = Prisma.sql`d."supersedesId" IS NULL AND CAST(d."action" AS TEXT) <> 'escalate'`;
+  switch (kind) {
+    case "closing":
+      return Prisma.sql`(${closing})`;
+    case "review":
+      return Prisma.sql`(${closing} AND d."copyOfDecisionId" IS NULL)`;
+    case "copy":
+      return Prisma.sql`(${closing} AND d."copyOfDecisionId" IS NOT NULL)`;
+    case "appeal":
+      return Prisma.sql`(d."supersedesId" IS NOT NULL AND d."appealId" IS NOT NULL)`;
+    case "quality":
+      return Prisma.sql`(d."supersedesId" IS NOT NULL AND d."appealId" IS NULL)`;
+  }
+}
+
 /**
  * One page of events, newest first, by keyset on seq (`before` for older pages, `after` for newer),
  * so any page costs the same at millions of events. Decision filters (item, label, flag source,
@@ -109,7 +166,23 @@ export async function searchEvents(q: AuditSearch, pageSize = PAGE_SIZE) {
   }
   // A renamed action's earlier events keep their stored name; searching the current name finds both.
   if (q.action) where.push(Prisma.sql`e."action" IN (${Prisma.join(recordedNames(q.action))})`);
-  const decisionFilter = Boolean(q.item || q.label || q.source || q.outcome || q.reference || q.platform);
+  // On appeal events, platform and ground go through the appeal the event is about (its primary
+  // key), so a complaint figure re-counts; on every other event they narrow the log to decisions.
+  const onAppeals = q.action !== undefined && q.action.startsWith("appeal.");
+  const decisionFilter = Boolean(q.item || q.label || q.source || q.outcome || q.reference || q.kind || (!onAppeals && (q.platform || q.ground)));
+  // The canonical payload is one line of JSON with no spaces, so a field is a fixed substring; the
+  // action and time filters bound the rows it is tested on.
+  for (const f of q.field ?? []) where.push(Prisma.sql`e."payload" LIKE ${payloadPattern(f.key, f.value)} ESCAPE '\\'`);
+  if (q.kind) where.push(standingSql(q.kind));
+  if (q.ground && onAppeals) {
+    const order = Prisma.sql`EXISTS (SELECT 1 FROM "Appeal" a JOIN "Flag" f ON f."itemId" = a."itemId"
+      WHERE e."subjectType" = 'appeal' AND a."id" = e."subjectId" AND CAST(f."source" AS TEXT) = 'removal_order' AND f."receivedAt" <= a."receivedAt")`;
+    where.push(q.ground === "order" ? order : Prisma.sql`NOT ${order}`);
+  } else if (q.ground) {
+    const order = Prisma.sql`EXISTS (SELECT 1 FROM "Flag" f WHERE f."itemId" = d."itemId"
+      AND CAST(f."source" AS TEXT) = 'removal_order' AND f."receivedAt" <= d."createdAt")`;
+    where.push(q.ground === "order" ? order : Prisma.sql`NOT ${order}`);
+  }
   if (q.item) {
     const items = await db.item.findMany({ where: { externalId: q.item }, select: { id: true }, take: 100 });
     const ids = items.map((i) => i.id);
@@ -132,7 +205,9 @@ export async function searchEvents(q: AuditSearch, pageSize = PAGE_SIZE) {
     where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Flag" f WHERE f."itemId" = d."itemId" AND f."reference" = ${q.reference}
       AND CAST(f."source" AS TEXT) IN ('authority_referral', 'removal_order'))`);
   }
-  if (q.platform) where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Item" pi WHERE pi."id" = d."itemId" AND pi."platform" = ${q.platform})`);
+  if (q.platform && onAppeals) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Appeal" pa WHERE e."subjectType" = 'appeal' AND pa."id" = e."subjectId" AND pa."platform" = ${q.platform})`);
+  } else if (q.platform) where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Item" pi WHERE pi."id" = d."itemId" AND pi."platform" = ${q.platform})`);
   const forward = q.after !== undefined && q.before === undefined;
   if (q.before !== undefined) where.push(Prisma.sql`e."seq" < ${q.before}`);
   if (forward) where.push(Prisma.sql`e."seq" > ${q.after}`);
