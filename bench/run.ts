@@ -103,7 +103,14 @@ try {
   if (wants("reports")) {
     const n = values.quick ? "20000" : String(values["report-items"]).replace(/_/g, "");
     for (const engine of engines)
-      child("reports.ts", ["--engine", engine, "--items", n, ...(cluster && engine === "postgresql" ? ["--pg-url", cluster.url] : []), ...(values.quick ? ["--runs", "10"] : [])]);
+      child("reports.ts", [
+        "--engine",
+        engine,
+        "--items",
+        n,
+        ...(cluster && engine === "postgresql" ? ["--pg-url", cluster.url] : []),
+        ...(values.quick ? ["--runs", "10"] : []),
+      ]);
   }
 } finally {
   cluster?.stop();
