@@ -1,11 +1,16 @@
 // `npm run bench`: the queue benchmark on SQLite and on PostgreSQL (a throwaway cluster this script
 // starts and deletes, or DOCKET_BENCH_PG_URL), Ozone's queue SQL on the same cluster and size, and
 // the audit benchmark, the near-duplicate clustering quality on a synthetic referral campaign and
-// intake throughput with clustering against without it (bench/clusters-intake.ts);
+// intake throughput with clustering against without it (bench/clusters-intake.ts), and the reporting
+// benchmark (bench/reports.ts: a year of history folded into the rollups, every reader timed);
 // then gathers every section on file into docs/benchmarks.md.
 //
 //   npm run bench -- [--items 100000[,1000000]] [--engine sqlite|postgresql|both] [--quick]
-//                    [--only=queue,ozone,audit,clusters-quality,clusters-decide,clusters-intake] [--report-only]
+//                    [--only=queue,ozone,audit,clusters-quality,clusters-decide,clusters-intake,reports]
+//                    [--report-items 1000000] [--report-only]
+//
+// --report-items sizes the reporting benchmark's year (items; decisions come to about as many);
+// --quick makes it 20,000.
 //
 // --report-only runs nothing: it writes the queue sections of the given engines and sizes again
 // from their results on file (tmp/bench-queue/<engine>-<N>.json), then gathers docs/benchmarks.md.
@@ -28,6 +33,7 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     only: { type: "string" },
     "report-only": { type: "boolean", default: false },
+    "report-items": { type: "string", default: "1000000" },
   },
   strict: true,
 });
@@ -54,7 +60,7 @@ function child(script: string, args: string[], env: Record<string, string> = {})
 }
 const readJson = <T>(file: string): T | null => (existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : null);
 
-const needsPg = wants("queue") || wants("ozone") || wants("audit") || wants("clusters-decide") || wants("clusters-intake");
+const needsPg = wants("queue") || wants("ozone") || wants("audit") || wants("clusters-decide") || wants("clusters-intake") || wants("reports");
 let cluster: Cluster | null = null;
 try {
   if (needsPg && engines.includes("postgresql")) {
@@ -93,6 +99,18 @@ try {
     for (const n of sizes)
       for (const engine of engines)
         child("clusters-intake.ts", ["--engine", engine, "--items", String(n), ...(cluster && engine === "postgresql" ? ["--pg-url", cluster.url] : [])]);
+  }
+  if (wants("reports")) {
+    const n = values.quick ? "20000" : String(values["report-items"]).replace(/_/g, "");
+    for (const engine of engines)
+      child("reports.ts", [
+        "--engine",
+        engine,
+        "--items",
+        n,
+        ...(cluster && engine === "postgresql" ? ["--pg-url", cluster.url] : []),
+        ...(values.quick ? ["--runs", "10"] : []),
+      ]);
   }
 } finally {
   cluster?.stop();
