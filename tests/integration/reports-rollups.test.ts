@@ -186,9 +186,18 @@ const snapshot = async () => ({
   misses: (await db.reportMiss.findMany({ orderBy: { seq: "asc" } })).map((m) => JSON.stringify(m)),
 });
 
+// Per queue, the rows of every platform ("*") and one queue; otherwise the rows of everything.
 const sum = async (metric: string, by: "k1" | "k2" | "queueId") =>
   Object.fromEntries(
-    (await db.reportCount.groupBy({ by: [by], where: { metric }, _sum: { n: true } })).filter((r) => (r._sum.n ?? 0) !== 0).map((r) => [r[by], r._sum.n]),
+    (
+      await db.reportCount.groupBy({
+        by: [by],
+        where: { metric, platform: "*", queueId: by === "queueId" ? { not: "*" } : "*" },
+        _sum: { n: true },
+      })
+    )
+      .filter((r) => (r._sum.n ?? 0) !== 0)
+      .map((r) => [r[by], r._sum.n]),
   );
 
 describe("report rollups", () => {

@@ -54,6 +54,8 @@ export const FOLDED_ACTIONS = [
 ] as const;
 
 const SEP = "\u0000";
+/** The platform or queue of a count kept for every platform or every queue. */
+export const ALL = "*";
 export const countKey = (metric: Metric, day: string, platform: string, queueId: string, k1: string, k2: string) =>
   [metric, day, platform, queueId, k1, k2].join(SEP);
 export const splitCountKey = (key: string) => {
@@ -72,9 +74,17 @@ export function newFoldOutput(): FoldOutput {
 /** Folds events (in sequence order) into `out`, updating `state`. */
 export function foldEvents(events: FoldEvent[], state: FoldState, out: FoldOutput = newFoldOutput()): FoldOutput {
   const add = (metric: Metric, at: Date | string, platform: string, queueId: string, k1: string, k2: string, n = 1) => {
-    const key = countKey(metric, typeof at === "string" ? at : dayOf(at), platform, queueId, k1, k2);
-    const next = (out.counts.get(key) ?? 0) + n;
-    out.counts.set(key, next);
+    const day = typeof at === "string" ? at : dayOf(at);
+    // Kept for its own scope and for every wider one (ALL), so a read for any scope is one key range.
+    for (const [p, q] of [
+      [platform, queueId],
+      [platform, ALL],
+      [ALL, queueId],
+      [ALL, ALL],
+    ]) {
+      const key = countKey(metric, day, p, q, k1, k2);
+      out.counts.set(key, (out.counts.get(key) ?? 0) + n);
+    }
   };
   const touch = (item: ItemView) => out.itemsChanged.add(item.itemId);
   const depth = (item: ItemView, at: Date, n: number) => add("depth.delta", at, item.platform, item.queueId, item.source, "", n);

@@ -3,6 +3,7 @@
 // the rollup's primary key, never a scan of items or decisions.
 import { db, Prisma } from "~/db.server.ts";
 import type { DayRange } from "./days.ts";
+import { ALL } from "./fold.ts";
 import type { Metric } from "./metrics.ts";
 
 export type Scope = { queueId?: string | null; platform?: string | null };
@@ -10,11 +11,16 @@ export type Count = { k1: string; k2: string; n: number };
 export type DayCount = Count & { day: string };
 export type QueueDayCount = DayCount & { queueId: string };
 
+// Every count is kept for its own platform and queue and for "*" (all of them, fold.ts): a scope picks
+// one of those rows, so each read is one range of the key (metric, platform, queue, day).
 function scopeSql(scope: Scope): Prisma.Sql {
-  const parts: Prisma.Sql[] = [];
-  if (scope.queueId != null) parts.push(Prisma.sql`AND "queueId" = ${scope.queueId}`);
-  if (scope.platform != null) parts.push(Prisma.sql`AND "platform" = ${scope.platform}`);
-  return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
+  return Prisma.sql`AND "platform" = ${scope.platform ?? ALL} AND "queueId" = ${scope.queueId ?? ALL}`;
+}
+
+/** Every queue a count can name (queues are never removed from the table), and "" for unrouted. */
+async function queueIdsSql(scope: Scope): Promise<Prisma.Sql> {
+  const ids = scope.queueId != null ? [scope.queueId] : ["", ...(await db.queue.findMany({ select: { id: true } })).map((q) => q.id)];
+  return Prisma.sql`AND "platform" = ${scope.platform ?? ALL} AND "queueId" IN (${Prisma.join(ids)})`;
 }
 
 const num = (v: number | bigint | null) => Number(v ?? 0);
@@ -32,7 +38,7 @@ export async function dailyCounts(metric: Metric, range: DayRange, scope: Scope 
 export async function dailyCountsByQueue(metric: Metric, range: DayRange, scope: Scope = {}): Promise<QueueDayCount[]> {
   const rows = await db.$queryRaw<{ day: string; queueId: string; k1: string; n: number | bigint }[]>`
     SELECT "day", "queueId", "k1", SUM("n") AS "n" FROM "ReportCount"
-    WHERE "metric" = ${metric} AND "day" >= ${range.from} AND "day" <= ${range.to} ${scopeSql(scope)}
+    WHERE "metric" = ${metric} AND "day" >= ${range.from} AND "day" <= ${range.to} ${await queueIdsSql(scope)}
     GROUP BY "day", "queueId", "k1" ORDER BY "day", "queueId", "k1"`;
   return rows.map((r) => ({ day: r.day, queueId: r.queueId, k1: r.k1, k2: "", n: num(r.n) }));
 }
@@ -50,7 +56,7 @@ export async function totalCounts(metric: Metric, range: DayRange, scope: Scope 
 export async function totalCountsByQueue(metric: Metric, range: DayRange, scope: Scope = {}): Promise<(Count & { queueId: string })[]> {
   const rows = await db.$queryRaw<{ queueId: string; k1: string; k2: string; n: number | bigint }[]>`
     SELECT "queueId", "k1", "k2", SUM("n") AS "n" FROM "ReportCount"
-    WHERE "metric" = ${metric} AND "day" >= ${range.from} AND "day" <= ${range.to} ${scopeSql(scope)}
+    WHERE "metric" = ${metric} AND "day" >= ${range.from} AND "day" <= ${range.to} ${await queueIdsSql(scope)}
     GROUP BY "queueId", "k1", "k2" ORDER BY "queueId", "k1", "k2"`;
   return rows.map((r) => ({ queueId: r.queueId, k1: r.k1, k2: r.k2, n: num(r.n) }));
 }
@@ -63,7 +69,7 @@ export async function depthByDay(range: DayRange, scope: Scope = {}): Promise<Qu
   const [before, changes] = await Promise.all([
     db.$queryRaw<{ queueId: string; k1: string; n: number | bigint }[]>`
       SELECT "queueId", "k1", SUM("n") AS "n" FROM "ReportCount"
-      WHERE "metric" = 'depth.delta' AND "day" < ${range.from} ${scopeSql(scope)}
+      WHERE "metric" = 'depth.delta' AND "day" < ${range.from} ${await queueIdsSql(scope)}
       GROUP BY "queueId", "k1"`,
     dailyCountsByQueue("depth.delta", range, scope),
   ]);

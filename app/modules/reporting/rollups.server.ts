@@ -1,15 +1,20 @@
-// Keeping the report rollups up to date: the audit log folded from a head that only moves forward,
-// in the same transaction that writes the counts and moves the head (as the webhook fan-out does),
-// so whichever process runs it, and whenever the one before died, every event is counted once.
+// Keeping the report rollups up to date: the audit log folded from a head that only moves forward.
+// A run reads its events and the fold's state without holding a lock, then writes the counts and moves
+// the head in one short transaction on the driver, only if the head is still where the run found it;
+// otherwise another process folded those events first and the run starts again from the new head.
+// So whichever process folds, and whenever the one before died, every event is counted once.
 // See docs/decisions/046-report-rollups.md.
-import { db, dialect, Prisma, transaction, type Tx } from "~/db.server.ts";
+import { db, dialect, transaction, type Tx } from "~/db.server.ts";
+import { pgWrite, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { parseAuditPayload } from "~/modules/audit/events.ts";
 import { currentTime } from "~/modules/clock/clock.ts";
 import { isOpen } from "~/modules/items/lifecycle.ts";
 import { FOLDED_ACTIONS, foldEvents, splitCountKey, type BatchFlag, type FoldEvent, type FoldState, type FoldOutput } from "./fold.ts";
 
-/** Audit events read per transaction. */
+/** Audit events read per run. */
 export const FOLD_BATCH = 5000;
+
+type Head = { seq: number; rebuiltAt: Date | null };
 
 export async function rollupLag(): Promise<{ head: number; audit: number }> {
   const [head, audit] = await Promise.all([db.reportHead.findUnique({ where: { id: 1 } }), db.auditHead.findUnique({ where: { id: 1 } })]);
@@ -17,48 +22,38 @@ export async function rollupLag(): Promise<{ head: number; audit: number }> {
 }
 
 /**
- * Folds the next run of audit events into the rollups. Answers how many events it read and whether
- * more remain. A second process arriving meanwhile waits for the head row, then finds the run done.
+ * Folds the next run of audit events into the rollups. Answers how many events it counted and whether
+ * more remain (also when another process counted this run first).
  */
 export async function foldOnce(batch = FOLD_BATCH): Promise<{ events: number; more: boolean }> {
-  const seen = await rollupLag();
-  if (seen.audit <= seen.head) return { events: 0, more: false };
-  return transaction(
-    async (tx) => {
-      const lock = dialect === "postgresql" ? Prisma.sql`FOR UPDATE` : Prisma.empty;
-      const [head] = await tx.$queryRaw<{ seq: number | bigint }[]>`SELECT "seq" FROM "ReportHead" WHERE "id" = 1 ${lock}`;
-      if (!head) throw new Error("the report head row is missing");
-      const from = Number(head.seq);
-      // Every event up to the committed audit head is committed (sequence order is commit order).
-      const audit = (await tx.auditHead.findUniqueOrThrow({ where: { id: 1 } })).seq;
-      if (audit <= from) return { events: 0, more: false };
-      const rows = await tx.auditEvent.findMany({
-        where: { seq: { gt: from, lte: audit }, action: { in: [...FOLDED_ACTIONS] } },
-        orderBy: { seq: "asc" },
-        take: batch,
-        select: { seq: true, at: true, actorId: true, action: true, payload: true },
-      });
-      const full = rows.length === batch;
-      const to = full ? rows[rows.length - 1].seq : audit;
-      const events: FoldEvent[] = rows.map((r) => {
-        const parsed = parseAuditPayload(r.action, r.payload);
-        return {
-          seq: r.seq,
-          at: r.at,
-          // Users' ids; API keys ("api_key:<id>") and the system decide nothing a moderator is counted for.
-          actorId: r.actorId && !r.actorId.includes(":") ? r.actorId : null,
-          action: parsed.action,
-          payload: parsed.status === "typed" && parsed.payload && typeof parsed.payload === "object" ? (parsed.payload as Record<string, unknown>) : {},
-        };
-      });
-      const state = await loadState(tx, events);
-      const out = foldEvents(events, state);
-      await writeOutput(tx, state, out);
-      await tx.reportHead.update({ where: { id: 1 }, data: { seq: to } });
-      return { events: rows.length, more: full };
-    },
-    { timeout: 120_000 },
-  );
+  const [head, auditHead] = await Promise.all([db.reportHead.findUnique({ where: { id: 1 } }), db.auditHead.findUnique({ where: { id: 1 } })]);
+  if (!head) throw new Error("the report head row is missing");
+  // Every event up to the committed audit head is committed (sequence order is commit order).
+  const audit = auditHead?.seq ?? 0;
+  if (audit <= head.seq) return { events: 0, more: false };
+  const rows = await db.auditEvent.findMany({
+    where: { seq: { gt: head.seq, lte: audit }, action: { in: [...FOLDED_ACTIONS] } },
+    orderBy: { seq: "asc" },
+    take: batch,
+    select: { seq: true, at: true, actorId: true, action: true, payload: true },
+  });
+  const full = rows.length === batch;
+  const to = full ? rows[rows.length - 1].seq : audit;
+  const events: FoldEvent[] = rows.map((r) => {
+    const parsed = parseAuditPayload(r.action, r.payload);
+    return {
+      seq: r.seq,
+      at: r.at,
+      // Users' ids; API keys ("api_key:<id>") and the system decide nothing a moderator is counted for.
+      actorId: r.actorId && !r.actorId.includes(":") ? r.actorId : null,
+      action: parsed.action,
+      payload: parsed.status === "typed" && parsed.payload && typeof parsed.payload === "object" ? (parsed.payload as Record<string, unknown>) : {},
+    };
+  });
+  const state = await loadState(db, events);
+  const out = foldEvents(events, state);
+  const written = dialect === "postgresql" ? await writeOnPostgres(head, to, state, out) : await writeOnSqlite(head, to, state, out);
+  return written ? { events: rows.length, more: full } : { events: 0, more: true };
 }
 
 /**
@@ -82,8 +77,7 @@ export async function foldPending(maxEvents = 50_000, onRun?: (events: number) =
  */
 export async function rebuildRollups(onRun?: (events: number) => Promise<void> | void): Promise<number> {
   await transaction(async (tx) => {
-    const lock = dialect === "postgresql" ? Prisma.sql`FOR UPDATE` : Prisma.empty;
-    await tx.$queryRaw`SELECT "seq" FROM "ReportHead" WHERE "id" = 1 ${lock}`;
+    if (dialect === "postgresql") await tx.$queryRawUnsafe(`SELECT "seq" FROM "ReportHead" WHERE "id" = 1 FOR UPDATE`);
     await tx.reportCount.deleteMany({});
     await tx.reportItem.deleteMany({});
     await tx.reportAppeal.deleteMany({});
@@ -130,10 +124,14 @@ async function loadState(tx: Tx, events: FoldEvent[]): Promise<FoldState> {
     for (const r of await tx.reportItem.findMany({ where: { itemId: { in: part } } })) state.items.set(r.itemId, { ...r, open: r.open === 1 });
   }
   // Items the log never introduced (rows written before the log knew of them): their current row is the best account.
-  const unknown = events
-    .filter((e) => e.action !== "flag.received" && e.action !== "flag.batch_received" && typeof e.payload.itemId === "string")
-    .map((e) => e.payload.itemId as string)
-    .filter((id, i, all) => !state.items.has(id) && all.indexOf(id) === i && !isIntroduced(id, state, events));
+  const introduced = new Set<string>();
+  for (const e of events) {
+    if (e.action === "flag.received" && typeof e.payload.itemId === "string") introduced.add(e.payload.itemId);
+    if (e.action === "flag.batch_received" && typeof e.payload.batchId === "string") {
+      for (const f of state.batches.get(e.payload.batchId) ?? []) introduced.add(f.itemId);
+    }
+  }
+  const unknown = [...itemIds].filter((id) => !state.items.has(id) && !introduced.has(id));
   for (const part of chunks(unknown, 500)) {
     const rows = await tx.item.findMany({
       where: { id: { in: part } },
@@ -163,43 +161,113 @@ async function loadState(tx: Tx, events: FoldEvent[]): Promise<FoldState> {
   return state;
 }
 
-function isIntroduced(itemId: string, state: FoldState, events: FoldEvent[]): boolean {
-  for (const e of events) {
-    if (e.action === "flag.received" && e.payload.itemId === itemId) return true;
-    if (e.action === "flag.batch_received" && typeof e.payload.batchId === "string" && state.batches.get(e.payload.batchId)?.some((f) => f.itemId === itemId)) {
-      return true;
-    }
-  }
-  return false;
+const sameHead = (found: { seq: number | bigint; rebuiltAt: unknown } | undefined, head: Head) =>
+  !!found && Number(found.seq) === head.seq && toMs(found.rebuiltAt) === (head.rebuiltAt?.getTime() ?? null);
+const toMs = (v: unknown): number | null =>
+  v === null || v === undefined ? null : v instanceof Date ? v.getTime() : Number.isFinite(Number(v)) ? Number(v) : Date.parse(String(v));
+
+function rowsOf(state: FoldState, out: FoldOutput) {
+  return {
+    counts: [...out.counts].filter(([, n]) => n !== 0).map(([key, n]) => ({ ...splitCountKey(key), n })),
+    items: [...out.itemsChanged].map((id) => state.items.get(id)).filter((i) => i !== undefined),
+    appeals: [...out.appealsChanged].map((id) => state.appeals.get(id)).filter((a) => a !== undefined),
+  };
 }
 
-async function writeOutput(tx: Tx, state: FoldState, out: FoldOutput): Promise<void> {
-  const counts = [...out.counts].filter(([, n]) => n !== 0);
-  for (const part of chunks(counts, 500)) {
-    const values = part.map(([key, n]) => {
-      const c = splitCountKey(key);
-      return Prisma.sql`(${c.metric}, ${c.day}, ${c.platform}, ${c.queueId}, ${c.k1}, ${c.k2}, ${n})`;
-    });
-    await tx.$executeRaw`
-      INSERT INTO "ReportCount" ("metric", "day", "platform", "queueId", "k1", "k2", "n") VALUES ${Prisma.join(values)}
-      ON CONFLICT ("metric", "day", "platform", "queueId", "k1", "k2") DO UPDATE SET "n" = "ReportCount"."n" + excluded."n"`;
-  }
-  const items = [...out.itemsChanged].map((id) => state.items.get(id)!).filter(Boolean);
-  for (const part of chunks(items, 500)) {
-    const values = part.map(
-      (i) => Prisma.sql`(${i.itemId}, ${i.platform}, ${i.queueId}, ${i.source}, ${i.open ? 1 : 0}, ${i.openedAt}, ${i.dueAt}, ${i.claimedAt})`,
-    );
-    await tx.$executeRaw`
-      INSERT INTO "ReportItem" ("itemId", "platform", "queueId", "source", "open", "openedAt", "dueAt", "claimedAt") VALUES ${Prisma.join(values)}
-      ON CONFLICT ("itemId") DO UPDATE SET "platform" = excluded."platform", "queueId" = excluded."queueId", "source" = excluded."source",
-        "open" = excluded."open", "openedAt" = excluded."openedAt", "dueAt" = excluded."dueAt", "claimedAt" = excluded."claimedAt"`;
-  }
-  const appeals = [...out.appealsChanged].map((id) => state.appeals.get(id)!).filter(Boolean);
-  for (const part of chunks(appeals, 500)) {
-    const values = part.map((a) => Prisma.sql`(${a.appealId}, ${a.platform}, ${a.queueId}, ${a.ground}, ${a.receivedAt})`);
-    await tx.$executeRaw`
-      INSERT INTO "ReportAppeal" ("appealId", "platform", "queueId", "ground", "receivedAt") VALUES ${Prisma.join(values)}
-      ON CONFLICT ("appealId") DO UPDATE SET "queueId" = excluded."queueId"`;
-  }
-  if (out.misses.length) await tx.reportMiss.createMany({ data: out.misses });
+const UPSERT_COUNT = `INSERT INTO "ReportCount" ("metric", "platform", "queueId", "day", "k1", "k2", "n") VALUES (?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT ("metric", "platform", "queueId", "day", "k1", "k2") DO UPDATE SET "n" = "n" + excluded."n"`;
+const UPSERT_ITEM = `INSERT INTO "ReportItem" ("itemId", "platform", "queueId", "source", "open", "openedAt", "dueAt", "claimedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT ("itemId") DO UPDATE SET "platform" = excluded."platform", "queueId" = excluded."queueId", "source" = excluded."source",
+    "open" = excluded."open", "openedAt" = excluded."openedAt", "dueAt" = excluded."dueAt", "claimedAt" = excluded."claimedAt"`;
+const UPSERT_APPEAL = `INSERT INTO "ReportAppeal" ("appealId", "platform", "queueId", "ground", "receivedAt") VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT ("appealId") DO UPDATE SET "queueId" = excluded."queueId"`;
+const INSERT_MISS = `INSERT INTO "ReportMiss" ("seq", "itemId", "day", "platform", "queueId", "source", "dueAt", "decidedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+
+// One prepared statement per row: on SQLite a row costs microseconds, and the write lock is held only for the writes.
+function writeOnSqlite(head: Head, to: number, state: FoldState, out: FoldOutput): Promise<boolean> {
+  const { counts, items, appeals } = rowsOf(state, out);
+  return sqliteWrite((tx) => {
+    if (!sameHead(tx.prepare(`SELECT "seq", "rebuiltAt" FROM "ReportHead" WHERE "id" = 1`).get() as Head | undefined, head)) return false;
+    const count = tx.prepare(UPSERT_COUNT);
+    for (const c of counts) count.run(c.metric, c.platform, c.queueId, c.day, c.k1, c.k2, c.n);
+    const item = tx.prepare(UPSERT_ITEM);
+    for (const i of items) item.run(i.itemId, i.platform, i.queueId, i.source, i.open ? 1 : 0, ...[i.openedAt, i.dueAt, i.claimedAt].map(sqliteValue));
+    const appeal = tx.prepare(UPSERT_APPEAL);
+    for (const a of appeals) appeal.run(a.appealId, a.platform, a.queueId, a.ground, sqliteValue(a.receivedAt));
+    const miss = tx.prepare(INSERT_MISS);
+    for (const m of out.misses) miss.run(m.seq, m.itemId, m.day, m.platform, m.queueId, m.source, sqliteValue(m.dueAt), sqliteValue(m.decidedAt));
+    tx.prepare(`UPDATE "ReportHead" SET "seq" = ? WHERE "id" = 1`).run(to);
+    return true;
+  });
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const column = <T, V>(rows: T[], pick: (row: T) => V) => rows.map(pick);
+
+// One statement per table whatever the number of rows: the columns travel as arrays and unnest into rows.
+function writeOnPostgres(head: Head, to: number, state: FoldState, out: FoldOutput): Promise<boolean> {
+  const { counts, items, appeals } = rowsOf(state, out);
+  return pgWrite(async (tx) => {
+    const [found] = await tx.query<{ seq: number; rebuiltAt: Date | null }>(`SELECT "seq", "rebuiltAt" FROM "ReportHead" WHERE "id" = 1 FOR UPDATE`);
+    if (!sameHead(found, head)) return false;
+    if (counts.length) {
+      await tx.query(
+        `INSERT INTO "ReportCount" ("metric", "platform", "queueId", "day", "k1", "k2", "n")
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[])
+         ON CONFLICT ("metric", "platform", "queueId", "day", "k1", "k2") DO UPDATE SET "n" = "ReportCount"."n" + excluded."n"`,
+        (["metric", "platform", "queueId", "day", "k1", "k2", "n"] as const).map((k) => column(counts, (c) => c[k])),
+      );
+    }
+    if (items.length) {
+      await tx.query(
+        `INSERT INTO "ReportItem" ("itemId", "platform", "queueId", "source", "open", "openedAt", "dueAt", "claimedAt")
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamp(3)[], $7::timestamp(3)[], $8::timestamp(3)[])
+         ON CONFLICT ("itemId") DO UPDATE SET "platform" = excluded."platform", "queueId" = excluded."queueId", "source" = excluded."source",
+           "open" = excluded."open", "openedAt" = excluded."openedAt", "dueAt" = excluded."dueAt", "claimedAt" = excluded."claimedAt"`,
+        [
+          column(items, (i) => i.itemId),
+          column(items, (i) => i.platform),
+          column(items, (i) => i.queueId),
+          column(items, (i) => i.source),
+          column(items, (i) => (i.open ? 1 : 0)),
+          column(items, (i) => iso(i.openedAt)),
+          column(items, (i) => iso(i.dueAt)),
+          column(items, (i) => iso(i.claimedAt)),
+        ],
+      );
+    }
+    if (appeals.length) {
+      await tx.query(
+        `INSERT INTO "ReportAppeal" ("appealId", "platform", "queueId", "ground", "receivedAt")
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp(3)[])
+         ON CONFLICT ("appealId") DO UPDATE SET "queueId" = excluded."queueId"`,
+        [
+          column(appeals, (a) => a.appealId),
+          column(appeals, (a) => a.platform),
+          column(appeals, (a) => a.queueId),
+          column(appeals, (a) => a.ground),
+          column(appeals, (a) => iso(a.receivedAt)),
+        ],
+      );
+    }
+    if (out.misses.length) {
+      const m = out.misses;
+      await tx.query(
+        `INSERT INTO "ReportMiss" ("seq", "itemId", "day", "platform", "queueId", "source", "dueAt", "decidedAt")
+         SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamp(3)[], $8::timestamp(3)[])`,
+        [
+          column(m, (r) => r.seq),
+          column(m, (r) => r.itemId),
+          column(m, (r) => r.day),
+          column(m, (r) => r.platform),
+          column(m, (r) => r.queueId),
+          column(m, (r) => r.source),
+          column(m, (r) => iso(r.dueAt)),
+          column(m, (r) => iso(r.decidedAt)),
+        ],
+      );
+    }
+    await tx.query(`UPDATE "ReportHead" SET "seq" = $1 WHERE "id" = 1`, [to]);
+    return true;
+  });
 }

@@ -37,16 +37,19 @@ CREATE TABLE "ReportAppeal" (
   "receivedAt" DATETIME NOT NULL
 );
 
+-- Each count is kept four times: for its platform and queue, for all queues of its platform ("*"), for
+-- all platforms of its queue, and for everything. A read for one scope is then one range of the key
+-- (metric, platform, queue, day) holding only the rows it sums, however many queues and platforms there are.
 CREATE TABLE "ReportCount" (
   "metric" TEXT NOT NULL,
-  "day" TEXT NOT NULL,
   "platform" TEXT NOT NULL,
   "queueId" TEXT NOT NULL,
+  "day" TEXT NOT NULL,
   "k1" TEXT NOT NULL,
   "k2" TEXT NOT NULL,
   "n" INTEGER NOT NULL,
-  PRIMARY KEY ("metric", "day", "platform", "queueId", "k1", "k2")
-);
+  PRIMARY KEY ("metric", "platform", "queueId", "day", "k1", "k2")
+) WITHOUT ROWID;
 
 CREATE TABLE "ReportMiss" (
   "seq" INTEGER NOT NULL PRIMARY KEY,
