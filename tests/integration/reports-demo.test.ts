@@ -28,9 +28,7 @@ const tally = async () => ({
 
 describe("demo history", () => {
   it("gives every report thirty days of work, made through the real modules in time order, once", { timeout: 180_000 }, async () => {
-    const t0 = performance.now();
     const summary = await loadDemo();
-    console.log(`TIMING loadDemo ${Math.round(performance.now() - t0)} ms: ${summary}`);
     expect(summary).toMatch(/history of 30 days: \d+ items, \d+ decisions, \d+ removal orders \([1-9]\d* late\)/);
     await foldPending(1_000_000);
 
