@@ -16,6 +16,7 @@ import { FlagRequest } from "~/modules/intake/schema.ts";
 import { liveLabelSetsForReason } from "~/modules/labels/live.server.ts";
 import { claimItemOrWhy } from "~/modules/queue/claims.server.ts";
 import { addMember } from "~/modules/queue/queues.server.ts";
+import { HISTORY_PREFIX } from "./history.server.ts";
 
 // Demo appeals, made through intake, the appeal leases and the appeal review like any other, against
 // decisions the demo history made. Synthetic material only: fictional groups, placeholder accounts.
@@ -233,7 +234,12 @@ export async function loadDemoAppeals(): Promise<string> {
   }
   const late = await lateAppeal(sender, reviewers, labels);
 
-  const appeals = await db.appeal.groupBy({ by: ["state", "outcome"], where: { platform: sender.platform }, _count: { _all: true } });
+  // This step's appeals; the history's were all answered in their time.
+  const appeals = await db.appeal.groupBy({
+    by: ["state", "outcome"],
+    where: { platform: sender.platform, NOT: { externalId: { startsWith: HISTORY_PREFIX } } },
+    _count: { _all: true },
+  });
   const count = (state: string, outcome?: string) =>
     appeals.filter((a) => a.state === state && (!outcome || a.outcome === outcome)).reduce((n, a) => n + a._count._all, 0);
   const held = `${count("open")} open, ${count("decided", "upheld")} upheld, ${count("decided", "overturned")} overturned, ${count("decided", "modified")} modified`;

@@ -97,10 +97,10 @@ const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
 /**
  * Demo items and a decision history, made through intake, claims and decisions so the audit
- * chain and decision snapshots are real. Skips everything when items already exist.
+ * chain and decision snapshots are real. Skips everything when its items already exist.
  */
 export async function loadDemoItems(): Promise<string> {
-  if ((await db.item.count()) > 0) return "items already present, none added";
+  if ((await db.item.count({ where: { externalId: { startsWith: "demo-post-" } } })) > 0) return "items already present, none added";
   const key = await db.apiKey.findUnique({ where: { hash: hashToken(env.DOCKET_DEMO_API_KEY) } });
   const sender: IntakeSender = key
     ? { platform: key.platform, apiKeyId: key.id, actor: { kind: "api_key", id: key.id, name: key.name } }

@@ -10,6 +10,7 @@ import { answerCalibration, serveCalibration } from "~/modules/quality/calibrati
 import { createCalibrationItem } from "~/modules/quality/calibration/items.server.ts";
 import { recordMediaReveal } from "~/modules/quality/care/reveals.server.ts";
 import { saveQualitySettings } from "~/modules/quality/settings.server.ts";
+import { HISTORY_PREFIX } from "./history.server.ts";
 
 // Demo quality history, made through the sampling rules, the review leases, the blind review and the
 // adjudication like any other: two rules, the demo decisions sampled under them, second reviews by the
@@ -24,8 +25,15 @@ const DISAGREE: Record<string, { action: "keep" | "remove" | "restrict"; labels:
   restrict: { action: "keep", labels: ["ve_news_reporting"], rationale: "The emblem appears in a news photo caption (synthetic demo review)." },
 };
 
+const DEMO_RULE_NAMES = [
+  "Violent extremism: a tenth, five a week each, keeps too",
+  "Removal orders: every fifth decision",
+  "Violent extremism EN: three a week each",
+];
+
 export async function loadDemoQuality(): Promise<string> {
-  if ((await db.samplingRule.count()) > 0) return "quality history already there";
+  // The history's rule was last month's and is retired; the demo's own rules mark this step as done.
+  if ((await db.samplingRule.count({ where: { name: { in: DEMO_RULE_NAMES } } })) > 0) return "quality history already there";
   const people = await db.user.findMany({ where: { email: { in: ["mod1@docket.test", "mod2@docket.test", "lead@docket.test"] } } });
   const by = new Map(people.map((u) => [u.email, { id: u.id, email: u.email, role: u.role as Role }]));
   const [mod1, mod2, lead] = [by.get("mod1@docket.test"), by.get("mod2@docket.test"), by.get("lead@docket.test")];
@@ -35,7 +43,7 @@ export async function loadDemoQuality(): Promise<string> {
   const ve = sets[0];
   if (!ve) return "no quality history (no live label set)";
   await saveSamplingRule(leadActor, {
-    name: "Violent extremism: a tenth, five a week each, keeps too",
+    name: DEMO_RULE_NAMES[0],
     queueId: null,
     labelSetId: ve.setId,
     moderatorId: null,
@@ -48,7 +56,7 @@ export async function loadDemoQuality(): Promise<string> {
   });
   const removalQueue = await db.queue.findFirst({ where: { name: { contains: "Removal" }, deletedAt: null }, select: { id: true } });
   await saveSamplingRule(leadActor, {
-    name: "Removal orders: every fifth decision",
+    name: DEMO_RULE_NAMES[1],
     queueId: removalQueue?.id ?? null,
     labelSetId: null,
     moderatorId: null,
@@ -63,7 +71,7 @@ export async function loadDemoQuality(): Promise<string> {
   const english = await db.queue.findFirst({ where: { name: "Violent extremism EN", deletedAt: null }, select: { id: true } });
   if (english) {
     await saveSamplingRule(leadActor, {
-      name: "Violent extremism EN: three a week each",
+      name: DEMO_RULE_NAMES[2],
       queueId: english.id,
       labelSetId: null,
       moderatorId: null,
@@ -76,7 +84,14 @@ export async function loadDemoQuality(): Promise<string> {
     });
   }
   const decisions = await db.decision.findMany({
-    where: { userId: { in: [mod1.id, mod2.id] }, copyOfDecisionId: null, supersedesId: null, action: { in: ["keep", "remove", "restrict"] } },
+    // Today's decisions: the history's were sampled (or not) when they were made.
+    where: {
+      userId: { in: [mod1.id, mod2.id] },
+      copyOfDecisionId: null,
+      supersedesId: null,
+      action: { in: ["keep", "remove", "restrict"] },
+      NOT: { item: { externalId: { startsWith: HISTORY_PREFIX } } },
+    },
     orderBy: { seq: "asc" },
     select: { id: true },
   });
@@ -153,7 +168,7 @@ export async function loadDemoQuality(): Promise<string> {
   await saveQualitySettings(leadActor, { calibrationPercent: 0, showExplanation: true, shiftHours: 8, highSeverityCap: 60, highSeverityFrom: 3 });
   const withMedia = await db.item.findMany({ where: { mediaUrls: { not: "[]" } }, take: 2, select: { id: true } });
   for (const item of withMedia) await recordMediaReveal(mod1.id, item.id);
-  return `${await db.samplingRule.count()} sampling rules, ${sampled.length} decisions sampled, ${agreed} agreed, ${disagreed.length} disagreed (${corrected} corrected); ${calibration}`;
+  return `${await db.samplingRule.count({ where: { active: true } })} sampling rules, ${sampled.length} decisions sampled, ${agreed} agreed, ${disagreed.length} disagreed (${corrected} corrected); ${calibration}`;
 }
 
 type Planned = { title: string; body: string; action: "keep" | "remove" | "restrict"; labels: string[]; explanation: string };

@@ -5,7 +5,7 @@ import { loadDemo } from "~/demo/load.server.ts";
 import { campaignPage, listCampaigns } from "~/modules/campaigns/campaigns.server.ts";
 
 describe("demo referral campaign", () => {
-  it("arrives through intake as clusters of copies, with a news report inside one cluster, removal orders and progress", async () => {
+  it("arrives through intake as clusters of copies, with a news report inside one cluster, removal orders and progress", { timeout: 180_000 }, async () => {
     await loadDemo();
     const campaigns = await listCampaigns();
     const campaign = campaigns.find((c) => c.reference === DEMO_CAMPAIGN_REFERENCE)!;

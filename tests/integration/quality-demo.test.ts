@@ -4,7 +4,7 @@ import { loadDemo } from "~/demo/load.server.ts";
 import { verifyChain } from "~/modules/audit/verify.server.ts";
 
 describe("demo quality history", () => {
-  it("gives every quality screen something real, through the same modules, once", async () => {
+  it("gives every quality screen something real, through the same modules, once", { timeout: 180_000 }, async () => {
     const summary = await loadDemo();
     expect(summary).toMatch(/3 sampling rules, \d+ decisions sampled/);
     expect(await db.samplingRule.count({ where: { active: true } })).toBe(3);

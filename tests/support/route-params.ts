@@ -36,11 +36,12 @@ ROUTE_PARAM_SAMPLES.externalId = async () => (await db.item.findFirst({ orderBy:
 // Routing: the live version's number (a page every role holding routing:read may read).
 ROUTE_PARAM_SAMPLES.number = async () => String((await db.routingVersion.findFirst({ where: { status: "published" }, select: { number: true } }))?.number ?? 1);
 
-// Appeals: the oldest appeal. Until the demo data holds appeals, the author of a demo removal (or,
+// Appeals: the oldest open appeal (an answered one is hidden from moderators who did not answer it,
+// and the demo's history holds answered ones older than any open one). Until the demo data holds appeals, the author of a demo removal (or,
 // with no demo decisions, of a removal made the way the console makes one) appeals it as a platform
 // would, so the appeal pages are checked on a real appeal.
 ROUTE_PARAM_SAMPLES.appealId = async () => {
-  const found = await db.appeal.findFirst({ orderBy: { receivedAt: "asc" }, select: { id: true } });
+  const found = await db.appeal.findFirst({ where: { state: "open" }, orderBy: { receivedAt: "asc" }, select: { id: true } });
   if (found) return found.id;
   const removal = await db.decision.findFirst({
     where: { action: "remove", supersedesId: null, item: { state: "decided", authorExternalId: { not: null } } },
