@@ -266,28 +266,39 @@ const perMetric = (await raw(`SELECT "metric", COUNT(*) AS "rows" FROM "ReportCo
   metric: String(r.metric),
   rows: Number(r.rows),
 }));
+const ROLLUP_TABLES = ["ReportCount", "ReportItem", "ReportAppeal", "ReportMiss"];
+// Each count is kept for its scope and for "*": how many rows each kind of scope holds.
+const perScope = (
+  await raw(`SELECT CASE WHEN "platform" = '*' AND "queueId" = '*' THEN 'all platforms, all queues' WHEN "platform" = '*' THEN 'all platforms, one queue'
+    WHEN "queueId" = '*' THEN 'one platform, all queues' ELSE 'one platform, one queue' END AS "scope", COUNT(*) AS "rows" FROM "ReportCount" GROUP BY 1 ORDER BY 1`)
+).map((r) => ({ scope: String(r.scope), rows: Number(r.rows) }));
 async function dataSize() {
   if (direct) {
     const total = statSync(sqliteFile).size + (existsSync(`${sqliteFile}-wal`) ? statSync(`${sqliteFile}-wal`).size : 0);
     let rollups: number | null = null;
+    let countsSize: number | null = null;
     try {
+      // ReportCount is WITHOUT ROWID: the table is its key's b-tree, with no index beside it.
       const r = direct
         .prepare(
-          `SELECT SUM("pgsize") AS b FROM "dbstat" WHERE "name" IN ('ReportCount', 'sqlite_autoindex_ReportCount_1', 'ReportMiss', 'ReportMiss_day_idx', 'ReportItem', 'sqlite_autoindex_ReportItem_1')`,
+          `SELECT SUM("pgsize") AS "b", SUM(CASE WHEN "name" = 'ReportCount' THEN "pgsize" ELSE 0 END) AS "c" FROM "dbstat"
+           WHERE "name" IN (SELECT "name" FROM "sqlite_master" WHERE "tbl_name" IN (${ROLLUP_TABLES.map((t) => `'${t}'`).join(", ")}))`,
         )
-        .get() as { b: number };
+        .get() as { b: number; c: number };
       rollups = Number(r.b);
+      countsSize = Number(r.c);
     } catch {
       rollups = null; // dbstat is compiled out of some builds
     }
-    return { total, rollups };
+    return { total, rollups, counts: countsSize };
   }
   const r = (
     await pool!.query(
-      `SELECT pg_database_size(current_database())::bigint AS total, (pg_total_relation_size('"ReportCount"') + pg_total_relation_size('"ReportMiss"') + pg_total_relation_size('"ReportItem"'))::bigint AS rollups`,
+      `SELECT pg_database_size(current_database())::bigint AS total, (${ROLLUP_TABLES.map((t) => `pg_total_relation_size('"${t}"')`).join(" + ")})::bigint AS rollups,
+         pg_total_relation_size('"ReportCount"')::bigint AS counts`,
     )
   ).rows[0];
-  return { total: Number(r.total), rollups: Number(r.rollups) };
+  return { total: Number(r.total), rollups: Number(r.rollups), counts: Number(r.counts) };
 }
 const size = await dataSize();
 log(`${fmt(counts.items)} items, ${fmt(counts.decisions)} decisions, ${fmt(counts.events)} events, ${fmt(counts.counts)} rollup rows, ${mb(size.total)}`);
@@ -322,35 +333,49 @@ const RANGES: Record<string, Range> = { year: { from: FIRST_DAY, to: LAST_DAY },
 const QUEUE = REPORT_QUEUES[0].id;
 const SCOPES: Record<string, string | null> = { all: null, [QUEUE]: QUEUE };
 
-/** The reader's SQL as read.server.ts writes it, for the bare runs on the driver. */
-const scopeSql = (queueId: string | null) => (queueId ? ` AND "queueId" = ?` : "");
-const scopeParams = (queueId: string | null) => (queueId ? [queueId] : []);
+/**
+ * The reader's SQL as read.server.ts writes it, for the bare runs on the driver. Every count is kept for
+ * its own platform and queue and for "*" (all of them), so a scope picks one platform and one queue value;
+ * the per-queue readers list every queue and "" (unrouted). The bare runs take that list from one query
+ * here, where the reader looks it up on each call: that lookup is part of the reader's side of the ratio.
+ */
+const ALL = "*";
+const QUEUE_IDS = ["", ...(await raw(`SELECT "id" FROM "Queue" ORDER BY "id"`)).map((r) => String(r.id))];
+const SCOPE_SQL = ` AND "platform" = ? AND "queueId" = ?`;
+const scopeParams = (queueId: string | null) => [ALL, queueId ?? ALL];
+const queuesSql = (queueId: string | null) => ` AND "platform" = ? AND "queueId" IN (${(queueId ? [queueId] : QUEUE_IDS).map(() => "?").join(", ")})`;
+const queuesParams = (queueId: string | null) => [ALL, ...(queueId ? [queueId] : QUEUE_IDS)];
 const bare = {
   dailyCounts: (metric: string, r: Range, q: string | null) =>
     raw(
-      `SELECT "day", "k1", "k2", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${scopeSql(q)} GROUP BY "day", "k1", "k2" ORDER BY "day", "k1", "k2"`,
+      `SELECT "day", "k1", "k2", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${SCOPE_SQL} GROUP BY "day", "k1", "k2" ORDER BY "day", "k1", "k2"`,
       [metric, r.from, r.to, ...scopeParams(q)],
     ),
   dailyCountsByQueue: (metric: string, r: Range, q: string | null) =>
     raw(
-      `SELECT "day", "queueId", "k1", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${scopeSql(q)} GROUP BY "day", "queueId", "k1" ORDER BY "day", "queueId", "k1"`,
-      [metric, r.from, r.to, ...scopeParams(q)],
+      `SELECT "day", "queueId", "k1", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${queuesSql(q)} GROUP BY "day", "queueId", "k1" ORDER BY "day", "queueId", "k1"`,
+      [metric, r.from, r.to, ...queuesParams(q)],
     ),
   totalCounts: (metric: string, r: Range, q: string | null) =>
     raw(
-      `SELECT "k1", "k2", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${scopeSql(q)} GROUP BY "k1", "k2" ORDER BY "k1", "k2"`,
+      `SELECT "k1", "k2", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${SCOPE_SQL} GROUP BY "k1", "k2" ORDER BY "k1", "k2"`,
       [metric, r.from, r.to, ...scopeParams(q)],
+    ),
+  totalCountsByQueue: (metric: string, r: Range, q: string | null) =>
+    raw(
+      `SELECT "queueId", "k1", "k2", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${queuesSql(q)} GROUP BY "queueId", "k1", "k2" ORDER BY "queueId", "k1", "k2"`,
+      [metric, r.from, r.to, ...queuesParams(q)],
     ),
   depthByDay: (r: Range, q: string | null) =>
     Promise.all([
-      raw(`SELECT "queueId", "k1", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = 'depth.delta' AND "day" < ?${scopeSql(q)} GROUP BY "queueId", "k1"`, [
+      raw(`SELECT "queueId", "k1", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = 'depth.delta' AND "day" < ?${queuesSql(q)} GROUP BY "queueId", "k1"`, [
         r.from,
-        ...scopeParams(q),
+        ...queuesParams(q),
       ]),
       bare.dailyCountsByQueue("depth.delta", r, q),
     ]),
   deadlineMisses: (r: Range, q: string | null) =>
-    raw(`SELECT * FROM "ReportMiss" WHERE "day" >= ? AND "day" <= ?${scopeSql(q)} ORDER BY "seq" DESC LIMIT 200`, [r.from, r.to, ...scopeParams(q)]),
+    raw(`SELECT * FROM "ReportMiss" WHERE "day" >= ? AND "day" <= ?${q ? ` AND "queueId" = ?` : ""} ORDER BY "seq" DESC LIMIT 200`, [r.from, r.to, ...(q ? [q] : [])]),
 };
 
 type ReaderCase = { reader: string; metric: string; range: string; scope: string; rows: number; app: Summary & { runs: number }; bare: Summary };
@@ -360,7 +385,7 @@ const readerCases: {
   app: (r: Range, q: string | null) => Promise<unknown[]>;
   bare: (r: Range, q: string | null) => Promise<unknown>;
 }[] = [
-  ...["decisions.made", "notices.received", "actions.taken", "ttd.received"].map((metric) => ({
+  ...["decisions.made", "notices.received", "actions.taken", "ttd.received", "decisions.by_moderator", "decisions.label"].map((metric) => ({
     reader: "dailyCounts",
     metric,
     app: (r: Range, q: string | null) => read.dailyCounts(metric as never, r, { queueId: q }),
@@ -377,6 +402,12 @@ const readerCases: {
     metric,
     app: (r: Range, q: string | null) => read.totalCounts(metric as never, r, { queueId: q }),
     bare: (r: Range, q: string | null) => bare.totalCounts(metric, r, q),
+  })),
+  ...["ttd.received", "deadline.result"].map((metric) => ({
+    reader: "totalCountsByQueue",
+    metric,
+    app: (r: Range, q: string | null) => read.totalCountsByQueue(metric as never, r, { queueId: q }),
+    bare: (r: Range, q: string | null) => bare.totalCountsByQueue(metric, r, q),
   })),
   { reader: "depthByDay", metric: "depth.delta", app: (r, q) => read.depthByDay(r, { queueId: q }), bare: (r, q) => bare.depthByDay(r, q) },
   {
@@ -504,19 +535,24 @@ for (const c of peerCases) {
 // ---- plans --------------------------------------------------------------------------------------
 const planCases: { name: string; sql: string; params: unknown[] }[] = [
   {
-    name: "dailyCounts('decisions.made', year)",
-    sql: `SELECT "day", "k1", "k2", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ? GROUP BY "day", "k1", "k2" ORDER BY "day", "k1", "k2"`,
-    params: ["decisions.made", FIRST_DAY, LAST_DAY],
+    name: "dailyCounts('decisions.made', year), all platforms and queues",
+    sql: `SELECT "day", "k1", "k2", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${SCOPE_SQL} GROUP BY "day", "k1", "k2" ORDER BY "day", "k1", "k2"`,
+    params: ["decisions.made", FIRST_DAY, LAST_DAY, ...scopeParams(null)],
   },
   {
-    name: `totalCounts('decisions.by_moderator', year, queue)`,
-    sql: `SELECT "k1", "k2", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ? AND "queueId" = ? GROUP BY "k1", "k2" ORDER BY "k1", "k2"`,
-    params: ["decisions.by_moderator", FIRST_DAY, LAST_DAY, QUEUE],
+    name: `totalCounts('decisions.by_moderator', year, one queue)`,
+    sql: `SELECT "k1", "k2", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${SCOPE_SQL} GROUP BY "k1", "k2" ORDER BY "k1", "k2"`,
+    params: ["decisions.by_moderator", FIRST_DAY, LAST_DAY, ...scopeParams(QUEUE)],
   },
   {
-    name: "depthByDay: the level before the range",
-    sql: `SELECT "queueId", "k1", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = 'depth.delta' AND "day" < ? GROUP BY "queueId", "k1"`,
-    params: ["2025-12-02"],
+    name: "dailyCountsByQueue('items.received', year), every queue",
+    sql: `SELECT "day", "queueId", "k1", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${queuesSql(null)} GROUP BY "day", "queueId", "k1" ORDER BY "day", "queueId", "k1"`,
+    params: ["items.received", FIRST_DAY, LAST_DAY, ...queuesParams(null)],
+  },
+  {
+    name: "depthByDay(30 days): the level before the range, every queue",
+    sql: `SELECT "queueId", "k1", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = 'depth.delta' AND "day" < ?${queuesSql(null)} GROUP BY "queueId", "k1"`,
+    params: ["2025-12-02", ...queuesParams(null)],
   },
   {
     name: "deadlineMisses(year)",
@@ -554,6 +590,7 @@ const result = {
   info,
   counts,
   perMetric,
+  perScope,
   size,
   readers,
   caughtUp,

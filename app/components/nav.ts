@@ -15,6 +15,7 @@ export const NAV: { to: string; label: string; capability: Capability }[] = [
   { to: "/overview", label: "Overview", capability: "reports:view" },
   { to: "/reports", label: "Reports", capability: "reports:dashboards" },
   { to: "/reports/moderators", label: "Decisions per moderator", capability: "reports:own" },
+  { to: "/reports/transparency", label: "Transparency", capability: "transparency:read" },
   { to: "/audit", label: "Audit log", capability: "audit:read" },
   { to: "/admin/users", label: "Users", capability: "users:manage" },
   { to: "/admin/api-keys", label: "API keys", capability: "apikeys:manage" },
