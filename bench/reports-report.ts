@@ -64,7 +64,14 @@ Machine: ${r.machine}. Load average when the section was written: ${r.load} (1, 
 latencies are upper bounds and the ratios (measured alternately in the same run) compare better than milliseconds.
 
 Target (issue 15): every dashboard and a yearly transparency report in under ${r.target} ms server time at p95.
-${summaryLine} Slowest rollup reader: ${slowestReader.reader}(${slowestReader.metric}), ${slowestReader.range}, ${slowestReader.scope}:
+${summaryLine}${
+    r.transparency.some((d) => d.stats)
+      ? ` Yearly transparency report: p95 ${r.transparency
+          .filter((d) => d.stats)
+          .map((d) => `${ms(d.stats!.p95)} ms (${d.scope})`)
+          .join(", ")}.`
+      : ""
+  } Slowest rollup reader: ${slowestReader.reader}(${slowestReader.metric}), ${slowestReader.range}, ${slowestReader.scope}:
 p95 ${ms(slowestReader.app.p95)} ms.
 
 ### Data

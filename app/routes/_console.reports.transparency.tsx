@@ -9,7 +9,7 @@ import { currentTime } from "~/modules/clock/clock.ts";
 import { foldPending } from "~/modules/reporting/rollups.server.ts";
 import { dayOf } from "~/modules/reporting/metrics.ts";
 import { transparencyReport } from "~/modules/reporting/transparency.server.ts";
-import { parseTransparencyQuery, platformsWithItems } from "~/modules/reporting/transparency-query.server.ts";
+import { parseTransparencyQuery, periodPresets, platformsWithItems } from "~/modules/reporting/transparency-query.server.ts";
 import { figureTables, formatFigure } from "~/modules/reporting/transparency.ts";
 
 export const access: Access = { kind: "user", capability: "transparency:read" };
@@ -30,11 +30,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { period, platform } = parsed.data;
   await foldPending(20_000);
   const report = await transparencyReport(period, platform);
-  return json({ report, platforms, errors: {} as Record<string, string>, query: { from: period.from, to: period.to, platform: platform ?? "" } });
+  return json({
+    report,
+    platforms,
+    presets: periodPresets(dayOf(currentTime())),
+    errors: {} as Record<string, string>,
+    query: { from: period.from, to: period.to, platform: platform ?? "" },
+  });
 }
 
 export default function TransparencyReportPage() {
-  const { report, platforms, errors, query } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const { report, platforms, errors, query } = data;
+  const presets = "presets" in data ? data.presets : [];
   const exportQuery = new URLSearchParams({ from: query.from, to: query.to, ...(query.platform ? { platform: query.platform } : {}) }).toString();
   return (
     <>
@@ -83,6 +91,20 @@ export default function TransparencyReportPage() {
           </button>
         </div>
       </Form>
+      {presets.length ? (
+        <nav aria-label="Periods" className="-mt-3 mb-6 flex flex-wrap gap-2 text-sm">
+          {presets.map(({ label, period }) => (
+            <Link
+              key={label}
+              className="rounded border border-slate-300 bg-white px-3 py-1 underline-offset-2 hover:underline"
+              aria-current={period.from === query.from && period.to === query.to ? "true" : undefined}
+              to={`?${new URLSearchParams({ from: period.from, to: period.to, ...(query.platform ? { platform: query.platform } : {}) })}`}
+            >
+              {label}
+            </Link>
+          ))}
+        </nav>
+      ) : null}
       {report ? (
         <>
           <p className="mb-4 text-sm">

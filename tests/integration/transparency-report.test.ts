@@ -19,7 +19,7 @@ import { claimItem } from "~/modules/queue/claims.server.ts";
 import { dayOf } from "~/modules/reporting/metrics.ts";
 import { foldPending } from "~/modules/reporting/rollups.server.ts";
 import { transparencyReport } from "~/modules/reporting/transparency.server.ts";
-import { lastFullHalfYear } from "~/modules/reporting/transparency-query.server.ts";
+import { currentHalfYearSoFar, lastFullHalfYear } from "~/modules/reporting/transparency-query.server.ts";
 import { figureRows, TransparencyReport, type Figure } from "~/modules/reporting/transparency.ts";
 import { liveLabelIds } from "../support/appeals.ts";
 import { makeApiKey, makeUser, PASSWORD } from "../support/fixtures.ts";
@@ -430,6 +430,8 @@ describe("the page, the export and the API", () => {
       await page.getByLabel("To (last day, UTC)").fill(PERIOD.to);
       await page.getByLabel("Platform", { exact: true }).selectOption(P);
       await Promise.all([page.waitForURL((url) => url.searchParams.get("platform") === P), page.getByRole("button", { name: "Show report" }).click()]);
+      // The page opened on the current half-year; the chosen period's report replaces it.
+      await page.getByText(`${PERIOD.from} to ${PERIOD.to} (UTC, both days included), ${P}.`).waitFor();
       await page.getByRole("table", { name: /Removal orders for terrorist content/ }).waitFor();
       const row = page.getByRole("row", { name: /Removal orders received/ });
       await expect(row.getByRole("cell").first().textContent()).resolves.toBe("3");
@@ -439,14 +441,19 @@ describe("the page, the export and the API", () => {
     }
   });
 
-  it("defaults to the last full half-year, and refuses a bad period with 400", async () => {
+  it("defaults to the current half-year so far, offers the last full one, and refuses a bad period with 400", async () => {
     const auditor = await makeUser("auditor");
     const client = new Client(server.url);
     await client.login(auditor.email, PASSWORD);
-    const def = lastFullHalfYear(dayOf(currentTime()));
+    const today = dayOf(currentTime());
+    const def = currentHalfYearSoFar(today);
     const page = await client.get("/reports/transparency");
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain(`value="${def.from}"`);
+    const html = await page.text();
+    expect(html).toContain(`value="${def.from}"`);
+    expect(html).toContain(`value="${today}"`);
+    const last = lastFullHalfYear(today);
+    expect(html).toContain(`?from=${last.from}&amp;to=${last.to}`);
     expect((await client.get("/reports/transparency?from=2026-06-30&to=2026-01-01")).status).toBe(400);
     expect((await client.get(`/reports/transparency/export?format=xml&${query}`)).status).toBe(400);
     expect((await client.get("/reports/transparency/export?format=csv&from=2026-13-01&to=2026-12-31")).status).toBe(400);
