@@ -1,11 +1,11 @@
 // The agreement page in Chromium: no serious accessibility violations for a lead or an auditor, and
 // the label set version picker works without JavaScript.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { db } from "~/db.server.ts";
 import { userActor } from "~/modules/auth/actor.ts";
 import { publishDraft, startDraft } from "~/modules/labels/editor.server.ts";
-import { CHROMIUM, loginInBrowser, openBrowser, seriousA11yViolations } from "../support/browser.ts";
+import { launchWithoutScript, loginInBrowser, openBrowser, seriousA11yViolations, signInWithoutScript } from "../support/browser.ts";
 import { makeReviewedPair } from "../support/agreement.ts";
 import { makeUser, PASSWORD } from "../support/fixtures.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
@@ -35,7 +35,7 @@ beforeAll(async () => {
   await pair(["remove", ["ve_glorification"]], ["remove", ["ve_glorification"]], "2025-05-03", "agreed");
   server = await startServer();
   browser = await openBrowser();
-  noScript = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"], headless: true });
+  noScript = await launchWithoutScript();
 });
 afterAll(async () => {
   await noScript?.close();
@@ -56,12 +56,7 @@ describe("the agreement page in a browser", () => {
   });
 
   it("an auditor without JavaScript picks the earlier version with the form", async () => {
-    const context = await noScript.newContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill(auditor.email);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.getByRole("button", { name: "Sign in" }).click()]);
+    const { page, close } = await signInWithoutScript(noScript, server.url, auditor.email, PASSWORD);
     await page.goto(`${server.url}/quality/agreement`);
     await expect(page.getByRole("heading", { level: 2, name: /version 2$/ }).count()).resolves.toBe(1);
     await page.getByLabel("Label set version").selectOption(firstVersionId);
@@ -69,6 +64,6 @@ describe("the agreement page in a browser", () => {
     expect(new URL(page.url()).searchParams.get("version")).toBe(firstVersionId);
     await expect(page.getByRole("heading", { level: 2, name: /version 1$/ }).count()).resolves.toBe(1);
     await expect(page.getByRole("row", { name: /^2025-03/ }).count()).resolves.toBe(1);
-    await context.close();
+    await close();
   });
 });

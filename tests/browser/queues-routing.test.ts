@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { formatSpan } from "~/components/queue/deadline.tsx";
 import { db } from "~/db.server.ts";
 import { ROLE_NAMES } from "~/modules/auth/capabilities.ts";
 import { liveRoutingVersion } from "~/modules/routing/versions.server.ts";
-import { CHROMIUM, loginInBrowser, openBrowser, seriousA11yViolations } from "../support/browser.ts";
+import { launchWithoutScript, loginInBrowser, openBrowser, seriousA11yViolations } from "../support/browser.ts";
 import { makeApiKey, makeUser, PASSWORD } from "../support/fixtures.ts";
 import { rawFlag, starterLabels } from "../support/queue-fixtures.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
@@ -30,7 +30,7 @@ beforeAll(async () => {
   server = await startServer();
   browser = await openBrowser();
   browser.page.on("pageerror", (e) => pageErrors.push(`${browser.page.url()}: ${String(e)}`));
-  noScript = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"], headless: true });
+  noScript = await launchWithoutScript();
 });
 afterAll(async () => {
   await noScript?.close();

@@ -2,11 +2,11 @@
 // described for screen readers, with its data table; with it on, axe finds nothing serious; and the
 // range and queue form works from the keyboard.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { loadDemo } from "~/demo/load.server.ts";
 import { DEMO_PASSWORD } from "~/demo/accounts.server.ts";
 import { foldPending } from "~/modules/reporting/rollups.server.ts";
-import { CHROMIUM, loginInBrowser, openBrowser, seriousA11yViolations } from "../support/browser.ts";
+import { launchWithoutScript, loginInBrowser, openBrowser, seriousA11yViolations, signInWithoutScript as signInAs } from "../support/browser.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
 const LEAD = "lead@docket.test";
@@ -30,7 +30,7 @@ beforeAll(async () => {
   await foldPending();
   server = await startServer();
   browser = await openBrowser();
-  noScript = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"], headless: true });
+  noScript = await launchWithoutScript();
 });
 afterAll(async () => {
   await noScript?.close();
@@ -38,15 +38,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signInWithoutScript(email: string): Promise<{ page: Page; close: () => Promise<void> }> {
-  const context = await noScript.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.getByRole("button", { name: "Sign in" }).click()]);
-  return { page, close: () => context.close() };
-}
+const signInWithoutScript = (email: string) => signInAs(noScript, server.url, email, DEMO_PASSWORD);
 
 /** Each figure's picture and table as the server sent them. */
 async function chartsOn(page: Page) {

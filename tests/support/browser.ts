@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.DOCKET_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -15,6 +15,27 @@ const ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/** Real headless Chromium for visitors without JavaScript: each `newContext({ javaScriptEnabled: false })` is a fresh one. */
+export function launchWithoutScript(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+}
+
+/** A fresh visitor without JavaScript, signed in through the login form; close() ends its context. */
+export async function signInWithoutScript(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<{ page: Page; close: () => Promise<void> }> {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.getByRole("button", { name: "Sign in" }).click()]);
+  return { page, close: () => context.close() };
+}
 
 /** Real headless Chromium with a fresh profile; close() removes the profile. */
 export async function openBrowser(): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
