@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/ui/data-table.tsx";
 import { FieldError, inputClass, buttonClass, PageHeader } from "~/components/ui/page.tsx";
-import type { Access } from "~/modules/auth/capabilities.ts";
+import { can, type Access } from "~/modules/auth/capabilities.ts";
 import { requireCapability } from "~/modules/auth/guard.server.ts";
 import { currentTime } from "~/modules/clock/clock.ts";
 import { foldPending } from "~/modules/reporting/rollups.server.ts";
@@ -16,7 +16,9 @@ export const access: Access = { kind: "user", capability: "transparency:read" };
 export const meta: MetaFunction = () => [{ title: "Transparency report · Docket" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireCapability(request, "transparency:read");
+  const user = await requireCapability(request, "transparency:read");
+  // Re-count links open the audit search, which only auditors and admins may use; leads see the rule alone.
+  const canRecount = can(user.role, "audit:read");
   const params = new URL(request.url).searchParams;
   const platforms = await platformsWithItems();
   const parsed = parseTransparencyQuery(params, dayOf(currentTime()));
@@ -33,6 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     report,
     platforms,
+    canRecount,
     presets: periodPresets(dayOf(currentTime())),
     errors: {} as Record<string, string>,
     query: { from: period.from, to: period.to, platform: platform ?? "" },
@@ -43,6 +46,7 @@ export default function TransparencyReportPage() {
   const data = useLoaderData<typeof loader>();
   const { report, platforms, errors, query } = data;
   const presets = "presets" in data ? data.presets : [];
+  const canRecount = "canRecount" in data && data.canRecount;
   const exportQuery = new URLSearchParams({ from: query.from, to: query.to, ...(query.platform ? { platform: query.platform } : {}) }).toString();
   return (
     <>
@@ -133,10 +137,12 @@ export default function TransparencyReportPage() {
                     <td className="px-3 py-2 text-right tabular-nums">{formatFigure(row)}</td>
                     <td className="px-3 py-2 text-sm text-slate-700">{row.rule}</td>
                     <td className="px-3 py-2 text-sm">
-                      {row.recount ? (
+                      {row.recount && canRecount ? (
                         <Link className="underline" to={row.recount} aria-label={`Re-count: ${row.label}`}>
                           Audit search
                         </Link>
+                      ) : row.recount ? (
+                        <span className="text-slate-600">In the audit search (auditors)</span>
                       ) : (
                         <span className="text-slate-600">Not re-countable by search</span>
                       )}

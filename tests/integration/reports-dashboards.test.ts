@@ -164,6 +164,7 @@ describe("bad ranges and queues", () => {
     "days=0",
     "days=abc",
     "days=9999",
+    "from=9999-12-01&to=9999-12-31",
     "from=2020-01-01&to=2026-01-01",
     "queue=no-such-queue",
     `queue=${"x".repeat(300)}`,

@@ -18,7 +18,7 @@ import { SOURCES, type Source } from "~/modules/items/sources.ts";
 import { ensureStarterLabelSet } from "~/modules/labels/starter.server.ts";
 import { moveItem } from "~/modules/queue/assignment.server.ts";
 import { claimItem } from "~/modules/queue/claims.server.ts";
-import { createQueue } from "~/modules/queue/queues.server.ts";
+import { closeQueue, createQueue, reopenQueue, updateQueue } from "~/modules/queue/queues.server.ts";
 import { foldOnce, foldPending, rebuildRollups } from "~/modules/reporting/rollups.server.ts";
 import { appealAgainst, liveLabelIds } from "../support/appeals.ts";
 import { makeUser } from "../support/fixtures.ts";
@@ -48,9 +48,16 @@ beforeAll(async () => {
   lead = await makeUser("policy_lead");
   const spare = await createQueue(
     { kind: "user", id: lead.id, email: lead.email, role: "policy_lead" },
-    { name: "Spare review", description: "", deadlineHours: {} },
+    { name: "Spare review", description: "", deadlineHours: { user_report: 6, trusted_flagger: 2 } },
   );
   spareQueueId = spare.id;
+  // Escalations run on their own clock, so an escalation moves the item's deadline.
+  const escalations = await db.queue.findUniqueOrThrow({ where: { id: "queue-escalations" } });
+  await updateQueue({ kind: "user", id: lead.id, email: lead.email, role: "policy_lead" }, escalations.id, {
+    name: escalations.name,
+    description: escalations.description,
+    deadlineHours: { user_report: 5, trusted_flagger: 3, automated: 8 },
+  });
   moderator = await makeUser("moderator");
   reviewer = await makeUser("moderator");
 });
@@ -64,6 +71,7 @@ const Step = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("lead_decides" as const), action: fc.constantFrom<DecisionAction>("keep", "remove") }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("move" as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("close_spare" as const) }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -169,6 +177,13 @@ async function run(step: Step): Promise<void> {
       });
       return;
     }
+    case "close_spare": {
+      // Its open items wait unrouted; the queue opens again so later moves have somewhere to go.
+      const actor = { kind: "user", id: lead.id, email: lead.email, role: "policy_lead" } as const;
+      await closeQueue(actor, spareQueueId);
+      await reopenQueue(actor, spareQueueId);
+      return;
+    }
     case "fold":
       await foldOnce(step.batch);
       return;
@@ -227,6 +242,17 @@ describe("report rollups", () => {
           expect(Object.values(await sum("appeals.received", "k1")).reduce((a, b) => Number(a) + Number(b), 0)).toBe(appeals);
           const outcomes = await db.appeal.groupBy({ by: ["outcome"], where: { state: "decided" }, _count: { _all: true } });
           expect(await sum("appeals.decided", "k1")).toEqual(Object.fromEntries(outcomes.map((r) => [r.outcome, r._count._all])));
+          // Every open item waits, in the fold's account, in its own queue under its own deadline.
+          const openItems = await db.item.findMany({ where: { state: { in: ["pending", "escalated"] } }, select: { id: true, queueId: true, dueAt: true } });
+          const folded = new Map((await db.reportItem.findMany({ where: { open: 1 } })).map((r) => [r.itemId, r]));
+          expect(folded.size).toBe(openItems.length);
+          for (const item of openItems) {
+            expect({ queueId: folded.get(item.id)?.queueId, dueAt: folded.get(item.id)?.dueAt?.getTime() ?? null }, item.id).toEqual({
+              queueId: item.queueId ?? "",
+              dueAt: item.dueAt?.getTime() ?? null,
+            });
+          }
+          expect((await sum("deadline.result", "k2")).missed ?? 0).toBe(await db.reportMiss.count());
           const replaced = await db.decision.count({ where: { supersedesId: { not: null } } });
           expect(Object.values(await sum("decisions.reversed", "k1")).reduce((a, b) => Number(a) + Number(b), 0)).toBe(replaced);
         }),
@@ -250,4 +276,31 @@ describe("report rollups", () => {
     },
     TIMEOUT_MS,
   );
+
+  it("an item the log never introduced one by one (a batch taken before batches were named) nets out when it is decided", async () => {
+    const before = await db.auditHead.findUniqueOrThrow({ where: { id: 1 } });
+    const [a, b] = await ingestFlags(
+      intake,
+      [content(`unnamed-${randomUUID()}`, "user_report", 1), content(`unnamed-${randomUUID()}`, "user_report", 2)],
+      "batch",
+    );
+    await db.flag.updateMany({ where: { itemId: { in: [a.itemId, b.itemId] } }, data: { batchId: null } });
+    const claim = await claimItem(moderator, a.itemId);
+    if (!claim) throw new Error("could not claim the unnamed item");
+    await decide(moderator, {
+      itemId: a.itemId,
+      claimId: claim.claimId,
+      action: "remove",
+      labelIds: [labels.get(LABEL_FOR.remove)!],
+      rationale: "Fictional test rationale.",
+    });
+    expect((await db.auditHead.findUniqueOrThrow({ where: { id: 1 } })).seq).toBeGreaterThan(before.seq);
+    await rebuildRollups();
+    // The decided item was counted open from its first flag and closed by its decision; the other, never
+    // named by any event, is not in the rollups at all (record 046).
+    const open = await db.item.count({ where: { state: { in: ["pending", "escalated"] }, id: { not: b.itemId } } });
+    expect(Object.values(await sum("depth.delta", "queueId")).reduce((x, y) => Number(x) + Number(y), 0)).toBe(open);
+    expect(await db.reportItem.findUnique({ where: { itemId: a.itemId } })).toMatchObject({ open: 0 });
+    expect(await db.reportItem.findUnique({ where: { itemId: b.itemId } })).toBeNull();
+  });
 });

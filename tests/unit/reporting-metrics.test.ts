@@ -84,6 +84,10 @@ describe("report ranges", () => {
     expect(DashboardRange.safeParse({ days: "0" }).success).toBe(false);
     expect(DashboardRange.safeParse({ from: "2020-01-01", to: "2026-01-01" }).success).toBe(false);
     expect(daysOf({ from: "2026-02-27", to: "2026-03-02" })).toEqual(["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"]);
+    // The last day of year 9999 has no next day in four digits: such ranges are refused, not looped over.
+    expect(DashboardRange.safeParse({ from: "9999-12-01", to: "9999-12-31" }).success).toBe(false);
+    expect(DashboardRange.safeParse({ from: "0001-01-01", to: "0001-01-31" }).success).toBe(false);
+    expect(daysOf({ from: "9998-12-30", to: "9998-12-31" })).toEqual(["9998-12-30", "9998-12-31"]);
   });
 
   it("a transparency period is [from, to) on UTC midnights, answered as the days it covers", () => {
@@ -97,6 +101,9 @@ describe("report ranges", () => {
       { from: "yesterday", to: "2026-01-01" },
       { from: "2020-01-01", to: "2026-01-01" },
       { to: "2026-01-01" },
+      { from: "2026-02-30", to: "2026-03-05" },
+      { from: "2026-11-01T00:00:00", to: "2026-12-01T00:00:00Z" },
+      { from: "9999-12-01", to: "9999-12-31" },
     ]) {
       expect(ReportPeriod.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }

@@ -169,6 +169,8 @@ export const AUDIT_EVENTS = {
     ruleId: id.nullable(),
     routingVersion: versionNumber.nullable(),
     note: text,
+    // The item's deadline in the queue it reached (absent on events recorded before migration 140).
+    dueAt: time.nullish(),
   }),
   "item.unassigned": payload({ itemId: id, assigneeId: id, reason: text }),
 

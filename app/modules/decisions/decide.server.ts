@@ -311,9 +311,12 @@ async function decideOne(user: Decider, input: DecideInput, freshLabelSets: bool
   const escalating = state === ESCALATED_STATE;
   const routed = (routing: RoutingContext, copies: number) => {
     const route = routeItem(routing.version, routing.queues, subjectOf(item, "escalation", routing, copies >= 2));
-    const event = prepareAuditEvent(routedEvent({ kind: "user", id: user.id, email: user.email, role: user.role }, item, route, routing, "escalated"), now);
     // The deadline follows the queue the escalation lands in, from the item's flags.
     const dueAt = deadlineFromFlags(item.flags, deadlineHoursIn(routing, route.queueId));
+    const event = prepareAuditEvent(
+      routedEvent({ kind: "user", id: user.id, email: user.email, role: user.role }, item, route, routing, "escalated", dueAt),
+      now,
+    );
     return { values: [route.queueId, route.routedBy, route.note, dueAt], event };
   };
   // A decision that closes the item leaves its routing as it stands in the row (a move or a close may

@@ -253,7 +253,7 @@ async function routeBatch(lead: Lead, after: { firstFlaggedAt: Date; id: string 
       for (const f of await tx.flag.findMany({ where: { itemId: { in: items.map((i) => i.id) } }, select: { itemId: true, source: true, receivedAt: true } })) {
         flagsOf.set(f.itemId, [...(flagsOf.get(f.itemId) ?? []), f]);
       }
-      const routedNow: { id: string; route: RouteResult }[] = [];
+      const routedNow: { id: string; route: RouteResult; dueAt: Date | null }[] = [];
       // Rows first, events last: the audit chain's head is taken by the first event and held to the commit.
       // How many members each item's cluster has, in one read for the batch (only when a rule looks at copies).
       const copiesOf = routing.usesCopies
@@ -274,9 +274,10 @@ async function routeBatch(lead: Lead, after: { firstFlaggedAt: Date; id: string 
           where: { id: item.id, queueId: null, state: item.state },
           data: route.routed ? { queueId: route.queueId, routedBy: route.routedBy, routeNote: route.note, dueAt } : { routeNote: route.note },
         });
-        if (changed.count === 1 && route.routed) routedNow.push({ id: item.id, route });
+        if (changed.count === 1 && route.routed) routedNow.push({ id: item.id, route, dueAt });
       }
-      for (const { id, route } of routedNow) await appendAuditEvent(tx, routedEvent(actorOf(lead), { id, queueId: null }, route, routing, "rerun"));
+      for (const { id, route, dueAt } of routedNow)
+        await appendAuditEvent(tx, routedEvent(actorOf(lead), { id, queueId: null }, route, routing, "rerun", dueAt));
       const last = items.length === REROUTE_BATCH ? items[items.length - 1] : null;
       return {
         routed: routedNow.length,

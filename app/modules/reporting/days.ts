@@ -8,16 +8,23 @@ export const PRESET_DAYS = [7, 30, 90, 365] as const;
 export type DayRange = { from: string; to: string };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isDay = (v: string) => DAY.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+// Years Docket can count in: a range must be able to step a day past its end without leaving four-digit years.
+const FIRST_YEAR = 1970;
+const LAST_YEAR = 9998;
+const isDay = (v: string) => {
+  if (!DAY.test(v)) return false;
+  const year = Number(v.slice(0, 4));
+  const t = Date.parse(`${v}T00:00:00Z`);
+  return year >= FIRST_YEAR && year <= LAST_YEAR && !Number.isNaN(t) && new Date(t).toISOString().startsWith(v);
+};
 
 export const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 export const daysBetween = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /** Every day of the range, in order. */
 export function daysOf(range: DayRange): string[] {
-  const out: string[] = [];
-  for (let d = range.from; d <= range.to; d = addDays(d, 1)) out.push(d);
-  return out;
+  const count = daysBetween(range.from, range.to) + 1;
+  return Array.from({ length: Math.max(0, count) }, (_, i) => addDays(range.from, i));
 }
 
 const dayField = (name: string) => z.string().trim().refine(isDay, `${name} must be a date such as 2026-11-01.`);
@@ -58,13 +65,15 @@ export const ReportPeriod = z
     to: z.string({ required_error: "to is required: a UTC midnight such as 2026-07-01T00:00:00Z, or a date." }).trim(),
   })
   .transform((r, ctx): DayRange => {
+    // A date, or a time with its zone (Z or an offset) on a UTC midnight; nothing is guessed or rolled over.
     const parse = (name: "from" | "to", v: string): string | null => {
-      const t = isDay(v) ? Date.parse(`${v}T00:00:00Z`) : Date.parse(v);
-      if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(t)) {
+      const zoned = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.exec(v);
+      const t = isDay(v) ? Date.parse(`${v}T00:00:00Z`) : zoned && isDay(zoned[1]) ? Date.parse(v) : Number.NaN;
+      if (Number.isNaN(t)) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: [name],
-          message: `${name} is not a valid time; use a date (2026-01-01) or an ISO 8601 UTC midnight (2026-01-01T00:00:00Z).`,
+          message: `${name} is not a valid time; use a date (2026-01-01) or an ISO 8601 UTC midnight with its zone (2026-01-01T00:00:00Z).`,
         });
         return null;
       }
@@ -72,7 +81,12 @@ export const ReportPeriod = z
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `${name} must be a UTC midnight: figures are counted per UTC day.` });
         return null;
       }
-      return new Date(t).toISOString().slice(0, 10);
+      const day = new Date(t).toISOString().slice(0, 10);
+      if (!isDay(day)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `${name} is outside the years Docket counts in.` });
+        return null;
+      }
+      return day;
     };
     const from = parse("from", r.from);
     const end = parse("to", r.to);

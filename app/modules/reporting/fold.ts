@@ -51,6 +51,7 @@ export const FOLDED_ACTIONS = [
   "appeal.moved",
   "appeal.decided",
   "quality.reviewed",
+  "queue.closed",
 ] as const;
 
 const SEP = "\u0000";
@@ -71,21 +72,35 @@ export function newFoldOutput(): FoldOutput {
   return { counts: new Map(), misses: [], itemsChanged: new Set(), appealsChanged: new Set() };
 }
 
+/**
+ * Items the log never introduced (written before their intake was logged per flag), first met open in
+ * this run: counted as received and open from their first flag, so the decision that closes them nets out.
+ */
+export function introduceItems(items: ItemView[], out: FoldOutput): void {
+  for (const item of items) {
+    addCount(out, "items.received", item.openedAt, item.platform, item.queueId, item.source, "");
+    addCount(out, "depth.delta", item.openedAt, item.platform, item.queueId, item.source, "");
+    out.itemsChanged.add(item.itemId);
+  }
+}
+
+/** Adds to a count for its own scope and for every wider one (ALL), so a read for any scope is one key range. */
+function addCount(out: FoldOutput, metric: Metric, at: Date | string, platform: string, queueId: string, k1: string, k2: string, n = 1): void {
+  const day = typeof at === "string" ? at : dayOf(at);
+  for (const [p, q] of [
+    [platform, queueId],
+    [platform, ALL],
+    [ALL, queueId],
+    [ALL, ALL],
+  ]) {
+    const key = countKey(metric, day, p, q, k1, k2);
+    out.counts.set(key, (out.counts.get(key) ?? 0) + n);
+  }
+}
+
 /** Folds events (in sequence order) into `out`, updating `state`. */
 export function foldEvents(events: FoldEvent[], state: FoldState, out: FoldOutput = newFoldOutput()): FoldOutput {
-  const add = (metric: Metric, at: Date | string, platform: string, queueId: string, k1: string, k2: string, n = 1) => {
-    const day = typeof at === "string" ? at : dayOf(at);
-    // Kept for its own scope and for every wider one (ALL), so a read for any scope is one key range.
-    for (const [p, q] of [
-      [platform, queueId],
-      [platform, ALL],
-      [ALL, queueId],
-      [ALL, ALL],
-    ]) {
-      const key = countKey(metric, day, p, q, k1, k2);
-      out.counts.set(key, (out.counts.get(key) ?? 0) + n);
-    }
-  };
+  const add: Add = (metric, at, platform, queueId, k1, k2, n = 1) => addCount(out, metric, at, platform, queueId, k1, k2, n);
   const touch = (item: ItemView) => out.itemsChanged.add(item.itemId);
   const depth = (item: ItemView, at: Date, n: number) => add("depth.delta", at, item.platform, item.queueId, item.source, "", n);
 
@@ -181,16 +196,26 @@ export function foldEvents(events: FoldEvent[], state: FoldState, out: FoldOutpu
         depth(item, e.at, 1);
         break;
       }
-      case "item.moved": {
+      case "item.moved":
+      case "item.routed": {
         const item = state.items.get(String(p.itemId));
-        moveTo(item, e.at, str(p.toQueueId));
-        const dueAt = date(p.dueAt);
-        if (item && dueAt) item.dueAt = dueAt;
+        moveTo(item, e.at, str(e.action === "item.moved" ? p.toQueueId : p.queueId));
+        // The deadline follows the queue (none in a queue that sets no hours); older routing events carry none.
+        if (item && "dueAt" in p) item.dueAt = date(p.dueAt);
         break;
       }
-      case "item.routed":
-        moveTo(state.items.get(String(p.itemId)), e.at, str(p.queueId));
+      case "queue.closed": {
+        // Closing a queue leaves its open items and appeals unrouted, in one event.
+        const queueId = str(p.queueId);
+        if (!queueId) break;
+        for (const item of state.items.values()) if (item.open && item.queueId === queueId) moveTo(item, e.at, null);
+        for (const appeal of state.appeals.values()) {
+          if (appeal.queueId !== queueId) continue;
+          appeal.queueId = "";
+          out.appealsChanged.add(appeal.appealId);
+        }
         break;
+      }
       case "item.claimed": {
         const item = state.items.get(String(p.itemId));
         if (item) {

@@ -9,7 +9,18 @@ import { pgWrite, sqliteValue, sqliteWrite } from "~/db-direct.server.ts";
 import { parseAuditPayload } from "~/modules/audit/events.ts";
 import { currentTime } from "~/modules/clock/clock.ts";
 import { isOpen } from "~/modules/items/lifecycle.ts";
-import { FOLDED_ACTIONS, foldEvents, splitCountKey, type BatchFlag, type FoldEvent, type FoldState, type FoldOutput } from "./fold.ts";
+import {
+  FOLDED_ACTIONS,
+  foldEvents,
+  introduceItems,
+  newFoldOutput,
+  splitCountKey,
+  type BatchFlag,
+  type FoldEvent,
+  type FoldState,
+  type FoldOutput,
+  type ItemView,
+} from "./fold.ts";
 
 /** Audit events read per run. */
 export const FOLD_BATCH = 5000;
@@ -50,8 +61,10 @@ export async function foldOnce(batch = FOLD_BATCH): Promise<{ events: number; mo
       payload: parsed.status === "typed" && parsed.payload && typeof parsed.payload === "object" ? (parsed.payload as Record<string, unknown>) : {},
     };
   });
-  const state = await loadState(db, events);
-  const out = foldEvents(events, state);
+  const { state, introduced } = await loadState(db, events);
+  const out = newFoldOutput();
+  introduceItems(introduced, out);
+  foldEvents(events, state, out);
   const written = dialect === "postgresql" ? await writeOnPostgres(head, to, state, out) : await writeOnSqlite(head, to, state, out);
   return written ? { events: rows.length, more: full } : { events: 0, more: true };
 }
@@ -93,18 +106,24 @@ const chunks = <T>(list: T[], size: number): T[][] => {
   return out;
 };
 
-/** The fold's state for these events: their items and appeals as last left, the decisions they name, the batches' flags. */
-async function loadState(tx: Tx, events: FoldEvent[]): Promise<FoldState> {
+/**
+ * The fold's state for these events: their items and appeals as last left (and every open item and
+ * appeal of a queue closed among them), the decisions they name, the batches' flags; and the items the
+ * log never introduced that these events meet open.
+ */
+async function loadState(tx: Tx, events: FoldEvent[]): Promise<{ state: FoldState; introduced: ItemView[] }> {
   const itemIds = new Set<string>();
   const appealIds = new Set<string>();
   const decisionIds = new Set<string>();
   const batchIds = new Set<string>();
+  const closedQueues = new Set<string>();
   for (const { action, payload: p } of events) {
     if (typeof p.itemId === "string") itemIds.add(p.itemId);
     if (typeof p.appealId === "string") appealIds.add(p.appealId);
     if (action === "decision.made" && typeof p.supersedes === "string") decisionIds.add(p.supersedes);
     if (action === "quality.reviewed" && typeof p.decisionId === "string") decisionIds.add(p.decisionId);
     if (action === "flag.batch_received" && typeof p.batchId === "string") batchIds.add(p.batchId);
+    if (action === "queue.closed" && typeof p.queueId === "string") closedQueues.add(p.queueId);
   }
   const state: FoldState = { items: new Map(), appeals: new Map(), decisionActions: new Map(), batches: new Map() };
   for (const part of chunks([...batchIds], 200)) {
@@ -120,34 +139,49 @@ async function loadState(tx: Tx, events: FoldEvent[]): Promise<FoldState> {
       itemIds.add(f.itemId);
     }
   }
-  for (const part of chunks([...itemIds], 500)) {
-    for (const r of await tx.reportItem.findMany({ where: { itemId: { in: part } } })) state.items.set(r.itemId, { ...r, open: r.open === 1 });
+  const items = (rows: { itemId: string; open: number }[]) => {
+    for (const r of rows as (Omit<ItemView, "open"> & { open: number })[]) state.items.set(r.itemId, { ...r, open: r.open === 1 });
+  };
+  for (const part of chunks([...itemIds], 500)) items(await tx.reportItem.findMany({ where: { itemId: { in: part } } }));
+  if (closedQueues.size) {
+    items(await tx.reportItem.findMany({ where: { queueId: { in: [...closedQueues] }, open: 1 } }));
+    for (const r of await tx.reportAppeal.findMany({ where: { queueId: { in: [...closedQueues] } } })) state.appeals.set(r.appealId, r);
   }
-  // Items the log never introduced (rows written before the log knew of them): their current row is the best account.
-  const introduced = new Set<string>();
+  // Items the log never introduced (rows written before the log knew of them): their current row is the
+  // best account. The first event that names one says whether it was open then (a move, a claim, a
+  // first decision) or closed (an appeal, a second review, a replacement, a reopening).
+  const introducedHere = new Set<string>();
+  const openWhenMet = new Map<string, boolean>();
   for (const e of events) {
-    if (e.action === "flag.received" && typeof e.payload.itemId === "string") introduced.add(e.payload.itemId);
-    if (e.action === "flag.batch_received" && typeof e.payload.batchId === "string") {
-      for (const f of state.batches.get(e.payload.batchId) ?? []) introduced.add(f.itemId);
+    const p = e.payload;
+    if (e.action === "flag.received" && typeof p.itemId === "string") introducedHere.add(p.itemId);
+    if (e.action === "flag.batch_received" && typeof p.batchId === "string") {
+      for (const f of state.batches.get(p.batchId) ?? []) introducedHere.add(f.itemId);
+    }
+    if (typeof p.itemId === "string" && !openWhenMet.has(p.itemId)) {
+      openWhenMet.set(p.itemId, ["item.moved", "item.routed", "item.claimed"].includes(e.action) || (e.action === "decision.made" && !p.supersedes));
     }
   }
-  const unknown = [...itemIds].filter((id) => !state.items.has(id) && !introduced.has(id));
+  const unknown = [...itemIds].filter((id) => !state.items.has(id) && !introducedHere.has(id));
+  const introduced: ItemView[] = [];
   for (const part of chunks(unknown, 500)) {
     const rows = await tx.item.findMany({
       where: { id: { in: part } },
       select: { id: true, platform: true, queueId: true, strongestSource: true, state: true, firstFlaggedAt: true, dueAt: true },
     });
     for (const r of rows) {
-      state.items.set(r.id, {
+      const item: ItemView = {
         itemId: r.id,
         platform: r.platform,
         queueId: r.queueId ?? "",
         source: String(r.strongestSource),
-        open: true,
+        open: openWhenMet.get(r.id) ?? false,
         openedAt: r.firstFlaggedAt,
         dueAt: isOpen(String(r.state)) ? r.dueAt : null,
         claimedAt: null,
-      });
+      };
+      state.items.set(r.id, item);
+      if (item.open) introduced.push(item);
     }
   }
   for (const part of chunks([...appealIds], 500)) {
@@ -158,7 +192,7 @@ async function loadState(tx: Tx, events: FoldEvent[]): Promise<FoldState> {
       state.decisionActions.set(r.id, String(r.action));
     }
   }
-  return state;
+  return { state, introduced };
 }
 
 const sameHead = (found: { seq: number | bigint; rebuiltAt: unknown } | undefined, head: Head) =>

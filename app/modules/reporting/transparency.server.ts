@@ -132,7 +132,7 @@ export async function transparencyReport(period: DayRange, platform: string | nu
         total: count(
           "All notices",
           sum(notices),
-          "Every notice (flag) received in the period, by the day it was received.",
+          "Every notice (flag) received in the period, by the day it was received. The audit search lists notices sent one per call; a batch call is one event there (its notices are counted one by one here).",
           payloadEvents("flag.received", {}),
         ),
         bySource: {
@@ -293,10 +293,10 @@ export async function transparencyReport(period: DayRange, platform: string | nu
       },
       withinOneHour: {
         share: {
-          label: "Share of removal orders acted on within one hour",
+          label: "Share of removal orders decided within their deadline (one hour, or less where the queue sets less)",
           value: met + missed > 0 ? met / (met + missed) : null,
           unit: "share",
-          rule: "Closing decisions on items under a removal order made by their one-hour deadline, over all such closing decisions.",
+          rule: "Closing decisions (remove, restrict, or keep with reasons) on items under a removal order made by their deadline, over all such closing decisions; the deadline is one hour from receipt, or less where the item's queue sets less.",
           recount: decisions({ kind: "closing", ground: "order" }),
         },
         met: count("Acted on within one hour", met, "Closing decisions under a removal order made by the deadline.", null),

@@ -178,6 +178,7 @@ export function routedEvent(
   route: RouteResult,
   routing: RoutingContext,
   trigger: "escalated" | "rerun",
+  dueAt: Date | null,
 ): AuditInput<"item.routed"> {
   return {
     actor,
@@ -192,6 +193,7 @@ export function routedEvent(
       ruleId: route.rule?.id ?? null,
       routingVersion: routing.version?.number ?? null,
       note: route.note,
+      dueAt,
     },
   };
 }
