@@ -129,7 +129,14 @@ ${namedTable(r.transparency, r.target, r.transparency.length > 0, "transparency 
 Warm, ${r.runs} runs each after two unmeasured ones (fewer where a call takes over 300 ms: 10, or 5 over a second); "30 days" is 2025-12-02 to 2025-12-31, the queue is the largest.
 The bare SELECT is the reader's own: \`"platform" = '*' AND "queueId" = <queue or '*'>\`, and for the per-queue readers
 \`"queueId" IN (<every queue>, '')\`. The per-queue readers look the queue list up on each call and the bare runs do not, so
-their ratio includes that lookup; the rest of a ratio is Prisma's raw-query path and the mapping of rows.
+their ratio includes that lookup; the rest of a ratio is Prisma's raw-query path and the mapping of rows.${
+    r.engine === "sqlite"
+      ? `
+Docket never runs ANALYZE, so the rollup tables carry no planner statistics here either (the load's ANALYZE of them is
+undone before measuring, and both connections open afterwards): readers and bare SELECTs plan as an installation's do.`
+      : `
+PostgreSQL's statistics are fresh (VACUUM ANALYZE after the load and the fold), as autovacuum keeps them in an installation.`
+  }
 
 | reader | metric | range | scope | rows out | runs | p50 ms | p95 ms | bare p50 ms | reader / bare (p50) |
 | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |

@@ -13,6 +13,7 @@ import { makeReviewedPair, type ReviewSide } from "../support/agreement.ts";
 import { makeUser, PASSWORD } from "../support/fixtures.ts";
 import { Client, markupText as html } from "../support/http.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
+import { csvObjects as parseCsv } from "../support/csv.ts";
 
 const G = "ve_glorification";
 const N = "ve_news_reporting";
@@ -120,34 +121,6 @@ function row(page: string, id: string): string {
   const m = new RegExp(`<tr[^>]*id="${id}"[^>]*>([\\s\\S]*?)</tr>`).exec(page);
   if (!m) throw new Error(`no row ${id}`);
   return m[1];
-}
-
-/** A small CSV reader (quoted cells, doubled quotes), as a spreadsheet reads the export. */
-function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let cell = "";
-  let cur: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === "," || ch === "\n") {
-      cur.push(cell);
-      cell = "";
-      if (ch === "\n") {
-        rows.push(cur);
-        cur = [];
-      }
-    } else if (ch !== "\r") cell += ch;
-  }
-  const [header, ...body] = rows;
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
 const three = (s: string) => Number(s).toFixed(3);

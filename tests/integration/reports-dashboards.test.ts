@@ -14,6 +14,7 @@ import type { SessionUser } from "~/modules/auth/session.server.ts";
 import { makeUser, PASSWORD } from "../support/fixtures.ts";
 import { Client, markupText } from "../support/http.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
+import { parseCsv } from "../support/csv.ts";
 
 const TEAM_PAGES = ["queues", "deadlines", "speed", "labels", "appeals"] as const;
 const ALL_PAGES = [...TEAM_PAGES, "moderators"] as const;
@@ -94,33 +95,6 @@ function tableOf(html: string, chartId: string): string[][] {
   return [...table.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) =>
     [...row[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => markupText(cell[1].replace(/<[^>]+>/g, "")).trim()),
   );
-}
-
-/** RFC 4180 records as cells. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  for (const line of text.split("\r\n").filter(Boolean)) {
-    const cells: string[] = [];
-    let cell = "";
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i];
-      if (quoted) {
-        if (ch === '"' && line[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else if (ch === '"') quoted = false;
-        else cell += ch;
-      } else if (ch === '"') quoted = true;
-      else if (ch === ",") {
-        cells.push(cell);
-        cell = "";
-      } else cell += ch;
-    }
-    cells.push(cell);
-    rows.push(cells);
-  }
-  return rows;
 }
 
 /** Table text as the CSV writes it: no thousands separators, an empty cell for "—". */

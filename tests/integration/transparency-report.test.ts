@@ -26,6 +26,7 @@ import { makeApiKey, makeUser, PASSWORD } from "../support/fixtures.ts";
 import { Client, markupText } from "../support/http.ts";
 import { loginInBrowser, openBrowser, seriousA11yViolations } from "../support/browser.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
+import { parseCsv } from "../support/csv.ts";
 
 // A fixed history made through the real modules at chosen moments of the first half of 2026, on the
 // platform "test" and, to prove it never leaks in, on "other-platform"; every figure of the report
@@ -366,35 +367,6 @@ const withoutTime = (r: unknown) => {
   const { generatedAt: _generatedAt, ...rest } = r as TransparencyReport;
   return rest;
 };
-
-/** RFC 4180 records: quoted cells may hold commas, quotes (doubled) and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += ch;
-  }
-  return rows;
-}
 
 describe("the page, the export and the API", () => {
   const query = `from=${PERIOD.from}&to=${PERIOD.to}&platform=${P}`;
