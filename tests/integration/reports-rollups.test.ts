@@ -19,6 +19,8 @@ import { ensureStarterLabelSet } from "~/modules/labels/starter.server.ts";
 import { moveItem } from "~/modules/queue/assignment.server.ts";
 import { claimItem } from "~/modules/queue/claims.server.ts";
 import { closeQueue, createQueue, reopenQueue, updateQueue } from "~/modules/queue/queues.server.ts";
+import { weekStart } from "~/modules/reporting/days.ts";
+import { totalCounts } from "~/modules/reporting/read.server.ts";
 import { foldOnce, foldPending, rebuildRollups } from "~/modules/reporting/rollups.server.ts";
 import { appealAgainst, liveLabelIds } from "../support/appeals.ts";
 import { makeUser } from "../support/fixtures.ts";
@@ -253,6 +255,25 @@ describe("report rollups", () => {
             });
           }
           expect((await sum("deadline.result", "k2")).missed ?? 0).toBe(await db.reportMiss.count());
+          // The weekly rows are the daily rows summed by week, and a long read through them gives the days' totals.
+          const rows = await db.reportCount.findMany();
+          const weeks = new Map<string, number>();
+          const fromDays = new Map<string, number>();
+          for (const r of rows) {
+            if (r.metric.endsWith("@week")) weeks.set(`${r.metric}|${r.day}|${r.platform}|${r.queueId}|${r.k1}|${r.k2}`, r.n);
+            else if (r.metric !== "depth.delta") {
+              const key = `${r.metric}@week|${weekStart(r.day)}|${r.platform}|${r.queueId}|${r.k1}|${r.k2}`;
+              fromDays.set(key, (fromDays.get(key) ?? 0) + r.n);
+            }
+          }
+          const nonZero = (m: Map<string, number>) => [...m].filter(([, n]) => n !== 0).sort(([a], [b]) => a.localeCompare(b));
+          expect(nonZero(weeks)).toEqual(nonZero(fromDays));
+          const days = rows.filter((r) => !r.metric.includes("@")).map((r) => r.day);
+          const all = { from: days.reduce((a, b) => (a < b ? a : b)), to: days.reduce((a, b) => (a > b ? a : b)) };
+          const viaDays = await sum("decisions.made", "k1");
+          const viaWeeks: Record<string, number> = {};
+          for (const c of await totalCounts("decisions.made", all)) viaWeeks[c.k1] = (viaWeeks[c.k1] ?? 0) + c.n;
+          expect(viaWeeks).toEqual(viaDays);
           const replaced = await db.decision.count({ where: { supersedesId: { not: null } } });
           expect(Object.values(await sum("decisions.reversed", "k1")).reduce((a, b) => Number(a) + Number(b), 0)).toBe(replaced);
         }),

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { COARSE_BINS, coarseBin, fineBin, medianOfBins } from "~/modules/reporting/metrics.ts";
-import { DashboardRange, ReportPeriod, daysOf, resolveRange } from "~/modules/reporting/days.ts";
+import { addDays, DashboardRange, ReportPeriod, daysOf, resolveRange, weekSpans, weekStart } from "~/modules/reporting/days.ts";
 
 describe("duration bins", () => {
   it("fine bins are whole minutes under two hours, whole hours under seven days, whole days beyond", () => {
@@ -107,5 +107,39 @@ describe("report ranges", () => {
     ]) {
       expect(ReportPeriod.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
+  });
+});
+
+describe("weeks in a range", () => {
+  it("a range splits into whole weeks (Monday to Sunday) and the days before and after them", () => {
+    // 2026-11-02 is a Monday.
+    expect(weekStart("2026-11-08")).toBe("2026-11-02");
+    expect(weekStart("2026-11-02")).toBe("2026-11-02");
+    expect(weekSpans({ from: "2026-11-02", to: "2026-11-15" })).toEqual({ before: null, weeks: { from: "2026-11-02", to: "2026-11-09" }, after: null });
+    expect(weekSpans({ from: "2026-11-04", to: "2026-11-18" })).toEqual({
+      before: { from: "2026-11-04", to: "2026-11-08" },
+      weeks: { from: "2026-11-09", to: "2026-11-09" },
+      after: { from: "2026-11-16", to: "2026-11-18" },
+    });
+    expect(weekSpans({ from: "2026-11-04", to: "2026-11-10" })).toEqual({ before: { from: "2026-11-04", to: "2026-11-10" }, weeks: null, after: null });
+  });
+
+  it("the pieces cover every day of the range once", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 800 }), (offset, length) => {
+        const range = { from: addDays("2020-01-01", offset), to: addDays("2020-01-01", offset + length) };
+        const { before, weeks, after } = weekSpans(range);
+        const covered = [
+          ...(before ? daysOf(before) : []),
+          ...(weeks
+            ? daysOf(weeks)
+                .filter((d) => weekStart(d) === d)
+                .flatMap((monday) => daysOf({ from: monday, to: addDays(monday, 6) }))
+            : []),
+          ...(after ? daysOf(after) : []),
+        ];
+        expect(covered).toEqual(daysOf(range));
+      }),
+    );
   });
 });

@@ -2,7 +2,7 @@
 // and one or more named series of figures. The chart, its data table, its text summary and its CSV
 // are all drawn from this one value, so the picture, the table and the download cannot disagree.
 import type { CsvValue } from "~/modules/reports/csv.ts";
-import { addDays, type DayRange, daysOf, daysBetween } from "./days.ts";
+import { addDays, type DayRange, daysOf, daysBetween, WEEKS_FROM_DAYS, weekStart } from "./days.ts";
 
 export type ChartKind = "line" | "stacked" | "histogram" | "bars";
 
@@ -89,8 +89,6 @@ export function chartRows(chart: Chart): CsvValue[][] {
  */
 export type Buckets = { size: "day" | "week"; labels: string[]; of: (day: string) => number };
 
-export const WEEKS_FROM_DAYS = 92;
-
 export function bucketsOf(range: DayRange, size: "day" | "week" = daysBetween(range.from, range.to) + 1 > WEEKS_FROM_DAYS ? "week" : "day"): Buckets {
   const days = daysOf(range);
   if (size === "day") {
@@ -105,12 +103,6 @@ export function bucketsOf(range: DayRange, size: "day" | "week" = daysBetween(ra
     index.set(d, labels.length - 1);
   }
   return { size, labels, of: (d) => index.get(d) ?? -1 };
-}
-
-/** The Monday of a day's week (UTC). */
-export function weekStart(day: string): string {
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return addDays(day, -((weekday + 6) % 7));
 }
 
 export const bucketName = (b: Buckets) => (b.size === "day" ? "Day" : "Week starting");

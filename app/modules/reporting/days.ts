@@ -21,6 +21,30 @@ const isDay = (v: string) => {
 export const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 export const daysBetween = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
+/** Ranges longer than a quarter are read and drawn per week (a year of daily columns reads as noise). */
+export const WEEKS_FROM_DAYS = 92;
+
+/** The Monday of a day's week (UTC). */
+export function weekStart(day: string): string {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return addDays(day, -((weekday + 6) % 7));
+}
+
+/**
+ * A range cut into the whole weeks (Monday to Sunday) inside it and the days before and after them,
+ * so a long read takes a week's row where it can and days only at the edges.
+ */
+export function weekSpans(range: DayRange): { before: DayRange | null; weeks: DayRange | null; after: DayRange | null } {
+  const start = range.from === weekStart(range.from) ? range.from : addDays(weekStart(range.from), 7);
+  const lastMonday = addDays(weekStart(addDays(range.to, 1)), -7);
+  if (lastMonday < start) return { before: range, weeks: null, after: null };
+  return {
+    before: start > range.from ? { from: range.from, to: addDays(start, -1) } : null,
+    weeks: { from: start, to: lastMonday },
+    after: addDays(lastMonday, 6) < range.to ? { from: addDays(lastMonday, 7), to: range.to } : null,
+  };
+}
+
 /** Every day of the range, in order. */
 export function daysOf(range: DayRange): string[] {
   const count = daysBetween(range.from, range.to) + 1;

@@ -4,7 +4,8 @@
 // updates that state in place, so running it over a log in one go or in any number of pieces gives
 // the same counts. See docs/decisions/046-report-rollups.md.
 import { strongerSource, isSource } from "~/modules/items/sources.ts";
-import { coarseBin, dayOf, fineBin, groundOf, type Metric } from "./metrics.ts";
+import { weekStart } from "./days.ts";
+import { coarseBin, dayOf, fineBin, groundOf, KEPT_WEEKLY, weekly, type Metric } from "./metrics.ts";
 
 export type FoldEvent = { seq: number; at: Date; actorId: string | null; action: string; payload: Record<string, unknown> };
 
@@ -57,11 +58,11 @@ export const FOLDED_ACTIONS = [
 const SEP = "\u0000";
 /** The platform or queue of a count kept for every platform or every queue. */
 export const ALL = "*";
-export const countKey = (metric: Metric, day: string, platform: string, queueId: string, k1: string, k2: string) =>
+export const countKey = (metric: string, day: string, platform: string, queueId: string, k1: string, k2: string) =>
   [metric, day, platform, queueId, k1, k2].join(SEP);
 export const splitCountKey = (key: string) => {
   const [metric, day, platform, queueId, k1, k2] = key.split(SEP);
-  return { metric: metric as Metric, day, platform, queueId, k1, k2 };
+  return { metric, day, platform, queueId, k1, k2 };
 };
 
 const str = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null);
@@ -87,14 +88,18 @@ export function introduceItems(items: ItemView[], out: FoldOutput): void {
 /** Adds to a count for its own scope and for every wider one (ALL), so a read for any scope is one key range. */
 function addCount(out: FoldOutput, metric: Metric, at: Date | string, platform: string, queueId: string, k1: string, k2: string, n = 1): void {
   const day = typeof at === "string" ? at : dayOf(at);
-  for (const [p, q] of [
-    [platform, queueId],
-    [platform, ALL],
-    [ALL, queueId],
-    [ALL, ALL],
-  ]) {
-    const key = countKey(metric, day, p, q, k1, k2);
-    out.counts.set(key, (out.counts.get(key) ?? 0) + n);
+  const kept: [string, string][] = [[metric, day]];
+  if (KEPT_WEEKLY(metric)) kept.push([weekly(metric), weekStart(day)]);
+  for (const [name, date] of kept) {
+    for (const [p, q] of [
+      [platform, queueId],
+      [platform, ALL],
+      [ALL, queueId],
+      [ALL, ALL],
+    ]) {
+      const key = countKey(name, date, p, q, k1, k2);
+      out.counts.set(key, (out.counts.get(key) ?? 0) + n);
+    }
   }
 }
 

@@ -39,6 +39,13 @@ export const METRICS = {
 } as const;
 export type Metric = keyof typeof METRICS;
 
+/**
+ * Each metric but depth is also kept per week (its rows dated the week's Monday) under this name, so a
+ * long range reads a seventh of the rows. Depth is a level summed from its first day, read per day.
+ */
+export const weekly = (metric: Metric) => `${metric}@week`;
+export const KEPT_WEEKLY = (metric: Metric) => metric !== "depth.delta";
+
 /** decisions.made k2: a review's decision, one applied to a copy or cluster member, or a replacement. */
 export const DECISION_KINDS = ["review", "copy", "replacement"] as const;
 /** actions.means k1: a person deciding the item itself, or a person's decision applied to a near-duplicate. */

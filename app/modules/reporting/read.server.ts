@@ -2,9 +2,9 @@
 // one platform. Every dashboard and transparency figure goes through here, so each is a range scan of
 // the rollup's primary key, never a scan of items or decisions.
 import { db, Prisma } from "~/db.server.ts";
-import type { DayRange } from "./days.ts";
+import { daysBetween, daysOf, type DayRange, WEEKS_FROM_DAYS, weekSpans } from "./days.ts";
 import { ALL } from "./fold.ts";
-import type { Metric } from "./metrics.ts";
+import { KEPT_WEEKLY, weekly, type Metric } from "./metrics.ts";
 
 export type Scope = { queueId?: string | null; platform?: string | null };
 export type Count = { k1: string; k2: string; n: number };
@@ -25,20 +25,39 @@ async function queueIdsSql(scope: Scope): Promise<Prisma.Sql> {
 
 const num = (v: number | bigint | null) => Number(v ?? 0);
 
-/** A metric's counts per day and keys (summed over platforms and queues in scope). */
+/**
+ * The rows of a metric over a range in scope, as one relation: whole weeks from the weekly rows (dated
+ * their Monday) and the days at either end from the daily ones. Per-day reads of ranges up to a quarter
+ * read days only, as the dashboards draw them; totals and longer ranges take weeks where they can.
+ */
+function rowsOf(metric: Metric, range: DayRange, where: Prisma.Sql, perDay: boolean): Prisma.Sql {
+  const pieces: [string, DayRange][] = [];
+  const spans = weekSpans(range);
+  if (!KEPT_WEEKLY(metric) || !spans.weeks || (perDay && daysBetween(range.from, range.to) + 1 <= WEEKS_FROM_DAYS)) pieces.push([metric, range]);
+  else {
+    if (spans.before) pieces.push([metric, spans.before]);
+    pieces.push([weekly(metric), spans.weeks]);
+    if (spans.after) pieces.push([metric, spans.after]);
+  }
+  const selects = pieces.map(
+    ([name, r]) =>
+      Prisma.sql`SELECT "day", "queueId", "k1", "k2", "n" FROM "ReportCount" WHERE "metric" = ${name} AND "day" >= ${r.from} AND "day" <= ${r.to} ${where}`,
+  );
+  return Prisma.sql`(${Prisma.join(selects, " UNION ALL ")}) AS "r"`;
+}
+
+/** A metric's counts per day and keys (summed over platforms and queues in scope); past a quarter, per week (its Monday). */
 export async function dailyCounts(metric: Metric, range: DayRange, scope: Scope = {}): Promise<DayCount[]> {
   const rows = await db.$queryRaw<{ day: string; k1: string; k2: string; n: number | bigint }[]>`
-    SELECT "day", "k1", "k2", SUM("n") AS "n" FROM "ReportCount"
-    WHERE "metric" = ${metric} AND "day" >= ${range.from} AND "day" <= ${range.to} ${scopeSql(scope)}
+    SELECT "day", "k1", "k2", SUM("n") AS "n" FROM ${rowsOf(metric, range, scopeSql(scope), true)}
     GROUP BY "day", "k1", "k2" ORDER BY "day", "k1", "k2"`;
   return rows.map((r) => ({ day: r.day, k1: r.k1, k2: r.k2, n: num(r.n) }));
 }
 
-/** A metric's counts per day, queue and first key. */
+/** A metric's counts per day, queue and first key; past a quarter, per week (its Monday). */
 export async function dailyCountsByQueue(metric: Metric, range: DayRange, scope: Scope = {}): Promise<QueueDayCount[]> {
   const rows = await db.$queryRaw<{ day: string; queueId: string; k1: string; n: number | bigint }[]>`
-    SELECT "day", "queueId", "k1", SUM("n") AS "n" FROM "ReportCount"
-    WHERE "metric" = ${metric} AND "day" >= ${range.from} AND "day" <= ${range.to} ${await queueIdsSql(scope)}
+    SELECT "day", "queueId", "k1", SUM("n") AS "n" FROM ${rowsOf(metric, range, await queueIdsSql(scope), true)}
     GROUP BY "day", "queueId", "k1" ORDER BY "day", "queueId", "k1"`;
   return rows.map((r) => ({ day: r.day, queueId: r.queueId, k1: r.k1, k2: "", n: num(r.n) }));
 }
@@ -46,8 +65,7 @@ export async function dailyCountsByQueue(metric: Metric, range: DayRange, scope:
 /** A metric's totals over the range, per keys. */
 export async function totalCounts(metric: Metric, range: DayRange, scope: Scope = {}): Promise<Count[]> {
   const rows = await db.$queryRaw<{ k1: string; k2: string; n: number | bigint }[]>`
-    SELECT "k1", "k2", SUM("n") AS "n" FROM "ReportCount"
-    WHERE "metric" = ${metric} AND "day" >= ${range.from} AND "day" <= ${range.to} ${scopeSql(scope)}
+    SELECT "k1", "k2", SUM("n") AS "n" FROM ${rowsOf(metric, range, scopeSql(scope), false)}
     GROUP BY "k1", "k2" ORDER BY "k1", "k2"`;
   return rows.map((r) => ({ k1: r.k1, k2: r.k2, n: num(r.n) }));
 }
@@ -55,8 +73,7 @@ export async function totalCounts(metric: Metric, range: DayRange, scope: Scope 
 /** A metric's totals over the range, per queue and keys. */
 export async function totalCountsByQueue(metric: Metric, range: DayRange, scope: Scope = {}): Promise<(Count & { queueId: string })[]> {
   const rows = await db.$queryRaw<{ queueId: string; k1: string; k2: string; n: number | bigint }[]>`
-    SELECT "queueId", "k1", "k2", SUM("n") AS "n" FROM "ReportCount"
-    WHERE "metric" = ${metric} AND "day" >= ${range.from} AND "day" <= ${range.to} ${await queueIdsSql(scope)}
+    SELECT "queueId", "k1", "k2", SUM("n") AS "n" FROM ${rowsOf(metric, range, await queueIdsSql(scope), false)}
     GROUP BY "queueId", "k1", "k2" ORDER BY "queueId", "k1", "k2"`;
   return rows.map((r) => ({ queueId: r.queueId, k1: r.k1, k2: r.k2, n: num(r.n) }));
 }
@@ -79,8 +96,7 @@ export async function depthByDay(range: DayRange, scope: Scope = {}): Promise<Qu
   const byDay = new Map<string, QueueDayCount[]>();
   for (const c of changes) byDay.set(c.day, [...(byDay.get(c.day) ?? []), c]);
   const out: QueueDayCount[] = [];
-  for (let t = Date.parse(`${range.from}T00:00:00Z`); t <= Date.parse(`${range.to}T00:00:00Z`); t += 86_400_000) {
-    const day = new Date(t).toISOString().slice(0, 10);
+  for (const day of daysOf(range)) {
     for (const c of byDay.get(day) ?? []) level.set(key(c.queueId, c.k1), (level.get(key(c.queueId, c.k1)) ?? 0) + c.n);
     for (const [k, n] of level) {
       const [queueId, k1] = k.split("\u0000");
