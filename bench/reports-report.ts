@@ -11,6 +11,7 @@ export type ReportsResult = {
   load: string;
   pgSettings: string | null;
   target: number;
+  commit: string;
   info: {
     totals: { items: number; flags: number; decisions: number; appeals: number; qualityReviews: number; events: number };
     seedSeconds: number;
@@ -59,7 +60,7 @@ export function reportsSection(r: ReportsResult): string {
   return `## Reports on ${engineName}, ${fmt(r.items)} items over a year
 
 Run with \`npx tsx bench/reports.ts --engine ${r.engine} --items ${r.items} --runs ${r.runs}\` (or \`npm run bench -- --only=reports\`) on
-${new Date().toISOString().slice(0, 10)}. ${r.version}${r.pgSettings ? ` (${r.pgSettings}; the shared server of the machine, not a tuned one)` : ""}.
+${new Date().toISOString().slice(0, 10)}, on the code of commit ${r.commit}. ${r.version}${r.pgSettings ? ` (${r.pgSettings}; the shared server of the machine, not a tuned one)` : ""}.
 Machine: ${r.machine}. Load average when the section was written: ${r.load} (1, 5, 15 min); the machine is shared, so
 latencies are upper bounds and the ratios (measured alternately in the same run) compare better than milliseconds.
 
@@ -127,8 +128,8 @@ ${namedTable(r.transparency, r.target, r.transparency.length > 0, "transparency 
 ### Rollup readers (read.server.ts), against the same SELECT run bare on the driver
 
 Warm, ${r.runs} runs each after two unmeasured ones (fewer where a call takes over 300 ms: 10, or 5 over a second); "30 days" is 2025-12-02 to 2025-12-31, the queue is the largest.
-The bare SELECT is the reader's own: \`"platform" = '*' AND "queueId" = <queue or '*'>\`, and for the per-queue readers
-\`"queueId" IN (<every queue>, '')\`. The per-queue readers look the queue list up on each call and the bare runs do not, so
+The bare side replays the reader's own ReportCount and ReportMiss statements (captured from Prisma's query events: the
+same text and parameters) on the driver. The per-queue readers' lookup of the queue list is not replayed, so
 their ratio includes that lookup; the rest of a ratio is Prisma's raw-query path and the mapping of rows.${
     r.engine === "sqlite"
       ? `

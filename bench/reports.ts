@@ -346,93 +346,60 @@ const QUEUE = REPORT_QUEUES[0].id;
 const SCOPES: Record<string, string | null> = { all: null, [QUEUE]: QUEUE };
 
 /**
- * The reader's SQL as read.server.ts writes it, for the bare runs on the driver. Every count is kept for
- * its own platform and queue and for "*" (all of them), so a scope picks one platform and one queue value;
- * the per-queue readers list every queue and "" (unrouted). The bare runs take that list from one query
- * here, where the reader looks it up on each call: that lookup is part of the reader's side of the ratio.
+ * The bare side runs the reader's own statements on the driver: each reader is called once with Prisma's
+ * query events captured, and the ReportCount and ReportMiss statements it sent (text and parameters) are
+ * replayed. The readers' other statements (the per-queue readers' lookup of the queue list) are not, so
+ * they count on the reader's side of the ratio, with Prisma's query path and the mapping of rows.
  */
-const ALL = "*";
-const QUEUE_IDS = ["", ...(await raw(`SELECT "id" FROM "Queue" ORDER BY "id"`)).map((r) => String(r.id))];
-const SCOPE_SQL = ` AND "platform" = ? AND "queueId" = ?`;
-const scopeParams = (queueId: string | null) => [ALL, queueId ?? ALL];
-const queuesSql = (queueId: string | null) => ` AND "platform" = ? AND "queueId" IN (${(queueId ? [queueId] : QUEUE_IDS).map(() => "?").join(", ")})`;
-const queuesParams = (queueId: string | null) => [ALL, ...(queueId ? [queueId] : QUEUE_IDS)];
-const bare = {
-  dailyCounts: (metric: string, r: Range, q: string | null) =>
-    raw(
-      `SELECT "day", "k1", "k2", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${SCOPE_SQL} GROUP BY "day", "k1", "k2" ORDER BY "day", "k1", "k2"`,
-      [metric, r.from, r.to, ...scopeParams(q)],
-    ),
-  dailyCountsByQueue: (metric: string, r: Range, q: string | null) =>
-    raw(
-      `SELECT "day", "queueId", "k1", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${queuesSql(q)} GROUP BY "day", "queueId", "k1" ORDER BY "day", "queueId", "k1"`,
-      [metric, r.from, r.to, ...queuesParams(q)],
-    ),
-  totalCounts: (metric: string, r: Range, q: string | null) =>
-    raw(
-      `SELECT "k1", "k2", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${SCOPE_SQL} GROUP BY "k1", "k2" ORDER BY "k1", "k2"`,
-      [metric, r.from, r.to, ...scopeParams(q)],
-    ),
-  totalCountsByQueue: (metric: string, r: Range, q: string | null) =>
-    raw(
-      `SELECT "queueId", "k1", "k2", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${queuesSql(q)} GROUP BY "queueId", "k1", "k2" ORDER BY "queueId", "k1", "k2"`,
-      [metric, r.from, r.to, ...queuesParams(q)],
-    ),
-  depthByDay: (r: Range, q: string | null) =>
-    Promise.all([
-      raw(`SELECT "queueId", "k1", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = 'depth.delta' AND "day" < ?${queuesSql(q)} GROUP BY "queueId", "k1"`, [
-        r.from,
-        ...queuesParams(q),
-      ]),
-      bare.dailyCountsByQueue("depth.delta", r, q),
-    ]),
-  deadlineMisses: (r: Range, q: string | null) =>
-    raw(`SELECT * FROM "ReportMiss" WHERE "day" >= ? AND "day" <= ?${q ? ` AND "queueId" = ?` : ""} ORDER BY "seq" DESC LIMIT ? OFFSET ?`, [
-      r.from,
-      r.to,
-      ...(q ? [q] : []),
-      200,
-      0,
-    ]),
-};
+type Statement = { sql: string; params: unknown[] };
+let captured: Statement[] | null = null;
+(db as unknown as { $on: (e: "query", cb: (ev: { query: string; params: string }) => void) => void }).$on("query", (e) => {
+  if (captured && /"ReportCount"|"ReportMiss"|`ReportMiss`/.test(e.query)) captured.push({ sql: e.query, params: JSON.parse(e.params) as unknown[] });
+});
+async function statementsOf(call: () => Promise<unknown>): Promise<Statement[]> {
+  captured = [];
+  await call();
+  const out = captured;
+  captured = null;
+  return out;
+}
+async function native(st: Statement): Promise<unknown[]> {
+  if (direct) return direct.prepare(st.sql).all(...st.params);
+  return (await pool!.query(st.sql, st.params)).rows;
+}
+const replay = (list: Statement[]) => Promise.all(list.map(native));
 
 type ReaderCase = { reader: string; metric: string; range: string; scope: string; rows: number; app: Summary & { runs: number }; bare: Summary };
 const readerCases: {
   reader: string;
   metric: string;
   app: (r: Range, q: string | null) => Promise<unknown[]>;
-  bare: (r: Range, q: string | null) => Promise<unknown>;
 }[] = [
   ...["decisions.made", "notices.received", "actions.taken", "ttd.received", "decisions.by_moderator", "decisions.label"].map((metric) => ({
     reader: "dailyCounts",
     metric,
     app: (r: Range, q: string | null) => read.dailyCounts(metric as never, r, { queueId: q }),
-    bare: (r: Range, q: string | null) => bare.dailyCounts(metric, r, q),
   })),
   ...["items.received", "decisions.made"].map((metric) => ({
     reader: "dailyCountsByQueue",
     metric,
     app: (r: Range, q: string | null) => read.dailyCountsByQueue(metric as never, r, { queueId: q }),
-    bare: (r: Range, q: string | null) => bare.dailyCountsByQueue(metric, r, q),
   })),
   ...["actions.taken", "decisions.by_moderator", "decisions.label", "ttd.fine", "deadline.result", "appeals.decided"].map((metric) => ({
     reader: "totalCounts",
     metric,
     app: (r: Range, q: string | null) => read.totalCounts(metric as never, r, { queueId: q }),
-    bare: (r: Range, q: string | null) => bare.totalCounts(metric, r, q),
   })),
   ...["ttd.received", "deadline.result"].map((metric) => ({
     reader: "totalCountsByQueue",
     metric,
     app: (r: Range, q: string | null) => read.totalCountsByQueue(metric as never, r, { queueId: q }),
-    bare: (r: Range, q: string | null) => bare.totalCountsByQueue(metric, r, q),
   })),
-  { reader: "depthByDay", metric: "depth.delta", app: (r, q) => read.depthByDay(r, { queueId: q }), bare: (r, q) => bare.depthByDay(r, q) },
+  { reader: "depthByDay", metric: "depth.delta", app: (r, q) => read.depthByDay(r, { queueId: q }) },
   {
     reader: "deadlineMisses",
     metric: "(ReportMiss, 200 newest)",
     app: (r, q) => read.deadlineMisses(r, { queueId: q }, 200),
-    bare: (r, q) => bare.deadlineMisses(r, q),
   },
 ];
 
@@ -442,8 +409,9 @@ for (const c of readerCases) {
     for (const [scopeName, queueId] of Object.entries(SCOPES)) {
       // Alternate the two so a busy neighbour on the shared machine weighs on both alike.
       const rows = (await c.app(range, queueId)).length;
+      const statements = await statementsOf(() => c.app(range, queueId));
       const app = await time(() => c.app(range, queueId), RUNS);
-      const b = await time(() => c.bare(range, queueId), RUNS);
+      const b = await time(() => replay(statements), RUNS);
       readers.push({ reader: c.reader, metric: c.metric, range: rangeName, scope: scopeName, rows, app, bare: b });
       log(`${c.reader}(${c.metric}) ${rangeName} ${scopeName}: p50 ${ms(app.p50)} p95 ${ms(app.p95)} ms (bare p50 ${ms(b.p50)})`);
     }
@@ -551,41 +519,26 @@ for (const c of peerCases) {
 }
 
 // ---- plans --------------------------------------------------------------------------------------
-const planCases: { name: string; sql: string; params: unknown[] }[] = [
-  {
-    name: "dailyCounts('decisions.made', year), all platforms and queues",
-    sql: `SELECT "day", "k1", "k2", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${SCOPE_SQL} GROUP BY "day", "k1", "k2" ORDER BY "day", "k1", "k2"`,
-    params: ["decisions.made", FIRST_DAY, LAST_DAY, ...scopeParams(null)],
-  },
-  {
-    name: `totalCounts('decisions.by_moderator', year, one queue)`,
-    sql: `SELECT "k1", "k2", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${SCOPE_SQL} GROUP BY "k1", "k2" ORDER BY "k1", "k2"`,
-    params: ["decisions.by_moderator", FIRST_DAY, LAST_DAY, ...scopeParams(QUEUE)],
-  },
-  {
-    name: "dailyCountsByQueue('items.received', year), every queue",
-    sql: `SELECT "day", "queueId", "k1", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = ? AND "day" >= ? AND "day" <= ?${queuesSql(null)} GROUP BY "day", "queueId", "k1" ORDER BY "day", "queueId", "k1"`,
-    params: ["items.received", FIRST_DAY, LAST_DAY, ...queuesParams(null)],
-  },
-  {
-    name: "depthByDay(30 days): the level before the range, every queue",
-    sql: `SELECT "queueId", "k1", SUM("n") AS "n" FROM "ReportCount" WHERE "metric" = 'depth.delta' AND "day" < ?${queuesSql(null)} GROUP BY "queueId", "k1"`,
-    params: ["2025-12-02", ...queuesParams(null)],
-  },
-  {
-    name: "deadlineMisses(year), as the client writes it (limit and offset bound)",
-    sql: `SELECT * FROM "ReportMiss" WHERE "day" >= ? AND "day" <= ? ORDER BY "seq" DESC LIMIT ? OFFSET ?`,
-    params: [FIRST_DAY, LAST_DAY, 200, 0],
-  },
+const planCases: { name: string; call: () => Promise<unknown> }[] = [
+  { name: "dailyCounts('decisions.made', year), all platforms and queues", call: () => read.dailyCounts("decisions.made", RANGES.year) },
+  { name: "totalCounts('decisions.by_moderator', year, one queue)", call: () => read.totalCounts("decisions.by_moderator", RANGES.year, { queueId: QUEUE }) },
+  { name: "dailyCountsByQueue('items.received', year), every queue", call: () => read.dailyCountsByQueue("items.received", RANGES.year) },
+  { name: "totalCountsByQueue('ttd.received', year), every queue", call: () => read.totalCountsByQueue("ttd.received", RANGES.year) },
+  { name: "depthByDay(30 days), every queue", call: () => read.depthByDay(RANGES["30 days"]) },
+  { name: "deadlineMisses(year)", call: () => read.deadlineMisses(RANGES.year, {}, 200) },
 ];
 const plans: { name: string; plan: string }[] = [];
 for (const p of planCases) {
-  if (direct) {
-    plans.push({ name: p.name, plan: sqlitePlanText(direct.prepare(`EXPLAIN QUERY PLAN ${p.sql}`).all(...p.params) as SqlitePlanRow[]) });
-  } else {
-    const rows = (await pool!.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${toPg(p.sql)}`, p.params)).rows as { "QUERY PLAN": string }[];
-    plans.push({ name: p.name, plan: rows.map((r) => r["QUERY PLAN"]).join("\n") });
+  const statements = await statementsOf(p.call);
+  const text: string[] = [];
+  for (const st of statements) {
+    if (direct) text.push(sqlitePlanText(direct.prepare(`EXPLAIN QUERY PLAN ${st.sql}`).all(...st.params) as SqlitePlanRow[]));
+    else {
+      const rows = (await pool!.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${st.sql}`, st.params)).rows as { "QUERY PLAN": string }[];
+      text.push(rows.map((r) => r["QUERY PLAN"]).join("\n"));
+    }
   }
+  plans.push({ name: p.name, plan: text.join("\n\n") });
 }
 
 // ---- report -------------------------------------------------------------------------------------
@@ -619,7 +572,8 @@ const result = {
 };
 writeFileSync(path.join(DIR, `${ENGINE}-${N}.json`), JSON.stringify(result, null, 1));
 const { reportsSection } = await import("./reports-report.ts");
-const md = reportsSection({ ...result, pgSettings: pgSettings ? `shared_buffers ${pgSettings.sb}, work_mem ${pgSettings.wm}` : null, target: TARGET_MS });
+const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+const md = reportsSection({ ...result, commit, pgSettings: pgSettings ? `shared_buffers ${pgSettings.sb}, work_mem ${pgSettings.wm}` : null, target: TARGET_MS });
 mkdirSync(path.join(ROOT, "docs", "benchmarks"), { recursive: true });
 writeFileSync(path.join(ROOT, "docs", "benchmarks", `reports-${ENGINE}-${N}.md`), md);
 console.log(md);
