@@ -49,7 +49,6 @@ function namedTable(list: Named[], target: number, present: boolean, what: strin
 
 export function reportsSection(r: ReportsResult): string {
   const engineName = r.engine === "sqlite" ? "SQLite" : "PostgreSQL";
-  const t = r.info.totals;
   const slowestReader = r.readers.reduce((a, b) => (b.app.p95 > a.app.p95 ? b : a));
   const measured = [...r.dashboards, ...r.transparency].filter((d) => d.stats);
   const slowest = measured.length ? measured.reduce((a, b) => (b.stats!.p95 > a.stats!.p95 ? b : a)) : null;

@@ -304,7 +304,7 @@ export async function seedYear(
       // The review: an optional escalation first, then the closing decision (by a person, or a copy of one).
       const escalated = r() < 0.03;
       const copy = !escalated && r() < 0.08;
-      let t = introduced + delay(r, MEDIAN_HOURS[source] * HOUR, 6 * DAY);
+      const t = introduced + delay(r, MEDIAN_HOURS[source] * HOUR, 6 * DAY);
       let flagCount = 1;
       let lastFlagged = received;
       if (r() < 0.1) {

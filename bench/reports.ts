@@ -248,7 +248,9 @@ const info: SeedInfo = reuse && existsSync(infoFile) ? (JSON.parse((await import
 // so the readers and the bare SELECTs below plan as an installation does and as each other.
 if (ENGINE === "sqlite") {
   const s = new Database(sqliteFile);
-  const stats = (s.prepare(`SELECT "name" FROM "sqlite_master" WHERE "name" IN ('sqlite_stat1', 'sqlite_stat4')`).all() as { name: string }[]).map((r) => r.name);
+  const stats = (s.prepare(`SELECT "name" FROM "sqlite_master" WHERE "name" IN ('sqlite_stat1', 'sqlite_stat4')`).all() as { name: string }[]).map(
+    (r) => r.name,
+  );
   for (const t of stats) s.prepare(`DELETE FROM "${t}" WHERE "tbl" IN ('ReportCount', 'ReportItem', 'ReportAppeal', 'ReportMiss')`).run();
   s.pragma("wal_checkpoint(TRUNCATE)");
   s.close();
@@ -287,7 +289,7 @@ const perScope = (
 async function dataSize() {
   if (direct) {
     const total = statSync(sqliteFile).size + (existsSync(`${sqliteFile}-wal`) ? statSync(`${sqliteFile}-wal`).size : 0);
-    let rollups: number | null = null;
+    let rollups: number | null;
     let countsSize: number | null = null;
     try {
       // ReportCount is WITHOUT ROWID: the table is its key's b-tree, with no index beside it.
@@ -573,7 +575,12 @@ const result = {
 writeFileSync(path.join(DIR, `${ENGINE}-${N}.json`), JSON.stringify(result, null, 1));
 const { reportsSection } = await import("./reports-report.ts");
 const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
-const md = reportsSection({ ...result, commit, pgSettings: pgSettings ? `shared_buffers ${pgSettings.sb}, work_mem ${pgSettings.wm}` : null, target: TARGET_MS });
+const md = reportsSection({
+  ...result,
+  commit,
+  pgSettings: pgSettings ? `shared_buffers ${pgSettings.sb}, work_mem ${pgSettings.wm}` : null,
+  target: TARGET_MS,
+});
 mkdirSync(path.join(ROOT, "docs", "benchmarks"), { recursive: true });
 writeFileSync(path.join(ROOT, "docs", "benchmarks", `reports-${ENGINE}-${N}.md`), md);
 console.log(md);

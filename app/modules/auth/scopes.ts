@@ -1,7 +1,16 @@
 // What a platform's API key may do. Each endpoint needs one scope; a key made before scopes existed
 // holds all of them (migration 130; migration 140 gives keys that held every scope the new one too), and so
 // does the demo key.
-export const API_SCOPES = ["flags:write", "decisions:read", "statements:read", "labels:read", "items:read", "appeals:write", "webhooks:manage", "reports:read"] as const;
+export const API_SCOPES = [
+  "flags:write",
+  "decisions:read",
+  "statements:read",
+  "labels:read",
+  "items:read",
+  "appeals:write",
+  "webhooks:manage",
+  "reports:read",
+] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {

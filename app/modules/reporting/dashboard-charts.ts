@@ -2,7 +2,7 @@
 // and one or more named series of figures. The chart, its data table, its text summary and its CSV
 // are all drawn from this one value, so the picture, the table and the download cannot disagree.
 import type { CsvValue } from "~/modules/reports/csv.ts";
-import { addDays, type DayRange, daysOf, daysBetween, WEEKS_FROM_DAYS, weekStart } from "./days.ts";
+import { type DayRange, daysOf, daysBetween, WEEKS_FROM_DAYS, weekStart } from "./days.ts";
 
 export type ChartKind = "line" | "stacked" | "histogram" | "bars";
 

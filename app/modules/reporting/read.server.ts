@@ -117,7 +117,7 @@ export async function deadlineMisses(range: DayRange, scope: Scope & { source?: 
       ...(scope.platform != null ? { platform: scope.platform } : {}),
       ...(scope.source ? { source: scope.source } : {}),
     },
-    orderBy: { seq: "desc" },
+    orderBy: [{ day: "desc" }, { seq: "desc" }],
     take: limit,
   });
 }

@@ -61,7 +61,7 @@ CREATE TABLE "ReportMiss" (
   "dueAt" TIMESTAMP(3) NOT NULL,
   "decidedAt" TIMESTAMP(3) NOT NULL
 );
-CREATE INDEX "ReportMiss_day_idx" ON "ReportMiss"("day");
+CREATE INDEX "ReportMiss_day_seq_idx" ON "ReportMiss"("day", "seq");
 
 -- A key that held every scope before reports:read existed holds it too.
 UPDATE "ApiKey" SET "scopes" = '["flags:write","decisions:read","statements:read","labels:read","items:read","appeals:write","webhooks:manage","reports:read"]'
