@@ -102,6 +102,14 @@ const content = (externalId: string, source: Source, n: number): FlagRequest => 
   },
 });
 
+/** Claims the item as the review screen does and decides it; false when someone else holds it. */
+async function claimAndDecide(user: User, itemId: string, action: DecisionAction): Promise<boolean> {
+  const claim = await claimItem(user, itemId);
+  if (!claim) return false;
+  await decide(user, { itemId, claimId: claim.claimId, action, labelIds: [labels.get(LABEL_FOR[action])!], rationale: "Fictional test rationale." });
+  return true;
+}
+
 let counter = 0;
 async function run(step: Step): Promise<void> {
   const n = ++counter;
@@ -121,29 +129,13 @@ async function run(step: Step): Promise<void> {
     case "decide": {
       const item = await db.item.findFirst({ where: { state: "pending", queueId: { not: null } }, orderBy: { priority: "desc" } });
       if (!item) return;
-      const claim = await claimItem(moderator, item.id);
-      if (!claim) return;
-      await decide(moderator, {
-        itemId: item.id,
-        claimId: claim.claimId,
-        action: step.action,
-        labelIds: [labels.get(LABEL_FOR[step.action])!],
-        rationale: "Fictional test rationale.",
-      });
+      await claimAndDecide(moderator, item.id, step.action);
       return;
     }
     case "lead_decides": {
       const item = await db.item.findFirst({ where: { state: "escalated" } });
       if (!item) return;
-      const claim = await claimItem(lead, item.id);
-      if (!claim) return;
-      await decide(lead, {
-        itemId: item.id,
-        claimId: claim.claimId,
-        action: step.action,
-        labelIds: [labels.get(LABEL_FOR[step.action])!],
-        rationale: "Fictional test rationale.",
-      });
+      await claimAndDecide(lead, item.id, step.action);
       return;
     }
     case "move": {
@@ -306,15 +298,7 @@ describe("report rollups", () => {
       "batch",
     );
     await db.flag.updateMany({ where: { itemId: { in: [a.itemId, b.itemId] } }, data: { batchId: null } });
-    const claim = await claimItem(moderator, a.itemId);
-    if (!claim) throw new Error("could not claim the unnamed item");
-    await decide(moderator, {
-      itemId: a.itemId,
-      claimId: claim.claimId,
-      action: "remove",
-      labelIds: [labels.get(LABEL_FOR.remove)!],
-      rationale: "Fictional test rationale.",
-    });
+    if (!(await claimAndDecide(moderator, a.itemId, "remove"))) throw new Error("could not claim the unnamed item");
     expect((await db.auditHead.findUniqueOrThrow({ where: { id: 1 } })).seq).toBeGreaterThan(before.seq);
     await rebuildRollups();
     // The decided item was counted open from its first flag and closed by its decision; the other, never
